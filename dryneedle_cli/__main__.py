@@ -1,0 +1,3 @@
+from dryneedle_cli.cli import main
+
+main()

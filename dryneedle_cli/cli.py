@@ -1,0 +1,167 @@
+"""The command line: thin commands that parse, query, render and choose the exit code."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from dryneedle_cli import __version__
+from dryneedle_cli.errors import BAD_CONTENT, DryneedleError, NotFound, UsageError
+
+EXIT_CODES = (
+    "Exit codes: 0 ok; 1 nothing found (suggestions on stderr); 2 bad usage; "
+    "3 invalid content or configuration; 4 output could not be written; 130 interrupted."
+)
+
+app = typer.Typer(
+    name="dryneedle",
+    help="A patient guide to trigger-point dry needling: clinic screen, handouts, scripts.",
+    epilog=EXIT_CODES,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document (see docs/json.md).")]
+PlainOpt = Annotated[
+    bool, typer.Option("--plain", help="Plain text: no colour, no boxes (the default when piped).")
+]
+WordsArg = Annotated[list[str] | None, typer.Argument(show_default=False)]
+AreaOpt = Annotated[
+    list[str] | None,
+    typer.Option("--area", "-a", help="Body area treated (repeatable): 'neck', 'low back', ..."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dryneedle {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """A patient guide to trigger-point dry needling."""
+
+
+def _format(json_: bool, plain: bool) -> str:
+    if json_ and plain:
+        raise UsageError("choose one of --json and --plain")
+    if json_:
+        return "json"
+    if plain or not sys.stdout.isatty():
+        return "plain"
+    if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return "plain"
+    return "rich"
+
+
+def _query():
+    from dryneedle_cli import loader, paths
+    from dryneedle_cli.query import Query
+
+    kb = loader.load(paths.data_dir(), paths.cache_dir())
+    return Query(kb, lang=os.environ.get("DRYNEEDLE_LANG", "en"))
+
+
+@contextlib.contextmanager
+def _errors():
+    """Turn errors a user can cause into one line on stderr and the documented exit code."""
+    try:
+        yield
+    except DryneedleError as e:
+        if os.environ.get("DRYNEEDLE_DEBUG"):
+            raise
+        typer.echo(f"dryneedle: {e}", err=True)
+        if isinstance(e, NotFound) and e.suggestions:
+            typer.echo(f"Did you mean: {'; '.join(e.suggestions)}?", err=True)
+        raise typer.Exit(e.exit_code) from None
+
+
+def _show(view_of, json_: bool, plain: bool) -> None:
+    from dryneedle_cli.render import emit
+
+    with _errors():
+        fmt = _format(json_, plain)
+        emit(view_of(_query()), fmt)
+
+
+def _words(words: list[str] | None) -> str | None:
+    return " ".join(words) if words else None
+
+
+@app.command()
+def explain(words: WordsArg = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
+    """Explain dry needling, a topic (acupuncture, side effects ...), a condition, or a term.
+
+    With no words: the overview, what dry needling is. Words may be a name, a lay word
+    ('stiff neck'), an ICD-10 code (M77.1) or a glossary term (LTR).
+    """
+    _show(lambda q: q.explain(_words(words)), json_, plain)
+
+
+@app.command()
+def prepare(areas: AreaOpt = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
+    """How to prepare for a visit, and what to tell your clinician first."""
+    _show(lambda q: q.sheet("prepare", areas or []), json_, plain)
+
+
+@app.command()
+def aftercare(areas: AreaOpt = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
+    """What is normal after dry needling, what helps, and warning signs that need urgent care."""
+    _show(lambda q: q.sheet("aftercare", areas or []), json_, plain)
+
+
+@app.command()
+def conditions(words: WordsArg = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
+    """List conditions by body region, or those matching WORDS (name, alias, code or text)."""
+    _show(lambda q: q.conditions(_words(words)), json_, plain)
+
+
+@app.command()
+def evidence(words: WordsArg = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
+    """The references with full citations; with WORDS, those used by that topic or condition."""
+    _show(lambda q: q.evidence(_words(words)), json_, plain)
+
+
+def main() -> None:
+    """Console-script entry point: the app plus the last line of defence for errors."""
+    try:
+        app()
+    except DryneedleError as e:  # raised outside a command, e.g. while loading
+        print(f"dryneedle: {e}", file=sys.stderr)
+        sys.exit(e.exit_code)
+    except BrokenPipeError:
+        _quiet_pipe()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - a bug: one line, unless debugging
+        if os.environ.get("DRYNEEDLE_DEBUG"):
+            raise
+        print(
+            f"dryneedle: internal error: {type(e).__name__}: {e} "
+            "(run with DRYNEEDLE_DEBUG=1 for details, and please report it)",
+            file=sys.stderr,
+        )
+        sys.exit(BAD_CONTENT if isinstance(e, FileNotFoundError) else 70)
+
+
+def _quiet_pipe() -> None:
+    """The reader went away (``| head``): stop quietly, without a traceback at exit."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)

@@ -1,0 +1,45 @@
+"""The error types a user can cause, each with its documented exit code."""
+
+from __future__ import annotations
+
+OK = 0
+NOT_FOUND = 1
+USAGE = 2
+BAD_CONTENT = 3
+CANNOT_WRITE = 4
+INTERRUPTED = 130
+
+
+class DryneedleError(Exception):
+    """Base for every error a user can cause. The message is one line, ready for stderr."""
+
+    exit_code = 1
+
+
+class NotFound(DryneedleError):
+    """A query matched nothing. ``suggestions`` holds up to three close matches."""
+
+    exit_code = NOT_FOUND
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.suggestions = suggestions
+
+
+class UsageError(DryneedleError):
+    exit_code = USAGE
+
+
+class ContentError(DryneedleError):
+    """A knowledge file (or the configuration) is invalid.
+
+    The message names the file, the line and the field, and says how to fix it.
+    """
+
+    exit_code = BAD_CONTENT
+
+    def __init__(self, file: str, message: str, line: int | None = None, field: str | None = None):
+        self.file, self.line, self.field, self.detail = file, line, field, message
+        where = f"{file}:{line}" if line else file
+        at = f" (field '{field}')" if field else ""
+        super().__init__(f"{where}: {message}{at}")

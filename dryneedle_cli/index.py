@@ -1,0 +1,82 @@
+"""Search keys: every name a patient or clinician may type for a topic, condition or term."""
+
+from __future__ import annotations
+
+import re
+
+from dryneedle_cli.model import KnowledgeBase, Text
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = str.maketrans("", "", "'\u2019")
+
+
+def normalize(words: str) -> str:
+    """Lowercase words with case and punctuation ignored: "Golfer's-Elbow!" -> 'golfers elbow'."""
+    return " ".join(_WORD.findall(words.casefold().translate(_APOSTROPHES)))
+
+
+def code_key(code: str) -> str:
+    """An ICD-10 code with punctuation and spaces removed: 'M77.1' -> 'm771'."""
+    return normalize(code).replace(" ", "")
+
+
+def _names(*texts: Text | str | None) -> list[str]:
+    out = []
+    for t in texts:
+        if t is None:
+            continue
+        out.extend([t] if isinstance(t, str) else t.values())
+    return out
+
+
+def build_index(kb: KnowledgeBase) -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, str]]]:
+    """Map each name to (kind, id); also list names claimed by two different items.
+
+    Kinds are ``topic``, ``condition`` and ``term``. A glossary term with ``see`` points at that
+    topic or condition, so its names find the fuller page. ICD-10 codes are in ``code_index``:
+    one code may fit several conditions.
+    """
+    index: dict[str, tuple[str, str]] = {}
+    clashes: list[tuple[str, str, str]] = []
+
+    def add(key: str, target: tuple[str, str]) -> None:
+        key = normalize(key)
+        if not key:
+            return
+        if key in index and index[key] != target:
+            clashes.append((key, index[key][1], target[1]))
+            return
+        index[key] = target
+
+    for t in kb.topics.values():
+        for name in [t.id, *_names(t.title), *t.aliases]:
+            add(name, ("topic", t.id))
+    for c in kb.conditions.values():
+        for name in [c.id, *_names(c.name, c.clinical_name), *c.aliases]:
+            add(name, ("condition", c.id))
+    for term in kb.glossary.values():
+        if term.see:
+            target = ("topic" if term.see in kb.topics else "condition", term.see)
+        else:
+            target = ("term", term.id)
+        for name in [term.id, *_names(term.term), *term.aliases]:
+            add(name, target)
+    return index, clashes
+
+
+def region_index(kb: KnowledgeBase) -> dict[str, str]:
+    """Map each name of a body region to its id."""
+    out: dict[str, str] = {}
+    for r in kb.regions.values():
+        for name in [r.id, *_names(r.name), *r.aliases]:
+            out.setdefault(normalize(name), r.id)
+    return out
+
+
+def code_index(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """Map each ICD-10 code (as ``code_key``) to the ids of the conditions that use it."""
+    out: dict[str, list[str]] = {}
+    for c in kb.conditions.values():
+        for code in c.icd10:
+            out.setdefault(code_key(code), []).append(c.id)
+    return out

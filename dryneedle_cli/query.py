@@ -1,0 +1,397 @@
+"""Query the knowledge model and build the view model a renderer shows."""
+
+from __future__ import annotations
+
+import re
+
+from dryneedle_cli.errors import NotFound
+from dryneedle_cli.index import build_index, code_index, code_key, normalize, region_index
+from dryneedle_cli.model import (
+    Block,
+    Condition,
+    Item,
+    KnowledgeBase,
+    Section,
+    Sheet,
+    Term,
+    Topic,
+    tr,
+)
+from dryneedle_cli.views import (
+    ConditionList,
+    ConditionRow,
+    Page,
+    ReferenceList,
+    RefView,
+    SectionView,
+)
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class Query:
+    """Look-ups over one knowledge base in one language."""
+
+    def __init__(self, kb: KnowledgeBase, lang: str = "en", values: dict[str, str] | None = None):
+        self.kb, self.lang = kb, lang
+        self.labels = {k: tr(v, lang) for k, v in kb.labels.labels.items()}
+        self.values = {k: tr(v, lang) for k, v in kb.labels.defaults.items()}
+        self.values.update(values or {})
+        self._index: dict[str, tuple[str, str]] | None = None
+
+    # ------------------------------------------------------------------ helpers
+
+    def t(self, text) -> str:
+        return _PLACEHOLDER.sub(
+            lambda m: self.values.get(m.group(1), m.group(0)), tr(text, self.lang)
+        )
+
+    @property
+    def index(self) -> dict[str, tuple[str, str]]:
+        if self._index is None:
+            self._index = build_index(self.kb)[0]
+        return self._index
+
+    def _display(self, target: tuple[str, str]) -> str:
+        kind, ident = target
+        if kind == "topic":
+            return f"{tr(self.kb.topics[ident].title, self.lang)} ({ident})"
+        if kind == "condition":
+            return f"{tr(self.kb.conditions[ident].name, self.lang)} ({ident})"
+        return f"{tr(self.kb.glossary[ident].term, self.lang)} ({ident})"
+
+    def suggest(self, key: str, choices: dict[str, object], display) -> tuple[str, ...]:
+        """Up to three distinct close matches for a typo, best first."""
+        from rapidfuzz import fuzz, process
+
+        seen: list[str] = []
+        for choice, score, _ in process.extract(key, list(choices), scorer=fuzz.WRatio, limit=15):
+            if score < 60:
+                break
+            shown = display(choices[choice])
+            if shown not in seen:
+                seen.append(shown)
+            if len(seen) == 3:
+                break
+        return tuple(seen)
+
+    def find(self, words: str) -> tuple[str, str]:
+        """(kind, id) of the topic, condition or glossary term named by ``words``."""
+        key = normalize(words)
+        hit = self.index.get(key)
+        if hit:
+            return hit
+        by_code = code_index(self.kb).get(code_key(words), [])
+        if len(by_code) == 1:
+            return ("condition", by_code[0])
+        if by_code:
+            raise NotFound(
+                f"'{words}' fits {len(by_code)} conditions; name the one you mean",
+                tuple(self._display(("condition", i)) for i in by_code),
+            )
+        raise NotFound(f"nothing found for '{words}'", self.suggest(key, self.index, self._display))
+
+    def _refs(self, keys) -> tuple[RefView, ...]:
+        out, seen = [], set()
+        for key in keys:
+            if key in seen:
+                continue
+            seen.add(key)
+            r = self.kb.references[key]
+            out.append(
+                RefView(
+                    r.key, r.short, r.citation, r.doi, r.url, r.status, tr(r.supports, self.lang)
+                )
+            )
+        return tuple(out)
+
+    def _item(self, item: str | Item) -> str:
+        return self.t(item.text if isinstance(item, Item) else item)
+
+    def _block(self, heading: str, block: Block, style: str = "normal", areas=None) -> SectionView:
+        items = [
+            i
+            for i in block.items
+            if areas is None or not isinstance(i, Item) or _applies(i.areas, areas)
+        ]
+        refs = list(block.refs)
+        for i in items:
+            if isinstance(i, Item):
+                refs.extend(k for k in i.refs if k not in refs)
+        return SectionView(
+            heading=heading,
+            text=self.t(block.text) if block.text is not None else "",
+            items=tuple(self._item(i) for i in items),
+            refs=tuple(refs),
+            style=style,
+        )
+
+    def _section(self, s: Section, areas=None) -> SectionView:
+        return self._block(self.t(s.heading), s, s.style, areas)
+
+    def _page(self, command, kind, ident, title, summary, sections, facts=(), data=None) -> Page:
+        keys = [k for s in sections for k in s.refs]
+        return Page(
+            command=command,
+            kind=kind,
+            id=ident,
+            title=title,
+            summary=summary,
+            sections=tuple(sections),
+            references=self._refs(keys),
+            labels=self.labels,
+            facts=tuple(facts),
+            data=data or {},
+        )
+
+    # ------------------------------------------------------------------ explain
+
+    def explain(self, words: str | None) -> Page:
+        if not words or not normalize(words):
+            return self.topic_page(self.kb.topics[self.kb.labels.overview_topic], kind="overview")
+        kind, ident = self.find(words)
+        if kind == "topic":
+            return self.topic_page(self.kb.topics[ident])
+        if kind == "condition":
+            return self.condition_page(self.kb.conditions[ident])
+        return self.term_page(self.kb.glossary[ident])
+
+    def _related(self, ids) -> tuple[tuple[str, str], ...]:
+        names = [self._display(("topic" if i in self.kb.topics else "condition", i)) for i in ids]
+        return ((self.labels["related"], "; ".join(names)),) if names else ()
+
+    def topic_page(self, topic: Topic, kind: str = "topic") -> Page:
+        return self._page(
+            "explain",
+            kind,
+            topic.id,
+            self.t(topic.title),
+            self.t(topic.summary),
+            [self._section(s) for s in topic.sections],
+            facts=self._related(topic.related),
+            data={"reviewed_on": topic.reviewed_on.isoformat(), "reviewed_by": topic.reviewed_by},
+        )
+
+    def area_notes(self, region: str) -> list[SectionView]:
+        """The preparation and aftercare lines that apply to one body region only."""
+        out = []
+        for label, sheet in (
+            ("area_notes_prepare", self.kb.prepare),
+            ("area_notes_aftercare", self.kb.aftercare),
+        ):
+            lines, refs = [], []
+            for s in sheet.sections:
+                for i in s.items:
+                    if isinstance(i, Item) and region in i.areas:
+                        lines.append(self._item(i))
+                        refs.extend(i.refs or s.refs)
+                if region in s.areas:
+                    lines.extend(self._item(i) for i in s.items)
+                    refs.extend(s.refs)
+            if lines:
+                out.append(
+                    SectionView(
+                        self.labels[label], items=tuple(lines), refs=tuple(dict.fromkeys(refs))
+                    )
+                )
+        return out
+
+    def condition_page(self, c: Condition) -> Page:
+        strength = self.labels[f"strength_{c.evidence.strength}"]
+        region = self.kb.regions[c.region]
+        facts = [
+            (self.labels["clinical_name"], self.t(c.clinical_name)),
+            (self.labels["icd10"], ", ".join(c.icd10) or self.t(c.icd10_note)),
+            (self.labels["region"], self.t(region.name)),
+            (self.labels["evidence_strength"], strength),
+        ]
+        sections = [
+            self._block(self.labels["description"], c.description),
+            self._block(self.labels["how_it_may_help"], c.how_it_may_help),
+            SectionView(
+                self.labels["evidence"],
+                text=self.t(c.evidence.text),
+                refs=c.evidence.refs,
+                style="evidence",
+            ),
+            *self.area_notes(c.region),
+        ]
+        return self._page(
+            "explain",
+            "condition",
+            c.id,
+            self.t(c.name),
+            self.t(c.summary),
+            sections,
+            facts=[*facts, *self._related(c.related)],
+            data={
+                "name": self.t(c.name),
+                "clinical_name": self.t(c.clinical_name),
+                "aliases": list(c.aliases),
+                "icd10": list(c.icd10),
+                "region": c.region,
+                "evidence_strength": c.evidence.strength,
+                "reviewed_on": c.reviewed_on.isoformat(),
+                "reviewed_by": c.reviewed_by,
+            },
+        )
+
+    def term_page(self, term: Term) -> Page:
+        title = self.t(term.term)
+        return self._page(
+            "explain",
+            "glossary",
+            term.id,
+            title,
+            "",
+            [SectionView(title, text=self.t(term.definition), refs=term.refs)],
+        )
+
+    # ------------------------------------------------------------------ areas and sheets
+
+    def areas(self, words: list[str]) -> list[str]:
+        """Region ids for ``--area`` values: a region's name, or a condition (its region)."""
+        regions = region_index(self.kb)
+        out: list[str] = []
+        for w in words:
+            key = normalize(w)
+            rid = regions.get(key)
+            if rid is None:
+                hit = self.index.get(key)
+                if hit and hit[0] == "condition":
+                    rid = self.kb.conditions[hit[1]].region
+            if rid is None:
+                choices = {**{k: ("region", v) for k, v in regions.items()}}
+                choices.update({k: v for k, v in self.index.items() if v[0] == "condition"})
+
+                def show(target):
+                    if target[0] == "region":
+                        return f"{tr(self.kb.regions[target[1]].name, self.lang)} ({target[1]})"
+                    return self._display(target)
+
+                raise NotFound(f"no body area called '{w}'", self.suggest(key, choices, show))
+            if rid not in out:
+                out.append(rid)
+        return out
+
+    def sheet(self, which: str, area_words: list[str]) -> Page:
+        sheet: Sheet = self.kb.prepare if which == "prepare" else self.kb.aftercare
+        areas = self.areas(area_words)
+        sections = [self._section(s, areas) for s in sheet.sections if _applies(s.areas, areas)]
+        sections = [s for s in sections if s.text or s.items]
+        names = [tr(self.kb.regions[a].name, self.lang) for a in areas]
+        facts = ((self.labels["areas"], ", ".join(names)),) if names else ()
+        return self._page(
+            which,
+            which,
+            sheet.id,
+            self.t(sheet.title),
+            self.t(sheet.summary),
+            sections,
+            facts=facts,
+            data={
+                "areas": areas,
+                "reviewed_on": sheet.reviewed_on.isoformat(),
+                "reviewed_by": sheet.reviewed_by,
+            },
+        )
+
+    # ------------------------------------------------------------------ lists
+
+    def _row(self, c: Condition) -> ConditionRow:
+        return ConditionRow(
+            id=c.id,
+            name=self.t(c.name),
+            clinical_name=self.t(c.clinical_name),
+            region=c.region,
+            region_name=tr(self.kb.regions[c.region].name, self.lang),
+            icd10=c.icd10,
+            evidence=c.evidence.strength,
+            aliases=c.aliases,
+        )
+
+    def conditions(self, words: str | None) -> ConditionList:
+        chosen = list(self.kb.conditions.values())
+        key = normalize(words or "")
+        if key:
+            chosen = [c for c in chosen if _matches(c, key, self.lang)]
+            if not chosen:
+                conds = {k: v for k, v in self.index.items() if v[0] == "condition"}
+                raise NotFound(
+                    f"no condition matches '{words}'", self.suggest(key, conds, self._display)
+                )
+        groups = []
+        for rid, region in self.kb.regions.items():
+            rows = tuple(
+                self._row(c) for c in sorted(chosen, key=lambda c: c.id) if c.region == rid
+            )
+            if rows:
+                groups.append((rid, tr(region.name, self.lang), rows))
+        return ConditionList(
+            "conditions", self.labels["conditions"], words or None, tuple(groups), self.labels
+        )
+
+    def evidence(self, words: str | None) -> ReferenceList:
+        subject = None
+        if words and normalize(words):
+            kind, subject = self.find(words)
+            keys = list(_doc_refs(self._doc(kind, subject)))
+        else:
+            keys = sorted(self.kb.references)
+        return ReferenceList(
+            "evidence",
+            self.labels["references_title"],
+            self.labels["references_summary"],
+            words or None,
+            subject,
+            self._refs(keys),
+            self.labels,
+        )
+
+    def _doc(self, kind: str, ident: str):
+        return {"topic": self.kb.topics, "condition": self.kb.conditions, "term": self.kb.glossary}[
+            kind
+        ][ident]
+
+
+def _applies(item_areas, chosen) -> bool:
+    return not item_areas or any(a in chosen for a in item_areas)
+
+
+def _doc_refs(doc) -> list[str]:
+    if isinstance(doc, Term):
+        return list(doc.refs)
+    keys: list[str] = []
+
+    def walk(obj):
+        if isinstance(obj, (Block, Section)):
+            keys.extend(obj.refs)
+            for i in obj.items:
+                if isinstance(i, Item):
+                    keys.extend(i.refs)
+        for f in getattr(obj, "__struct_fields__", ()):
+            v = getattr(obj, f)
+            if f == "refs" and not isinstance(obj, Block):
+                keys.extend(v)
+            elif isinstance(v, tuple):
+                for x in v:
+                    walk(x)
+            elif hasattr(v, "__struct_fields__"):
+                walk(v)
+
+    walk(doc)
+    return list(dict.fromkeys(keys))
+
+
+def _matches(c: Condition, key: str, lang: str) -> bool:
+    names = [c.id, tr(c.name, lang), tr(c.clinical_name, lang), *c.aliases]
+    if any(normalize(n) == key for n in names):
+        return True
+    compact = key.replace(" ", "")
+    if len(compact) >= 3 and compact[0].isalpha() and compact[1:3].isdigit():
+        return any(code_key(code).startswith(compact) for code in c.icd10)
+    blob = " ".join(
+        normalize(t) for t in [*names, tr(c.summary, lang), tr(c.description.text, lang)]
+    )
+    words = set(blob.split())
+    return all(w in words for w in key.split())

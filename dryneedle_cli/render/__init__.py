@@ -1,0 +1,20 @@
+"""One module per output format; each takes the same view models.
+
+``plain`` and ``json`` return a string and never import Rich. ``terminal`` prints with Rich and
+is imported only when a terminal is the output.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+FORMATS = ("rich", "plain", "json")
+_MODULES = {"rich": "terminal", "plain": "plain", "json": "json"}
+
+
+def emit(view, fmt: str, out=None) -> None:
+    """Render ``view`` in ``fmt`` to ``out`` (stdout by default)."""
+    out = out or sys.stdout
+    module = importlib.import_module(f"dryneedle_cli.render.{_MODULES[fmt]}")
+    module.write(view, out)

@@ -1,0 +1,76 @@
+"""Plain text: no colour, no boxes, no wrapping; a stable line layout for pipes and scripts.
+
+Pages: title underlined with '=', headings underlined with '-' ('!' for warnings), one
+paragraph per line, list items as '- ', numbered steps as '1. ', checklists as '[ ] '.
+Lists of conditions or references: one record per line, fields separated by tabs.
+"""
+
+from __future__ import annotations
+
+from dryneedle_cli.views import ConditionList, Page, ReferenceList, SectionView
+
+_BULLET = {"steps": None, "checklist": "[ ] "}
+
+
+def _underline(text: str, char: str) -> list[str]:
+    return [text, char * len(text)]
+
+
+def _section(s: SectionView, refs_by_key: dict[str, str], sources_label: str) -> list[str]:
+    lines = _underline(s.heading, "!" if s.style == "warning" else "-")
+    if s.text:
+        lines.append(s.text)
+    for n, item in enumerate(s.items, 1):
+        prefix = f"{n}. " if s.style == "steps" else _BULLET.get(s.style, "- ")
+        lines.append(f"{prefix}{item}")
+    if s.refs:
+        lines.append(f"{sources_label}: {'; '.join(refs_by_key[k] for k in s.refs)}")
+    return lines
+
+
+def page(p: Page) -> str:
+    lines = _underline(p.title, "=")
+    if p.summary:
+        lines.append(p.summary)
+    if p.facts:
+        lines.append("")
+        lines.extend(f"{label}: {value}" for label, value in p.facts)
+    shorts = {r.key: r.short for r in p.references}
+    for s in p.sections:
+        lines.append("")
+        lines.extend(_section(s, shorts, p.labels["sources"]))
+    if p.references:
+        lines.append("")
+        lines.extend(_underline(p.labels["references"], "-"))
+        lines.extend(_citation(r) for r in p.references)
+    return "\n".join(lines) + "\n"
+
+
+def _citation(r) -> str:
+    doi = f" doi:{r.doi}" if r.doi else ""
+    url = f" {r.url}" if r.url and not r.doi else ""
+    return f"[{r.key}] {r.citation}{doi}{url}"
+
+
+def conditions(v: ConditionList) -> str:
+    rows = ["\t".join((r.id, r.name, r.region, ",".join(r.icd10), r.evidence)) for r in v.rows]
+    return "".join(f"{row}\n" for row in rows)
+
+
+def references(v: ReferenceList) -> str:
+    rows = ["\t".join((r.key, r.citation, r.doi or r.url or "", r.supports)) for r in v.references]
+    return "".join(f"{row}\n" for row in rows)
+
+
+def render(view) -> str:
+    if isinstance(view, Page):
+        return page(view)
+    if isinstance(view, ConditionList):
+        return conditions(view)
+    if isinstance(view, ReferenceList):
+        return references(view)
+    raise TypeError(f"no plain renderer for {type(view).__name__}")
+
+
+def write(view, out) -> None:
+    out.write(render(view))

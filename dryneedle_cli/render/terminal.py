@@ -1,0 +1,100 @@
+"""Rich output for a terminal: colour, boxes and wrapping. Imported only for a terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from dryneedle_cli.views import ConditionList, Page, ReferenceList, SectionView
+
+_STRENGTH_STYLE = {
+    "moderate": "green",
+    "low": "yellow",
+    "very-low": "yellow",
+    "limited": "red",
+    "conflicting": "yellow",
+}
+
+
+def _section(s: SectionView, shorts: dict[str, str], sources_label: str):
+    parts = []
+    if s.text:
+        parts.append(Text(s.text))
+    for n, item in enumerate(s.items, 1):
+        marker = f"{n}." if s.style == "steps" else ("☐" if s.style == "checklist" else "•")
+        line = Text(f"  {marker} ", style="bold")
+        line.append(item)
+        parts.append(line)
+    if s.refs:
+        parts.append(Text(f"{sources_label}: {'; '.join(shorts[k] for k in s.refs)}", style="dim"))
+    body = Group(*parts)
+    if s.style == "warning":
+        return Panel(
+            body, title=Text(s.heading, style="bold"), border_style="bold red", padding=(0, 1)
+        )
+    return Group(Text(s.heading, style="bold cyan"), body)
+
+
+def page(p: Page, console: Console) -> None:
+    console.print(Text(p.title, style="bold"), justify="left")
+    if p.summary:
+        console.print(Text(p.summary, style="italic"))
+    if p.facts:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim")
+        grid.add_column()
+        for label, value in p.facts:
+            grid.add_row(label, value)
+        console.print(grid)
+    shorts = {r.key: r.short for r in p.references}
+    for s in p.sections:
+        console.print()
+        console.print(_section(s, shorts, p.labels["sources"]))
+    if p.references:
+        console.print()
+        console.print(Text(p.labels["references"], style="bold dim"))
+        for r in p.references:
+            doi = f" doi:{r.doi}" if r.doi else ""
+            console.print(Text(f"{r.short}. {r.citation}{doi}", style="dim"))
+
+
+def conditions(v: ConditionList, console: Console) -> None:
+    table = Table(title=v.title, show_lines=False)
+    for key in ("region", "conditions", "icd10", "evidence_strength"):
+        table.add_column(v.labels[key])
+    for _, region_name, rows in v.groups:
+        for n, r in enumerate(rows):
+            table.add_row(
+                region_name if n == 0 else "",
+                f"{escape(r.name)} [dim]({r.id})[/]",
+                ", ".join(r.icd10),
+                Text(v.labels[f"strength_{r.evidence}"], style=_STRENGTH_STYLE[r.evidence]),
+            )
+        table.add_section()
+    console.print(table)
+
+
+def references(v: ReferenceList, console: Console) -> None:
+    console.print(Text(v.title, style="bold"))
+    console.print(Text(v.summary, style="italic"))
+    for r in v.references:
+        console.print()
+        doi = f" doi:{r.doi}" if r.doi else ""
+        console.print(Text(f"{r.short}  [{r.key}]", style="bold cyan"))
+        console.print(Text(f"{r.citation}{doi}"))
+        console.print(Text(r.supports, style="green"))
+
+
+def write(view, out) -> None:
+    console = Console(file=out, highlight=False)
+    if isinstance(view, Page):
+        page(view, console)
+    elif isinstance(view, ConditionList):
+        conditions(view, console)
+    elif isinstance(view, ReferenceList):
+        references(view, console)
+    else:
+        raise TypeError(f"no terminal renderer for {type(view).__name__}")

@@ -1,0 +1,77 @@
+"""View models: exactly what one output shows, in one language, ready for any renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RefView:
+    key: str
+    short: str
+    citation: str
+    doi: str | None
+    url: str | None
+    status: str
+    supports: str
+
+
+@dataclass(frozen=True)
+class SectionView:
+    heading: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
+    style: str = "normal"  # normal | warning | steps | checklist | evidence | facts
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page a patient reads: an explanation, the preparation or the aftercare sheet."""
+
+    command: str
+    kind: str  # overview | topic | condition | glossary | prepare | aftercare
+    id: str
+    title: str
+    summary: str
+    sections: tuple[SectionView, ...]
+    references: tuple[RefView, ...]
+    labels: dict[str, str]
+    facts: tuple[tuple[str, str], ...] = ()  # (label, value) lines shown under the title
+    data: dict = field(default_factory=dict)  # extra machine-readable fields for JSON
+
+
+@dataclass(frozen=True)
+class ConditionRow:
+    id: str
+    name: str
+    clinical_name: str
+    region: str
+    region_name: str
+    icd10: tuple[str, ...]
+    evidence: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConditionList:
+    command: str
+    title: str
+    query: str | None
+    groups: tuple[tuple[str, str, tuple[ConditionRow, ...]], ...]  # (region id, name, rows)
+    labels: dict[str, str]
+
+    @property
+    def rows(self) -> tuple[ConditionRow, ...]:
+        return tuple(r for _, _, rows in self.groups for r in rows)
+
+
+@dataclass(frozen=True)
+class ReferenceList:
+    command: str
+    title: str
+    summary: str
+    query: str | None
+    subject: str | None  # id of the topic or condition whose references these are
+    references: tuple[RefView, ...]
+    labels: dict[str, str]
