@@ -62,18 +62,20 @@ def _format(json_: bool, plain: bool) -> str:
         raise UsageError("choose one of --json and --plain")
     if json_:
         return "json"
-    if plain or not sys.stdout.isatty():
+    if plain:
         return "plain"
-    if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return "rich"
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return "plain"
     return "rich"
 
 
 def _query():
-    from dryneedle_cli import loader, paths
+    from dryneedle_cli import paths, store
     from dryneedle_cli.query import Query
 
-    kb = loader.load(paths.data_dir(), paths.cache_dir())
+    kb = store.load(paths.data_dir(), paths.cache_dir())
     return Query(kb, lang=os.environ.get("DRYNEEDLE_LANG", "en"))
 
 

@@ -3,23 +3,17 @@
 Every problem becomes a ``ContentError`` naming the file, the line and the field. YAML is read
 with the safe (C where available) loader; anchors and aliases, duplicate keys, unknown fields,
 wrong types, duplicate ids and references to missing ids are rejected here, at load time.
-
-A parsed knowledge base is cached (msgpack, keyed by every file's path, size, mtime and inode
-plus the program version), so most runs never import PyYAML. The cache cannot go stale: any
-change to any file changes the key.
+Imported only when the cache (``store``) misses.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from dryneedle_cli import __version__
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import (
     Block,
@@ -33,19 +27,11 @@ from dryneedle_cli.model import (
     Sheet,
     Topic,
 )
+from dryneedle_cli.store import FOLDERS, SINGLE_FILES, content_files
 
 MAX_FILE_BYTES = 256 * 1024
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
-SINGLE_FILES: dict[str, type] = {
-    "labels.yaml": Labels,
-    "references.yaml": References,
-    "glossary.yaml": Glossary,
-    "regions.yaml": Regions,
-    "sheets/prepare.yaml": Sheet,
-    "sheets/aftercare.yaml": Sheet,
-}
-FOLDERS: dict[str, type] = {"topics": Topic, "conditions": Condition}
 # Labels the program asks for; labels.yaml must define each one.
 REQUIRED_LABELS = (
     "also_called",
@@ -72,62 +58,6 @@ REQUIRED_LABELS = (
     "references_title",
     "references_summary",
 )
-_CACHE_FORMAT = "1"
-
-
-# --------------------------------------------------------------------------- files
-
-
-def content_files(root: Path) -> list[Path]:
-    """Every knowledge file under ``root`` in a stable order."""
-    files = [root / name for name in SINGLE_FILES]
-    for folder in FOLDERS:
-        d = root / folder
-        if d.is_dir():
-            files.extend(sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml")))
-    return files
-
-
-def _fingerprint(root: Path, files: list[Path]) -> str:
-    h = hashlib.sha256(f"{_CACHE_FORMAT}|{__version__}|{root}".encode())
-    for f in files:
-        try:
-            st = f.stat()
-        except OSError:
-            h.update(f"{f}|missing".encode())
-            continue
-        h.update(f"{f}|{st.st_size}|{st.st_mtime_ns}|{st.st_ino}".encode())
-    return h.hexdigest()[:32]
-
-
-def load(root: Path, cache: Path | None = None) -> KnowledgeBase:
-    """Load and validate the knowledge base in ``root``, using ``cache`` when given."""
-    files = content_files(root)
-    if cache is None:
-        return build(root, files)
-    key = _fingerprint(root, files)
-    cached = cache / f"kb-{key}.msgpack"
-    try:
-        return msgspec.msgpack.decode(cached.read_bytes(), type=KnowledgeBase)
-    except (OSError, msgspec.DecodeError):
-        pass
-    kb = build(root, files)
-    _write_atomic(cached, msgspec.msgpack.encode(kb))
-    return kb
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Best effort: a cache that cannot be written is simply not used."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("kb-*.msgpack"):
-            if old != path:
-                old.unlink(missing_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
 
 
 # --------------------------------------------------------------------------- YAML
@@ -419,6 +349,7 @@ class _Checker:
 def build(root: Path, files: list[Path] | None = None) -> KnowledgeBase:
     """Parse and validate every file under ``root``; no cache."""
     files = files if files is not None else content_files(root)
+    folders = {root / name: kind for name, kind in FOLDERS.items()}
     singles = {
         name: convert(root / name, parse(root / name), kind) for name, kind in SINGLE_FILES.items()
     }
@@ -454,8 +385,9 @@ def build(root: Path, files: list[Path] | None = None) -> KnowledgeBase:
     docs: dict[str, tuple[Path, Any]] = {}
     topics: dict[str, Topic] = {}
     conditions: dict[str, Condition] = {}
-    for folder, kind in FOLDERS.items():
-        for path in (f for f in files if f.parent == root / folder):
+    for path in files:
+        kind = folders.get(path.parent)
+        if kind is not None:
             doc = convert(path, parse(path), kind)
             if doc.id != path.stem:
                 raise ContentError(

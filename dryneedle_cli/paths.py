@@ -13,7 +13,12 @@ def data_dir() -> Path:
 
     The wheel carries ``data/`` inside the package (``dryneedle_cli/data``); a checkout or an
     editable install keeps it at the repository's top level, beside the package.
+    ``DRYNEEDLE_DATA_DIR`` replaces the built-in folder as a whole (for tests and for clinics
+    that keep a full copy of the knowledge base).
     """
+    configured = os.environ.get("DRYNEEDLE_DATA_DIR")
+    if configured:
+        return Path(configured)
     for candidate in (_HERE / "data", _HERE.parent / "data"):
         if (candidate / "references.yaml").is_file():
             return candidate

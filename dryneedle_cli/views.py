@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 
-@dataclass(frozen=True)
-class RefView:
+class RefView(msgspec.Struct, frozen=True):
     key: str
     short: str
     citation: str
@@ -16,8 +15,7 @@ class RefView:
     supports: str
 
 
-@dataclass(frozen=True)
-class SectionView:
+class SectionView(msgspec.Struct, frozen=True):
     heading: str
     text: str = ""
     items: tuple[str, ...] = ()
@@ -25,8 +23,7 @@ class SectionView:
     style: str = "normal"  # normal | warning | steps | checklist | evidence | facts
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(msgspec.Struct, frozen=True, kw_only=True):
     """One page a patient reads: an explanation, the preparation or the aftercare sheet."""
 
     command: str
@@ -38,11 +35,10 @@ class Page:
     references: tuple[RefView, ...]
     labels: dict[str, str]
     facts: tuple[tuple[str, str], ...] = ()  # (label, value) lines shown under the title
-    data: dict = field(default_factory=dict)  # extra machine-readable fields for JSON
+    data: dict = {}  # extra machine-readable fields for JSON
 
 
-@dataclass(frozen=True)
-class ConditionRow:
+class ConditionRow(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     name: str
     clinical_name: str
@@ -53,8 +49,7 @@ class ConditionRow:
     aliases: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ConditionList:
+class ConditionList(msgspec.Struct, frozen=True):
     command: str
     title: str
     query: str | None
@@ -66,8 +61,7 @@ class ConditionList:
         return tuple(r for _, _, rows in self.groups for r in rows)
 
 
-@dataclass(frozen=True)
-class ReferenceList:
+class ReferenceList(msgspec.Struct, frozen=True):
     command: str
     title: str
     summary: str
