@@ -12,10 +12,15 @@ import typer
 from dryneedle_cli import __version__
 from dryneedle_cli.errors import BAD_CONTENT, DryneedleError, NotFound, UsageError
 
-EXIT_CODES = (
-    "Exit codes: 0 ok; 1 nothing found (suggestions on stderr); 2 bad usage; "
-    "3 invalid content or configuration; 4 output could not be written; 130 interrupted."
-)
+EXIT_CODES = """\b
+Exit codes:
+  0    ok
+  1    nothing found (close matches on stderr)
+  2    bad usage
+  3    invalid content or configuration
+  4    output could not be written
+  130  interrupted
+"""
 
 app = typer.Typer(
     name="dryneedle",
@@ -98,7 +103,13 @@ def _show(view_of, json_: bool, plain: bool) -> None:
 
     with _errors():
         fmt = _format(json_, plain)
-        emit(view_of(_query()), fmt)
+        view = view_of(_query())
+    try:
+        emit(view, fmt)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        _silence_stdout()
+        raise typer.Exit(0) from None
 
 
 def _words(words: list[str] | None) -> str | None:
@@ -143,11 +154,14 @@ def main() -> None:
     """Console-script entry point: the app plus the last line of defence for errors."""
     try:
         app()
-    except DryneedleError as e:  # raised outside a command, e.g. while loading
+    except DryneedleError as e:  # raised outside a command
+        if os.environ.get("DRYNEEDLE_DEBUG"):
+            raise
         print(f"dryneedle: {e}", file=sys.stderr)
         sys.exit(e.exit_code)
     except BrokenPipeError:
-        _quiet_pipe()
+        _silence_stdout()
+        sys.exit(0)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as e:  # noqa: BLE001 - a bug: one line, unless debugging
@@ -161,9 +175,8 @@ def main() -> None:
         sys.exit(BAD_CONTENT if isinstance(e, FileNotFoundError) else 70)
 
 
-def _quiet_pipe() -> None:
-    """The reader went away (``| head``): stop quietly, without a traceback at exit."""
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the flush at exit cannot fail on a closed pipe."""
     with contextlib.suppress(OSError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(0)

@@ -136,6 +136,8 @@ def parse(path: Path) -> dict:
         problem = (e.problem or e.context or "invalid YAML").strip()
         if problem.startswith("could not determine a constructor"):
             problem = f"{problem}; only plain YAML is allowed (no !! tags)"
+        elif not isinstance(e, yaml.constructor.ConstructorError):
+            problem = f"YAML syntax error: {problem}; check the indentation and brackets"
         raise ContentError(str(path), problem, line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as e:
         raise ContentError(str(path), f"invalid YAML: {e}") from None

@@ -314,7 +314,11 @@ class Query:
         chosen = list(self.kb.conditions.values())
         key = normalize(words or "")
         if key:
-            chosen = [c for c in chosen if _matches(c, key, self.lang)]
+            hit = self.index.get(key)
+            if hit and hit[0] == "condition":
+                chosen = [self.kb.conditions[hit[1]]]
+            else:
+                chosen = [c for c in chosen if _matches(c, key, self.lang)]
             if not chosen:
                 conds = {k: v for k, v in self.index.items() if v[0] == "condition"}
                 raise NotFound(
@@ -384,9 +388,8 @@ def _doc_refs(doc) -> list[str]:
 
 
 def _matches(c: Condition, key: str, lang: str) -> bool:
+    """A code prefix ('M77') matches codes; other words must all appear in the names or text."""
     names = [c.id, tr(c.name, lang), tr(c.clinical_name, lang), *c.aliases]
-    if any(normalize(n) == key for n in names):
-        return True
     compact = key.replace(" ", "")
     if len(compact) >= 3 and compact[0].isalpha() and compact[1:3].isdigit():
         return any(code_key(code).startswith(compact) for code in c.icd10)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+sys.path.insert(0, str(ROOT / "tools"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path_factory):
+    """Tests never read or write the user's cache, and see no colour settings from outside."""
+    monkeypatch.setenv("DRYNEEDLE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    for name in (
+        "DRYNEEDLE_DATA_DIR",
+        "DRYNEEDLE_DEBUG",
+        "DRYNEEDLE_LANG",
+        "NO_COLOR",
+        "FORCE_COLOR",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+
+
+@pytest.fixture(scope="session")
+def kb():
+    from dryneedle_cli.loader import build
+
+    return build(DATA)
+
+
+@pytest.fixture(scope="session")
+def q(kb):
+    from dryneedle_cli.query import Query
+
+    return Query(kb)
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of the built-in knowledge files, for breaking on purpose."""
+    dest = tmp_path / "data"
+    shutil.copytree(DATA, dest)
+    return dest

@@ -1,0 +1,153 @@
+"""Finding topics, conditions and terms; choosing what a page shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from dryneedle_cli.errors import NotFound
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("neck", ("condition", "neck-pain")),
+        ("Neck Pain", ("condition", "neck-pain")),
+        ("neck-pain", ("condition", "neck-pain")),
+        ("  STIFF   neck!! ", ("condition", "neck-pain")),
+        ("tennis elbow", ("condition", "tennis-elbow")),
+        ("M77.1", ("condition", "tennis-elbow")),
+        ("m77.1", ("condition", "tennis-elbow")),
+        ("m771", ("condition", "tennis-elbow")),
+        ("golfer's elbow", ("condition", "golfers-elbow")),
+        ("golfers elbow", ("condition", "golfers-elbow")),
+        ("acupuncture", ("topic", "acupuncture")),
+        ("trigger points", ("topic", "trigger-points")),
+        ("side effects", ("topic", "side-effects")),
+        ("safety", ("topic", "safety")),
+        ("wet needling", ("topic", "wet-needling")),
+        ("twitch response", ("topic", "twitch-response")),
+        ("LTR", ("topic", "twitch-response")),
+        ("pneumothorax", ("term", "pneumothorax")),
+        ("collapsed lung", ("term", "pneumothorax")),
+    ],
+)
+def test_find(q, words, expected):
+    assert q.find(words) == expected
+
+
+def test_typo_suggests_close_matches(q):
+    with pytest.raises(NotFound) as info:
+        q.find("nekc")
+    assert 1 <= len(info.value.suggestions) <= 3
+    assert "neck-pain" in info.value.suggestions[0]
+
+
+def test_nonsense_is_not_found_and_not_guessed(q):
+    with pytest.raises(NotFound) as info:
+        q.find("zzzz qqqq")
+    assert info.value.suggestions == ()
+
+
+def test_shared_icd_code_asks_which_one(q):
+    with pytest.raises(NotFound) as info:
+        q.find("M79.1")
+    assert "fits 4 conditions" in str(info.value)
+    assert any("myofascial-pain-syndrome" in s for s in info.value.suggestions)
+
+
+def test_explain_without_words_is_the_overview(q, kb):
+    page = q.explain(None)
+    assert page.kind == "overview" and page.id == kb.labels.overview_topic
+
+
+def test_condition_page_has_facts_evidence_and_area_notes(q):
+    page = q.explain("neck")
+    assert page.kind == "condition"
+    facts = dict(page.facts)
+    assert facts["ICD-10"] == "M54.2" and facts["Strength of evidence"] == "Moderate"
+    styles = [s.style for s in page.sections]
+    assert "evidence" in styles
+    notes = [s for s in page.sections if s.heading == "After your visit, for this area"]
+    assert notes and "chest" in notes[0].items[0]
+    keys = {r.key for r in page.references}
+    assert {k for s in page.sections for k in s.refs} == keys
+
+
+def test_areas_by_region_name_alias_or_condition(q):
+    assert q.areas(["neck", "Low Back", "tennis elbow", "heel"]) == [
+        "neck",
+        "low-back",
+        "elbow",
+        "foot",
+    ]
+    assert q.areas(["neck", "stiff neck"]) == ["neck"]
+
+
+def test_unknown_area_suggests(q):
+    with pytest.raises(NotFound) as info:
+        q.areas(["shouldr"])
+    assert any("shoulder" in s for s in info.value.suggestions)
+
+
+def test_area_notes_only_for_chosen_areas(q):
+    plain = q.sheet("aftercare", [])
+    neck = q.sheet("aftercare", ["neck"])
+    foot = q.sheet("aftercare", ["foot"])
+    text = lambda p: " ".join(i for s in p.sections for i in s.items)  # noqa: E731
+    assert "needles near your chest" not in text(plain)
+    assert "needles near your chest" in text(neck)
+    assert "needles near your chest" not in text(foot)
+    assert "foot may be sore" in text(foot)
+    assert dict(neck.facts)["Areas treated"] == "Neck"
+
+
+def test_emergency_number_is_filled_in(q, kb):
+    from dryneedle_cli.query import Query
+
+    default = q.sheet("aftercare", [])
+    warning = next(s for s in default.sections if s.style == "warning")
+    assert "911 in the US and Canada" in warning.text and "{" not in warning.text
+    clinic = Query(kb, values={"emergency_number": "112"}).sheet("aftercare", [])
+    assert "Call 112 right away" in next(s for s in clinic.sections if s.style == "warning").text
+
+
+def test_conditions_all_grouped_by_region(q, kb):
+    listing = q.conditions(None)
+    assert len(listing.rows) == len(kb.conditions)
+    order = [rid for rid, _, _ in listing.groups]
+    assert order == [r for r in kb.regions if r in order]
+
+
+@pytest.mark.parametrize(
+    ("words", "ids"),
+    [
+        ("elbow", {"tennis-elbow", "golfers-elbow"}),
+        (
+            "M79.1",
+            {"upper-back-pain", "buttock-pain", "calf-tightness", "myofascial-pain-syndrome"},
+        ),
+        ("M77", {"tennis-elbow", "golfers-elbow", "plantar-heel-pain"}),
+        ("sore shoulder", {"shoulder-pain"}),
+    ],
+)
+def test_conditions_filter(q, words, ids):
+    assert {r.id for r in q.conditions(words).rows} == ids
+
+
+def test_conditions_no_match(q):
+    with pytest.raises(NotFound):
+        q.conditions("spleen")
+
+
+def test_evidence_for_a_condition_lists_its_references(q):
+    refs = q.evidence("tennis elbow")
+    assert refs.subject == "tennis-elbow"
+    assert {r.key for r in refs.references} == {
+        "navarro-santana-2020-elbow",
+        "ma-2024",
+        "apta-2012",
+    }
+
+
+def test_evidence_without_words_lists_all(q, kb):
+    assert len(q.evidence(None).references) == len(kb.references)
