@@ -169,7 +169,11 @@ class Query:
             self.t(topic.summary),
             [self._section(s) for s in topic.sections],
             facts=self._related(topic.related),
-            data={"reviewed_on": topic.reviewed_on.isoformat(), "reviewed_by": topic.reviewed_by},
+            data={
+                "related": list(topic.related),
+                "reviewed_on": topic.reviewed_on.isoformat(),
+                "reviewed_by": topic.reviewed_by,
+            },
         )
 
     def area_notes(self, region: str) -> list[SectionView]:
@@ -231,6 +235,7 @@ class Query:
                 "icd10": list(c.icd10),
                 "region": c.region,
                 "evidence_strength": c.evidence.strength,
+                "related": list(c.related),
                 "reviewed_on": c.reviewed_on.isoformat(),
                 "reviewed_by": c.reviewed_by,
             },
