@@ -151,3 +151,17 @@ def test_evidence_for_a_condition_lists_its_references(q):
 
 def test_evidence_without_words_lists_all(q, kb):
     assert len(q.evidence(None).references) == len(kb.references)
+
+
+def test_text_in_another_language_with_english_fallback(data_copy):
+    from dryneedle_cli.loader import build
+    from dryneedle_cli.query import Query
+
+    f = data_copy / "conditions" / "neck-pain.yaml"
+    f.write_text(
+        f.read_text().replace("name: Neck pain", "name: {en: Neck pain, es: Dolor de cuello}")
+    )
+    kb = build(data_copy)
+    assert Query(kb, lang="es").explain("neck").title == "Dolor de cuello"
+    assert Query(kb, lang="fr").explain("neck").title == "Neck pain"
+    assert Query(kb, lang="es").find("dolor de cuello") == ("condition", "neck-pain")

@@ -23,11 +23,14 @@ def _section(s: SectionView, shorts: dict[str, str], sources_label: str):
     parts = []
     if s.text:
         parts.append(Text(s.text))
-    for n, item in enumerate(s.items, 1):
-        marker = f"{n}." if s.style == "steps" else ("☐" if s.style == "checklist" else "•")
-        line = Text(f"  {marker} ", style="bold")
-        line.append(item)
-        parts.append(line)
+    if s.items:
+        items = Table.grid(padding=(0, 1))
+        items.add_column(justify="right", style="bold", no_wrap=True)
+        items.add_column()
+        for n, item in enumerate(s.items, 1):
+            marker = f"{n}." if s.style == "steps" else ("☐" if s.style == "checklist" else "•")
+            items.add_row(f" {marker}", item)
+        parts.append(items)
     if s.refs:
         parts.append(Text(f"{sources_label}: {'; '.join(shorts[k] for k in s.refs)}", style="dim"))
     body = Group(*parts)
@@ -39,7 +42,7 @@ def _section(s: SectionView, shorts: dict[str, str], sources_label: str):
 
 
 def page(p: Page, console: Console) -> None:
-    console.print(Text(p.title, style="bold"), justify="left")
+    console.print(Text(p.title, style="bold"))
     if p.summary:
         console.print(Text(p.summary, style="italic"))
     if p.facts:
