@@ -5,12 +5,18 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dryneedle_cli import __version__
 from dryneedle_cli.errors import BAD_CONTENT, DryneedleError, NotFound, UsageError
+
+Which = Enum("Which", {"aftercare": "aftercare", "prepare": "prepare"}, type=str)
+Paper = Enum("Paper", {"letter": "letter", "a4": "a4"}, type=str)
+Format = Enum("Format", {"pdf": "pdf", "html": "html", "md": "md", "txt": "txt"}, type=str)
 
 EXIT_CODES = """\b
 Exit codes:
@@ -76,12 +82,12 @@ def _format(json_: bool, plain: bool) -> str:
     return "rich"
 
 
-def _query():
+def _query(values: dict[str, str] | None = None):
     from dryneedle_cli import paths, store
     from dryneedle_cli.query import Query
 
     kb = store.load(paths.data_dir(), paths.cache_dir())
-    return Query(kb, lang=os.environ.get("DRYNEEDLE_LANG", "en"))
+    return Query(kb, lang=os.environ.get("DRYNEEDLE_LANG", "en"), values=values)
 
 
 @contextlib.contextmanager
@@ -148,6 +154,119 @@ def conditions(words: WordsArg = None, json_: JsonOpt = False, plain: PlainOpt =
 def evidence(words: WordsArg = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
     """The references with full citations; with WORDS, those used by that topic or condition."""
     _show(lambda q: q.evidence(_words(words)), json_, plain)
+
+
+@app.command()
+def sheet(
+    which: Annotated[Which, typer.Argument(help="aftercare or prepare")],
+    areas: AreaOpt = None,
+    patient: Annotated[str | None, typer.Option(help="The patient's name.")] = None,
+    clinician: Annotated[str | None, typer.Option(help="The clinician's name.")] = None,
+    date: Annotated[str | None, typer.Option(help="Date on the sheet [default: today].")] = None,
+    next_visit: Annotated[str | None, typer.Option(help="When the next visit is.")] = None,
+    clinic: Annotated[
+        Path | None, typer.Option(help="Clinic profile (YAML). [default: $DRYNEEDLE_CLINIC]")
+    ] = None,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="[default: from -o, else pdf]")
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="File to write, or - for stdout.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+    paper: Annotated[Paper, typer.Option(help="Paper size.")] = Paper.letter,
+    large_print: Annotated[bool, typer.Option(help="About 18 pt, one column.")] = False,
+    font: Annotated[
+        Path | None, typer.Option(help="A .ttf for scripts the built-in font lacks.")
+    ] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option(help="CSV of patient, areas, clinician, next_visit, format: a sheet a row."),
+    ] = None,
+    out_dir: Annotated[Path | None, typer.Option(help="Folder for --batch sheets.")] = None,
+) -> None:
+    """Write a printable preparation or aftercare sheet (PDF, HTML, Markdown or text).
+
+    The clinic's name, phone, logo and emergency number come from its profile (see
+    'dryneedle clinic init'). Nothing about the patient is stored or logged.
+    """
+    import time
+
+    from dryneedle_cli import clinic as clinics
+    from dryneedle_cli import handout, sheets
+
+    with _errors():
+        profile_path = clinics.find(str(clinic) if clinic else None)
+        profile = clinics.load(profile_path) if profile_path else None
+        q = _query(handout.values_for(profile))
+        day = date or sheets.today()
+        if batch is not None:
+            if output is not None:
+                raise UsageError("use --out-dir with --batch, not -o")
+            start = time.perf_counter()
+            bar, update = sheets.progress_bar()
+            with bar if bar else contextlib.nullcontext():
+                job = sheets.BatchJob(
+                    q=q,
+                    which=which.value,
+                    csv_path=batch,
+                    out_dir=out_dir or Path.cwd(),
+                    clinic=profile,
+                    date=day,
+                    paper=paper.value,
+                    large_print=large_print,
+                    font=font,
+                    force=force,
+                    default_format=fmt.value if fmt else None,
+                )
+                result = sheets.batch(job, progress=update)
+            for problem in result.problems:
+                typer.echo(f"dryneedle: {problem}", err=True)
+            typer.echo(
+                f"Wrote {len(result.written)} sheets to {out_dir or Path.cwd()}"
+                f" in {sheets.elapsed(start)}; {len(result.problems)} rows skipped.",
+                err=True,
+            )
+            if result.problems:
+                raise typer.Exit(1)
+            return
+        kind = sheets.resolve_format(fmt.value if fmt else None, output)
+        made = handout.make(
+            q,
+            which.value,
+            areas or [],
+            clinic=profile,
+            patient=patient,
+            clinician=clinician,
+            date=day,
+            next_visit=next_visit,
+            paper=paper.value,
+            large_print=large_print,
+        )
+        data = sheets.render(made, kind, font)
+        path = sheets.write(data, output, sheets.default_name(which.value, day, kind), force)
+        if path is not None:
+            typer.echo(f"Wrote {path}", err=True)
+
+
+clinic_app = typer.Typer(help="The clinic profile used on handouts.", no_args_is_help=True)
+app.add_typer(clinic_app, name="clinic")
+
+
+@clinic_app.command("init")
+def clinic_init(
+    path: Annotated[
+        Path | None, typer.Option(help="Where to write it [default: the user config folder].")
+    ] = None,
+) -> None:
+    """Write a commented clinic profile template to fill in; never replaces an existing one."""
+    from dryneedle_cli import clinic as clinics
+    from dryneedle_cli import paths
+
+    with _errors():
+        dest = path or clinics.config_dir() / clinics.PROFILE_NAME
+        clinics.write_template(dest, paths.data_dir() / "clinic-template.yaml")
+        typer.echo(str(dest))
 
 
 def main() -> None:

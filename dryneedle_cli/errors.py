@@ -43,3 +43,9 @@ class ContentError(DryneedleError):
         where = f"{file}:{line}" if line else file
         at = f" (field '{field}')" if field else ""
         super().__init__(f"{where}: {message}{at}")
+
+
+class OutputError(DryneedleError):
+    """An output file could not be written (or would overwrite one without --force)."""
+
+    exit_code = CANNOT_WRITE

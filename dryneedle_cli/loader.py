@@ -57,6 +57,17 @@ REQUIRED_LABELS = (
     "conditions",
     "references_title",
     "references_summary",
+    "patient",
+    "date",
+    "clinician",
+    "next_visit",
+    "front",
+    "back",
+    "outline",
+    "no_areas",
+    "questions",
+    "questions_phone",
+    "emergency",
 )
 
 

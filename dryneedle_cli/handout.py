@@ -1,0 +1,106 @@
+"""The handout view model: a preparation or aftercare page plus the clinic's and patient's details.
+
+Nothing about the patient is stored or logged: the name lives only in this object and in the
+file the user asked for.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import msgspec
+
+from dryneedle_cli.clinic import Clinic
+from dryneedle_cli.views import Page
+
+FORMATS = ("pdf", "html", "md", "txt")
+EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".txt": "txt"}
+PAPERS = ("letter", "a4")
+
+
+class Handout(msgspec.Struct, frozen=True, kw_only=True):
+    page: Page
+    clinic: Clinic | None
+    patient: str = ""
+    clinician: str = ""
+    date: str = ""
+    next_visit: str = ""
+    areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
+    paper: str = "letter"
+    large_print: bool = False
+    labels: dict[str, str] = {}
+    questions: str = ""  # the footer line
+    emergency: str = ""  # the emergency line
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """(label, value) for the patient block, only those given."""
+        pairs = [
+            ("patient", self.patient),
+            ("date", self.date),
+            ("clinician", self.clinician),
+            ("next_visit", self.next_visit),
+        ]
+        return [(self.labels[k], v) for k, v in pairs if v]
+
+    @property
+    def area_names(self) -> str:
+        return ", ".join(name for _, name in self.areas) or self.labels["no_areas"]
+
+
+def clean(value: str | None) -> str:
+    """User-typed text as one NFC-normalised line (so 'Nguyễn' prints as typed)."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFC", value)
+    return " ".join(text.split())
+
+
+def values_for(clinic: Clinic | None) -> dict[str, str]:
+    """Placeholder values the clinic profile overrides."""
+    if clinic is None:
+        return {}
+    out = {"clinic": clinic.name, "clinic_phone": clinic.phone}
+    if clinic.emergency_number:
+        out["emergency_number"] = clinic.emergency_number
+    return out
+
+
+def make(
+    q,
+    which: str,
+    areas: list[str],
+    *,
+    clinic: Clinic | None,
+    patient=None,
+    clinician=None,
+    date=None,
+    next_visit=None,
+    paper="letter",
+    large_print=False,
+) -> Handout:
+    """Build the handout from a ``Query`` made with ``values_for(clinic)``."""
+    page = q.sheet(which, areas)
+    ids = page.data["areas"]
+    names = tuple((a, _region_name(q, a)) for a in ids)
+    label = "questions_phone" if clinic is not None and clinic.phone else "questions"
+    return Handout(
+        page=page,
+        clinic=clinic,
+        patient=clean(patient),
+        clinician=clean(clinician),
+        date=clean(date),
+        next_visit=clean(next_visit),
+        areas=names,
+        paper=paper,
+        large_print=large_print,
+        labels=q.labels,
+        questions=q.t(q.kb.labels.labels[label]),
+        emergency=q.t(q.kb.labels.labels["emergency"]),
+    )
+
+
+def _region_name(q, region: str) -> str:
+    from dryneedle_cli.model import tr
+
+    return tr(q.kb.regions[region].name, q.lang)

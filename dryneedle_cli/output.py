@@ -1,0 +1,59 @@
+"""Writing output files safely: atomically, and never over an existing file without --force."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from dryneedle_cli.errors import OutputError
+
+
+def write_atomic(path: Path, data: bytes, force: bool) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    An existing file is kept unless ``force``; after any error no partial file is left.
+    """
+    if path.exists() and not force:
+        raise OutputError(f"{path} already exists; use --force to replace it")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise OutputError(f"cannot write to {folder}: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        if not force:
+            # link() fails if the name appeared meanwhile: no race with another writer.
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise OutputError(f"{path} already exists; use --force to replace it") from None
+            except OSError:  # a file system without hard links
+                os.replace(tmp, path)
+        else:
+            os.replace(tmp, path)
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_stdout(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()

@@ -1,0 +1,123 @@
+"""A handout as one self-contained HTML file: inline CSS and drawing, print styles.
+
+Every value a user supplies (patient, clinician, clinic details) is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from dryneedle_cli import body
+from dryneedle_cli.handout import Handout
+
+_CSS = """
+@page { size: %(paper)s; margin: 11mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111;
+  font-size: %(size)s; line-height: 1.28; margin: 0 auto; max-width: 190mm; }
+header { display: flex; justify-content: space-between; align-items: flex-start;
+  border-bottom: 2px solid #1f4e79; padding-bottom: 4px; margin-bottom: 6px; }
+header .clinic { font-size: 1.35em; font-weight: bold; color: #1f4e79; }
+header .contact { font-size: 0.85em; white-space: pre-line; }
+header img { max-height: 16mm; max-width: 45mm; }
+.details { display: flex; flex-wrap: wrap; gap: 2px 16px; margin: 4px 0; }
+.details b { font-weight: bold; }
+h1 { font-size: 1.3em; margin: 4px 0 2px; }
+.summary { margin: 0 0 6px; }
+.warning { border: 3px solid #b00020; background: #fff3f3; padding: 4px 8px; margin: 6px 0;
+  break-inside: avoid; }
+.warning h2 { color: #b00020; }
+.warning li { font-weight: bold; }
+.areas { display: flex; align-items: center; gap: 10px; margin: 4px 0; break-inside: avoid; }
+.areas svg { width: %(figure)s; height: auto; flex: none; }
+.areas figcaption { font-size: 0.95em; }
+main { columns: %(columns)s; column-gap: 8mm; }
+section { break-inside: avoid; margin: 0 0 5px; }
+h2 { font-size: 1.05em; margin: 0 0 2px; }
+p { margin: 0 0 2px; }
+ul, ol { margin: 0 0 2px; padding-left: 1.2em; }
+ul.checklist { list-style: none; padding-left: 0.2em; }
+ul.checklist li::before { content: "\\2610  "; }
+.sources { color: #555; font-size: 0.8em; }
+footer { border-top: 1px solid #999; margin-top: 6px; padding-top: 3px; font-weight: bold; }
+footer .emergency { color: #b00020; }
+@media screen { body { padding: 12mm; } }
+"""
+
+
+def _logo(h: Handout) -> str:
+    path = h.clinic.logo_path() if h.clinic else None
+    if path is None:
+        return ""
+    mime = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img src="data:{mime};base64,{data}" alt="{escape(h.clinic.name)}">'
+
+
+def _section(s, shorts: dict[str, str], sources_label: str) -> str:
+    out = [f"<h2>{escape(s.heading)}</h2>"]
+    if s.text:
+        out.append(f"<p>{escape(s.text)}</p>")
+    if s.items:
+        tag = "ol" if s.style == "steps" else "ul"
+        cls = ' class="checklist"' if s.style == "checklist" else ""
+        items = "".join(f"<li>{escape(i)}</li>" for i in s.items)
+        out.append(f"<{tag}{cls}>{items}</{tag}>")
+    if s.refs:
+        names = "; ".join(shorts[k] for k in s.refs)
+        out.append(f'<p class="sources">{escape(sources_label)}: {escape(names)}</p>')
+    cls = ' class="warning"' if s.style == "warning" else ""
+    return f"<section{cls}>{''.join(out)}</section>"
+
+
+def document(h: Handout) -> str:
+    p, labels = h.page, h.labels
+    shorts = {r.key: r.short for r in p.references}
+    warnings = [s for s in p.sections if s.style == "warning"]
+    others = [s for s in p.sections if s.style != "warning"]
+    css = _CSS % {
+        "paper": h.paper,
+        "size": "18pt" if h.large_print else "9.6pt",
+        "columns": "1" if h.large_print else "2",
+        "figure": "60mm" if h.large_print else "38mm",
+    }
+    clinic = ""
+    if h.clinic:
+        contact = "\n".join(h.clinic.contact)
+        clinic = (
+            f'<div><div class="clinic">{escape(h.clinic.name)}</div>'
+            f'<div class="contact">{escape(contact)}</div></div>{_logo(h)}'
+        )
+    details = "".join(f"<span><b>{escape(k)}:</b> {escape(v)}</span>" for k, v in h.details)
+    caption = f"{labels['outline']} {h.area_names}"
+    figure = body.svg({a for a, _ in h.areas}, title=caption)
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            '<head><meta charset="utf-8">',
+            f"<title>{escape(p.title)}</title>",
+            f"<style>{css}</style></head>",
+            "<body>",
+            f"<header>{clinic}</header>" if clinic else "",
+            f'<div class="details">{details}</div>' if details else "",
+            f"<h1>{escape(p.title)}</h1>",
+            f'<p class="summary">{escape(p.summary)}</p>',
+            *(_section(s, shorts, labels["sources"]) for s in warnings),
+            f'<figure class="areas">{figure}<figcaption><b>{escape(labels["areas"])}:</b> '
+            f"{escape(h.area_names)}<br><small>{escape(labels['front'])} · "
+            f"{escape(labels['back'])}</small></figcaption></figure>",
+            "<main>",
+            *(_section(s, shorts, labels["sources"]) for s in others),
+            "</main>",
+            f'<footer><div class="emergency">{escape(h.emergency)}</div>'
+            f"<div>{escape(h.questions)}</div></footer>",
+            "</body></html>",
+            "",
+        ]
+    )
+
+
+def render(h: Handout) -> bytes:
+    return document(h).encode("utf-8")

@@ -1,0 +1,362 @@
+"""A handout as PDF (fpdf2), with an embedded Unicode font so any name prints as typed.
+
+Imported only when a PDF is made. The bundled font is DejaVu Sans (licence in
+``dryneedle_cli/fonts``). Characters it lacks are drawn from ``--font`` or from a system font
+found by fontconfig; if no font has them, the sheet is refused with a clear message rather
+than printed with empty boxes. Normal sheets shrink their type (9.5 pt down to 7.5 pt) until
+they fit on one page; large print (18 pt, one column) may take more.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import MethodReturnValue, XPos, YPos
+
+from dryneedle_cli import body
+from dryneedle_cli.errors import OutputError
+from dryneedle_cli.handout import Handout
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
+PAPER = {"letter": "Letter", "a4": "A4"}
+NAVY, RED, GREY, BLACK = (31, 78, 121), (176, 0, 32), (85, 85, 85), (17, 17, 17)
+MARGIN, GAP = 12.0, 7.0
+
+
+_PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
+_HEIGHTS: dict[tuple, float] = {}
+_LINES: dict[tuple, list[str]] = {}
+# fpdf2 drops these tables when it embeds a font; a batch copy need not carry them.
+_LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
+
+
+def _without_layout_tables(data: bytes) -> bytes:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    for tag in _LAYOUT_TABLES:
+        if tag in font:
+            del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
+    """``pdf.add_font``, parsing each font file once per process.
+
+    fpdf2 parses a TrueType font (~25 ms for DejaVu Sans) for every document, and subsets it in
+    place when the document is written. A batch of sheets reuses the parsed tables (widths,
+    character map) and gives each document a fresh, lazily read copy of the font to subset.
+    If fpdf2's internals ever differ, this falls back to a plain ``add_font``.
+    """
+    key = (str(path), style)
+    fontkey = f"{family.lower()}{style}"
+    if key in _PARSED:
+        try:
+            from fontTools.ttLib import TTFont
+            from fpdf.fonts import SubsetMap
+
+            proto, data, lean = _PARSED[key]
+            if not lean:  # the second sheet of a batch: drop what fpdf2 would drop anyway
+                data = _without_layout_tables(data)
+                _PARSED[key] = (proto, data, True)
+            font = copy.copy(proto)
+            font.i = len(pdf.fonts) + 1
+            font.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+            font._hbfont = None
+            font.biggest_size_pt = 0
+            font.missing_glyphs = []
+            font.subset = SubsetMap(font)
+            pdf.fonts[fontkey] = font
+            return
+        except (AttributeError, ImportError, TypeError):
+            _PARSED.pop(key, None)
+    pdf.add_font(family, style, path)
+    _PARSED[key] = (copy.copy(pdf.fonts[fontkey]), path.read_bytes(), False)
+
+
+class _Sheet(FPDF):
+    def __init__(self, h: Handout, size: float, extra_font: Path | None):
+        super().__init__(unit="mm", format=PAPER[h.paper])
+        self.hand, self.size = h, size
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(False)
+        _add_font(self, "body", "", REGULAR)
+        _add_font(self, "body", "B", BOLD)
+        if extra_font is not None:
+            _add_font(self, "extra", "", extra_font)
+            _add_font(self, "extra", "B", extra_font)
+            self.set_fallback_fonts(["extra"])
+        self.set_title(h.page.title)  # never the patient's name
+        self.set_author(h.clinic.name if h.clinic else "dryneedle")
+        self.set_creator("dryneedle")
+        self.line_h = size * 0.45
+
+    # ----------------------------------------------------------------- pieces
+
+    def font(self, scale=1.0, bold=False, color=BLACK):
+        self.set_font("body", "B" if bold else "", self.size * scale)
+        self.set_text_color(*color)
+
+    def text_block(self, x, w, text, scale=1.0, bold=False, color=BLACK, measure=False):
+        """Draw (or measure) left-aligned wrapped text at x, from the current y; its height.
+
+        Line breaks are worked out once per text, width and size and reused, since most of a
+        sheet's text is the same on every sheet of a batch.
+        """
+        self.font(scale, bold, color)
+        key = (text, round(w, 3), self.size * scale, bold)
+        lines = _LINES.get(key)
+        if lines is None:
+            self.set_x(x)
+            lines = _LINES[key] = self.multi_cell(
+                w, 1, text, dry_run=True, output=MethodReturnValue.LINES, align="L"
+            )
+        line_h = self.line_h * scale
+        if not measure:
+            for line in lines:
+                self.set_x(x)
+                self.cell(w, line_h, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return line_h * len(lines)
+
+    def measure(self, s, w: float) -> float:
+        """A section's height, remembered across the sheets of a batch (same text, same size)."""
+        key = (s, round(w, 3), self.size, self.hand.labels["sources"])
+        if key not in _HEIGHTS:
+            _HEIGHTS[key] = self.section(s, 0, 0, w, measure=True)
+        return _HEIGHTS[key]
+
+    def section(self, s, x, y, w, measure=False) -> float:
+        """Draw (or only measure) one section at (x, y) in width w; return its height."""
+        warning = s.style == "warning"
+        pad = 2.5 if warning else 0.0
+        inner_x, inner_w = x + pad, w - 2 * pad
+        self.set_y(y + pad)
+        height = pad
+        color = RED if warning else NAVY
+        height += self.text_block(inner_x, inner_w, s.heading, 1.12, True, color, measure)
+        if not measure:
+            self.set_y(y + height)
+        if s.text:
+            height += self.text_block(inner_x, inner_w, s.text, 1.0, warning, BLACK, measure)
+            if not measure:
+                self.set_y(y + height)
+        for n, item in enumerate(s.items, 1):
+            marker = {"steps": f"{n}.", "checklist": "☐"}.get(s.style, "•")
+            indent = self.size * 0.55
+            if not measure:
+                self.font(1.0, warning)
+                self.set_xy(inner_x, y + height)
+                self.cell(indent, self.line_h, marker)
+            height += self.text_block(
+                inner_x + indent, inner_w - indent, item, 1.0, warning, BLACK, measure
+            )
+            if not measure:
+                self.set_y(y + height)
+        if s.refs:
+            names = "; ".join(self.shorts[k] for k in s.refs)
+            label = self.hand.labels["sources"]
+            height += self.text_block(
+                inner_x, inner_w, f"{label}: {names}", 0.78, False, GREY, measure
+            )
+        height += pad
+        if warning and not measure:
+            self.set_draw_color(*RED)
+            self.set_line_width(0.8)
+            self.rect(x, y, w, height)
+        return height + self.line_h * 0.6
+
+    # ----------------------------------------------------------------- page
+
+    def build(self):
+        h, p = self.hand, self.hand.page
+        self.shorts = {r.key: r.short for r in p.references}
+        self.add_page()
+        width = self.w - 2 * MARGIN
+        y = MARGIN
+        if h.clinic:
+            logo = h.clinic.logo_path()
+            if logo is not None:
+                self.image(
+                    str(logo), x=self.w - MARGIN - 40, y=y, h=14, keep_aspect_ratio=True, w=40
+                )
+            self.set_y(y)
+            y += self.text_block(MARGIN, width - 45, h.clinic.name, 1.5, True, NAVY)
+            contact = "\n".join(x for x in h.clinic.contact)
+            if contact:
+                self.set_y(y)
+                y += self.text_block(MARGIN, width - 45, contact, 0.85)
+            y = max(y, MARGIN + 15) + 1
+            self.set_draw_color(*NAVY)
+            self.set_line_width(0.6)
+            self.line(MARGIN, y, self.w - MARGIN, y)
+            y += 2
+        if h.details:
+            self.set_xy(MARGIN, y)
+            for label, value in h.details:
+                self.font(1.0, True)
+                self.write(self.line_h * 1.1, f"{label}: ")
+                self.font(1.0)
+                self.write(self.line_h * 1.1, f"{value}     ")
+            y = self.get_y() + self.line_h * 1.6
+        self.set_y(y)
+        y += self.text_block(MARGIN, width, p.title, 1.45, True)
+        self.set_y(y)
+        y += self.text_block(MARGIN, width, p.summary) + 1.5
+        for s in (s for s in p.sections if s.style == "warning"):
+            y += self.section(s, MARGIN, y, width)
+        # the body outline with the list of areas beside it
+        fig_w = 60 if h.large_print else 38
+        fig_h = fig_w * 200 / 210
+        self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
+        self.set_y(y + 2)
+        cap_x, cap_w = MARGIN + fig_w + 4, width - fig_w - 4
+        cap_y = (
+            y + 2 + self.text_block(cap_x, cap_w, f"{h.labels['areas']}: {h.area_names}", 1.1, True)
+        )
+        self.set_y(cap_y)
+        self.text_block(
+            cap_x, cap_w, f"{h.labels['front']} · {h.labels['back']}", 0.85, False, GREY
+        )
+        y += fig_h + 2
+        # everything else in columns, a section never split
+        ncols = 1 if h.large_print else 2
+        col_w = (width - GAP * (ncols - 1)) / ncols
+        footer_h = self.line_h * 3.2
+        bottom = self.h_pt / self.k - MARGIN - footer_h
+        col, top = 0, y
+        for s in (s for s in p.sections if s.style != "warning"):
+            need = self.measure(s, col_w)
+            if y + need > bottom and y > top:
+                col += 1
+                y = top
+                if col == ncols:
+                    self.footer_lines()
+                    self.add_page()
+                    col, y = 0, MARGIN
+                    top = y
+            y += self.section(s, MARGIN + col * (col_w + GAP), y, col_w)
+        self.footer_lines()
+
+    def outline(self, x0: float, y0: float, scale: float, shaded: set[str]) -> None:
+        """Draw the body outline (the same shapes as the HTML's SVG) at (x0, y0)."""
+        self.set_line_width(0.2)
+        for tag, g, state, *_ in body.shapes(shaded):
+            fill, stroke = body.COLOURS[state]
+            self.set_fill_color(*fill)
+            self.set_draw_color(*stroke)
+            if tag == "circle":
+                r = g["r"] * scale
+                self.circle(x0 + g["cx"] * scale, y0 + g["cy"] * scale, r, style="DF")
+            elif tag == "ellipse":
+                self.ellipse(
+                    x0 + (g["cx"] - g["rx"]) * scale,
+                    y0 + (g["cy"] - g["ry"]) * scale,
+                    2 * g["rx"] * scale,
+                    2 * g["ry"] * scale,
+                    style="DF",
+                )
+            else:
+                self.rect(
+                    x0 + g["x"] * scale,
+                    y0 + g["y"] * scale,
+                    g["width"] * scale,
+                    g["height"] * scale,
+                    style="DF",
+                    round_corners=g.get("rx", 0) > 0,
+                    corner_radius=g.get("rx", 0) * scale,
+                )
+
+    def footer_lines(self):
+        h = self.hand
+        y = self.h_pt / self.k - MARGIN - self.line_h * 2.6
+        self.set_draw_color(*GREY)
+        self.set_line_width(0.3)
+        self.line(MARGIN, y - 1, self.w - MARGIN, y - 1)
+        self.set_y(y)
+        self.text_block(MARGIN, self.w - 2 * MARGIN, h.emergency, 1.0, True, RED)
+        self.text_block(MARGIN, self.w - 2 * MARGIN, h.questions, 1.0, True)
+
+
+def _texts(h: Handout) -> str:
+    p = h.page
+    parts = [p.title, p.summary, h.emergency, h.questions, h.area_names, *(v for _, v in h.details)]
+    parts += [h.labels[k] for k in ("areas", "front", "back", "sources")]
+    if h.clinic:
+        parts += [h.clinic.name, *h.clinic.contact]
+    for s in p.sections:
+        parts += [s.heading, s.text, *s.items]
+    parts += [r.short for r in p.references]
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True, fontNumber=0)
+    return frozenset(font.getBestCmap() or {})
+
+
+def _system_font(chars: set[str]) -> Path | None:
+    """A system font (fontconfig) that has every one of ``chars``, if there is one."""
+    if not shutil.which("fc-list"):
+        return None
+    charset = " ".join(f"{ord(c):x}" for c in sorted(chars))
+    try:
+        found = subprocess.run(
+            ["fc-list", f":charset={charset}", "file"], capture_output=True, text=True, timeout=10
+        ).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in sorted(found):
+        path = Path(line.split(":")[0].strip())
+        if path.suffix.lower() in (".ttf", ".otf"):
+            return path
+    return None
+
+
+def choose_fallback(h: Handout, font: Path | None) -> Path | None:
+    """The extra font needed for characters DejaVu Sans lacks, or None if none are missing."""
+    needed = {c for c in _texts(h) if not c.isspace()}
+    missing = {c for c in needed if ord(c) not in _cmap(REGULAR)}
+    if not missing:
+        return None
+    candidates = [font] if font is not None else []
+    system = _system_font(missing)
+    if system is not None and font is None:
+        candidates.append(system)
+    for path in candidates:
+        if path.suffix.lower() not in (".ttf", ".otf"):
+            raise OutputError(f"--font {path}: use a .ttf or .otf font file")
+        if not path.is_file():
+            raise OutputError(f"--font {path}: file not found")
+        left = {c for c in missing if ord(c) not in _cmap(path)}
+        if not left:
+            return path
+        missing = left if font is not None else missing
+    shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing)[:5])
+    raise OutputError(
+        f"no font has {shown}; pass --font with a .ttf that has them (for Chinese, for example "
+        "Noto Sans CJK), or use --format html"
+    )
+
+
+def render(h: Handout, font: Path | None = None) -> bytes:
+    extra = choose_fallback(h, font)
+    sizes = (18.0, 16.0) if h.large_print else (9.5, 9.0, 8.5, 8.0, 7.5)
+    limit = 3 if h.large_print else 1
+    for size in sizes:
+        pdf = _Sheet(h, size, extra)
+        pdf.build()
+        if pdf.pages_count <= limit:
+            break
+    return bytes(pdf.output())
