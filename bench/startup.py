@@ -2,9 +2,13 @@
 
     python bench/startup.py [--runs 15]
 
-Prints the median wall time of each case and its ratio to ``python -c pass``. The ratio, not
-the absolute time, is the number to compare across machines. Runs use the installed
-``dryneedle`` entry point, stdout to a pipe (as in a script) unless the case sets FORCE_COLOR.
+Prints the median wall time of each case and its ratio to ``python -c pass`` (the ratio, not
+the time, is what compares across machines), then the ratio of 1,000 queries in one run
+(``explain - --json``) to one ``explain neck``, and the peak memory of ``explain neck``.
+Runs use the installed ``dryneedle``, with stdout to a pipe unless the case sets FORCE_COLOR.
+
+Targets: explain neck piped <= 8x (aim 6x); on a terminal <= 12x; --help <= 8x;
+1,000 queries <= 3x one query; peak memory <= 40 MiB.
 """
 
 from __future__ import annotations
@@ -22,12 +26,24 @@ CASES = [
     ("conditions --json", ["conditions", "--json"], {}),
     ("--help", ["--help"], {}),
 ]
+QUERIES = ("\n".join(["neck", "M77.1", "nekc", "tennis elbow", "LTR"] * 200) + "\n").encode()
 
 
-def _time(cmd: list[str], env: dict[str, str]) -> float:
+def _time(cmd: list[str], env: dict[str, str], stdin: bytes | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, check=False)
+    subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
+
+
+def _peak_mib(cmd: list[str], env: dict[str, str]) -> float:
+    """Peak resident memory of one run, measured in a fresh child that only runs it."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], env=env, capture_output=True)
+    return int(out.stdout) / 1024  # ru_maxrss is in KiB on Linux
 
 
 def main() -> int:
@@ -36,18 +52,28 @@ def main() -> int:
     if exe is None:
         print("dryneedle is not installed in this environment", file=sys.stderr)
         return 1
-    base_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     bare = [sys.executable, "-c", "pass"]
     print(f"{'case':28} {'median ms':>9} {'bare ms':>8} {'ratio':>6}")
+    medians = {}
     for name, args, extra in CASES:
-        env = {**base_env, **extra}
-        _time([exe, *args], env)  # warm the file cache and the content cache
+        case_env = {**env, **extra}
+        _time([exe, *args], case_env)  # warm the file cache and the content cache
         ours, base = [], []
         for _ in range(runs):
-            ours.append(_time([exe, *args], env))
-            base.append(_time(bare, base_env))
+            ours.append(_time([exe, *args], case_env))
+            base.append(_time(bare, env))
         m, b = statistics.median(ours), statistics.median(base)
+        medians[name] = m
         print(f"{name:28} {m * 1000:9.1f} {b * 1000:8.1f} {m / b:5.1f}x")
+    many = statistics.median(
+        _time([exe, "explain", "-", "--json"], env, QUERIES) for _ in range(max(3, runs // 3))
+    )
+    one = medians["explain neck (piped)"]
+    print(
+        f"{'1,000 queries (explain -)':28} {many * 1000:9.1f} {'':8} {many / one:5.1f}x one query"
+    )
+    print(f"peak memory of explain neck: {_peak_mib([exe, 'explain', 'neck'], env):.1f} MiB")
     return 0
 
 

@@ -1,7 +1,5 @@
 """The command line: thin commands that parse, query, render and choose the exit code."""
 
-from __future__ import annotations
-
 import contextlib
 import os
 import sys
@@ -34,19 +32,70 @@ app = typer.Typer(
     epilog=EXIT_CODES,
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document (see docs/json.md).")]
+Color = Enum("Color", {"auto": "auto", "always": "always", "never": "never"}, type=str)
+
+
+def _complete_words(incomplete: str) -> list[str]:
+    """Shell completion: ids and names of topics, conditions and glossary terms."""
+    return _complete(incomplete, areas=False)
+
+
+def _complete_areas(incomplete: str) -> list[str]:
+    """Shell completion: body areas and conditions for --area."""
+    return _complete(incomplete, areas=True)
+
+
+def _complete(incomplete: str, areas: bool) -> list[str]:
+    try:
+        from dryneedle_cli.index import region_index
+
+        q = _query()
+        names = set(region_index(q.kb)) if areas else set()
+        names.update(k for k, (kind, _) in q.index.items() if not areas or kind == "condition")
+        start = incomplete.casefold()
+        return sorted(n for n in names if n.startswith(start))
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        return []
+
+
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="JSON (see docs/json.md); JSON Lines when reading '-'.")
+]
 PlainOpt = Annotated[
     bool, typer.Option("--plain", help="Plain text: no colour, no boxes (the default when piped).")
 ]
-WordsArg = Annotated[list[str] | None, typer.Argument(show_default=False)]
+ColorOpt = Annotated[
+    Color,
+    typer.Option(
+        "--color",
+        help="Colour and boxes: auto (on a terminal), always or never.",
+        show_default=True,
+    ),
+]
+HeaderOpt = Annotated[
+    bool, typer.Option("--header", help="Plain output: a first line naming the fields.")
+]
+WordsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        show_default=False,
+        help="What to look up; '-' reads one query per line from stdin.",
+        autocompletion=_complete_words,
+    ),
+]
 AreaOpt = Annotated[
     list[str] | None,
-    typer.Option("--area", "-a", help="Body area treated (repeatable): 'neck', 'low back', ..."),
+    typer.Option(
+        "--area",
+        "-a",
+        help="Body area treated (repeatable): 'neck', 'low back', ...",
+        autocompletion=_complete_areas,
+    ),
 ]
 
 
@@ -68,14 +117,15 @@ def _root(
     """A patient guide to trigger-point dry needling."""
 
 
-def _format(json_: bool, plain: bool) -> str:
+def _format(json_: bool, plain: bool, color: Color = Color.auto) -> str:
+    """json, plain or rich: flags first, then --color, then the environment and the terminal."""
     if json_ and plain:
         raise UsageError("choose one of --json and --plain")
     if json_:
         return "json"
-    if plain:
+    if plain or color is Color.never:
         return "plain"
-    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+    if color is Color.always or os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
         return "rich"
     if not sys.stdout.isatty() or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return "plain"
@@ -104,18 +154,52 @@ def _errors():
         raise typer.Exit(e.exit_code) from None
 
 
-def _show(view_of, json_: bool, plain: bool) -> None:
+def _show(command, view_of, json_, plain, color: Color, words=None, **options) -> None:
+    """Answer one query, or with the word '-' every line of stdin, and pick the exit code."""
     from dryneedle_cli.render import emit
 
     with _errors():
-        fmt = _format(json_, plain)
-        view = view_of(_query())
+        fmt = _format(json_, plain, color)
+        q = _query()
+        stream = words == ["-"]
+        if not stream:
+            view = view_of(q, _words(words))
+    force = True if color is Color.always else None
     try:
-        emit(view, fmt)
+        if not stream:
+            emit(view, fmt, force_terminal=force, **options)
+        elif not _stream(command, q, view_of, fmt, force, options):
+            raise typer.Exit(1)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         _silence_stdout()
         raise typer.Exit(0) from None
+
+
+def _stream(command: str, q, view_of, fmt: str, force, options) -> bool:
+    """One answer per line of stdin; a miss is a record (JSON) or a line on stderr, not an end.
+
+    True when every query was found.
+    """
+    from dryneedle_cli.render import emit
+    from dryneedle_cli.views import Missing
+
+    all_found = True
+    for raw in sys.stdin:
+        query = raw.strip()
+        if not query:
+            continue
+        try:
+            view = view_of(q, query)
+        except NotFound as e:
+            all_found = False
+            view = Missing(command, query, str(e), e.suggestions)
+            if fmt != "json":
+                hint = f" (did you mean: {'; '.join(e.suggestions)}?)" if e.suggestions else ""
+                typer.echo(f"dryneedle: {e}{hint}", err=True)
+        emit(view, fmt, stream=True, force_terminal=force, query=query, **options)
+        options["header"] = False  # a header line only once, before the first record
+    return all_found
 
 
 def _words(words: list[str] | None) -> str | None:
@@ -123,37 +207,74 @@ def _words(words: list[str] | None) -> str | None:
 
 
 @app.command()
-def explain(words: WordsArg = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
+def explain(
+    words: WordsArg = None,
+    json_: JsonOpt = False,
+    plain: PlainOpt = False,
+    color: ColorOpt = Color.auto,
+) -> None:
     """Explain dry needling, a topic (acupuncture, side effects ...), a condition, or a term.
 
     With no words: the overview, what dry needling is. Words may be a name, a lay word
-    ('stiff neck'), an ICD-10 code (M77.1) or a glossary term (LTR).
+    ('stiff neck'), an ICD-10 code (M77.1) or a glossary term (LTR). With '-', one query per
+    line of stdin (JSON Lines with --json); a query not found is a record with "found": false.
     """
-    _show(lambda q: q.explain(_words(words)), json_, plain)
+    _show("explain", lambda q, w: q.explain(w), json_, plain, color, words)
 
 
 @app.command()
-def prepare(areas: AreaOpt = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
+def prepare(
+    areas: AreaOpt = None,
+    json_: JsonOpt = False,
+    plain: PlainOpt = False,
+    color: ColorOpt = Color.auto,
+) -> None:
     """How to prepare for a visit, and what to tell your clinician first."""
-    _show(lambda q: q.sheet("prepare", areas or []), json_, plain)
+    _show("prepare", lambda q, _: q.sheet("prepare", areas or []), json_, plain, color)
 
 
 @app.command()
-def aftercare(areas: AreaOpt = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
+def aftercare(
+    areas: AreaOpt = None,
+    json_: JsonOpt = False,
+    plain: PlainOpt = False,
+    color: ColorOpt = Color.auto,
+) -> None:
     """What is normal after dry needling, what helps, and warning signs that need urgent care."""
-    _show(lambda q: q.sheet("aftercare", areas or []), json_, plain)
+    _show("aftercare", lambda q, _: q.sheet("aftercare", areas or []), json_, plain, color)
 
 
 @app.command()
-def conditions(words: WordsArg = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
-    """List conditions by body region, or those matching WORDS (name, alias, code or text)."""
-    _show(lambda q: q.conditions(_words(words)), json_, plain)
+def conditions(
+    words: WordsArg = None,
+    json_: JsonOpt = False,
+    plain: PlainOpt = False,
+    color: ColorOpt = Color.auto,
+    header: HeaderOpt = False,
+) -> None:
+    """List conditions by body region, or those matching WORDS (name, alias, code or text).
+
+    Plain output: one condition a line, tab-separated: id, name, region, ICD-10 codes
+    (comma-separated), evidence strength. With '-': one query per line of stdin, each record
+    starting with its query.
+    """
+    _show("conditions", lambda q, w: q.conditions(w), json_, plain, color, words, header=header)
 
 
 @app.command()
-def evidence(words: WordsArg = None, json_: JsonOpt = False, plain: PlainOpt = False) -> None:
-    """The references with full citations; with WORDS, those used by that topic or condition."""
-    _show(lambda q: q.evidence(_words(words)), json_, plain)
+def evidence(
+    words: WordsArg = None,
+    json_: JsonOpt = False,
+    plain: PlainOpt = False,
+    color: ColorOpt = Color.auto,
+    header: HeaderOpt = False,
+) -> None:
+    """The references with full citations; with WORDS, those used by that topic or condition.
+
+    Plain output: one reference a line, tab-separated: key, citation, DOI or URL, what it
+    supports.
+    """
+    _show("evidence", lambda q, w: q.evidence(w), json_, plain, color, words, header=header)
 
 
 @app.command()

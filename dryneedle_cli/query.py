@@ -38,6 +38,8 @@ class Query:
         self.values = {k: tr(v, lang) for k, v in kb.labels.defaults.items()}
         self.values.update(values or {})
         self._index: dict[str, tuple[str, str]] | None = None
+        self._codes: dict[str, list[str]] | None = None
+        self._suggestions: dict[tuple[str, int], tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -61,19 +63,23 @@ class Query:
         return f"{tr(self.kb.glossary[ident].term, self.lang)} ({ident})"
 
     def suggest(self, key: str, choices: dict[str, object], display) -> tuple[str, ...]:
-        """Up to three distinct close matches for a typo, best first."""
+        """Up to three distinct close matches for a typo, best first (remembered per run)."""
         from rapidfuzz import fuzz, process
 
+        memo = (key, id(choices))
+        if memo in self._suggestions:
+            return self._suggestions[memo]
         seen: list[str] = []
-        for choice, score, _ in process.extract(key, list(choices), scorer=fuzz.WRatio, limit=15):
-            if score < 60:
-                break
+        for choice, _, _ in process.extract(
+            key, choices.keys(), scorer=fuzz.WRatio, limit=15, score_cutoff=60
+        ):
             shown = display(choices[choice])
             if shown not in seen:
                 seen.append(shown)
             if len(seen) == 3:
                 break
-        return tuple(seen)
+        self._suggestions[memo] = tuple(seen)
+        return self._suggestions[memo]
 
     def find(self, words: str) -> tuple[str, str]:
         """(kind, id) of the topic, condition or glossary term named by ``words``."""
@@ -81,7 +87,9 @@ class Query:
         hit = self.index.get(key)
         if hit:
             return hit
-        by_code = code_index(self.kb).get(code_key(words), [])
+        if self._codes is None:
+            self._codes = code_index(self.kb)
+        by_code = self._codes.get(code_key(words), [])
         if len(by_code) == 1:
             return ("condition", by_code[0])
         if by_code:
@@ -319,11 +327,8 @@ class Query:
         chosen = list(self.kb.conditions.values())
         key = normalize(words or "")
         if key:
-            hit = self.index.get(key)
-            if hit and hit[0] == "condition":
-                chosen = [self.kb.conditions[hit[1]]]
-            else:
-                chosen = [c for c in chosen if _matches(c, key, self.lang)]
+            by_name = [c for c in chosen if _matches(c, key, self.lang, text=False)]
+            chosen = by_name or [c for c in chosen if _matches(c, key, self.lang, text=True)]
             if not chosen:
                 conds = {k: v for k, v in self.index.items() if v[0] == "condition"}
                 raise NotFound(
@@ -392,14 +397,13 @@ def _doc_refs(doc) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _matches(c: Condition, key: str, lang: str) -> bool:
-    """A code prefix ('M77') matches codes; other words must all appear in the names or text."""
+def _matches(c: Condition, key: str, lang: str, text: bool) -> bool:
+    """A code prefix ('M77') matches codes; other words must all appear in the names (and,
+    when ``text``, the summary and description)."""
     names = [c.id, tr(c.name, lang), tr(c.clinical_name, lang), *c.aliases]
     compact = key.replace(" ", "")
     if len(compact) >= 3 and compact[0].isalpha() and compact[1:3].isdigit():
         return any(code_key(code).startswith(compact) for code in c.icd10)
-    blob = " ".join(
-        normalize(t) for t in [*names, tr(c.summary, lang), tr(c.description.text, lang)]
-    )
-    words = set(blob.split())
+    parts = names + ([tr(c.summary, lang), tr(c.description.text, lang)] if text else [])
+    words = set(" ".join(normalize(t) for t in parts).split())
     return all(w in words for w in key.split())

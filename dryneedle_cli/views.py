@@ -69,3 +69,12 @@ class ReferenceList(msgspec.Struct, frozen=True):
     subject: str | None  # id of the topic or condition whose references these are
     references: tuple[RefView, ...]
     labels: dict[str, str]
+
+
+class Missing(msgspec.Struct, frozen=True):
+    """A query (one line of ``explain -``) that found nothing."""
+
+    command: str
+    query: str
+    message: str
+    suggestions: tuple[str, ...] = ()

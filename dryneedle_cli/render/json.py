@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from dryneedle_cli.views import ConditionList, Page, ReferenceList, RefView
+from dryneedle_cli.views import ConditionList, Missing, Page, ReferenceList, RefView
 
 SCHEMA_VERSION = 1
 
@@ -82,17 +82,39 @@ def references(v: ReferenceList) -> dict:
     }
 
 
-def render(view) -> str:
+def missing(v: Missing) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "command": v.command,
+        "query": v.query,
+        "found": False,
+        "error": v.message,
+        "suggestions": list(v.suggestions),
+    }
+
+
+def document(view) -> dict:
     if isinstance(view, Page):
-        doc = page(view)
-    elif isinstance(view, ConditionList):
-        doc = conditions(view)
-    elif isinstance(view, ReferenceList):
-        doc = references(view)
-    else:
-        raise TypeError(f"no JSON renderer for {type(view).__name__}")
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        return page(view)
+    if isinstance(view, ConditionList):
+        return conditions(view)
+    if isinstance(view, ReferenceList):
+        return references(view)
+    if isinstance(view, Missing):
+        return missing(view)
+    raise TypeError(f"no JSON renderer for {type(view).__name__}")
 
 
-def write(view, out) -> None:
-    out.write(render(view))
+def render(view, stream: bool = False, query: str | None = None) -> str:
+    """One indented document, or in a stream one compact line (JSON Lines) that also carries
+    the ``query`` it answers and ``found``."""
+    doc = document(view)
+    if not stream:
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if query is not None:
+        doc = {**doc, "query": query, "found": doc.get("found", True)}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write(view, out, stream: bool = False, query: str | None = None, **_) -> None:
+    out.write(render(view, stream, query))

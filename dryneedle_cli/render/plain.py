@@ -7,7 +7,7 @@ Lists of conditions or references: one record per line, fields separated by tabs
 
 from __future__ import annotations
 
-from dryneedle_cli.views import ConditionList, Page, ReferenceList, SectionView
+from dryneedle_cli.views import ConditionList, Missing, Page, ReferenceList, SectionView
 
 _BULLET = {"steps": None, "checklist": "[ ] "}
 
@@ -52,25 +52,40 @@ def _citation(r) -> str:
     return f"[{r.key}] {r.citation}{doi}{url}"
 
 
-def conditions(v: ConditionList) -> str:
-    rows = ["\t".join((r.id, r.name, r.region, ",".join(r.icd10), r.evidence)) for r in v.rows]
-    return "".join(f"{row}\n" for row in rows)
+CONDITION_FIELDS = ("id", "name", "region", "icd10", "evidence")
+REFERENCE_FIELDS = ("key", "citation", "link", "supports")
 
 
-def references(v: ReferenceList) -> str:
-    rows = ["\t".join((r.key, r.citation, r.doi or r.url or "", r.supports)) for r in v.references]
-    return "".join(f"{row}\n" for row in rows)
+def _records(rows, fields, query: str | None, header: bool) -> str:
+    prefix = [] if query is None else [query]
+    lines = ["\t".join(([] if query is None else ["query"]) + list(fields))] if header else []
+    lines += ["\t".join(prefix + list(row)) for row in rows]
+    return "".join(f"{line}\n" for line in lines)
 
 
-def render(view) -> str:
+def conditions(v: ConditionList, query: str | None = None, header: bool = False) -> str:
+    rows = [(r.id, r.name, r.region, ",".join(r.icd10), r.evidence) for r in v.rows]
+    return _records(rows, CONDITION_FIELDS, query, header)
+
+
+def references(v: ReferenceList, query: str | None = None, header: bool = False) -> str:
+    rows = [(r.key, r.citation, r.doi or r.url or "", r.supports) for r in v.references]
+    return _records(rows, REFERENCE_FIELDS, query, header)
+
+
+def render(view, stream: bool = False, header: bool = False) -> str:
+    """The plain text of a view. In a stream, list records start with the query."""
     if isinstance(view, Page):
-        return page(view)
+        return page(view) + ("\n" if stream else "")
+    query = view.query if stream else None
     if isinstance(view, ConditionList):
-        return conditions(view)
+        return conditions(view, query, header)
     if isinstance(view, ReferenceList):
-        return references(view)
+        return references(view, query, header)
+    if isinstance(view, Missing):
+        return ""  # the message goes to stderr
     raise TypeError(f"no plain renderer for {type(view).__name__}")
 
 
-def write(view, out) -> None:
-    out.write(render(view))
+def write(view, out, stream: bool = False, header: bool = False, **_) -> None:
+    out.write(render(view, stream, header))

@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from dryneedle_cli.views import ConditionList, Page, ReferenceList, SectionView
+from dryneedle_cli.views import ConditionList, Missing, Page, ReferenceList, SectionView
 
 _STRENGTH_STYLE = {
     "moderate": "green",
@@ -91,13 +91,17 @@ def references(v: ReferenceList, console: Console) -> None:
         console.print(Text(r.supports, style="green"))
 
 
-def write(view, out) -> None:
-    console = Console(file=out, highlight=False)
+def write(view, out, stream: bool = False, force_terminal: bool | None = None, **_) -> None:
+    console = Console(file=out, highlight=False, force_terminal=force_terminal)
     if isinstance(view, Page):
         page(view, console)
+        if stream:
+            console.rule()
     elif isinstance(view, ConditionList):
         conditions(view, console)
     elif isinstance(view, ReferenceList):
         references(view, console)
+    elif isinstance(view, Missing):
+        pass  # the message goes to stderr
     else:
         raise TypeError(f"no terminal renderer for {type(view).__name__}")
