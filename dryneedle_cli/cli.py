@@ -54,7 +54,7 @@ def _complete(incomplete: str, areas: bool) -> list[str]:
     try:
         from dryneedle_cli.index import region_index
 
-        q = _query()
+        q = _query(quiet=True)
         names = set(region_index(q.kb)) if areas else set()
         names.update(k for k, (kind, _) in q.index.items() if not areas or kind == "condition")
         start = incomplete.casefold()
@@ -105,6 +105,9 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_CONTENT_DIRS: list[str] = []
+
+
 @app.callback()
 def _root(
     version: Annotated[
@@ -113,8 +116,17 @@ def _root(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    content_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--content-dir",
+            help="A folder of the clinic's own knowledge files (repeatable; the first wins). "
+            "Give it before the command.",
+        ),
+    ] = None,
 ) -> None:
     """A patient guide to trigger-point dry needling."""
+    _CONTENT_DIRS[:] = [str(p) for p in content_dir or []]
 
 
 def _format(json_: bool, plain: bool, color: Color = Color.auto) -> str:
@@ -132,11 +144,15 @@ def _format(json_: bool, plain: bool, color: Color = Color.auto) -> str:
     return "rich"
 
 
-def _query(values: dict[str, str] | None = None):
+def _query(values: dict[str, str] | None = None, quiet: bool = False):
+    """The query layer over every active layer; skipped clinic files are warned about."""
     from dryneedle_cli import paths, store
     from dryneedle_cli.query import Query
 
-    kb = store.load(paths.data_dir(), paths.cache_dir())
+    kb = store.load(_CONTENT_DIRS, paths.cache_dir())
+    if not quiet:
+        for warning in kb.warnings:
+            typer.echo(f"dryneedle: warning: {warning}", err=True)
     return Query(kb, lang=os.environ.get("DRYNEEDLE_LANG", "en"), values=values)
 
 

@@ -33,16 +33,37 @@ class UsageError(DryneedleError):
 class ContentError(DryneedleError):
     """A knowledge file (or the configuration) is invalid.
 
-    The message names the file, the line and the field, and says how to fix it.
+    The message names the file, the line (and column) and the field, and says how to fix it.
     """
 
     exit_code = BAD_CONTENT
 
-    def __init__(self, file: str, message: str, line: int | None = None, field: str | None = None):
-        self.file, self.line, self.field, self.detail = file, line, field, message
-        where = f"{file}:{line}" if line else file
-        at = f" (field '{field}')" if field else ""
-        super().__init__(f"{where}: {message}{at}")
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        line: int | None = None,
+        field: str | None = None,
+        column: int | None = None,
+    ):
+        self.file, self.line, self.field, self.detail, self.column = (
+            file,
+            line,
+            field,
+            message,
+            column,
+        )
+        super().__init__(self.where() + f": {message}" + (f" (field '{field}')" if field else ""))
+
+    def where(self) -> str:
+        """file, file:line or file:line:column."""
+        if self.line and self.column:
+            return f"{self.file}:{self.line}:{self.column}"
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+class ContentWarning(ContentError):
+    """A problem worth fixing that does not stop the content from being used."""
 
 
 class OutputError(DryneedleError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dryneedle_cli.model import KnowledgeBase, Text
+from dryneedle_cli.model import Text
 
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = str.maketrans("", "", "'\u2019")
@@ -29,7 +29,7 @@ def _names(*texts: Text | str | None) -> list[str]:
     return out
 
 
-def build_index(kb: KnowledgeBase) -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, str]]]:
+def build_index(topics, conditions, glossary) -> tuple[dict, list[tuple[str, str, str]]]:
     """Map each name to (kind, id); also list names claimed by two different items.
 
     Kinds are ``topic``, ``condition`` and ``term``. A glossary term with ``see`` points at that
@@ -48,15 +48,15 @@ def build_index(kb: KnowledgeBase) -> tuple[dict[str, tuple[str, str]], list[tup
             return
         index[key] = target
 
-    for t in kb.topics.values():
+    for t in topics.values():
         for name in [t.id, *_names(t.title), *t.aliases]:
             add(name, ("topic", t.id))
-    for c in kb.conditions.values():
+    for c in conditions.values():
         for name in [c.id, *_names(c.name, c.clinical_name), *c.aliases]:
             add(name, ("condition", c.id))
-    for term in kb.glossary.values():
+    for term in glossary.values():
         if term.see:
-            target = ("topic" if term.see in kb.topics else "condition", term.see)
+            target = ("topic" if term.see in topics else "condition", term.see)
         else:
             target = ("term", term.id)
         for name in [term.id, *_names(term.term), *term.aliases]:
@@ -64,7 +64,7 @@ def build_index(kb: KnowledgeBase) -> tuple[dict[str, tuple[str, str]], list[tup
     return index, clashes
 
 
-def region_index(kb: KnowledgeBase) -> dict[str, str]:
+def region_index(kb) -> dict[str, str]:
     """Map each name of a body region to its id."""
     out: dict[str, str] = {}
     for r in kb.regions.values():
@@ -73,10 +73,10 @@ def region_index(kb: KnowledgeBase) -> dict[str, str]:
     return out
 
 
-def code_index(kb: KnowledgeBase) -> dict[str, list[str]]:
+def code_index(conditions) -> dict[str, list[str]]:
     """Map each ICD-10 code (as ``code_key``) to the ids of the conditions that use it."""
     out: dict[str, list[str]] = {}
-    for c in kb.conditions.values():
+    for c in conditions.values():
         for code in c.icd10:
             out.setdefault(code_key(code), []).append(c.id)
     return out

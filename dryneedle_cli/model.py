@@ -8,6 +8,7 @@ fallback.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from typing import Literal
 
 import msgspec
@@ -139,13 +140,63 @@ class Labels(_Document, frozen=True, kw_only=True):
     defaults: dict[str, Text] = {}
 
 
-class KnowledgeBase(_Base, frozen=True, kw_only=True):
-    topics: dict[str, Topic]
-    conditions: dict[str, Condition]
-    prepare: Sheet
-    aftercare: Sheet
-    regions: dict[str, Region]
-    glossary: dict[str, Term]
-    references: dict[str, Reference]
-    labels: Labels
-    sources: dict[str, str]  # item id -> file it came from (for messages)
+class KnowledgeBase:
+    """The whole merged knowledge base, as the query layer sees it.
+
+    ``topics`` and ``conditions`` are mappings from id; from the cache they decode each item
+    only when it is first used, so a clinic folder of a thousand conditions costs little.
+    ``index`` maps every search name to (kind, id) and ``codes`` every ICD-10 code to ids; both
+    are worked out when the files are read, not on every run.
+    """
+
+    def __init__(
+        self,
+        *,
+        topics,
+        conditions,
+        prepare,
+        aftercare,
+        regions,
+        glossary,
+        references,
+        labels,
+        sources,
+        index,
+        codes,
+        warnings=(),
+        provenance=None,
+    ):
+        self.topics: Mapping[str, Topic] = topics
+        self.conditions: Mapping[str, Condition] = conditions
+        self.prepare: Sheet = prepare
+        self.aftercare: Sheet = aftercare
+        self.regions: dict[str, Region] = regions
+        self.glossary: dict[str, Term] = glossary
+        self.references: dict[str, Reference] = references
+        self.labels: Labels = labels
+        self.sources: dict[str, str] = sources  # item id -> the file it came from
+        self.index: dict[str, tuple[str, str]] = index
+        self.codes: dict[str, list[str]] = codes
+        self.warnings: tuple[str, ...] = tuple(warnings)  # one line each, for stderr
+        self.provenance: dict[str, list[str]] = provenance or {}  # id -> "layer: file" lines
+
+
+class Lazy(Mapping):
+    """A read-only mapping whose values are msgpack bytes decoded (once) on first use."""
+
+    def __init__(self, raw: dict[str, bytes], kind: type):
+        self._raw, self._kind, self._done = raw, kind, {}
+
+    def __getitem__(self, key):
+        if key not in self._done:
+            self._done[key] = msgspec.msgpack.decode(self._raw[key], type=self._kind)
+        return self._done[key]
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __len__(self):
+        return len(self._raw)
+
+    def __contains__(self, key):
+        return key in self._raw

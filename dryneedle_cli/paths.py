@@ -33,3 +33,17 @@ def cache_dir() -> Path | None:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("dryneedle", appauthor=False))
+
+
+def user_content_dir() -> Path | None:
+    """The user's own content folder (platformdirs user config, ``content/``)."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("dryneedle", appauthor=False)) / "content"
+
+
+def site_content_dir() -> Path | None:
+    """The site-wide content folder (platformdirs site config, ``content/``)."""
+    import platformdirs
+
+    return Path(platformdirs.site_config_dir("dryneedle", appauthor=False)) / "content"

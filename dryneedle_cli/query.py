@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from dryneedle_cli.errors import NotFound
-from dryneedle_cli.index import build_index, code_index, code_key, normalize, region_index
+from dryneedle_cli.index import code_key, normalize, region_index
 from dryneedle_cli.model import (
     Block,
     Condition,
@@ -37,8 +37,6 @@ class Query:
         self.labels = {k: tr(v, lang) for k, v in kb.labels.labels.items()}
         self.values = {k: tr(v, lang) for k, v in kb.labels.defaults.items()}
         self.values.update(values or {})
-        self._index: dict[str, tuple[str, str]] | None = None
-        self._codes: dict[str, list[str]] | None = None
         self._suggestions: dict[tuple[str, int], tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------ helpers
@@ -50,9 +48,7 @@ class Query:
 
     @property
     def index(self) -> dict[str, tuple[str, str]]:
-        if self._index is None:
-            self._index = build_index(self.kb)[0]
-        return self._index
+        return self.kb.index
 
     def _display(self, target: tuple[str, str]) -> str:
         kind, ident = target
@@ -87,9 +83,7 @@ class Query:
         hit = self.index.get(key)
         if hit:
             return hit
-        if self._codes is None:
-            self._codes = code_index(self.kb)
-        by_code = self._codes.get(code_key(words), [])
+        by_code = self.kb.codes.get(code_key(words), [])
         if len(by_code) == 1:
             return ("condition", by_code[0])
         if by_code:

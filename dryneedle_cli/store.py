@@ -1,10 +1,16 @@
-"""Which files make a knowledge base, and loading them through a cache that cannot go stale.
+"""Where knowledge files come from (the layers), and loading them through a cache.
 
-The cache holds the validated model (msgpack) together with a fingerprint of every file: its
-path, size, modification time and inode, plus the program version. A run compares the
-fingerprint exactly; any change to any file means a miss, and only then are PyYAML and the
-validator (``loader``) imported. Writes go to a temporary file and are renamed into place, so
-two runs at once never see half a cache.
+Layers, lowest first: the built-in ``data/``; the site folder (platformdirs site config,
+``content/``); the user folder (platformdirs user config, ``content/``); the folders in
+``DRYNEEDLE_CONTENT_DIR`` (a path list, the first one highest); ``--content-dir`` (repeatable,
+the first one highest). Same layout and schema in every layer.
+
+The cache holds the merged, checked knowledge base (msgpack), each topic and condition as its
+own blob that is decoded only when used, and the search index, with a fingerprint of every
+file of every layer: path, size, modification time and inode, plus the program version. A run
+compares the fingerprint exactly, so the cache is never stale; only on a miss are PyYAML and
+the checks imported. Writes go to a temporary file and are renamed into place, so two runs at
+once never see half a cache.
 """
 
 from __future__ import annotations
@@ -19,72 +25,141 @@ import msgspec
 from dryneedle_cli import __version__
 from dryneedle_cli.model import (
     Condition,
-    Glossary,
     KnowledgeBase,
     Labels,
-    References,
-    Regions,
+    Lazy,
+    Reference,
+    Region,
     Sheet,
+    Term,
     Topic,
 )
 
-SINGLE_FILES: dict[str, type] = {
-    "labels.yaml": Labels,
-    "references.yaml": References,
-    "glossary.yaml": Glossary,
-    "regions.yaml": Regions,
-    "sheets/prepare.yaml": Sheet,
-    "sheets/aftercare.yaml": Sheet,
-}
-FOLDERS: dict[str, type] = {"topics": Topic, "conditions": Condition}
-_FORMAT = "2"
+_FORMAT = "3"
+_SINGLES = (
+    "labels.yaml", "references.yaml", "glossary.yaml", "regions.yaml",
+    "sheets/prepare.yaml", "sheets/aftercare.yaml",
+)  # fmt: skip
+_FOLDERS = ("topics", "conditions")
 
 
 class _Cached(msgspec.Struct, array_like=True):
     fingerprint: str
-    kb: KnowledgeBase
+    topics: dict[str, msgspec.Raw]
+    conditions: dict[str, msgspec.Raw]
+    prepare: Sheet
+    aftercare: Sheet
+    regions: dict[str, Region]
+    glossary: dict[str, Term]
+    references: dict[str, Reference]
+    labels: Labels
+    sources: dict[str, str]
+    index: dict[str, tuple[str, str]]
+    codes: dict[str, list[str]]
+    warnings: list[str]
+    provenance: dict[str, list[str]]
 
 
-def content_files(root: Path) -> list[Path]:
-    """Every knowledge file under ``root`` in a stable order."""
-    files = [root / name for name in SINGLE_FILES]
-    for folder in FOLDERS:
-        d = root / folder
-        if d.is_dir():
-            files.extend(sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml")))
-    return files
+def layers(content_dirs: list[str] | None = None) -> list[tuple[str, Path, bool]]:
+    """(name, folder, built-in?) for every active layer, lowest first."""
+    from dryneedle_cli import paths
+
+    found = [("built-in", paths.data_dir(), True)]
+    site, user = paths.site_content_dir(), paths.user_content_dir()
+    if site is not None and site.is_dir():
+        found.append(("site", site, False))
+    if user is not None and user.is_dir():
+        found.append(("user", user, False))
+    env = [p for p in os.environ.get("DRYNEEDLE_CONTENT_DIR", "").split(os.pathsep) if p]
+    found += [("DRYNEEDLE_CONTENT_DIR", Path(p), False) for p in reversed(env)]
+    found += [("--content-dir", Path(p), False) for p in reversed(content_dirs or [])]
+    return found
 
 
-def fingerprint(files: list[Path]) -> str:
-    parts = [_FORMAT, __version__]
-    for f in files:
+def _files(root: Path) -> list[Path]:
+    """Every file that may matter in a layer (cheap: one directory listing per folder)."""
+    files = []
+    for name in _SINGLES:
+        files.append(root / name)
+        files.append(root / name.replace(".yaml", ".patch.yaml"))
+    for folder in _FOLDERS:
         try:
-            st = f.stat()
-            parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+            with os.scandir(root / folder) as entries:
+                files.extend(Path(e.path) for e in entries if e.name.endswith((".yaml", ".yml")))
         except OSError:
-            parts.append(f"{f}:missing")
+            pass
+    return sorted(files)
+
+
+def fingerprint(found: list[tuple[str, Path, bool]]) -> str:
+    parts = [_FORMAT, __version__]
+    for name, root, _ in found:
+        parts.append(f"layer {name} {root}")
+        for f in _files(root):
+            try:
+                st = f.stat()
+                parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+            except OSError:
+                pass
     return "\n".join(parts)
 
 
-def load(root: Path, cache: Path | None = None) -> KnowledgeBase:
-    """The validated knowledge base in ``root``, from ``cache`` when it is current."""
-    files = content_files(root)
-    if cache is None:
-        from dryneedle_cli.loader import build
+def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> KnowledgeBase:
+    """The merged knowledge base of every active layer; from ``cache`` when it is current.
 
-        return build(root, files)
-    key = fingerprint(files)
-    path = cache / f"kb-{zlib.crc32(str(root.resolve()).encode()):08x}.msgpack"
-    try:
-        cached = msgspec.msgpack.decode(path.read_bytes(), type=_Cached)
-        if cached.fingerprint == key:
-            return cached.kb
-    except (OSError, msgspec.DecodeError):
-        pass
-    from dryneedle_cli.loader import build
+    A ContentError if the built-in files are broken; problems in a clinic's files are left out
+    and listed in ``kb.warnings``.
+    """
+    found = layers(content_dirs)
+    key = fingerprint(found) if cache is not None else ""
+    path = None
+    if cache is not None:
+        path = cache / f"kb-{zlib.crc32(str([str(r) for _, r, _ in found]).encode()):08x}.msgpack"
+        try:
+            c = msgspec.msgpack.decode(path.read_bytes(), type=_Cached)
+            if c.fingerprint == key:
+                return KnowledgeBase(
+                    topics=Lazy(c.topics, Topic),
+                    conditions=Lazy(c.conditions, Condition),
+                    prepare=c.prepare,
+                    aftercare=c.aftercare,
+                    regions=c.regions,
+                    glossary=c.glossary,
+                    references=c.references,
+                    labels=c.labels,
+                    sources=c.sources,
+                    index=c.index,
+                    codes=c.codes,
+                    warnings=c.warnings,
+                    provenance=c.provenance,
+                )
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            pass
+    from dryneedle_cli.build import Layer, build
 
-    kb = build(root, files)
-    _write_atomic(path, msgspec.msgpack.encode(_Cached(key, kb)))
+    result = build([Layer(name, root, builtin) for name, root, builtin in found])
+    if result.errors:
+        raise result.errors[0]
+    kb = result.kb
+    if path is not None:
+        encode = msgspec.msgpack.encode
+        cached = _Cached(
+            fingerprint=key,
+            topics={k: msgspec.Raw(encode(v)) for k, v in kb.topics.items()},
+            conditions={k: msgspec.Raw(encode(v)) for k, v in kb.conditions.items()},
+            prepare=kb.prepare,
+            aftercare=kb.aftercare,
+            regions=kb.regions,
+            glossary=kb.glossary,
+            references=kb.references,
+            labels=kb.labels,
+            sources=kb.sources,
+            index=kb.index,
+            codes=kb.codes,
+            warnings=list(kb.warnings),
+            provenance=kb.provenance,
+        )
+        _write_atomic(path, encode(cached))
     return kb
 
 

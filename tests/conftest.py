@@ -28,9 +28,9 @@ def _isolated_env(monkeypatch, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def kb():
-    from dryneedle_cli.loader import build
+    from dryneedle_cli.build import build_dir
 
-    return build(DATA)
+    return build_dir(DATA)
 
 
 @pytest.fixture(scope="session")

@@ -128,7 +128,7 @@ def test_every_file_says_when_and_by_whom_it_was_reviewed(kb):
 
 
 def _patient_text(kb) -> str:
-    from dryneedle_cli.loader import _texts
+    from dryneedle_cli.build import _texts
 
     parts = []
     for doc in [*kb.topics.values(), *kb.conditions.values(), kb.prepare, kb.aftercare]:

@@ -7,8 +7,10 @@ import re
 import pytest
 
 from dryneedle_cli import store
+from dryneedle_cli.build import Layer
+from dryneedle_cli.build import build as build_layers
+from dryneedle_cli.build import build_dir as build
 from dryneedle_cli.errors import ContentError
-from dryneedle_cli.loader import build
 from dryneedle_cli.model import Condition, Topic
 
 
@@ -109,7 +111,17 @@ def test_reference_to_missing_region(data_copy):
     assert "region 'mouth' is not in regions.yaml" in str(_error(data_copy))
 
 
-def test_statement_without_reference(data_copy):
+def _warnings(root) -> list[str]:
+    result = build_layers([Layer("built-in", root, builtin=True)], strict=True)
+    assert not result.errors, result.errors
+    return [str(w) for w in result.warnings]
+
+
+def test_built_in_content_has_no_warnings(data_copy):
+    assert _warnings(data_copy) == []
+
+
+def test_statement_without_reference_is_a_warning(data_copy):
     f = data_copy / "topics" / "trigger-points.yaml"
     _edit(
         f,
@@ -121,8 +133,16 @@ def test_statement_without_reference(data_copy):
         "references: [apta-2012, mayo-myofascial, dunning-2014]",
         "references: [apta-2012, mayo-myofascial]",
     )
-    err = _error(data_copy)
-    assert "no reference key" in str(err) and err.field == "sections[1].text"
+    warnings = _warnings(data_copy)
+    assert len(warnings) == 1
+    assert "trigger-points.yaml:" in warnings[0] and "no reference key" in warnings[0]
+    assert "sections[1].text" in warnings[0]
+
+
+def test_old_review_is_a_warning(data_copy):
+    f = data_copy / "topics" / "trigger-points.yaml"
+    _edit(f, "reviewed_on: 2026-11-23", "reviewed_on: 2020-01-01")
+    assert any("over 24 months ago" in w for w in _warnings(data_copy))
 
 
 def test_file_reference_list_must_match_use(data_copy):
@@ -148,10 +168,12 @@ def test_aftercare_without_warning_section_is_refused(data_copy):
     assert "style: warning" in str(_error(data_copy))
 
 
-def test_shared_alias_is_refused(data_copy):
+def test_shared_alias_is_a_warning_and_first_wins(data_copy):
     f = data_copy / "conditions" / "whiplash.yaml"
     _edit(f, "aliases: [whiplash injury,", "aliases: [stiff neck, whiplash injury,")
-    assert "'stiff neck' is used by both" in str(_error(data_copy))
+    assert any(
+        "'stiff neck' is used by both 'neck-pain' and 'whiplash'" in w for w in _warnings(data_copy)
+    )
 
 
 @pytest.mark.parametrize(
@@ -192,27 +214,50 @@ def test_error_message_is_one_line(data_copy):
     _edit(f, "region: neck\n", "region: neck\ncolour: blue\n")
     msg = str(_error(data_copy))
     assert "\n" not in msg
-    assert re.match(r".*neck-pain\.yaml:\d+: ", msg)
+    assert re.match(r".*neck-pain\.yaml:\d+:\d+: ", msg)
 
 
 class TestCache:
-    def test_second_load_comes_from_cache(self, data_copy, tmp_path, monkeypatch):
+    @pytest.fixture(autouse=True)
+    def _data(self, data_copy, monkeypatch):
+        monkeypatch.setenv("DRYNEEDLE_DATA_DIR", str(data_copy))
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(data_copy.parent / "no-config"))
+
+    def test_second_load_comes_from_cache(self, tmp_path, monkeypatch):
         cache = tmp_path / "cache"
-        first = store.load(data_copy, cache)
+        first = store.load([], cache)
         assert list(cache.glob("kb-*.msgpack"))
 
-        def fail(*_):
+        def fail(*_, **__):
             raise AssertionError("the cache should have been used")
 
-        monkeypatch.setattr("dryneedle_cli.loader.build", fail)
-        assert store.load(data_copy, cache) == first
+        monkeypatch.setattr("dryneedle_cli.build.build", fail)
+        again = store.load([], cache)
+        assert again.index == first.index
+        assert again.conditions["neck-pain"] == first.conditions["neck-pain"]
+        assert sorted(again.conditions) == sorted(first.conditions)
 
     def test_any_edit_invalidates_the_cache(self, data_copy, tmp_path):
         cache = tmp_path / "cache"
-        store.load(data_copy, cache)
+        store.load([], cache)
         f = data_copy / "conditions" / "neck-pain.yaml"
         _edit(f, "name: Neck pain", "name: Sore neck")
-        assert store.load(data_copy, cache).conditions["neck-pain"].name == "Sore neck"
+        assert store.load([], cache).conditions["neck-pain"].name == "Sore neck"
+
+    def test_a_new_file_invalidates_the_cache(self, data_copy, tmp_path):
+        cache = tmp_path / "cache"
+        store.load([], cache)
+        src = data_copy / "conditions" / "whiplash.yaml"
+        (data_copy / "conditions" / "neck-sprain.yaml").write_text(
+            src.read_text()
+            .replace("id: whiplash", "id: neck-sprain")
+            .replace("name: Whiplash\n", "name: Neck sprain\n")
+            .replace(
+                "aliases: [whiplash injury, neck sprain, car accident neck pain]", "aliases: []"
+            )
+            .replace("clinical_name: Whiplash-associated disorder", "clinical_name: Sprain")
+        )
+        assert "neck-sprain" in store.load([], cache).conditions
 
     def test_invalid_content_is_never_cached(self, data_copy, tmp_path):
         cache = tmp_path / "cache"
@@ -220,16 +265,16 @@ class TestCache:
         _edit(f, "region: neck\n", "region: neck\ncolour: blue\n")
         for _ in range(2):
             with pytest.raises(ContentError):
-                store.load(data_copy, cache)
+                store.load([], cache)
 
-    def test_corrupt_cache_is_rebuilt(self, data_copy, tmp_path):
+    def test_corrupt_cache_is_rebuilt(self, tmp_path):
         cache = tmp_path / "cache"
-        store.load(data_copy, cache)
+        store.load([], cache)
         for f in cache.glob("kb-*.msgpack"):
             f.write_bytes(b"garbage")
-        assert "neck-pain" in store.load(data_copy, cache).conditions
+        assert "neck-pain" in store.load([], cache).conditions
 
-    def test_unwritable_cache_is_ignored(self, data_copy, tmp_path):
+    def test_unwritable_cache_is_ignored(self, tmp_path):
         blocker = tmp_path / "file"
         blocker.write_text("not a folder")
-        assert "neck-pain" in store.load(data_copy, blocker / "cache").conditions
+        assert "neck-pain" in store.load([], blocker / "cache").conditions

@@ -154,7 +154,7 @@ def test_evidence_without_words_lists_all(q, kb):
 
 
 def test_text_in_another_language_with_english_fallback(data_copy):
-    from dryneedle_cli.loader import build
+    from dryneedle_cli.build import build_dir as build
     from dryneedle_cli.query import Query
 
     f = data_copy / "conditions" / "neck-pain.yaml"

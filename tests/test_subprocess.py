@@ -66,7 +66,7 @@ def test_invalid_content_exit_3_and_debug_shows_traceback(data_copy):
     result = run("explain", "neck", env=env)
     assert result.returncode == 3
     assert result.stderr.count("\n") == 1
-    assert "glossary.yaml:3: YAML syntax error" in result.stderr
+    assert "glossary.yaml:3:1: YAML syntax error" in result.stderr
     debug = run("explain", "neck", env={**env, "DRYNEEDLE_DEBUG": "1"})
     assert "Traceback" in debug.stderr
 

@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import textstat  # noqa: E402
 
-from dryneedle_cli import loader, paths  # noqa: E402
+from dryneedle_cli import paths  # noqa: E402
+from dryneedle_cli.build import build_dir  # noqa: E402
 from dryneedle_cli.query import Query  # noqa: E402
 
 PAGE_LIMIT = 6.0
@@ -70,7 +71,7 @@ def table(q: Query):
 
 
 def main(argv: list[str]) -> int:
-    q = Query(loader.build(paths.data_dir()))
+    q = Query(build_dir(paths.data_dir()))
     rows = table(q)
     limit = int(argv[argv.index("--worst") + 1]) if "--worst" in argv else len(rows)
     print(f"{'page':34} {'grade':>5}  worst section")
