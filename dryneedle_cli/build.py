@@ -200,6 +200,7 @@ class Builder:
         elif kind is Sheet:
             self.sheets[path.stem] = doc
             self.origin[f"sheet:{path.stem}"] = (layer, path)
+            self.origin[path.stem] = (layer, path)
             self._note(path.stem, layer, path, "defined" if layer.builtin else "replaced")
         elif kind is Labels:
             if self.labels is None:
@@ -230,7 +231,9 @@ class Builder:
                 seen.add(ident)
                 store[ident] = item
                 self.origin[f"{kind.__name__}:{ident}"] = (layer, path)
-                self._note(ident, layer, path, "defined" if layer.builtin else "added or replaced")
+                what = {References: "reference", Glossary: "glossary term", Regions: "region"}[kind]
+                verb = "defined" if layer.builtin else "added or replaced"
+                self._note(f"{kind.__name__}:{ident}", layer, path, f"{what} {verb}")
             self.origin[f"file:{kind.__name__}:{layer.name}"] = (layer, path)
 
     def patch(self, layer: Layer, path: Path, kind: type, patch: _Patch) -> None:
@@ -259,11 +262,11 @@ class Builder:
                 )
             data[name] = value
         for name, values in patch.add.items():
-            if not isinstance(data.get(name), list):
+            if not isinstance(data.get(name), (list, tuple)):
                 raise error_at(
                     path, f"$.add.{name}", f"'{name}' is not a list field that can be added to"
                 )
-            data[name] = data[name] + values
+            data[name] = [*data[name], *values]
         try:
             doc = msgspec.convert(data, type=kind, strict=False)
         except msgspec.ValidationError as e:
@@ -346,7 +349,12 @@ class Builder:
             glossary=self.glossary,
             references=self.references,
             labels=self.labels,
-            sources={k: str(v[1]) for k, v in self.origin.items() if ":" not in k},
+            sources={k: str(v[1]) for k, v in self.origin.items() if ":" not in k}
+            | {
+                k.split(":", 1)[1]: str(v[1])
+                for k, v in self.origin.items()
+                if k.startswith("Glossary:")
+            },
             index=index,
             codes=code_index(self.conditions),
             warnings=[str(w) for w in self.result.skipped],

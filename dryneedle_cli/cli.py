@@ -294,6 +294,98 @@ def evidence(
 
 
 @app.command()
+def validate(
+    targets: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders to check [default: every active layer].", show_default=False
+        ),
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Check knowledge files and report every problem as file:line:column: message.
+
+    Exit 0 when there are no errors (warnings do not fail), 3 when there is any error.
+    """
+    from dryneedle_cli import store
+    from dryneedle_cli import validate as checks
+
+    with _errors():
+        report = checks.run(list(targets or []), store.layers(_CONTENT_DIRS))
+    if json_:
+        import json
+
+        typer.echo(json.dumps(checks.as_dict(report), ensure_ascii=False, indent=2))
+    else:
+        for line in checks.lines(report):
+            typer.echo(line)
+    for note in report.notes:
+        typer.echo(f"dryneedle: note: {note}", err=True)
+    typer.echo(
+        f"{len(report.errors)} errors, {len(report.warnings)} warnings "
+        f"({len(report.checked)} layers checked)",
+        err=True,
+    )
+    if not report.ok:
+        raise typer.Exit(3)
+
+
+@app.command()
+def paths(
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="A topic, condition, area or term: where each part came from.", show_default=False
+        ),
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Show the content layers, highest first; with WORDS, which layer each part of it came from."""
+    from dryneedle_cli import store
+
+    with _errors():
+        active = store.layers(_CONTENT_DIRS, absent=True)
+        if not words:
+            rows = [
+                {"layer": name, "folder": str(root), "present": root.is_dir()}
+                for name, root, _ in reversed(active)
+            ]
+            if json_:
+                import json
+
+                typer.echo(
+                    json.dumps({"schema_version": 1, "command": "paths", "layers": rows}, indent=2)
+                )
+            else:
+                for r in rows:
+                    missing = "" if r["present"] else "\t(not present)"
+                    typer.echo(f"{r['layer']}\t{r['folder']}{missing}")
+            return
+        q = _query()
+        text = " ".join(words)
+        try:
+            ident = q.find(text)[1]
+        except NotFound:
+            keys = [k for k in q.kb.provenance if k.split(":")[-1] == text]
+            if not keys:
+                raise
+            ident = keys[0]
+        lines = q.kb.provenance.get(ident, [])
+        ident = ident.split(":")[-1]
+        if json_:
+            import json
+
+            typer.echo(
+                json.dumps(
+                    {"schema_version": 1, "command": "paths", "id": ident, "parts": lines}, indent=2
+                )
+            )
+        else:
+            for line in lines:
+                typer.echo(f"{ident}\t{line}")
+
+
+@app.command()
 def sheet(
     which: Annotated[Which, typer.Argument(help="aftercare or prepare")],
     areas: AreaOpt = None,

@@ -60,16 +60,17 @@ class _Cached(msgspec.Struct, array_like=True):
     provenance: dict[str, list[str]]
 
 
-def layers(content_dirs: list[str] | None = None) -> list[tuple[str, Path, bool]]:
-    """(name, folder, built-in?) for every active layer, lowest first."""
+def layers(content_dirs: list[str] | None = None, absent: bool = False):
+    """(name, folder, built-in?) for every active layer, lowest first.
+
+    The site and user folders count only when they exist, unless ``absent``.
+    """
     from dryneedle_cli import paths
 
     found = [("built-in", paths.data_dir(), True)]
-    site, user = paths.site_content_dir(), paths.user_content_dir()
-    if site is not None and site.is_dir():
-        found.append(("site", site, False))
-    if user is not None and user.is_dir():
-        found.append(("user", user, False))
+    for name, folder in (("site", paths.site_content_dir()), ("user", paths.user_content_dir())):
+        if folder is not None and (absent or folder.is_dir()):
+            found.append((name, folder, False))
     env = [p for p in os.environ.get("DRYNEEDLE_CONTENT_DIR", "").split(os.pathsep) if p]
     found += [("DRYNEEDLE_CONTENT_DIR", Path(p), False) for p in reversed(env)]
     found += [("--content-dir", Path(p), False) for p in reversed(content_dirs or [])]

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-sys.path.insert(0, str(ROOT / "tools"))
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-from grades import PAGE_LIMIT, SECTION_LIMIT, grade, page_text, patient_pages, section_text
+
+from dryneedle_cli.readability import (
+    PAGE_LIMIT,
+    SECTION_LIMIT,
+    grade,
+    page_text,
+    patient_pages,
+    section_text,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -1,0 +1,71 @@
+"""Reading grades (Flesch-Kincaid, textstat 0.7.8) of the pages a patient sees.
+
+What is measured: the page's opening sentence, each section heading, paragraph and list item,
+as the patient reads them. Not measured: facts (clinical names, ICD-10 codes) and citations,
+which are for the clinician. textstat is a test and ``validate`` extra, imported only here.
+"""
+
+from __future__ import annotations
+
+PAGE_LIMIT = 6.0
+SECTION_LIMIT = 8.0
+
+
+def available() -> bool:
+    try:
+        import textstat  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".?!:" else f"{text}."
+
+
+def section_text(section) -> str:
+    parts = [section.heading, section.text, *section.items]
+    return " ".join(_sentence(p) for p in parts if p)
+
+
+def page_text(page) -> str:
+    parts = [_sentence(page.summary)] if page.summary else []
+    parts.extend(section_text(s) for s in page.sections)
+    return " ".join(parts)
+
+
+def grade(text: str) -> float:
+    import textstat
+
+    return float(textstat.flesch_kincaid_grade(text))
+
+
+def patient_pages(q, ids=None):
+    """(name, page) for every page a patient may see; only ``ids`` when given."""
+    if ids is None:
+        yield "explain (overview)", q.explain(None)
+    for tid in q.kb.topics:
+        if ids is None or tid in ids:
+            yield f"explain {tid}", q.topic_page(q.kb.topics[tid])
+    for cid in q.kb.conditions:
+        if ids is None or cid in ids:
+            yield f"explain {cid}", q.condition_page(q.kb.conditions[cid])
+    for term in q.kb.glossary.values():
+        if term.see is None and (ids is None or term.id in ids):
+            yield f"explain {term.id}", q.term_page(term)
+    if ids is None or "prepare" in ids:
+        yield "prepare", q.sheet("prepare", [])
+        yield "prepare (all areas)", q.sheet("prepare", list(q.kb.regions))
+    if ids is None or "aftercare" in ids:
+        yield "aftercare", q.sheet("aftercare", [])
+        yield "aftercare (all areas)", q.sheet("aftercare", list(q.kb.regions))
+
+
+def table(q, ids=None) -> list[tuple[float, str, float, str]]:
+    """(page grade, page name, worst section grade, its heading), hardest first."""
+    rows = []
+    for name, page in patient_pages(q, ids):
+        worst = max(((grade(section_text(s)), s.heading) for s in page.sections), default=(0, ""))
+        rows.append((grade(page_text(page)), name, worst[0], worst[1]))
+    return sorted(rows, reverse=True)

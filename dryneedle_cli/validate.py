@@ -1,0 +1,135 @@
+"""``dryneedle validate``: every problem in knowledge files, not only the first.
+
+With no paths, every active layer is checked. A folder is checked as a clinic layer on top of
+the built-in files; a single file is checked inside the layer folder it belongs to, and only
+its own problems are reported. Errors: anything that would stop the file being used. Warnings:
+a statement with no reference, a review older than 24 months, a name shared by two items, and
+(when textstat is installed) a page above reading grade 6.0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dryneedle_cli.build import FOLDERS, SINGLE_FILES, Layer, build, kind_of
+from dryneedle_cli.errors import ContentError, ContentWarning
+
+
+@dataclass
+class Report:
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # the layer folders looked at
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _layer_root(path: Path) -> Path | None:
+    """The layer folder a knowledge file belongs to, judged by where it sits."""
+    parent = path.parent
+    if parent.name in FOLDERS:
+        return parent.parent
+    if parent.name == "sheets":
+        return parent.parent
+    base = path.name.replace(".patch.yaml", ".yaml")
+    return parent if base in SINGLE_FILES else None
+
+
+def run(targets: list[Path], active: list[tuple[str, Path, bool]]) -> Report:
+    report = Report()
+    builtin = Layer(active[0][0], active[0][1], True)
+    if not targets:
+        layers = [Layer(name, root, b) for name, root, b in active]
+        focus: list[Path] | None = None
+    else:
+        layers, focus = [builtin], []
+        for target in targets:
+            path = target.resolve()
+            if path.is_dir():
+                root = path
+            elif path.is_file():
+                root = _layer_root(path)
+                if root is None or kind_of(root, path)[0] is None:
+                    report.errors.append(ContentError(
+                        str(target),
+                        "cannot tell what kind of knowledge file this is; put it in a topics/ "
+                        "or conditions/ folder, or name it like the built-in files",
+                    ))  # fmt: skip
+                    continue
+            else:
+                report.errors.append(ContentError(str(target), "no such file or folder"))
+                continue
+            focus.append(path)
+            if root != builtin.root.resolve() and all(la.root != root for la in layers):
+                layers.append(Layer(str(target), root))
+    report.checked = [str(layer.root) for layer in layers]
+    result = build(layers, strict=True)
+
+    def wanted(err: ContentError) -> bool:
+        if focus is None:
+            return True
+        where = Path(err.file).resolve()
+        return any(where == f or f in where.parents for f in focus)
+
+    report.errors += [e for e in result.errors if wanted(e)]
+    report.warnings += [w for w in result.warnings if wanted(w)]
+    if result.kb is not None:
+        _readability(result.kb, report, wanted)
+    return report
+
+
+def _readability(kb, report: Report, wanted) -> None:
+    from dryneedle_cli import readability
+    from dryneedle_cli.query import Query
+
+    if not readability.available():
+        report.notes.append(
+            "reading grades not checked: install textstat 0.7.8 (dryneedle[validate])"
+        )
+        return
+    q = Query(kb)
+    ids = {i for i, f in kb.sources.items() if wanted(ContentError(f, ""))}
+    ids |= {n for n in ("prepare", "aftercare") if wanted(ContentError(kb.sources.get(n, ""), ""))}
+    for page_grade, name, section_grade, heading in readability.table(q, ids):
+        ident = name.split()[-1].strip("()")
+        file = kb.sources.get(ident, ident)
+        if page_grade > readability.PAGE_LIMIT:
+            report.warnings.append(ContentWarning(
+                file, f"'{name}' reads at grade {page_grade:.1f}, above "
+                f"{readability.PAGE_LIMIT}; use shorter sentences and everyday words",
+            ))  # fmt: skip
+        elif section_grade > readability.SECTION_LIMIT:
+            report.warnings.append(ContentWarning(
+                file, f"section '{heading}' of '{name}' reads at grade {section_grade:.1f}, "
+                f"above {readability.SECTION_LIMIT}",
+            ))  # fmt: skip
+
+
+def as_dict(report: Report) -> dict:
+    def item(e: ContentError) -> dict:
+        return {"file": e.file, "line": e.line, "column": e.column, "field": e.field,
+                "message": e.detail}  # fmt: skip
+
+    return {
+        "schema_version": 1,
+        "command": "validate",
+        "ok": report.ok,
+        "checked": report.checked,
+        "errors": [item(e) for e in report.errors],
+        "warnings": [item(w) for w in report.warnings],
+        "notes": report.notes,
+    }
+
+
+def lines(report: Report) -> list[str]:
+    """``file:line:column: error|warning: message`` lines."""
+    out = []
+    for severity, items in (("error", report.errors), ("warning", report.warnings)):
+        for e in items:
+            field_ = f" (field '{e.field}')" if e.field else ""
+            out.append(f"{e.where()}: {severity}: {e.detail}{field_}")
+    return out
