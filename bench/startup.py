@@ -7,8 +7,11 @@ the time, is what compares across machines), then the ratio of 1,000 queries in 
 (``explain - --json``) to one ``explain neck``, and the peak memory of ``explain neck``.
 Runs use the installed ``dryneedle``, with stdout to a pipe unless the case sets FORCE_COLOR.
 
+Last, ``explain neck`` with a clinic folder of 1,000 condition files
+(``DRYNEEDLE_CONTENT_DIR``) against the same without it.
+
 Targets: explain neck piped <= 8x (aim 6x); on a terminal <= 12x; --help <= 8x;
-1,000 queries <= 3x one query; peak memory <= 40 MiB.
+1,000 queries <= 3x one query; peak memory <= 40 MiB; 1,000 clinic files <= 1.2x.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 CASES = [
     ("explain neck (piped)", ["explain", "neck"], {}),
@@ -33,6 +38,31 @@ def _time(cmd: list[str], env: dict[str, str], stdin: bytes | None = None) -> fl
     start = time.perf_counter()
     subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
+
+
+CLINIC_CONDITION = """\
+id: clinic-{n:04d}
+reviewed_on: 2026-11-01
+reviewed_by: Benchmark clinic
+references: [chys-2023]
+name: Clinic condition {n}
+clinical_name: Clinic condition {n}
+aliases: [clinic alias {n}]
+icd10: [M79.1]
+region: neck
+summary: This page tells you about clinic condition {n}.
+description: {{refs: [chys-2023], text: A condition only this clinic describes.}}
+how_it_may_help: {{refs: [chys-2023], text: The needle aims at tight spots.}}
+evidence: {{strength: limited, refs: [chys-2023], text: Evidence is limited.}}
+"""
+
+
+def clinic_folder(root: Path, count: int = 1000) -> Path:
+    folder = root / "conditions"
+    folder.mkdir(parents=True)
+    for n in range(count):
+        (folder / f"clinic-{n:04d}.yaml").write_text(CLINIC_CONDITION.format(n=n))
+    return root
 
 
 def _peak_mib(cmd: list[str], env: dict[str, str]) -> float:
@@ -74,6 +104,18 @@ def main() -> int:
         f"{'1,000 queries (explain -)':28} {many * 1000:9.1f} {'':8} {many / one:5.1f}x one query"
     )
     print(f"peak memory of explain neck: {_peak_mib([exe, 'explain', 'neck'], env):.1f} MiB")
+    with tempfile.TemporaryDirectory() as tmp:
+        clinic = clinic_folder(Path(tmp))
+        with_env = {**env, "DRYNEEDLE_CONTENT_DIR": str(clinic)}
+        _time([exe, "explain", "neck"], with_env)  # builds the cache once
+        plain, big = [], []
+        for _ in range(runs):
+            plain.append(_time([exe, "explain", "neck"], env))
+            big.append(_time([exe, "explain", "neck"], with_env))
+        p, b = statistics.median(plain), statistics.median(big)
+        print(
+            f"{'explain neck + 1,000 files':28} {b * 1000:9.1f} {p * 1000:8.1f} {b / p:5.2f}x without"
+        )
     return 0
 
 
