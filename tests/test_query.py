@@ -29,6 +29,8 @@ from dryneedle_cli.errors import NotFound
         ("LTR", ("topic", "twitch-response")),
         ("pneumothorax", ("term", "pneumothorax")),
         ("collapsed lung", ("term", "pneumothorax")),
+        ("IMS", ("topic", "ims")),
+        ("intramuscular stimulation", ("topic", "ims")),
     ],
 )
 def test_find(q, words, expected):
