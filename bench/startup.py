@@ -113,9 +113,8 @@ def main() -> int:
             plain.append(_time([exe, "explain", "neck"], env))
             big.append(_time([exe, "explain", "neck"], with_env))
         p, b = statistics.median(plain), statistics.median(big)
-        print(
-            f"{'explain neck + 1,000 files':28} {b * 1000:9.1f} {p * 1000:8.1f} {b / p:5.2f}x without"
-        )
+        name = "explain neck + 1,000 files"
+        print(f"{name:28} {b * 1000:9.1f} {p * 1000:8.1f} {b / p:5.2f}x without")
     return 0
 
 
