@@ -363,7 +363,7 @@ class Builder:
 
     def check_document(self, path, doc, keys, defaults, regions, docs) -> None:
         used = []
-        for at, key in _refs_in(doc, "$"):
+        for at, key in _keys_in(doc, "refs"):
             if key not in keys:
                 raise error_at(
                     path, at, f"reference '{key}' is not in references.yaml; add it there"
@@ -380,7 +380,7 @@ class Builder:
                 "$.references",
                 f"the file's references list is out of date: {'; '.join(parts)}",
             )
-        for at, area in _areas_in(doc, "$"):
+        for at, area in _keys_in(doc, "areas"):
             if area not in regions:
                 raise error_at(path, at, f"area '{area}' is not a region in regions.yaml")
         for at, text in _texts(doc, "$"):
@@ -499,33 +499,20 @@ def _texts(obj: Any, at: str):
                 yield from _texts(getattr(obj, f), f"{at}.{f}")
 
 
-def _refs_in(obj: Any, at: str):
-    """Yield (field path, key) for every reference key used inside ``obj``."""
+def _keys_in(obj: Any, name: str, at: str = "$"):
+    """Yield (field path, value) for each entry of every list field called ``name`` (``refs``,
+    ``areas``) anywhere inside ``obj``."""
     if isinstance(obj, msgspec.Struct):
         for f in obj.__struct_fields__:
             v = getattr(obj, f)
-            if f == "refs":
+            if f == name:
                 for i, key in enumerate(v):
-                    yield f"{at}.refs[{i}]", key
+                    yield f"{at}.{f}[{i}]", key
             elif f != "references":
-                yield from _refs_in(v, f"{at}.{f}")
+                yield from _keys_in(v, name, f"{at}.{f}")
     elif isinstance(obj, (list, tuple)):
         for i, v in enumerate(obj):
-            yield from _refs_in(v, f"{at}[{i}]")
-
-
-def _areas_in(obj: Any, at: str):
-    if isinstance(obj, msgspec.Struct):
-        for f in obj.__struct_fields__:
-            v = getattr(obj, f)
-            if f == "areas":
-                for i, a in enumerate(v):
-                    yield f"{at}.areas[{i}]", a
-            else:
-                yield from _areas_in(v, f"{at}.{f}")
-    elif isinstance(obj, (list, tuple)):
-        for i, v in enumerate(obj):
-            yield from _areas_in(v, f"{at}[{i}]")
+            yield from _keys_in(v, name, f"{at}[{i}]")
 
 
 def _statements_without_refs(obj: Any, at: str):

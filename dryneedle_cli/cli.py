@@ -313,9 +313,7 @@ def validate(
     with _errors():
         report = checks.run(list(targets or []), store.layers(_CONTENT_DIRS))
     if json_:
-        import json
-
-        typer.echo(json.dumps(checks.as_dict(report), ensure_ascii=False, indent=2))
+        _print_json(checks.as_dict(report))
     else:
         for line in checks.lines(report):
             typer.echo(line)
@@ -344,45 +342,31 @@ def paths(
     from dryneedle_cli import store
 
     with _errors():
-        active = store.layers(_CONTENT_DIRS, absent=True)
         if not words:
             rows = [
                 {"layer": name, "folder": str(root), "present": root.is_dir()}
-                for name, root, _ in reversed(active)
+                for name, root, _ in reversed(store.layers(_CONTENT_DIRS, absent=True))
             ]
-            if json_:
-                import json
-
-                typer.echo(
-                    json.dumps({"schema_version": 1, "command": "paths", "layers": rows}, indent=2)
-                )
-            else:
-                for r in rows:
-                    missing = "" if r["present"] else "\t(not present)"
-                    typer.echo(f"{r['layer']}\t{r['folder']}{missing}")
-            return
-        q = _query()
-        text = " ".join(words)
-        try:
-            ident = q.find(text)[1]
-        except NotFound:
-            keys = [k for k in q.kb.provenance if k.split(":")[-1] == text]
-            if not keys:
-                raise
-            ident = keys[0]
-        lines = q.kb.provenance.get(ident, [])
-        ident = ident.split(":")[-1]
-        if json_:
-            import json
-
-            typer.echo(
-                json.dumps(
-                    {"schema_version": 1, "command": "paths", "id": ident, "parts": lines}, indent=2
-                )
-            )
+            lines = [
+                f"{r['layer']}\t{r['folder']}" + ("" if r["present"] else "\t(not present)")
+                for r in rows
+            ]
+            doc = {"layers": rows}
         else:
-            for line in lines:
-                typer.echo(f"{ident}\t{line}")
+            ident, parts = _query().origin(" ".join(words))
+            lines = [f"{ident}\t{part}" for part in parts]
+            doc = {"id": ident, "parts": parts}
+    if json_:
+        _print_json({"schema_version": 1, "command": "paths", **doc})
+    else:
+        for line in lines:
+            typer.echo(line)
+
+
+def _print_json(doc: dict) -> None:
+    import json
+
+    typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 @app.command()

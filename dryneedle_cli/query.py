@@ -356,6 +356,21 @@ class Query:
             self.labels,
         )
 
+    def origin(self, words: str) -> tuple[str, list[str]]:
+        """(id, where each part came from) for a topic, condition, term, area or reference."""
+        try:
+            key = self.find(words)[1]
+        except NotFound:
+            keys = [
+                k
+                for k in self.kb.provenance
+                if k.split(":")[-1] == normalize(words).replace(" ", "-")
+            ]
+            if not keys:
+                raise
+            key = keys[0]
+        return key.split(":")[-1], list(self.kb.provenance.get(key, []))
+
     def _doc(self, kind: str, ident: str):
         return {"topic": self.kb.topics, "condition": self.kb.conditions, "term": self.kb.glossary}[
             kind
