@@ -41,16 +41,32 @@ def _section(s: SectionView, shorts: dict[str, str], sources_label: str):
     return Group(Text(s.heading, style="bold cyan"), body)
 
 
+def _strength(p: Page) -> Text | None:
+    """The evidence strength, coloured, for a condition page."""
+    level = p.data.get("evidence_strength")
+    if level is None:
+        return None
+    return Text(p.labels[f"strength_{level}"], style=f"bold {_STRENGTH_STYLE[level]}")
+
+
 def page(p: Page, console: Console) -> None:
-    console.print(Text(p.title, style="bold"))
+    head = Text(p.title, style="bold")
     if p.summary:
-        console.print(Text(p.summary, style="italic"))
+        head.append("\n")
+        head.append(p.summary, style="not bold italic")
+    console.print(Panel(head, border_style="cyan", padding=(0, 1), expand=False))
     if p.facts:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim")
         grid.add_column()
+        strength = _strength(p)
         for label, value in p.facts:
-            grid.add_row(label, value)
+            shown = (
+                strength
+                if strength is not None and label == p.labels["evidence_strength"]
+                else value
+            )
+            grid.add_row(label, shown)
         console.print(grid)
     shorts = {r.key: r.short for r in p.references}
     for s in p.sections:
