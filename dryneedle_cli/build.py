@@ -60,7 +60,8 @@ REQUIRED_LABELS = (
     "strength_limited", "strength_conflicting", "sources", "references", "area_notes_prepare",
     "area_notes_aftercare", "areas", "related", "reviewed", "conditions", "references_title",
     "references_summary", "patient", "date", "clinician", "next_visit", "front", "back",
-    "outline", "no_areas", "questions", "questions_phone", "emergency",
+    "outline", "no_areas", "areas_planned", "outline_planned", "questions", "questions_phone",
+    "emergency",
 )  # fmt: skip
 
 

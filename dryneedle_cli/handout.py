@@ -94,7 +94,7 @@ def make(
         areas=names,
         paper=paper,
         large_print=large_print,
-        labels=q.labels,
+        labels=page.labels,
         questions=q.t(q.kb.labels.labels[label]),
         emergency=q.t(q.kb.labels.labels["emergency"]),
     )

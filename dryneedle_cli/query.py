@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import msgspec
+
 from dryneedle_cli.errors import NotFound
 from dryneedle_cli.index import code_key, normalize, region_index
 from dryneedle_cli.model import (
@@ -287,8 +289,15 @@ class Query:
         sections = [self._section(s, areas) for s in sheet.sections if _applies(s.areas, areas)]
         sections = [s for s in sections if s.text or s.items]
         names = [tr(self.kb.regions[a].name, self.lang) for a in areas]
-        facts = ((self.labels["areas"], ", ".join(names)),) if names else ()
-        return self._page(
+        labels = self.labels
+        if which == "prepare":  # before a visit the areas are still to be treated
+            labels = {
+                **labels,
+                "areas": labels["areas_planned"],
+                "outline": labels["outline_planned"],
+            }
+        facts = ((labels["areas"], ", ".join(names)),) if names else ()
+        page = self._page(
             which,
             which,
             sheet.id,
@@ -302,6 +311,7 @@ class Query:
                 "reviewed_by": sheet.reviewed_by,
             },
         )
+        return msgspec.structs.replace(page, labels=labels)
 
     # ------------------------------------------------------------------ lists
 
