@@ -160,6 +160,9 @@ class Builder:
                                 "file is missing; restore it or reinstall dryneedle",
                             )
                         )
+            if not layer.root.is_dir():
+                self.problem(layer, ContentError(str(layer.root), "content folder not found"))
+                continue
             patches = []
             for path in layer_files(layer.root):
                 kind, is_patch = kind_of(layer.root, path)

@@ -165,6 +165,12 @@ class TestLayers:
             == "From f2."
         )
 
+    def test_missing_content_folder_is_a_warning(self, tmp_path):
+        result = run(["--content-dir", str(tmp_path / "nope"), "explain", "neck"])
+        assert result.exit_code == 0 and result.stdout.startswith("Neck pain")
+        assert "nope: skipped: content folder not found" in result.stderr
+        assert run(["validate", str(tmp_path / "nope")]).exit_code == 3
+
     def test_paths_lists_the_layers_highest_first(self, tmp_path):
         out = run(
             ["--content-dir", str(tmp_path / "clinic"), "paths"],
