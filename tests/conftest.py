@@ -12,8 +12,13 @@ DATA = ROOT / "data"
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path_factory):
-    """Tests never read or write the user's cache, and see no colour settings from outside."""
+    """Tests never touch the user's cache, config or content, and see no colour settings."""
     monkeypatch.setenv("DRYNEEDLE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    # No clinic layers or profile from the machine running the tests.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("user-config")))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path_factory.mktemp("site-config")))
+    monkeypatch.delenv("DRYNEEDLE_CONTENT_DIR", raising=False)
+    monkeypatch.delenv("DRYNEEDLE_CLINIC", raising=False)
     for name in (
         "DRYNEEDLE_DATA_DIR",
         "DRYNEEDLE_DEBUG",
