@@ -15,7 +15,6 @@ from dryneedle_cli.views import Page
 
 FORMATS = ("pdf", "html", "md", "txt")
 EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".txt": "txt"}
-PAPERS = ("letter", "a4")
 
 
 class Handout(msgspec.Struct, frozen=True, kw_only=True):

@@ -159,3 +159,9 @@ def test_no_phone_numbers_in_content(kb):
     text = _patient_text(kb)
     assert not re.search(r"\d{3}[ -.]\d{3}[ -.]\d{4}", text)
     assert "{emergency_number}" in text
+
+
+def test_every_body_area_is_on_the_outline(kb):
+    from dryneedle_cli import body
+
+    assert set(kb.regions) - {"several"} <= body.REGIONS
