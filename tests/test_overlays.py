@@ -200,23 +200,21 @@ HOSTILE = {
 }
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
-def test_hostile_file_validate_exit_3(tmp_path, name):
+def hostile_clinic(tmp_path: Path, name: str) -> Path:
+    """A clinic folder whose conditions/desk-neck.yaml holds the hostile content ``name``."""
     clinic = tmp_path / "clinic"
     bad = clinic / "conditions" / "desk-neck.yaml"
     bad.parent.mkdir(parents=True)
     bad.write_bytes(HOSTILE[name])
-    start = time.perf_counter()
+    return clinic
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_file_validate_exit_3(tmp_path, name):
+    clinic = hostile_clinic(tmp_path, name)
+    start = time.perf_counter()  # the environment (no user or site layers) comes from conftest
     result = subprocess.run(
-        [EXE, "validate", str(clinic)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={
-            **os.environ,
-            "XDG_CONFIG_HOME": str(tmp_path / "u"),
-            "XDG_CONFIG_DIRS": str(tmp_path / "s"),
-        },
+        [EXE, "validate", str(clinic)], capture_output=True, text=True, timeout=60
     )
     assert time.perf_counter() - start < 20
     assert result.returncode == 3, result.stdout + result.stderr
@@ -227,10 +225,7 @@ def test_hostile_file_validate_exit_3(tmp_path, name):
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_overlay_is_skipped_during_a_consult(tmp_path, name):
-    clinic = tmp_path / "clinic"
-    bad = clinic / "conditions" / "desk-neck.yaml"
-    bad.parent.mkdir(parents=True)
-    bad.write_bytes(HOSTILE[name])
+    clinic = hostile_clinic(tmp_path, name)
     condition(clinic, ident="good-one", name="Good one", alias="good one")
     result = run(["--content-dir", str(clinic), "explain", "neck"])
     assert result.exit_code == 0
