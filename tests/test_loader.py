@@ -164,7 +164,7 @@ def test_unknown_placeholder(data_copy):
 
 def test_aftercare_without_warning_section_is_refused(data_copy):
     f = data_copy / "sheets" / "aftercare.yaml"
-    _edit(f, "    style: warning\n", "")
+    f.write_text(f.read_text(encoding="utf-8").replace("    style: warning\n", ""), "utf-8")
     assert "style: warning" in str(_error(data_copy))
 
 
