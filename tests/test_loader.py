@@ -67,12 +67,12 @@ def test_nested_wrong_type_points_at_the_item(data_copy):
     f = data_copy / "topics" / "safety.yaml"
     _edit(
         f,
-        "  - heading: Clean needles\n    refs: [clinic-advice]",
-        "  - heading: Clean needles\n    refs: clinic-advice",
+        "  - heading: Sterile needles\n    refs: [dvs-2014]",
+        "  - heading: Sterile needles\n    refs: dvs-2014",
     )
     err = _error(data_copy)
     assert err.field == "sections[0].refs"
-    assert err.line == _line_of(f, "refs: clinic-advice")
+    assert err.line == _line_of(f, "refs: dvs-2014")
 
 
 def test_missing_field(data_copy):

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dryneedle_cli.cli import app
-from dryneedle_cli.errors import UsageError
+from dryneedle_cli.errors import ContentError, UsageError
 from dryneedle_cli.model import Item, tr
 
 runner = CliRunner()
@@ -188,3 +188,55 @@ def test_sheet_area_back_exits_2(tmp_path):
         app, ["sheet", "aftercare", "--area", "back", "-o", str(tmp_path / "a.txt")]
     )
     assert result.exit_code == 2 and "could mean" in result.stderr
+
+
+# ------------------------------------------------------------------ 'rules out' names a source
+
+
+def _items_that_rule_out(kb):
+    docs = [kb.prepare, kb.aftercare, *kb.topics.values()]
+    for doc in docs:
+        for s in doc.sections:
+            for i in s.items:
+                if isinstance(i, Item) and i.rules_out:
+                    yield doc.id, i
+
+
+def test_every_rules_out_item_names_a_reference_that_exists(kb):
+    found = list(_items_that_rule_out(kb))
+    assert found, "no item is marked as ruling needling out"
+    for doc, item in found:
+        assert all(k in kb.references for k in item.rules_out), (doc, item.rules_out)
+
+
+def test_rules_out_with_an_unknown_reference_is_refused(data_copy):
+    from dryneedle_cli.build import build_dir
+
+    f = data_copy / "sheets" / "prepare.yaml"
+    text = f.read_text(encoding="utf-8")
+    assert "rules_out: [clinic-advice]" in text
+    f.write_text(text.replace("rules_out: [clinic-advice]", "rules_out: [no-such-source]", 1))
+    with pytest.raises(ContentError) as info:
+        build_dir(data_copy)
+    assert "no-such-source" in info.value.detail
+    assert (info.value.field or "").endswith("rules_out[0]"), info.value.field
+
+
+def test_clinician_views_name_the_source_that_rules_out(q, kb):
+    from dryneedle_cli.render import json as json_render
+    from dryneedle_cli.render import plain
+
+    page = q.sheet("prepare", [])
+    doc = json.loads(json_render.render(page))
+    assert doc["rules_out"] and all(
+        r["refs"] and all(k in kb.references for k in r["refs"]) for r in doc["rules_out"]
+    )
+    text = plain.render(page)
+    assert page.labels["rules_out"] in text
+    short = kb.references[doc["rules_out"][0]["refs"][0]].short
+    assert f"({short})" in text
+
+
+def test_patient_sheet_has_no_clinician_notes(tmp_path, q):
+    text = _sheet(tmp_path, ["prepare"], "txt")
+    assert q.labels["rules_out"] not in text
