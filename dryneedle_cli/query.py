@@ -193,9 +193,15 @@ class Query:
 
     def area_notes(self, region: str) -> list[SectionView]:
         """The preparation and aftercare lines that apply to one body region only."""
-        out = []
         lung = self.kb.regions[region].near_lungs
         self._local = {"lung_areas": tr(self.kb.regions[region].name, self.lang)} if lung else {}
+        try:
+            return self._area_notes(region, lung)
+        finally:
+            self._local = {}
+
+    def _area_notes(self, region: str, lung: bool) -> list[SectionView]:
+        out = []
         for label, sheet in (
             ("area_notes_prepare", self.kb.prepare),
             ("area_notes_aftercare", self.kb.aftercare),
@@ -215,7 +221,6 @@ class Query:
                         self.labels[label], items=tuple(lines), refs=tuple(dict.fromkeys(refs))
                     )
                 )
-        self._local = {}
         return out
 
     def condition_page(self, c: Condition) -> Page:
