@@ -47,6 +47,7 @@ _BOTH = [  # shapes the front and back views share
 _AREAS = {
     "front": [
         *_BOTH,
+        ("chest", "rect", 'x="37" y="41" width="26" height="22" rx="3"'),
         ("hip-buttock", "rect", 'x="33" y="86" width="34" height="12" rx="5"'),
         ("thigh", "rect", 'x="35" y="98" width="13" height="40" rx="5"'),
         ("thigh", "rect", 'x="52" y="98" width="13" height="40" rx="5"'),

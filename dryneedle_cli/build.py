@@ -61,7 +61,7 @@ REQUIRED_LABELS = (
     "area_notes_aftercare", "areas", "related", "reviewed", "conditions", "references_title",
     "references_summary", "patient", "date", "clinician", "next_visit", "front", "back",
     "outline", "no_areas", "areas_planned", "outline_planned", "questions", "questions_phone",
-    "emergency",
+    "emergency", "rules_out",
 )  # fmt: skip
 
 
@@ -373,6 +373,15 @@ class Builder:
                     path, at, f"reference '{key}' is not in references.yaml; add it there"
                 )
             used.append(key)
+        for at, key in _keys_in(doc, "rules_out"):
+            if key not in keys:
+                raise error_at(
+                    path,
+                    at,
+                    f"reference '{key}' (the source that rules needling out) is not in "
+                    "references.yaml; add it there",
+                )
+            used.append(key)
         listed = set(doc.references)
         if listed != set(used):
             missing, extra = sorted(set(used) - listed), sorted(listed - set(used))
@@ -490,6 +499,8 @@ def _texts(obj: Any, at: str):
             if f not in (
                 "id",
                 "refs",
+                "rules_out",
+                "near_lungs",
                 "references",
                 "areas",
                 "related",

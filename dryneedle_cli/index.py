@@ -65,12 +65,27 @@ def build_index(topics, conditions, glossary) -> tuple[dict, list[tuple[str, str
 
 
 def region_index(kb) -> dict[str, str]:
-    """Map each name of a body region to its id."""
+    """Map each name of a body region to its id (names shared by two areas are left out)."""
     out: dict[str, str] = {}
+    shared = ambiguous_regions(kb)
     for r in kb.regions.values():
-        for name in [r.id, *_names(r.name), *r.aliases]:
-            out.setdefault(normalize(name), r.id)
+        for name in [r.id, *_names(r.name), *r.aliases, *r.shared_aliases]:
+            key = normalize(name)
+            if key and key not in shared:
+                out.setdefault(key, r.id)
     return out
+
+
+def ambiguous_regions(kb) -> dict[str, list[str]]:
+    """Map each name that two or more body regions share (``shared_aliases``) to their ids."""
+    claims: dict[str, list[str]] = {}
+    for r in kb.regions.values():
+        for name in [r.id, *_names(r.name), *r.aliases, *r.shared_aliases]:
+            key = normalize(name)
+            if key and r.id not in claims.setdefault(key, []):
+                claims[key].append(r.id)
+    shared = {normalize(n) for r in kb.regions.values() for n in r.shared_aliases}
+    return {k: ids for k, ids in claims.items() if k in shared and len(ids) > 1}
 
 
 def code_index(conditions) -> dict[str, list[str]]:

@@ -36,6 +36,10 @@ class Item(_Base, frozen=True, kw_only=True):
     text: Text
     refs: Refs = ()
     areas: tuple[str, ...] = ()
+    # Shown when any chosen area is marked ``near_lungs`` in regions.yaml.
+    near_lungs: bool = False
+    # Keys of the references that say this item rules dry needling out (clinician view only).
+    rules_out: Refs = ()
 
 
 class Block(_Base, frozen=True, kw_only=True):
@@ -50,6 +54,7 @@ class Section(Block, frozen=True, kw_only=True):
     heading: Text
     style: Literal["normal", "warning", "steps", "checklist"] = "normal"
     areas: tuple[str, ...] = ()
+    near_lungs: bool = False
 
 
 class Evidence(_Base, frozen=True, kw_only=True):
@@ -99,6 +104,10 @@ class Region(_Base, frozen=True, kw_only=True):
     id: str
     name: Text
     aliases: tuple[str, ...] = ()
+    # Names this area shares with another area ("back"): typing one asks which area is meant.
+    shared_aliases: tuple[str, ...] = ()
+    # A needle here can reach a lung: the aftercare sheet shows the lung warning for it.
+    near_lungs: bool = False
 
 
 class Regions(_Document, frozen=True, kw_only=True):

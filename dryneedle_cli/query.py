@@ -6,8 +6,8 @@ import re
 
 import msgspec
 
-from dryneedle_cli.errors import NotFound
-from dryneedle_cli.index import code_key, normalize, region_index
+from dryneedle_cli.errors import NotFound, UsageError
+from dryneedle_cli.index import ambiguous_regions, code_key, normalize, region_index
 from dryneedle_cli.model import (
     Block,
     Condition,
@@ -39,14 +39,14 @@ class Query:
         self.labels = {k: tr(v, lang) for k, v in kb.labels.labels.items()}
         self.values = {k: tr(v, lang) for k, v in kb.labels.defaults.items()}
         self.values.update(values or {})
+        self._local: dict[str, str] = {}  # placeholder values for the page being built
         self._suggestions: dict[tuple[str, int], tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------ helpers
 
     def t(self, text) -> str:
-        return _PLACEHOLDER.sub(
-            lambda m: self.values.get(m.group(1), m.group(0)), tr(text, self.lang)
-        )
+        values = {**self.values, **self._local}
+        return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), tr(text, self.lang))
 
     @property
     def index(self) -> dict[str, tuple[str, str]]:
@@ -112,16 +112,27 @@ class Query:
     def _item(self, item: str | Item) -> str:
         return self.t(item.text if isinstance(item, Item) else item)
 
+    def near_lungs(self, areas) -> list[str]:
+        """The chosen areas that regions.yaml marks as near the lungs."""
+        return [a for a in areas if self.kb.regions[a].near_lungs]
+
+    def _shows(self, part, areas) -> bool:
+        """Whether an item or section with ``areas``/``near_lungs`` applies to the chosen areas."""
+        if areas is None or not isinstance(part, (Item, Section)):
+            return True
+        if not part.areas and not part.near_lungs:
+            return True
+        return bool(
+            (part.areas and _applies(part.areas, areas))
+            or (part.near_lungs and self.near_lungs(areas))
+        )
+
     def _block(self, heading: str, block: Block, style: str = "normal", areas=None) -> SectionView:
-        items = [
-            i
-            for i in block.items
-            if areas is None or not isinstance(i, Item) or _applies(i.areas, areas)
-        ]
+        items = [i for i in block.items if self._shows(i, areas)]
         refs = list(block.refs)
         for i in items:
             if isinstance(i, Item):
-                refs.extend(k for k in i.refs if k not in refs)
+                refs.extend(k for k in (*i.refs, *i.rules_out) if k not in refs)
         return SectionView(
             heading=heading,
             text=self.t(block.text) if block.text is not None else "",
@@ -182,6 +193,14 @@ class Query:
 
     def area_notes(self, region: str) -> list[SectionView]:
         """The preparation and aftercare lines that apply to one body region only."""
+        lung = self.kb.regions[region].near_lungs
+        self._local = {"lung_areas": tr(self.kb.regions[region].name, self.lang)} if lung else {}
+        try:
+            return self._area_notes(region, lung)
+        finally:
+            self._local = {}
+
+    def _area_notes(self, region: str, lung: bool) -> list[SectionView]:
         out = []
         for label, sheet in (
             ("area_notes_prepare", self.kb.prepare),
@@ -190,10 +209,10 @@ class Query:
             lines, refs = [], []
             for s in sheet.sections:
                 for i in s.items:
-                    if isinstance(i, Item) and region in i.areas:
+                    if isinstance(i, Item) and (region in i.areas or (lung and i.near_lungs)):
                         lines.append(self._item(i))
                         refs.extend(i.refs or s.refs)
-                if region in s.areas:
+                if region in s.areas or (lung and s.near_lungs):
                     lines.extend(self._item(i) for i in s.items)
                     refs.extend(s.refs)
             if lines:
@@ -261,9 +280,13 @@ class Query:
     def areas(self, words: list[str]) -> list[str]:
         """Region ids for ``--area`` values: a region's name, or a condition (its region)."""
         regions = region_index(self.kb)
+        shared = ambiguous_regions(self.kb)
         out: list[str] = []
         for w in words:
             key = normalize(w)
+            if key in shared:
+                choices = "; ".join(self._region_choice(r) for r in shared[key])
+                raise UsageError(f"'{w}' could mean: {choices}. Give one of them.")
             rid = regions.get(key)
             if rid is None:
                 hit = self.index.get(key)
@@ -283,12 +306,32 @@ class Query:
                 out.append(rid)
         return out
 
+    def _region_choice(self, rid: str) -> str:
+        """'Lower back (low back)': an area's name and a short name to type for it."""
+        region = self.kb.regions[rid]
+        return f"{tr(region.name, self.lang)} ({(region.aliases or (rid,))[0]})"
+
     def sheet(self, which: str, area_words: list[str]) -> Page:
         sheet: Sheet = self.kb.prepare if which == "prepare" else self.kb.aftercare
         areas = self.areas(area_words)
-        sections = [self._section(s, areas) for s in sheet.sections if _applies(s.areas, areas)]
-        sections = [s for s in sections if s.text or s.items]
+        lung = self.near_lungs(areas)
         names = [tr(self.kb.regions[a].name, self.lang) for a in areas]
+        self._local = {
+            "lung_areas": ", ".join(tr(self.kb.regions[a].name, self.lang) for a in lung)
+        }
+        try:
+            sections = [self._section(s, areas) for s in sheet.sections if self._shows(s, areas)]
+        finally:
+            self._local = {}
+        # Warning signs come first in every format, whatever order the file gives.
+        sections = sorted((s for s in sections if s.text or s.items), key=_not_warning)
+        rules_out = [
+            {"item": self._item(i), "refs": list(i.rules_out)}
+            for s in sheet.sections
+            if self._shows(s, areas)
+            for i in s.items
+            if isinstance(i, Item) and i.rules_out and self._shows(i, areas)
+        ]
         labels = self.labels
         if which == "prepare":  # before a visit the areas are still to be treated
             labels = {
@@ -307,6 +350,8 @@ class Query:
             facts=facts,
             data={
                 "areas": areas,
+                "areas_near_lungs": lung,
+                **({"rules_out": rules_out} if rules_out else {}),
                 "reviewed_on": sheet.reviewed_on.isoformat(),
                 "reviewed_by": sheet.reviewed_by,
             },
@@ -385,6 +430,10 @@ class Query:
         return {"topic": self.kb.topics, "condition": self.kb.conditions, "term": self.kb.glossary}[
             kind
         ][ident]
+
+
+def _not_warning(section: SectionView) -> bool:
+    return section.style != "warning"
 
 
 def _applies(item_areas, chosen) -> bool:

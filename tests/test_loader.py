@@ -67,12 +67,12 @@ def test_nested_wrong_type_points_at_the_item(data_copy):
     f = data_copy / "topics" / "safety.yaml"
     _edit(
         f,
-        "  - heading: Clean needles\n    refs: [clinic-advice]",
-        "  - heading: Clean needles\n    refs: clinic-advice",
+        "  - heading: Sterile needles\n    refs: [dvs-2014]",
+        "  - heading: Sterile needles\n    refs: dvs-2014",
     )
     err = _error(data_copy)
     assert err.field == "sections[0].refs"
-    assert err.line == _line_of(f, "refs: clinic-advice")
+    assert err.line == _line_of(f, "refs: dvs-2014")
 
 
 def test_missing_field(data_copy):
@@ -164,7 +164,7 @@ def test_unknown_placeholder(data_copy):
 
 def test_aftercare_without_warning_section_is_refused(data_copy):
     f = data_copy / "sheets" / "aftercare.yaml"
-    _edit(f, "    style: warning\n", "")
+    f.write_text(f.read_text(encoding="utf-8").replace("    style: warning\n", ""), "utf-8")
     assert "style: warning" in str(_error(data_copy))
 
 

@@ -28,7 +28,19 @@ def _section(s: SectionView, refs_by_key: dict[str, str], sources_label: str) ->
     return lines
 
 
-def page(p: Page) -> str:
+def _rules_out(p: Page, shorts: dict[str, str]) -> list[str]:
+    """For the clinician: items that a named source says rule dry needling out."""
+    notes = p.data.get("rules_out") or []
+    if not notes:
+        return []
+    lines = ["", *_underline(p.labels["rules_out"], "-")]
+    for note in notes:
+        lines.append(f"- {note['item']} ({'; '.join(shorts[k] for k in note['refs'])})")
+    return lines
+
+
+def page(p: Page, clinician: bool = True) -> str:
+    """The page as plain text; ``clinician`` adds the notes meant for the clinician only."""
     lines = _underline(p.title, "=")
     if p.summary:
         lines.append(p.summary)
@@ -39,6 +51,8 @@ def page(p: Page) -> str:
     for s in p.sections:
         lines.append("")
         lines.extend(_section(s, shorts, p.labels["sources"]))
+    if clinician:
+        lines.extend(_rules_out(p, shorts))
     if p.references:
         lines.append("")
         lines.extend(_underline(p.labels["references"], "-"))

@@ -14,7 +14,7 @@ def document(h: Handout) -> str:
             *h.clinic.contact,
         ]
     head += [f"{k}: {v}" for k, v in h.details]
-    page = plain.page(h.page)
+    page = plain.page(h.page, clinician=False)
     foot = ["", h.emergency, h.questions]
     return (
         "\n".join([*head, "", page.rstrip("\n"), *foot]) + "\n"
