@@ -125,8 +125,10 @@ _ES_FOLD = str.maketrans("àèìòùâêîôûäëïöÿ", "áéíóúáéíóú
 
 def _syllables_es(word: str) -> int:
     w = word.lower().translate(_ES_FOLD).replace("h", "")  # h is silent: a-hí, pro-hí-be
-    w = re.sub(r"([qg])u(?=[eiéí])", r"\1", w)  # que, qui, gue, gui: u is silent (güe is not)
-    w = re.sub(r"y(?![aeiouáéíóúü])", "i", w)  # hoy, muy, buey, y; before a vowel: consonant
+    # The silent u of que/qui/gue/gui needs no rule: u + vowel is one syllable anyway.
+    # y is a vowel unless a vowel follows (ayuda): it only changes a count after a consonant
+    # (rugby, ferry); in hoy, muy, buey it joins the vowel before.
+    w = re.sub(r"y(?![aeiouáéíóúü])", "i", w)
     total = 0
     for run in re.findall(f"[{_ES_VOWELS}]+", w):
         nuclei = max(1, sum(c in _ES_NUCLEUS for c in run))  # weak vowels join a neighbour
@@ -321,11 +323,9 @@ def syllables(word: str, lang: str) -> int:
         count = _COUNTERS[lang]
     except KeyError:
         raise ValueError(f"no syllable counter for {lang!r}; have: es, fr") from None
-    word = unicodedata.normalize("NFC", word)
-    if any(c.isdigit() for c in word):
-        return 1
-    parts = re.split(f"[{re.escape(_HYPHENS)}]", word)
-    return max(1, sum(count(p) for p in parts if p))
+    parts = re.split(f"[{re.escape(_HYPHENS)}]", unicodedata.normalize("NFC", word))
+    # A part with a figure is one syllable (Flesch's rule): 911, 1,5, COVID-19 = 2 + 1.
+    return max(1, sum(1 if any(c.isdigit() for c in p) else count(p) for p in parts if p))
 
 
 def counts(text: str, lang: str) -> Counts:

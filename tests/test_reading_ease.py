@@ -103,6 +103,14 @@ def test_numbers_and_letterless_words_are_one_syllable():
         assert syllables("1,5", lang) == 1
         assert syllables("Dr", lang) == 1
         assert syllables("mg", lang) == 1
+        assert syllables("10mg", lang) == 1
+    assert syllables("COVID-19", "es") == 3  # co-vid + one for the figure
+    assert syllables("anti-COVID", "fr") == 4  # an-ti + co-vid
+
+
+def test_spanish_y_after_a_consonant_is_a_vowel():
+    assert syllables("rugby", "es") == 2
+    assert syllables("ferry", "es") == 2
 
 
 def test_unknown_language_is_refused():
