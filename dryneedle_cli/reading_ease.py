@@ -69,10 +69,12 @@ _END_RE = re.compile(r"[.!?\u2026]+[\"'\u00bb\u201d\u2019)\]]*(?=\s|$)|:(?=[ \t]
 
 # Abbreviations whose period does not end a sentence (lower case, without the final period).
 # Not "no", "mm" or "tel": they are also words or units that can end a sentence.
-_ES_ABBREVIATIONS = "sr sra srta sres dr dra dres lic ing p ej pág págs núm aprox máx mín art cap"
+_ES_ABBREVIATIONS = (
+    "sr sra srta sres dr dra dres lic ing p ej pág págs núm aprox máx mín art cap fig "
+    "ud uds vd vds av ee uu vol cf vs"
+)
 _FR_ABBREVIATIONS = "m mme mlle dr pr ex env c.-à-d cf nº tél apr j.-c"
-_ABBREVIATIONS = frozenset(f"{_ES_ABBREVIATIONS} fig ud uds vd vds av ee uu vol cf vs".split())
-_ABBREVIATIONS |= frozenset(_FR_ABBREVIATIONS.split())
+_ABBREVIATIONS = frozenset(f"{_ES_ABBREVIATIONS} {_FR_ABBREVIATIONS}".split())
 _ETC = "etc"
 
 
