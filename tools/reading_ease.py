@@ -1,0 +1,108 @@
+"""Reading ease of Spanish and French pages: each page's gate scores, then best/median/worst.
+
+python tools/reading_ease.py --lang es page1.txt page2.md ...   # or a folder of .txt/.md
+python tools/reading_ease.py --lang fr --sample                  # built-in sample texts
+
+No translated knowledge base exists yet (issue 14), so pages come as text files. Once one
+does, feed ``table()`` the (name, text) pairs that ``dryneedle_cli.readability.patient_pages``
+and ``page_text`` give for it; the English grades stay in ``tools/grades.py``.
+Higher is easier. Gates: Spanish Fernández-Huerta >= 70 and Szigriszt-Pazos/INFLESZ >= 65;
+French Kandel-Moles >= 70 (``dryneedle_cli.reading_ease.GATES``).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dryneedle_cli.reading_ease import GATES, score  # noqa: E402
+
+SAMPLES = {
+    "es": [
+        (
+            "muestra: cuidados",
+            "Después de la sesión, beba agua. Camine un poco. El dolor "
+            "suele pasar en uno o dos días.",
+        ),
+        ("muestra: aviso", "Si le falta el aire o le duele el pecho, llame al 911. No espere."),
+    ],
+    "fr": [
+        (
+            "exemple : soins",
+            "Après la séance, buvez de l'eau. Marchez un peu. La douleur "
+            "passe souvent en un ou deux jours.",
+        ),
+        (
+            "exemple : alerte",
+            "Si vous manquez d'air ou avez mal à la poitrine, appelez le 911. N'attendez pas.",
+        ),
+    ],
+}
+
+
+def table(pages: Iterable[tuple[str, str]], lang: str) -> list[tuple[str, dict[str, float]]]:
+    """(page name, {metric: score}) for each page with words, hardest (lowest first metric)
+    first."""
+    first = next(iter(GATES[lang]))
+    rows = []
+    for name, text in pages:
+        try:
+            rows.append((name, score(text, lang)))
+        except ValueError:  # no words: nothing a reader sees
+            continue
+    return sorted(rows, key=lambda r: r[1][first])
+
+
+def summary(rows: list[tuple[str, dict[str, float]]], lang: str) -> dict[str, tuple]:
+    """{metric: (best, median, worst, pages below the gate)}; best is the highest score."""
+    out = {}
+    for metric, low in GATES[lang].items():
+        values = [r[1][metric] for r in rows]
+        below = sum(v < low for v in values)
+        out[metric] = (max(values), statistics.median(values), min(values), below)
+    return out
+
+
+def _read_pages(paths: list[str]) -> list[tuple[str, str]]:
+    pages = []
+    for arg in paths:
+        p = Path(arg)
+        files = sorted(f for f in p.iterdir() if f.suffix in (".txt", ".md")) if p.is_dir() else [p]
+        pages.extend((str(f), f.read_text(encoding="utf-8")) for f in files)
+    return pages
+
+
+def main(argv: list[str]) -> int:
+    if "--lang" not in argv or argv[argv.index("--lang") + 1 :][:1] == []:
+        print(__doc__, file=sys.stderr)
+        return 2
+    i = argv.index("--lang")
+    lang, rest = argv[i + 1], argv[:i] + argv[i + 2 :]
+    if lang not in GATES:
+        print(f"no reading-ease gate for {lang!r}; have: {', '.join(GATES)}", file=sys.stderr)
+        return 2
+    paths = [a for a in rest if a != "--sample"]
+    pages = SAMPLES[lang] if "--sample" in rest else _read_pages(paths)
+    rows = table(pages, lang)
+    if not rows:
+        print("no pages with words", file=sys.stderr)
+        return 1
+    metrics = list(GATES[lang])
+    print(f"{'page':40} " + " ".join(f"{m:>17}" for m in metrics))
+    for name, got in rows:
+        print(f"{name[:40]:40} " + " ".join(f"{got[m]:17.1f}" for m in metrics))
+    print()
+    for metric, (best, median, worst, below) in summary(rows, lang).items():
+        print(
+            f"{metric}: {len(rows)} pages: best {best:.1f}, median {median:.1f}, "
+            f"worst {worst:.1f} (gate >= {GATES[lang][metric]:g}; {below} below)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
