@@ -66,7 +66,7 @@ def test_condition_page_has_facts_evidence_and_area_notes(q):
     page = q.explain("neck")
     assert page.kind == "condition"
     facts = dict(page.facts)
-    assert facts["ICD-10"] == "M54.2" and facts["Strength of evidence"] == "Moderate"
+    assert facts["ICD-10 (WHO)"] == "M54.2" and facts["Strength of evidence"] == "Mixed"
     styles = [s.style for s in page.sections]
     assert "evidence" in styles
     notes = [s for s in page.sections if s.heading == "After your visit, for this area"]
@@ -148,6 +148,8 @@ def test_evidence_for_a_condition_lists_its_references(q):
         "navarro-santana-2020-elbow",
         "ma-2024",
         "apta-2012",
+        "brady-2014",
+        "boyce-2020",
     }
 
 
