@@ -145,6 +145,7 @@ def test_evidence_for_a_condition_lists_its_references(q):
     refs = q.evidence("tennis elbow")
     assert refs.subject == "tennis-elbow"
     assert {r.key for r in refs.references} == {
+        "sussex-tennis",
         "navarro-santana-2020-elbow",
         "ma-2024",
         "apta-2012",
