@@ -146,3 +146,37 @@ def msgspec_replace(obj, **changes):
     import msgspec
 
     return msgspec.structs.replace(obj, **changes)
+
+
+@pytest.mark.parametrize("which", ["prepare", "aftercare"])
+def test_no_internal_words_in_pdf_sheets(kb, which):
+    pypdf = pytest.importorskip("pypdf")
+    args = ["sheet", which, "--format", "pdf", "-o", "-"]
+    for region in kb.regions:
+        args += ["--area", region]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(io.BytesIO(result.stdout_bytes))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Sources" in text or "Source" in text  # the text layer was read
+    assert not leaks(text), leaks(text)
+
+
+def test_codes_say_their_system_and_both_systems_are_searchable(q):
+    tmd = q.explain("K07.6")
+    assert tmd.id == "tmd" and q.explain("M26.6").id == "tmd"
+    assert q.explain("M54.50").id == "low-back-pain" and q.explain("M54.5").id == "low-back-pain"
+    facts = dict(tmd.facts)
+    assert facts["ICD-10 (WHO)"] == "K07.6" and facts["ICD-10-CM (US)"] == "M26.6"
+    assert "tmd" in {r.id for r in q.conditions("M26").rows}
+    assert "low-back-pain" in {r.id for r in q.conditions("M54.5").rows}
+
+
+def test_every_condition_page_puts_risks_right_after_how_it_may_help(q, kb):
+    labels = q.labels
+    for c in kb.conditions.values():
+        headings = [s.heading for s in q.condition_page(c).sections]
+        at = headings.index(labels["how_it_may_help"])
+        assert headings[at + 1] == labels["risks"], c.id
+        risks = q.condition_page(c).sections[at + 1]
+        assert "brady-2014" in risks.refs and risks.text, c.id
