@@ -18,7 +18,7 @@ def test_plain_page_layout(q):
     assert "ICD-10 (WHO): M77.1" in lines
     assert "What the research says" in lines
     assert any(line.startswith("Sources: Navarro-Santana et al. 2020 (elbow)") for line in lines)
-    assert any(line.startswith("[ma-2024] Ma X, et al.") for line in lines)
+    assert any(line.startswith("[ma-2024] Ma X, Qiao Y,") for line in lines)
     assert "\x1b" not in text
 
 
