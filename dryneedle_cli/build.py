@@ -55,7 +55,8 @@ SINGLE_FILES: dict[str, type] = {
 FOLDERS: dict[str, type] = {"topics": Topic, "conditions": Condition}
 # Labels the program asks for; the built-in labels.yaml must define each one.
 REQUIRED_LABELS = (
-    "also_called", "clinical_name", "icd10", "region", "description", "how_it_may_help",
+    "also_called", "clinical_name", "icd10", "icd10_cm", "region", "description",
+    "how_it_may_help", "risks",
     "evidence", "evidence_strength", "strength_moderate", "strength_low", "strength_very-low",
     "strength_limited", "strength_conflicting", "sources", "references", "area_notes_prepare",
     "area_notes_aftercare", "areas", "related", "reviewed", "conditions", "references_title",
@@ -510,6 +511,8 @@ def _texts(obj: Any, at: str):
                 "reviewed_on",
                 "aliases",
                 "icd10",
+                "icd10_cm",
+                "note",
             ):
                 yield from _texts(getattr(obj, f), f"{at}.{f}")
 

@@ -288,7 +288,7 @@ def evidence(
     """The references with full citations; with WORDS, those used by that topic or condition.
 
     Plain output: one reference a line, tab-separated: key, citation, DOI or URL, what it
-    supports.
+    supports, and the clinician's review note (how far the source was checked; may be empty).
     """
     _show("evidence", lambda q, w: q.evidence(w), json_, plain, color, words, header=header)
 

@@ -92,6 +92,8 @@ def code_index(conditions) -> dict[str, list[str]]:
     """Map each ICD-10 code (as ``code_key``) to the ids of the conditions that use it."""
     out: dict[str, list[str]] = {}
     for c in conditions.values():
-        for code in c.icd10:
-            out.setdefault(code_key(code), []).append(c.id)
+        for code in (*c.icd10, *c.icd10_cm):
+            ids = out.setdefault(code_key(code), [])
+            if c.id not in ids:
+                ids.append(c.id)
     return out

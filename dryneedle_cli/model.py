@@ -82,12 +82,14 @@ class Condition(_Document, frozen=True, kw_only=True):
     name: Text
     clinical_name: Text
     aliases: tuple[str, ...] = ()
-    icd10: tuple[str, ...] = ()
+    icd10: tuple[str, ...] = ()  # WHO ICD-10 codes
+    icd10_cm: tuple[str, ...] = ()  # US ICD-10-CM codes, where they differ or are checked
     icd10_note: Text | None = None
     region: str
     summary: Text
     description: Block
     how_it_may_help: Block
+    risks: Block  # what to expect: common mild effects, beside the benefits
     evidence: Evidence
     related: tuple[str, ...] = ()
 
@@ -135,6 +137,7 @@ class Reference(_Base, frozen=True, kw_only=True):
     url: str | None = None
     status: Literal["verified", "partly-verified", "opinion"]
     supports: Text
+    note: str | None = None  # for clinicians only: how far it was checked; never on patient pages
 
 
 class References(_Document, frozen=True, kw_only=True):

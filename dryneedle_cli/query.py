@@ -104,7 +104,14 @@ class Query:
             r = self.kb.references[key]
             out.append(
                 RefView(
-                    r.key, r.short, r.citation, r.doi, r.url, r.status, tr(r.supports, self.lang)
+                    r.key,
+                    r.short,
+                    r.citation,
+                    r.doi,
+                    r.url,
+                    r.status,
+                    tr(r.supports, self.lang),
+                    r.note,
                 )
             )
         return tuple(out)
@@ -229,12 +236,14 @@ class Query:
         facts = [
             (self.labels["clinical_name"], self.t(c.clinical_name)),
             (self.labels["icd10"], ", ".join(c.icd10) or self.t(c.icd10_note)),
+            *([(self.labels["icd10_cm"], ", ".join(c.icd10_cm))] if c.icd10_cm else []),
             (self.labels["region"], self.t(region.name)),
             (self.labels["evidence_strength"], strength),
         ]
         sections = [
             self._block(self.labels["description"], c.description),
             self._block(self.labels["how_it_may_help"], c.how_it_may_help),
+            self._block(self.labels["risks"], c.risks),
             SectionView(
                 self.labels["evidence"],
                 text=self.t(c.evidence.text),
@@ -256,6 +265,7 @@ class Query:
                 "clinical_name": self.t(c.clinical_name),
                 "aliases": list(c.aliases),
                 "icd10": list(c.icd10),
+                "icd10_cm": list(c.icd10_cm),
                 "region": c.region,
                 "evidence_strength": c.evidence.strength,
                 "related": list(c.related),
@@ -368,6 +378,7 @@ class Query:
             region=c.region,
             region_name=tr(self.kb.regions[c.region].name, self.lang),
             icd10=c.icd10,
+            icd10_cm=c.icd10_cm,
             evidence=c.evidence.strength,
             aliases=c.aliases,
         )
@@ -471,7 +482,7 @@ def _matches(c: Condition, key: str, lang: str, text: bool) -> bool:
     names = [c.id, tr(c.name, lang), tr(c.clinical_name, lang), *c.aliases]
     compact = key.replace(" ", "")
     if len(compact) >= 3 and compact[0].isalpha() and compact[1:3].isdigit():
-        return any(code_key(code).startswith(compact) for code in c.icd10)
+        return any(code_key(code).startswith(compact) for code in (*c.icd10, *c.icd10_cm))
     parts = names + ([tr(c.summary, lang), tr(c.description.text, lang)] if text else [])
     words = set(" ".join(normalize(t) for t in parts).split())
     return all(w in words for w in key.split())

@@ -13,6 +13,7 @@ class RefView(msgspec.Struct, frozen=True):
     url: str | None
     status: str
     supports: str
+    note: str | None = None  # clinician-only review note (evidence views), never on patient pages
 
 
 class SectionView(msgspec.Struct, frozen=True):
@@ -46,6 +47,7 @@ class ConditionRow(msgspec.Struct, frozen=True, kw_only=True):
     region_name: str
     icd10: tuple[str, ...]
     evidence: str
+    icd10_cm: tuple[str, ...] = ()
     aliases: tuple[str, ...]
 
 

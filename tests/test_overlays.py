@@ -40,6 +40,7 @@ region: neck
 summary: This page tells you about {name}.
 description: {{refs: [{ref}], text: "{text}"}}
 how_it_may_help: {{refs: [{ref}], text: The needle aims at tight spots.}}
+risks: {{refs: [{ref}], text: Mild soreness is common.}}
 evidence: {{strength: limited, refs: [{ref}], text: Evidence is limited.}}
 """
 

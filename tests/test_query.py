@@ -66,7 +66,7 @@ def test_condition_page_has_facts_evidence_and_area_notes(q):
     page = q.explain("neck")
     assert page.kind == "condition"
     facts = dict(page.facts)
-    assert facts["ICD-10"] == "M54.2" and facts["Strength of evidence"] == "Moderate"
+    assert facts["ICD-10 (WHO)"] == "M54.2" and facts["Strength of evidence"] == "Mixed"
     styles = [s.style for s in page.sections]
     assert "evidence" in styles
     notes = [s for s in page.sections if s.heading == "After your visit, for this area"]
@@ -145,9 +145,12 @@ def test_evidence_for_a_condition_lists_its_references(q):
     refs = q.evidence("tennis elbow")
     assert refs.subject == "tennis-elbow"
     assert {r.key for r in refs.references} == {
+        "sussex-tennis",
         "navarro-santana-2020-elbow",
         "ma-2024",
         "apta-2012",
+        "brady-2014",
+        "boyce-2020",
     }
 
 

@@ -15,10 +15,10 @@ def test_plain_page_layout(q):
     text = plain.render(q.explain("tennis elbow"))
     lines = text.splitlines()
     assert lines[0] == "Tennis elbow" and lines[1] == "=" * len("Tennis elbow")
-    assert "ICD-10: M77.1" in lines
+    assert "ICD-10 (WHO): M77.1" in lines
     assert "What the research says" in lines
     assert any(line.startswith("Sources: Navarro-Santana et al. 2020 (elbow)") for line in lines)
-    assert any(line.startswith("[ma-2024] Ma X, et al.") for line in lines)
+    assert any(line.startswith("[ma-2024] Ma X, Qiao Y,") for line in lines)
     assert "\x1b" not in text
 
 
@@ -41,7 +41,7 @@ def test_plain_conditions_one_record_per_line(q, kb):
 def test_plain_references_one_record_per_line(q, kb):
     lines = plain.render(q.evidence(None)).splitlines()
     assert len(lines) == len(kb.references)
-    assert all(line.count("\t") == 3 for line in lines)
+    assert all(line.count("\t") == 4 for line in lines)
 
 
 def test_json_page(q):
@@ -49,7 +49,7 @@ def test_json_page(q):
     assert doc["schema_version"] == 1
     assert doc["command"] == "explain" and doc["kind"] == "condition" and doc["id"] == "neck-pain"
     assert doc["icd10"] == ["M54.2"] and doc["region"] == "neck"
-    assert doc["evidence_strength"] == "moderate"
+    assert doc["evidence_strength"] == "conflicting"
     assert all(set(s) == {"heading", "style", "text", "items", "refs"} for s in doc["sections"])
     keys = {r["key"] for r in doc["references"]}
     assert {k for s in doc["sections"] for k in s["refs"]} == keys

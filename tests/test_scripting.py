@@ -117,7 +117,7 @@ def test_conditions_stdin_records_start_with_the_query():
 def test_header_only_when_asked():
     assert not run(["conditions", "--plain"]).stdout.startswith("id\t")
     assert run(["conditions", "--plain", "--header"]).stdout.startswith("id\tname\tregion\t")
-    assert run(["evidence", "--header"]).stdout.startswith("key\tcitation\tlink\tsupports\n")
+    assert run(["evidence", "--header"]).stdout.startswith("key\tcitation\tlink\tsupports\tnote\n")
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from dryneedle_cli.views import ConditionList, Missing, Page, ReferenceList, Ref
 SCHEMA_VERSION = 1
 
 
-def _ref(r: RefView) -> dict:
-    return {
+def _ref(r: RefView, note: bool = False) -> dict:
+    out = {
         "key": r.key,
         "short": r.short,
         "citation": r.citation,
@@ -23,6 +23,9 @@ def _ref(r: RefView) -> dict:
         "status": r.status,
         "supports": r.supports,
     }
+    if note:  # clinician-only review note: in the evidence list, never on a page
+        out["note"] = r.note
+    return out
 
 
 def page(p: Page) -> dict:
@@ -63,6 +66,7 @@ def conditions(v: ConditionList) -> dict:
                 "region": r.region,
                 "region_name": r.region_name,
                 "icd10": list(r.icd10),
+                "icd10_cm": list(r.icd10_cm),
                 "evidence_strength": r.evidence,
                 "aliases": list(r.aliases),
             }
@@ -78,7 +82,7 @@ def references(v: ReferenceList) -> dict:
         "query": v.query,
         "subject": v.subject,
         "count": len(v.references),
-        "references": [_ref(r) for r in v.references],
+        "references": [_ref(r, note=True) for r in v.references],
     }
 
 

@@ -67,7 +67,7 @@ def _citation(r) -> str:
 
 
 CONDITION_FIELDS = ("id", "name", "region", "icd10", "evidence")
-REFERENCE_FIELDS = ("key", "citation", "link", "supports")
+REFERENCE_FIELDS = ("key", "citation", "link", "supports", "note")
 
 
 def _records(rows, fields, query: str | None, header: bool) -> str:
@@ -83,7 +83,9 @@ def conditions(v: ConditionList, query: str | None = None, header: bool = False)
 
 
 def references(v: ReferenceList, query: str | None = None, header: bool = False) -> str:
-    rows = [(r.key, r.citation, r.doi or r.url or "", r.supports) for r in v.references]
+    rows = [
+        (r.key, r.citation, r.doi or r.url or "", r.supports, r.note or "") for r in v.references
+    ]
     return _records(rows, REFERENCE_FIELDS, query, header)
 
 

@@ -41,6 +41,13 @@ def _section(s: SectionView, shorts: dict[str, str], sources_label: str):
     return Group(Text(s.heading, style="bold cyan"), body)
 
 
+def _link(r) -> str:
+    """The DOI, or else the web address, after a citation."""
+    if r.doi:
+        return f" doi:{r.doi}"
+    return f" {r.url}" if r.url else ""
+
+
 def _strength(p: Page) -> Text | None:
     """The evidence strength, coloured, for a condition page."""
     level = p.data.get("evidence_strength")
@@ -76,8 +83,7 @@ def page(p: Page, console: Console) -> None:
         console.print()
         console.print(Text(p.labels["references"], style="bold dim"))
         for r in p.references:
-            doi = f" doi:{r.doi}" if r.doi else ""
-            console.print(Text(f"{r.short}. {r.citation}{doi}", style="dim"))
+            console.print(Text(f"{r.short}. {r.citation}{_link(r)}", style="dim"))
 
 
 def conditions(v: ConditionList, console: Console) -> None:
@@ -89,7 +95,7 @@ def conditions(v: ConditionList, console: Console) -> None:
             table.add_row(
                 region_name if n == 0 else "",
                 f"{escape(r.name)} [dim]({r.id})[/]",
-                ", ".join(r.icd10),
+                ", ".join([*r.icd10, *(f"{c} (CM)" for c in r.icd10_cm)]),
                 Text(v.labels[f"strength_{r.evidence}"], style=_STRENGTH_STYLE[r.evidence]),
             )
         table.add_section()
@@ -101,10 +107,11 @@ def references(v: ReferenceList, console: Console) -> None:
     console.print(Text(v.summary, style="italic"))
     for r in v.references:
         console.print()
-        doi = f" doi:{r.doi}" if r.doi else ""
         console.print(Text(f"{r.short}  [{r.key}]", style="bold cyan"))
-        console.print(Text(f"{r.citation}{doi}"))
+        console.print(Text(f"{r.citation}{_link(r)}"))
         console.print(Text(r.supports, style="green"))
+        if r.note:  # the evidence list is the clinician's view
+            console.print(Text(r.note, style="dim italic"))
 
 
 def write(view, out, stream: bool = False, force_terminal: bool | None = None, **_) -> None:
