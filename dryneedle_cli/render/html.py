@@ -12,10 +12,10 @@ from dryneedle_cli import body
 from dryneedle_cli.handout import Handout
 
 _CSS = """
-@page { size: %(paper)s; margin: 11mm 12mm; }
+@page { size: %(paper)s; margin: 8mm 11mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111;
-  font-size: %(size)s; line-height: 1.28; margin: 0 auto; max-width: 190mm; }
+  font-size: %(size)s; line-height: 1.2; margin: 0 auto; max-width: 190mm; }
 header { display: flex; justify-content: space-between; align-items: flex-start;
   border-bottom: 2px solid #1f4e79; padding-bottom: 4px; margin-bottom: 6px; }
 header .clinic { font-size: 1.35em; font-weight: bold; color: #1f4e79; }
@@ -25,7 +25,7 @@ header img { max-height: 16mm; max-width: 45mm; }
 .details b { font-weight: bold; }
 h1 { font-size: 1.3em; margin: 4px 0 2px; }
 .summary { margin: 0 0 6px; }
-.warning { border: 3px solid #b00020; background: #fff3f3; padding: 4px 8px; margin: 6px 0;
+.warning { border: 3px solid #b00020; background: #fff3f3; padding: 3px 8px; margin: 4px 0;
   break-inside: avoid; }
 .warning h2 { color: #b00020; }
 .warning li { font-weight: bold; }
@@ -39,8 +39,8 @@ p { margin: 0 0 2px; }
 ul, ol { margin: 0 0 2px; padding-left: 1.2em; }
 ul.checklist { list-style: none; padding-left: 0.2em; }
 ul.checklist li::before { content: "\\2610  "; }
-.sources { color: #555; font-size: 0.8em; }
-footer { border-top: 1px solid #999; margin-top: 6px; padding-top: 3px; font-weight: bold; }
+.sources { color: #555; font-size: 0.72em; line-height: 1.15; }
+footer { border-top: 1px solid #999; margin-top: 3px; padding-top: 3px; font-weight: bold; }
 footer .emergency { color: #b00020; }
 @media screen { body { padding: 12mm; } }
 """
@@ -78,9 +78,9 @@ def document(h: Handout) -> str:
     others = [s for s in p.sections if s.style != "warning"]
     css = _CSS % {
         "paper": h.paper,
-        "size": "18pt" if h.large_print else "9.6pt",
+        "size": "18pt" if h.large_print else "8.8pt",
         "columns": "1" if h.large_print else "2",
-        "figure": "60mm" if h.large_print else "38mm",
+        "figure": "60mm" if h.large_print else "30mm",
     }
     clinic = ""
     if h.clinic:
