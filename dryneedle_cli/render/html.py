@@ -15,7 +15,7 @@ _CSS = """
 @page { size: %(paper)s; margin: 8mm 11mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111;
-  font-size: %(size)s; line-height: 1.2; margin: 0 auto; max-width: 190mm; }
+  font-size: %(size)s; line-height: 1.16; margin: 0 auto; max-width: 190mm; }
 header { display: flex; justify-content: space-between; align-items: flex-start;
   border-bottom: 2px solid #1f4e79; padding-bottom: 4px; margin-bottom: 6px; }
 header .clinic { font-size: 1.35em; font-weight: bold; color: #1f4e79; }
