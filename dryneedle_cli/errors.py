@@ -7,6 +7,7 @@ NOT_FOUND = 1
 USAGE = 2
 BAD_CONTENT = 3
 CANNOT_WRITE = 4
+INTERNAL = 70  # a bug: never for anything a user can cause
 INTERRUPTED = 130
 
 

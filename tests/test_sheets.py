@@ -313,7 +313,7 @@ class TestBatch:
         result = sheet("aftercare", "--batch", str(csv), "--out-dir", str(out))
         assert result.exit_code == 1
         assert f"{csv}:3: no body area called 'elbw'" in result.stderr
-        assert "Wrote 2 sheets" in result.stderr and "1 rows skipped" in result.stderr
+        assert "Wrote 2 sheets" in result.stderr and "1 row skipped" in result.stderr
         names = sorted(p.name for p in out.iterdir())
         assert names == ["001-zoe-nguyen-aftercare.txt", "003-ann-lee-aftercare.html"]
         assert NAME in (out / names[0]).read_text()
