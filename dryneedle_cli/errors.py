@@ -68,6 +68,13 @@ class ContentWarning(ContentError):
 
 
 class OutputError(DryneedleError):
-    """An output file could not be written (or would overwrite one without --force)."""
+    """An output file could not be written (or would overwrite one without --force).
+
+    ``reason`` is the message without the file's name (a batch's file names hold patients' names).
+    """
 
     exit_code = CANNOT_WRITE
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason or message

@@ -211,3 +211,226 @@ def test_hostile_G2_G3_columns_are_clamped(columns):
 def test_hostile_exit_codes_table_lists_70():
     result = run("--help")
     assert re.search(r"70\s+internal error", result.stdout.decode())
+
+
+# ------------------------------------------------------------ C1-C6, C11, C12, B15: logos
+
+
+def profile(tmp_path: Path, logo: str = "", **fields) -> Path:
+    folder = tmp_path / "profile"
+    folder.mkdir(exist_ok=True)
+    doc = {"name": "Riverside Physio", "phone": "555 0100", "logo": logo, **fields}
+    path = folder / "clinic.yaml"
+    path.write_text("".join(f"{k}: {json.dumps(v)}\n" for k, v in doc.items()), encoding="utf-8")
+    return path
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid PNG of any size, small on disk (one compressed block of zeros)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = zlib.compress(b"\0" * ((width + 1) * height), 9)
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+SVG += 'width="10" height="10">{}</svg>'
+LOGOS = {
+    "C1-corrupt-png": ("logo.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 50),
+    "C1-truncated-png": ("logo.png", png(200, 200)[:45]),
+    "C11-bomb-png": ("logo.png", png(15000, 15000)),
+    "C12-large-png": ("logo.png", png(9000, 9000)),
+    "C2-xxe": (
+        "logo.svg",
+        b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+    ),
+    "C3-billion-laughs": (
+        "logo.svg",
+        b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><svg>&b;</svg>',
+    ),
+    "C4-truncated-svg": ("logo.svg", SVG.format("<rect").encode()),
+    "C4-not-xml": ("logo.svg", b"this is not xml at all"),
+    "C5-local-image-outside": ("logo.svg", SVG.format('<image href="{outside}"/>').encode()),
+    "C5-relative-outside": ("logo.svg", SVG.format('<image href="../secret.png"/>').encode()),
+    "C5-file-beside-it": ("logo.svg", SVG.format('<use href="other.svg#a"/>').encode()),
+    "C6-remote-image": (
+        "logo.svg",
+        SVG.format('<image xlink:href="http://example.com/x.png"/>').encode(),
+    ),
+    "C6-file-url": ("logo.svg", SVG.format('<image href="file:///etc/hostname"/>').encode()),
+    "C6-css-url": (
+        "logo.svg",
+        SVG.format('<rect style="fill: url(http://example.com/p)"/>').encode(),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(LOGOS))
+@pytest.mark.parametrize("fmt", ["pdf", "html"])
+def test_hostile_bad_logo_is_exit_3_naming_logo(tmp_path, case, fmt):
+    name, data = LOGOS[case]
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(png(4, 4))
+    clinic = profile(tmp_path, name)
+    (clinic.parent / name).write_bytes(data.replace(b"{outside}", str(outside).encode()))
+    out = tmp_path / f"s.{fmt}"
+    result = run(
+        "sheet", "aftercare", "--clinic", str(clinic), "-o", str(out), env={"no_proxy": ""}
+    )
+    err = one_clean_stderr(result)
+    assert result.returncode == 3, err
+    assert "logo" in err and len(err.splitlines()) == 1
+    assert not out.exists()
+
+
+def test_hostile_good_logos_still_work(tmp_path):
+    import base64
+
+    inner = base64.b64encode(png(5, 5)).decode()
+    inside = SVG.format(
+        f'<image href="data:image/png;base64,{inner}" width="5" height="5"/><rect width="4"/>'
+    )
+    for name, data in [("logo.png", png(400, 100)), ("logo.svg", inside.encode())]:
+        clinic = profile(tmp_path, name)
+        (clinic.parent / name).write_bytes(data)
+        (clinic.parent / "inner.png").write_bytes(png(5, 5))
+        out = tmp_path / f"{name}.pdf"
+        result = run("sheet", "aftercare", "--clinic", str(clinic), "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_hostile_B15_bad_logo_stops_a_batch_before_any_row(tmp_path):
+    clinic = profile(tmp_path, "logo.png")
+    (clinic.parent / "logo.png").write_bytes(LOGOS["C1-corrupt-png"][1])
+    rows = tmp_path / "day.csv"
+    rows.write_text("patient,format\n" + "".join(f"P{i},txt\n" for i in range(10)))
+    out = tmp_path / "out"
+    result = run(
+        "sheet", "aftercare", "--clinic", str(clinic), "--batch", str(rows), "--out-dir", str(out)
+    )
+    assert result.returncode == 3 and "logo" in one_clean_stderr(result)
+    assert not out.exists() or not list(out.iterdir())
+
+
+# ------------------------------------------------------------ E3, H2, N1-N6, L3, L4, U2: sheet text
+
+
+@pytest.mark.parametrize("field", ["name", "phone", "emergency_number", "clinicians"])
+def test_hostile_E3_control_characters_in_the_profile_exit_3(tmp_path, field):
+    value = ["Dr \x1b]0;pwned\x07 Lee"] if field == "clinicians" else "Clinic \x1b[2J\x07"
+    clinic = profile(tmp_path, **{field: value})
+    result = run("sheet", "aftercare", "--clinic", str(clinic), "-f", "txt", "-o", "-")
+    err = one_clean_stderr(result)
+    assert result.returncode == 3 and f"'{field}'" in err and "U+001B" in err
+
+
+@pytest.mark.parametrize(
+    ("case", "field", "value"),
+    [("L3", "name", "Riverside Physio " * 100), ("L4", "name", "R" * 3000)],
+)
+def test_hostile_L3_L4_overlong_profile_field_exit_3(tmp_path, case, field, value):
+    clinic = profile(tmp_path, **{field: value})
+    result = run("sheet", "aftercare", "--clinic", str(clinic), "-o", str(tmp_path / "s.pdf"))
+    err = one_clean_stderr(result)
+    assert result.returncode == 3 and f"'{field}'" in err and "200 characters" in err
+
+
+@pytest.mark.parametrize(
+    ("case", "option", "value"),
+    [
+        ("N1", "--patient", "Maria " * 2000),
+        ("N2", "--patient", "M" * 5000),
+        ("N2", "--clinician", "C" * 201),
+        ("N2", "--next-visit", "x" * 300),
+    ],
+)
+def test_hostile_N1_N2_overlong_patient_fields_exit_2(tmp_path, case, option, value):
+    result = run("sheet", "aftercare", option, value, "-o", str(tmp_path / "s.pdf"))
+    err = one_clean_stderr(result)
+    assert result.returncode == 2 and "200 characters" in err
+    assert value[:20] not in err  # never the patient's text
+
+
+def test_hostile_N3_200_characters_still_print(tmp_path):
+    result = run("sheet", "aftercare", "--patient", "A" * 200, "-o", str(tmp_path / "s.pdf"))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "txt", "md", "html"])
+def test_hostile_N6_U2_controls_and_bad_bytes_in_patient_fields(tmp_path, fmt):
+    out = tmp_path / f"s.{fmt}"
+    name = b"Ann\xff \x01\x02\x7f\x1b[31m Lee"
+    result = subprocess.run(
+        [EXE.encode(), b"sheet", b"aftercare", b"--patient", name, b"-o", str(out).encode()],
+        capture_output=True,
+        timeout=60,
+    )
+    one_clean_stderr(result)
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    if fmt != "pdf":  # valid UTF-8, nothing raw
+        no_raw_controls(data)
+        assert "x1b" in data.decode() and "Ann\ufffd" in data.decode()
+
+
+def test_hostile_N5_B16_font_refusal_names_code_points_only(tmp_path):
+    import unittest.mock  # noqa: F401 - the real process decides: no CJK font in the test env
+
+    result = run(
+        "sheet", "aftercare", "--patient", "\U000e0041\U000e0042", "-o", str(tmp_path / "s.pdf")
+    )
+    err = one_clean_stderr(result)
+    assert result.returncode == 4, err
+    assert "U+E0041" in err and "\U000e0041" not in err
+
+
+def test_hostile_H2_profile_text_cannot_inject_markdown(tmp_path):
+    hostile = "<img src=x onerror=alert(1)> [112](javascript:alert(2)) `x` *y* & ![i](z)"
+    clinic = profile(tmp_path, emergency_number=hostile, address=hostile, website="# head")
+    out = tmp_path / "s.md"
+    result = run(
+        "sheet", "aftercare", "--clinic", str(clinic), "--patient", hostile, "-o", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    for raw in ("<img", "](", "[112", "`x", "*y", "& ", "![i", "# head"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw
+    assert "\\<img" in text and "\\[112\\]\\(javascript" in text
+    assert "\n\\# head" in text or "\\# head" in text
+
+
+# ------------------------------------------------------------ FT1, B14: fonts
+
+
+@pytest.mark.parametrize("content", [os.urandom(2000), b"just text, not a font\n"])
+def test_hostile_FT1_not_a_font_exit_4(tmp_path, content):
+    font = tmp_path / "garbage.ttf"
+    font.write_bytes(content)
+    result = run(
+        "sheet", "aftercare", "--patient", "\u5f20\u4f1f", "--font", str(font),
+        "-o", str(tmp_path / "s.pdf"),
+    )  # fmt: skip
+    err = one_clean_stderr(result)
+    assert result.returncode == 4 and "--font" in err and "\u5f20" not in err
+
+
+def test_hostile_B14_bad_font_stops_a_batch_before_any_row(tmp_path):
+    font = tmp_path / "garbage.ttf"
+    font.write_bytes(b"nope" * 100)
+    rows = tmp_path / "day.csv"
+    rows.write_text("patient\n" + "".join(f"P{i}\n" for i in range(20)))
+    out = tmp_path / "out"
+    result = run(
+        "sheet", "aftercare", "--font", str(font), "--batch", str(rows), "--out-dir", str(out)
+    )
+    assert result.returncode == 4 and "--font" in one_clean_stderr(result)
+    assert not out.exists() or not list(out.iterdir())

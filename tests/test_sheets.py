@@ -198,7 +198,7 @@ def test_markdown_and_text(tmp_path, clinic, fmt, marker):
 def test_markdown_escapes_user_text(tmp_path):
     out = tmp_path / "s.md"
     assert sheet("aftercare", "--patient", "**Bob** [x](http://e)", "-o", str(out)).exit_code == 0
-    assert "\\*\\*Bob\\*\\* \\[x\\](http://e)" in out.read_text()
+    assert "\\*\\*Bob\\*\\* \\[x\\]\\(http://e\\)" in out.read_text()
 
 
 def test_format_follows_extension_and_unknown_is_usage_error(tmp_path):
