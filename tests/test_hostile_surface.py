@@ -434,3 +434,91 @@ def test_hostile_B14_bad_font_stops_a_batch_before_any_row(tmp_path):
     )
     assert result.returncode == 4 and "--font" in one_clean_stderr(result)
     assert not out.exists() or not list(out.iterdir())
+
+
+# ------------------------------------------------------------ B3-B6, B14, B16: CSV batches
+
+
+def batch(tmp_path: Path, data: bytes, *extra: str):
+    rows = tmp_path / "day.csv"
+    rows.write_bytes(data)
+    out = tmp_path / "out"
+    result = run("sheet", "aftercare", "--batch", str(rows), "--out-dir", str(out), *extra)
+    return result, out
+
+
+def test_hostile_B4_B6_physical_line_numbers(tmp_path):
+    data = (
+        "patient,areas,format\n"  # 1
+        "\n"  # 2
+        "Ann Lee,neck,txt\n"  # 3
+        '"Bo\n'  # 4  a quoted cell over two lines
+        'Chen",neck,txt\n'  # 5
+        "\n"  # 6
+        "Cy,elbw,txt\n"  # 7  a bad area
+        "Di,neck,txt\n"  # 8
+        "\u5f20\u4f1f,neck,pdf\n"  # 9  characters no font has
+        "Nul\x00Name,neck,txt\n"  # 10 shown as \x00, printed
+    ).encode()
+    result, out = batch(tmp_path, data)
+    err = one_clean_stderr(result)
+    assert result.returncode == 1
+    assert "day.csv:7: no body area called 'elbw'" in err
+    assert "day.csv:9: no font has the characters U+4F1F U+5F20" in err
+    assert "Wrote 4 sheets" in err and "2 rows skipped" in err
+    assert "\u5f20" not in err
+
+
+def test_hostile_B5_separators_inside_a_cell_stay_one_cell(tmp_path):
+    data = "patient,areas,format\nAnn\u2028Lee,neck,txt\nBo\x85Chen,neck,txt\nCy\x0cDo,neck,txt\n"
+    result, out = batch(tmp_path, data.encode())
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 3 and all(n.endswith(".txt") for n in names), names
+    assert "Wrote 3 sheets" in one_clean_stderr(result)
+
+
+def test_hostile_B3_B16_messages_never_name_the_patient(tmp_path):
+    data = "patient,format\nZo\u00eb Nguy\u1ec5n,txt\n\u5f20\u4f1f,pdf\n".encode()
+    batch(tmp_path, data)
+    result, out = batch(tmp_path, data)  # again, without --force
+    err = one_clean_stderr(result)
+    assert result.returncode == 1
+    assert "day.csv:2: cannot write this row's sheet: it already exists" in err
+    assert "day.csv:3: no font has the characters U+4F1F U+5F20" in err
+    for leak in ("zoe", "nguyen", "Zo\u00eb", "\u5f20", "\u4f1f"):
+        assert leak not in err, leak
+
+
+@pytest.mark.parametrize(
+    ("case", "data"),
+    [
+        ("semicolon", b"patient;areas;format\nAnn;neck;txt\nBo;low back;txt\n"),
+        ("bom-crlf", "\ufeffpatient,areas,format\r\nAnn,neck,txt\r\nBo,neck,txt\r\n".encode()),
+        (
+            "cp1252",
+            "patient,areas,format\nZo\u00eb,neck,txt\nRen\u00e9e,neck,txt\n".encode("cp1252"),
+        ),
+        ("tab", b"patient\tareas\tformat\nAnn\tneck\ttxt\nBo\tneck\ttxt\n"),
+    ],
+)
+def test_hostile_spreadsheet_exports_work(tmp_path, case, data):
+    result, out = batch(tmp_path, data)
+    assert result.returncode == 0, result.stderr
+    assert len(list(out.iterdir())) == 2
+    if case == "cp1252":
+        text = next(p for p in out.iterdir() if "zoe" in p.name).read_text(encoding="utf-8")
+        assert "Zo\u00eb" in text
+
+
+def test_hostile_utf16_is_refused_with_the_fix(tmp_path):
+    result, _ = batch(tmp_path, "patient\nAnn\n".encode("utf-16"))
+    err = one_clean_stderr(result)
+    assert result.returncode == 2 and "CSV UTF-8" in err and len(err.splitlines()) == 1
+
+
+def test_hostile_one_sheet_one_row_grammar(tmp_path):
+    result, _ = batch(tmp_path, b"patient,format\nAnn,txt\nBo,txt,extra\n")
+    err = one_clean_stderr(result)
+    assert "Wrote 1 sheet " in err and "1 row skipped" in err
+    assert "day.csv:3: more cells than the first line names columns" in err
