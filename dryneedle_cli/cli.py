@@ -588,6 +588,12 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(BAD_CONTENT if isinstance(e, FileNotFoundError) else INTERNAL)
+    except BaseException as e:  # SIGTERM during a batch: its workers are stopped
+        from dryneedle_cli.sheets import Terminated  # only a batch raises it
+
+        if not isinstance(e, Terminated):
+            raise
+        sys.exit(143)
 
 
 def _silence_stdout() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import importlib
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -196,9 +198,35 @@ def one_row(
 _JOB: BatchJob | None = None  # the job, inherited by forked workers
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: stop, leaving no temporary file and no worker behind (exit 143)."""
+
+
+class _Stop(SystemExit):
+    """SIGTERM in a worker: unwind (removing a half-written file), then end the process."""
+
+
+def _worker_init() -> None:
+    def stop(signum, frame):
+        raise _Stop(143)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def _worker(item: tuple[int, int, dict[str, str]]):
     number, n, row = item
-    return one_row(_JOB, n, row, number)
+    try:
+        return one_row(_JOB, n, row, number)
+    except _Stop:
+        os._exit(143)  # write_atomic's clean-up has run; do not go back for more rows
+
+
+def _work_chunk(items) -> list:
+    return [(n, _worker((number, n, row))) for number, n, row in items]
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated
 
 
 def batch(job: BatchJob, progress=None) -> BatchResult:
@@ -207,6 +235,14 @@ def batch(job: BatchJob, progress=None) -> BatchResult:
     Rows are shared among worker processes (one per core, where the system can fork), since
     making a PDF is mostly CPU time; results keep the CSV's order.
     """
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _batch(job, progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _batch(job: BatchJob, progress=None) -> BatchResult:
     global _JOB
     if job.font is not None:  # a bad --font stops the batch before any row (exit 4)
         from dryneedle_cli.render.pdf import check_font
@@ -227,11 +263,27 @@ def batch(job: BatchJob, progress=None) -> BatchResult:
         _JOB = job
         rest = rows[1:]
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for (_, n, _), outcome in zip(rest, pool.map(_worker, rest, chunksize=4), strict=True):
-                results[n] = outcome
-                if progress:
-                    progress(len(results), len(rows))
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+        futures = []
+        try:
+            # chunks of rows submitted one by one (not Executor.map, whose clean-up cancels
+            # futures the pool then fails to mark broken when its workers are stopped)
+            chunks = [rest[i : i + 4] for i in range(0, len(rest), 4)]
+            futures = [pool.submit(_work_chunk, chunk) for chunk in chunks]
+            for future in futures:
+                for n, outcome in future.result():
+                    results[n] = outcome
+                    if progress:
+                        progress(len(results), len(rows))
+        except Terminated:
+            _stop_workers(pool)
+            raise
+        except BaseException:  # Ctrl-C: the rows being made finish, no new ones start
+            for future in futures:
+                future.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=True)
         _JOB = None
     result = BatchResult()
     for _, n, _ in rows:
@@ -241,6 +293,17 @@ def batch(job: BatchJob, progress=None) -> BatchResult:
         if problem is not None:
             result.problems.append(problem)
     return result
+
+
+def _stop_workers(pool) -> None:
+    """SIGTERM to every worker (each removes its half-written file and ends), then wait."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError, AssertionError):
+            process.join(5)
 
 
 def progress_bar():

@@ -6,6 +6,7 @@ Real processes of the installed entry point, so closed descriptors, pipes and si
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -522,3 +523,59 @@ def test_hostile_one_sheet_one_row_grammar(tmp_path):
     err = one_clean_stderr(result)
     assert "Wrote 1 sheet " in err and "1 row skipped" in err
     assert "day.csv:3: more cells than the first line names columns" in err
+
+
+# ------------------------------------------------------------ S2, S3: signals during a batch
+
+
+@pytest.mark.parametrize(("signame", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_hostile_S3_signal_during_a_batch_stops_every_worker(tmp_path, signame, code):
+    import signal
+    import time
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("a batch runs in one process on one core")
+    rows = tmp_path / "day.csv"
+    rows.write_text("patient,areas\n" + "".join(f"P{i},neck\n" for i in range(400)))
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [EXE, "sheet", "aftercare", "--batch", str(rows), "--out-dir", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not out.exists() or len(list(out.iterdir())) < 12):
+        time.sleep(0.1)
+    children = _children(proc.pid)
+    assert children, "the batch should be running in worker processes"
+    proc.send_signal(getattr(signal, signame))
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:  # orphaned workers keep the pipes open
+        for pid in [proc.pid, *children]:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        raise
+    assert proc.returncode == code, err
+    assert b"Traceback" not in err and not RAW.search(err.decode())
+    time.sleep(0.5)
+    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    for pid in alive:  # do not leave them behind even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "worker processes were left running"
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert len(list(out.iterdir())) < 400
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
