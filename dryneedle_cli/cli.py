@@ -229,6 +229,13 @@ def _errors():
         raise typer.Exit(e.exit_code) from None
 
 
+MAX_QUERY = 1000  # characters: a longer query (argument or stdin line) is not looked up
+
+
+def _too_long(query: str) -> NotFound:
+    return NotFound(f"the query is longer than {MAX_QUERY} characters; nothing was looked up")
+
+
 def _show(command, view_of, json_, plain, color: Color, words=None, **options) -> None:
     """Answer one query, or with the word '-' every line of stdin, and pick the exit code."""
     from dryneedle_cli.render import emit
@@ -238,7 +245,10 @@ def _show(command, view_of, json_, plain, color: Color, words=None, **options) -
         q = _query()
         stream = words == ["-"]
         if not stream:
-            view = view_of(q, _words(words))
+            query = _words(words)
+            if query is not None and len(query) > MAX_QUERY:
+                raise _too_long(query)
+            view = view_of(q, query)
     force = True if color is Color.always else None
     if not stream:
         emit(view, fmt, force_terminal=force, **options)
@@ -255,11 +265,14 @@ def _stream(command: str, q, view_of, fmt: str, force, options) -> bool:
     from dryneedle_cli.views import Missing
 
     all_found = True
-    for raw in sys.stdin:
+    for raw in _lines(sys.stdin, MAX_QUERY):
         query = raw.strip()
         if not query:
             continue
         try:
+            if len(query) > MAX_QUERY:
+                query = query[:40] + "…"
+                raise _too_long(query)
             view = view_of(q, query)
         except NotFound as e:
             all_found = False
@@ -270,6 +283,21 @@ def _stream(command: str, q, view_of, fmt: str, force, options) -> bool:
         emit(view, fmt, stream=True, force_terminal=force, query=query, **options)
         options["header"] = False  # a header line only once, before the first record
     return all_found
+
+
+def _lines(stream, limit: int):
+    """The lines of ``stream``; a line longer than ``limit`` is cut short and the rest skipped,
+    so one enormous line costs no memory (the caller sees it is too long)."""
+    while True:
+        raw = stream.readline(limit + 2)
+        if not raw:
+            return
+        if len(raw) > limit + 1 and not raw.endswith("\n"):
+            while True:  # skip the rest of the line in bounded pieces
+                rest = stream.readline(65536)
+                if not rest or rest.endswith("\n"):
+                    break
+        yield raw
 
 
 def _words(words: list[str] | None) -> str | None:

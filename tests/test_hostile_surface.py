@@ -579,3 +579,37 @@ def _children(pid: int) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+# ------------------------------------------------------------ U1, U2, U5, X2: queries
+
+
+def test_hostile_U1_undecodable_argument_is_not_the_overview():
+    result = subprocess.run(
+        [EXE.encode(), b"explain", b"\xff\xfe"], capture_output=True, timeout=60
+    )
+    err = one_clean_stderr(result)
+    assert result.returncode == 1 and "nothing found" in err and result.stdout == b""
+
+
+def test_hostile_U5_json_lines_stay_valid_utf8():
+    result = run("explain", "-", "--json", input=b"n\xffeck\nneck\n")
+    records = [json.loads(x) for x in result.stdout.decode("utf-8").splitlines()]
+    assert [r["found"] for r in records] == [False, True]
+    assert records[0]["query"] == "n\ufffdeck"
+
+
+@pytest.mark.parametrize("where", ["argument", "stdin"])
+def test_hostile_X2_overlong_query_is_not_looked_up(where):
+    long = "neck " * 2_000_000  # 10 MB
+    if where == "argument":
+        result = run("explain", long[:100_000])
+    else:
+        result = run("explain", "-", "--json", input=(long + "\nneck\n").encode())
+        records = [json.loads(x) for x in result.stdout.decode().splitlines()]
+        assert [r["found"] for r in records] == [False, True]
+        assert len(records[0]["query"]) < 100
+    err = one_clean_stderr(result)
+    assert result.returncode == 1
+    if where == "argument":
+        assert "longer than 1000 characters" in err and len(err) < 300
