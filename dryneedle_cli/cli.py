@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer._click.exceptions import ClickException
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from dryneedle_cli import __version__, safe
@@ -55,6 +55,9 @@ def _guarded(call):
         if sys.stdout is not None:
             sys.stdout.flush()
         return result
+    except NoArgsIsHelpError as e:  # `dryneedle` alone: the help, as asked for
+        e.show()
+        raise typer.Exit(e.exit_code) from None
     except ClickException as e:  # bad usage: one line, not Click's usage block
         hint = ""
         ctx = getattr(e, "ctx", None)

@@ -613,3 +613,32 @@ def test_hostile_X2_overlong_query_is_not_looked_up(where):
     assert result.returncode == 1
     if where == "argument":
         assert "longer than 1000 characters" in err and len(err) < 300
+
+
+# ------------------------------------------------------------ exit codes
+
+
+@pytest.mark.parametrize("args", [[], ["clinic"]])
+def test_hostile_A7_no_arguments_still_shows_the_help(args):
+    result = run(*args)
+    assert result.returncode == 2 and result.stderr.startswith(b"Usage: dryneedle")
+
+
+def test_hostile_a_genuine_bug_is_70_with_the_debug_hint():
+    code = (
+        "import dryneedle_cli.cli as c\n"
+        "def boom():\n    raise KeyError('x\\x1b[2J')\n"
+        "c.app = boom\nc.main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    err = result.stderr.decode()
+    assert result.returncode == 70
+    assert "internal error" in err and "DRYNEEDLE_DEBUG=1" in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1 and "\x1b" not in err
+    debug = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "DRYNEEDLE_DEBUG": "1"},
+    )
+    assert b"Traceback" in debug.stderr
