@@ -16,7 +16,7 @@ from dryneedle_cli.errors import ContentError, OutputError
 PROFILE_NAME = "clinic.yaml"
 
 # Longest text a profile field may hold: a sheet stays one page and a screen stays readable.
-MAX_LENGTH = {"address": 300}
+MAX_LENGTH = {"address": 300, "phone": 40, "emergency_number": 40, "clinicians": 100}
 MAX_FIELD = 200
 # Largest logo: a PNG of more pixels than this is refused before it is decoded.
 MAX_LOGO_SIDE = 4000

@@ -47,7 +47,7 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
         return ", ".join(name for _, name in self.areas) or self.labels["no_areas"]
 
 
-MAX_FIELD = 200  # longest patient, clinician, date or next-visit text: a sheet stays one page
+MAX_FIELD = 150  # longest patient, clinician, date or next-visit text: a sheet stays one page
 
 
 def clean(value: str | None, name: str = "") -> str:

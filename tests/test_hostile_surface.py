@@ -336,13 +336,18 @@ def test_hostile_E3_control_characters_in_the_profile_exit_3(tmp_path, field):
 
 @pytest.mark.parametrize(
     ("case", "field", "value"),
-    [("L3", "name", "Riverside Physio " * 100), ("L4", "name", "R" * 3000)],
+    [
+        ("L3", "name", "Riverside Physio " * 100),
+        ("L4", "name", "R" * 3000),
+        ("L4", "emergency_number", "1" * 41),
+        ("L4", "clinicians", ["D" * 101]),
+    ],
 )
 def test_hostile_L3_L4_overlong_profile_field_exit_3(tmp_path, case, field, value):
     clinic = profile(tmp_path, **{field: value})
     result = run("sheet", "aftercare", "--clinic", str(clinic), "-o", str(tmp_path / "s.pdf"))
     err = one_clean_stderr(result)
-    assert result.returncode == 3 and f"'{field}'" in err and "200 characters" in err
+    assert result.returncode == 3 and f"'{field}'" in err and " characters" in err
 
 
 @pytest.mark.parametrize(
@@ -350,19 +355,19 @@ def test_hostile_L3_L4_overlong_profile_field_exit_3(tmp_path, case, field, valu
     [
         ("N1", "--patient", "Maria " * 2000),
         ("N2", "--patient", "M" * 5000),
-        ("N2", "--clinician", "C" * 201),
+        ("N2", "--clinician", "C" * 151),
         ("N2", "--next-visit", "x" * 300),
     ],
 )
 def test_hostile_N1_N2_overlong_patient_fields_exit_2(tmp_path, case, option, value):
     result = run("sheet", "aftercare", option, value, "-o", str(tmp_path / "s.pdf"))
     err = one_clean_stderr(result)
-    assert result.returncode == 2 and "200 characters" in err
+    assert result.returncode == 2 and "150 characters" in err
     assert value[:20] not in err  # never the patient's text
 
 
-def test_hostile_N3_200_characters_still_print(tmp_path):
-    result = run("sheet", "aftercare", "--patient", "A" * 200, "-o", str(tmp_path / "s.pdf"))
+def test_hostile_N3_150_characters_still_print(tmp_path):
+    result = run("sheet", "aftercare", "--patient", "A" * 150, "-o", str(tmp_path / "s.pdf"))
     assert result.returncode == 0, result.stderr
 
 
@@ -396,7 +401,8 @@ def test_hostile_N5_B16_font_refusal_names_code_points_only(tmp_path):
 
 def test_hostile_H2_profile_text_cannot_inject_markdown(tmp_path):
     hostile = "<img src=x onerror=alert(1)> [112](javascript:alert(2)) `x` *y* & ![i](z)"
-    clinic = profile(tmp_path, emergency_number=hostile, address=hostile, website="# head")
+    short = "<img src=x onerror=alert(1)>[112](j:)"  # a placeholder in the warning signs
+    clinic = profile(tmp_path, emergency_number=short, address=hostile, website="# head")
     out = tmp_path / "s.md"
     result = run(
         "sheet", "aftercare", "--clinic", str(clinic), "--patient", hostile, "-o", str(out)
@@ -406,6 +412,8 @@ def test_hostile_H2_profile_text_cannot_inject_markdown(tmp_path):
     for raw in ("<img", "](", "[112", "`x", "*y", "& ", "![i", "# head"):
         assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw
     assert "\\<img" in text and "\\[112\\]\\(javascript" in text
+    # the placeholder filled into the warning signs (content text) is escaped too
+    assert "> Call \\<img src=x onerror=alert\\(1\\)\\>\\[112\\]\\(j:\\) right away" in text
     assert "\n\\# head" in text or "\\# head" in text
 
 
