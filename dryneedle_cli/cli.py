@@ -1,6 +1,7 @@
 """The command line: thin commands that parse, query, render and choose the exit code."""
 
 import contextlib
+import errno
 import os
 import sys
 from enum import Enum
@@ -44,6 +45,10 @@ def _say(message: object) -> None:
     typer.echo(safe.line(message), err=True)
 
 
+# what writing to stdout can fail with (besides a broken pipe): a full disk, a closed descriptor
+_WRITE_ERRORS = {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
 def _guarded(call):
     """Run ``call``; a write to stdout that fails becomes the documented exit code.
 
@@ -69,7 +74,7 @@ def _guarded(call):
         _silence_stdout()
         raise typer.Exit(0) from None
     except OSError as e:
-        if isinstance(e, FileNotFoundError) or e.filename is not None:
+        if e.errno not in _WRITE_ERRORS or e.filename is not None:
             raise
         _silence_stdout()
         reason = "it is closed" if _STDOUT_CLOSED else (e.strerror or str(e))
