@@ -1,6 +1,7 @@
 """The command line: thin commands that parse, query, render and choose the exit code."""
 
 import contextlib
+import errno
 import os
 import sys
 from enum import Enum
@@ -8,9 +9,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
+from typer.core import TyperGroup
 
-from dryneedle_cli import __version__
-from dryneedle_cli.errors import BAD_CONTENT, DryneedleError, NotFound, UsageError
+from dryneedle_cli import __version__, safe
+from dryneedle_cli.errors import (
+    BAD_CONTENT,
+    CANNOT_WRITE,
+    INTERNAL,
+    DryneedleError,
+    NotFound,
+    UsageError,
+)
 
 Which = Enum("Which", {"aftercare": "aftercare", "prepare": "prepare"}, type=str)
 Paper = Enum("Paper", {"letter": "letter", "a4": "a4"}, type=str)
@@ -23,10 +33,67 @@ Exit codes:
   2    bad usage
   3    invalid content or configuration
   4    output could not be written
+  70   internal error (a bug; DRYNEEDLE_DEBUG=1 shows the details)
   130  interrupted
 """
 
+_STDOUT_CLOSED = False  # set by main() when the process started with stdout closed (`>&-`)
+
+
+def _say(message: object) -> None:
+    """One line on stderr, with nothing a terminal would act on."""
+    typer.echo(safe.line(message), err=True)
+
+
+# what writing to stdout can fail with (besides a broken pipe): a full disk, a closed descriptor
+_WRITE_ERRORS = {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
+def _guarded(call):
+    """Run ``call``; a write to stdout that fails becomes the documented exit code.
+
+    A reader that went away (`| head`, `| :`) is not an error: every command exits 0 quietly.
+    Any other failure to write stdout (a full disk, a closed descriptor) is one line and exit 4.
+    """
+    try:
+        result = call()
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        return result
+    except NoArgsIsHelpError as e:  # `dryneedle` alone: the help, as asked for
+        e.show()
+        raise typer.Exit(e.exit_code) from None
+    except ClickException as e:  # bad usage: one line, not Click's usage block
+        hint = ""
+        ctx = getattr(e, "ctx", None)
+        if ctx is not None:
+            hint = f" (see '{ctx.command_path} -h')"
+        _say(f"dryneedle: {' '.join(e.format_message().split())}{hint}")
+        raise typer.Exit(e.exit_code) from None
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(0) from None
+    except OSError as e:
+        if e.errno not in _WRITE_ERRORS or e.filename is not None:
+            raise
+        _silence_stdout()
+        reason = "it is closed" if _STDOUT_CLOSED else (e.strerror or str(e))
+        _say(f"dryneedle: cannot write to standard output: {reason}")
+        raise typer.Exit(CANNOT_WRITE) from None
+
+
+class _Group(TyperGroup):
+    """The root command group: output failures are handled once here, for every command."""
+
+    def make_context(self, *args, **kwargs):
+        return _guarded(lambda: super(_Group, self).make_context(*args, **kwargs))
+
+    def invoke(self, ctx):
+        return _guarded(lambda: super(_Group, self).invoke(ctx))
+
+
 app = typer.Typer(
+    cls=_Group,
     name="dryneedle",
     help="A patient guide to trigger-point dry needling: clinic screen, handouts, scripts.",
     epilog=EXIT_CODES,
@@ -152,7 +219,7 @@ def _query(values: dict[str, str] | None = None, quiet: bool = False):
     kb = store.load(_CONTENT_DIRS, paths.cache_dir())
     if not quiet:
         for warning in kb.warnings:
-            typer.echo(f"dryneedle: warning: {warning}", err=True)
+            _say(f"dryneedle: warning: {warning}")
     return Query(kb, lang=os.environ.get("DRYNEEDLE_LANG", "en"), values=values)
 
 
@@ -164,10 +231,17 @@ def _errors():
     except DryneedleError as e:
         if os.environ.get("DRYNEEDLE_DEBUG"):
             raise
-        typer.echo(f"dryneedle: {e}", err=True)
+        _say(f"dryneedle: {e}")
         if isinstance(e, NotFound) and e.suggestions:
-            typer.echo(f"Did you mean: {'; '.join(e.suggestions)}?", err=True)
+            _say(f"Did you mean: {'; '.join(e.suggestions)}?")
         raise typer.Exit(e.exit_code) from None
+
+
+MAX_QUERY = 1000  # characters: a longer query (argument or stdin line) is not looked up
+
+
+def _too_long(query: str) -> NotFound:
+    return NotFound(f"the query is longer than {MAX_QUERY} characters; nothing was looked up")
 
 
 def _show(command, view_of, json_, plain, color: Color, words=None, **options) -> None:
@@ -179,17 +253,15 @@ def _show(command, view_of, json_, plain, color: Color, words=None, **options) -
         q = _query()
         stream = words == ["-"]
         if not stream:
-            view = view_of(q, _words(words))
+            query = _words(words)
+            if query is not None and len(query) > MAX_QUERY:
+                raise _too_long(query)
+            view = view_of(q, query)
     force = True if color is Color.always else None
-    try:
-        if not stream:
-            emit(view, fmt, force_terminal=force, **options)
-        elif not _stream(command, q, view_of, fmt, force, options):
-            raise typer.Exit(1)
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
-        _silence_stdout()
-        raise typer.Exit(0) from None
+    if not stream:
+        emit(view, fmt, force_terminal=force, **options)
+    elif not _stream(command, q, view_of, fmt, force, options):
+        raise typer.Exit(1)
 
 
 def _stream(command: str, q, view_of, fmt: str, force, options) -> bool:
@@ -201,21 +273,39 @@ def _stream(command: str, q, view_of, fmt: str, force, options) -> bool:
     from dryneedle_cli.views import Missing
 
     all_found = True
-    for raw in sys.stdin:
+    for raw in _lines(sys.stdin, MAX_QUERY):
         query = raw.strip()
         if not query:
             continue
         try:
+            if len(query) > MAX_QUERY:
+                query = query[:40] + "…"
+                raise _too_long(query)
             view = view_of(q, query)
         except NotFound as e:
             all_found = False
             view = Missing(command, query, str(e), e.suggestions)
             if fmt != "json":
                 hint = f" (did you mean: {'; '.join(e.suggestions)}?)" if e.suggestions else ""
-                typer.echo(f"dryneedle: {e}{hint}", err=True)
+                _say(f"dryneedle: {e}{hint}")
         emit(view, fmt, stream=True, force_terminal=force, query=query, **options)
         options["header"] = False  # a header line only once, before the first record
     return all_found
+
+
+def _lines(stream, limit: int):
+    """The lines of ``stream``; a line longer than ``limit`` is cut short and the rest skipped,
+    so one enormous line costs no memory (the caller sees it is too long)."""
+    while True:
+        raw = stream.readline(limit + 2)
+        if not raw:
+            return
+        if len(raw) > limit + 1 and not raw.endswith("\n"):
+            while True:  # skip the rest of the line in bounded pieces
+                rest = stream.readline(65536)
+                if not rest or rest.endswith("\n"):
+                    break
+        yield raw
 
 
 def _words(words: list[str] | None) -> str | None:
@@ -316,13 +406,12 @@ def validate(
         _print_json(checks.as_dict(report))
     else:
         for line in checks.lines(report):
-            typer.echo(line)
+            typer.echo(safe.line(line))
     for note in report.notes:
-        typer.echo(f"dryneedle: note: {note}", err=True)
-    typer.echo(
+        _say(f"dryneedle: note: {note}")
+    _say(
         f"{len(report.errors)} errors, {len(report.warnings)} warnings "
-        f"({len(report.checked)} layers checked)",
-        err=True,
+        f"({len(report.checked)} layers checked)"
     )
     if not report.ok:
         raise typer.Exit(3)
@@ -348,19 +437,20 @@ def paths(
                 for name, root, _ in reversed(store.layers(_CONTENT_DIRS, absent=True))
             ]
             lines = [
-                f"{r['layer']}\t{r['folder']}" + ("" if r["present"] else "\t(not present)")
+                f"{r['layer']}\t{safe.line(r['folder'])}"
+                + ("" if r["present"] else "\t(not present)")
                 for r in rows
             ]
             doc = {"layers": rows}
         else:
             ident, parts = _query().origin(" ".join(words))
-            lines = [f"{ident}\t{part}" for part in parts]
+            lines = [f"{safe.line(ident)}\t{safe.line(part)}" for part in parts]
             doc = {"id": ident, "parts": parts}
     if json_:
         _print_json({"schema_version": 1, "command": "paths", **doc})
     else:
         for line in lines:
-            typer.echo(line)
+            typer.echo(line)  # each field made safe above
 
 
 def _print_json(doc: dict) -> None:
@@ -434,11 +524,10 @@ def sheet(
                 )
                 result = sheets.batch(job, progress=update)
             for problem in result.problems:
-                typer.echo(f"dryneedle: {problem}", err=True)
-            typer.echo(
-                f"Wrote {len(result.written)} sheets to {out_dir or Path.cwd()}"
-                f" in {sheets.elapsed(start)}; {len(result.problems)} rows skipped.",
-                err=True,
+                _say(f"dryneedle: {problem}")
+            _say(
+                f"Wrote {_count(len(result.written), 'sheet')} to {out_dir or Path.cwd()}"
+                f" in {sheets.elapsed(start)}; {_count(len(result.problems), 'row')} skipped."
             )
             if result.problems:
                 raise typer.Exit(1)
@@ -459,7 +548,7 @@ def sheet(
         data = sheets.render(made, kind, font)
         path = sheets.write(data, output, sheets.default_name(which.value, day, kind), force)
         if path is not None:
-            typer.echo(f"Wrote {path}", err=True)
+            _say(f"Wrote {path}")
 
 
 clinic_app = typer.Typer(help="The clinic profile used on handouts.", no_args_is_help=True)
@@ -479,17 +568,45 @@ def clinic_init(
     with _errors():
         dest = path or clinics.config_dir() / clinics.PROFILE_NAME
         clinics.write_template(dest, paths.data_dir() / "clinic-template.yaml")
-        typer.echo(str(dest))
+        typer.echo(safe.line(dest))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _standard_streams() -> None:
+    """Give a closed stdin an empty one, and a closed stdout one that refuses every write.
+
+    Without this Python leaves ``sys.stdout`` as None (and the next file opened would take
+    descriptor 1). Writing to it then fails like a full disk and is reported as exit 4.
+    """
+    global _STDOUT_CLOSED
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives for the process
+    if sys.stdout is None:
+        _STDOUT_CLOSED = True
+        sink = "/dev/full" if os.path.exists("/dev/full") else os.devnull
+        fd = os.open(sink, os.O_WRONLY)
+        if fd != 1:
+            os.dup2(fd, 1)
+            os.close(fd)
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    if sys.stdin is not None and hasattr(sys.stdin, "reconfigure"):
+        # undecodable bytes in a query become U+FFFD: every record stays valid UTF-8
+        with contextlib.suppress(ValueError, OSError):
+            sys.stdin.reconfigure(errors="replace")
 
 
 def main() -> None:
     """Console-script entry point: the app plus the last line of defence for errors."""
+    _standard_streams()
     try:
         app()
     except DryneedleError as e:  # raised outside a command
         if os.environ.get("DRYNEEDLE_DEBUG"):
             raise
-        print(f"dryneedle: {e}", file=sys.stderr)
+        print(safe.line(f"dryneedle: {e}"), file=sys.stderr)
         sys.exit(e.exit_code)
     except BrokenPipeError:
         _silence_stdout()
@@ -500,11 +617,19 @@ def main() -> None:
         if os.environ.get("DRYNEEDLE_DEBUG"):
             raise
         print(
-            f"dryneedle: internal error: {type(e).__name__}: {e} "
-            "(run with DRYNEEDLE_DEBUG=1 for details, and please report it)",
+            safe.line(
+                f"dryneedle: internal error: {type(e).__name__}: {e} "
+                "(run with DRYNEEDLE_DEBUG=1 for details, and please report it)"
+            ),
             file=sys.stderr,
         )
-        sys.exit(BAD_CONTENT if isinstance(e, FileNotFoundError) else 70)
+        sys.exit(BAD_CONTENT if isinstance(e, FileNotFoundError) else INTERNAL)
+    except BaseException as e:  # SIGTERM during a batch: its workers are stopped
+        from dryneedle_cli.sheets import Terminated  # only a batch raises it
+
+        if not isinstance(e, Terminated):
+            raise
+        sys.exit(143)
 
 
 def _silence_stdout() -> None:

@@ -7,6 +7,7 @@ NOT_FOUND = 1
 USAGE = 2
 BAD_CONTENT = 3
 CANNOT_WRITE = 4
+INTERNAL = 70  # a bug: never for anything a user can cause
 INTERRUPTED = 130
 
 
@@ -67,6 +68,13 @@ class ContentWarning(ContentError):
 
 
 class OutputError(DryneedleError):
-    """An output file could not be written (or would overwrite one without --force)."""
+    """An output file could not be written (or would overwrite one without --force).
+
+    ``reason`` is the message without the file's name (a batch's file names hold patients' names).
+    """
 
     exit_code = CANNOT_WRITE
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason or message

@@ -47,12 +47,23 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
         return ", ".join(name for _, name in self.areas) or self.labels["no_areas"]
 
 
-def clean(value: str | None) -> str:
-    """User-typed text as one NFC-normalised line (so 'Nguyễn' prints as typed)."""
+MAX_FIELD = 150  # longest patient, clinician, date or next-visit text: a sheet stays one page
+
+
+def clean(value: str | None, name: str = "") -> str:
+    """User-typed text as one NFC-normalised line (so 'Nguyễn' prints as typed).
+
+    Longer than ``MAX_FIELD`` characters is refused, naming the field, never showing it.
+    """
     if not value:
         return ""
     text = unicodedata.normalize("NFC", value)
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    if len(text) > MAX_FIELD:
+        from dryneedle_cli.errors import UsageError
+
+        raise UsageError(f"the {name or 'text'} is longer than {MAX_FIELD} characters")
+    return text
 
 
 def values_for(clinic: Clinic | None) -> dict[str, str]:
@@ -86,10 +97,10 @@ def make(
     return Handout(
         page=page,
         clinic=clinic,
-        patient=clean(patient),
-        clinician=clean(clinician),
-        date=clean(date),
-        next_visit=clean(next_visit),
+        patient=clean(patient, "patient's name"),
+        clinician=clean(clinician, "clinician's name"),
+        date=clean(date, "date"),
+        next_visit=clean(next_visit, "next visit"),
         areas=names,
         paper=paper,
         large_print=large_print,

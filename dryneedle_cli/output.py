@@ -16,16 +16,17 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
 
     An existing file is kept unless ``force``; after any error no partial file is left.
     """
+    exists = "it already exists; use --force to replace it"
     if path.exists() and not force:
-        raise OutputError(f"{path} already exists; use --force to replace it")
+        raise OutputError(f"{path} already exists; use --force to replace it", exists)
     if path.is_dir():
-        raise OutputError(f"{path} is a folder; give a file name")
+        raise OutputError(f"{path} is a folder; give a file name", "it is a folder")
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
-        raise OutputError(f"cannot write to {folder}: {e.strerror}") from None
+        raise OutputError(f"cannot write to {folder}: {e.strerror}", e.strerror) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -35,13 +36,15 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
             try:
                 os.link(tmp, path)
             except FileExistsError:
-                raise OutputError(f"{path} already exists; use --force to replace it") from None
+                raise OutputError(
+                    f"{path} already exists; use --force to replace it", exists
+                ) from None
             except OSError:  # a file system without hard links
                 os.replace(tmp, path)
         else:
             os.replace(tmp, path)
     except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror}") from None
+        raise OutputError(f"cannot write {path}: {e.strerror}", e.strerror) from None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -169,8 +169,10 @@ class Query:
     # ------------------------------------------------------------------ explain
 
     def explain(self, words: str | None) -> Page:
-        if not words or not normalize(words):
+        if not words:
             return self.topic_page(self.kb.topics[self.kb.labels.overview_topic], kind="overview")
+        if not normalize(words):  # only punctuation or undecodable bytes: not the overview
+            raise NotFound(f"nothing found for '{words}'")
         kind, ident = self.find(words)
         if kind == "topic":
             return self.topic_page(self.kb.topics[ident])

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import importlib
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dryneedle_cli.errors import DryneedleError, UsageError
+from dryneedle_cli.errors import DryneedleError, OutputError, UsageError
 from dryneedle_cli.handout import EXTENSIONS, FORMATS, make
 from dryneedle_cli.output import write_atomic, write_stdout
 
@@ -38,6 +40,10 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
 
 
 def render(handout, fmt: str, font: Path | None = None) -> bytes:
+    from dryneedle_cli import safe
+
+    # control characters and escape sequences made visible in every format, the same way
+    handout = safe.view(handout)
     module = importlib.import_module(f"dryneedle_cli.render.{_MODULES[fmt]}")
     if fmt == "pdf":
         return module.render(handout, font=font)
@@ -94,26 +100,74 @@ class BatchJob:
     default_format: str | None
 
 
-def read_rows(csv_path: Path) -> list[dict[str, str]]:
-    try:
-        text = csv_path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read {csv_path}: {getattr(e, 'strerror', None) or e}") from None
-    reader = csv.DictReader(text.splitlines())
-    columns = [(c or "").strip().lower() for c in (reader.fieldnames or [])]
-    if "patient" not in columns:
+def _decode(raw: bytes, csv_path: Path) -> str:
+    """UTF-8 (with or without a BOM), else Windows-1252 as spreadsheets on Windows export it."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UsageError(
-            f"{csv_path}: the first line must name the columns: {', '.join(BATCH_COLUMNS)}"
+            f"{csv_path}: the file is UTF-16; save it as 'CSV UTF-8 (comma delimited)'"
         )
-    reader.fieldnames = columns
-    return list(reader)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{csv_path}: cannot read the text; save it as 'CSV UTF-8 (comma delimited)'"
+        ) from None
 
 
-def one_row(job: BatchJob, n: int, row: dict[str, str]) -> tuple[Path | None, str | None]:
-    """Write the sheet for CSV line ``n``: (path, None), or (None, the problem)."""
+def read_rows(csv_path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(physical line number, row) for every row of the CSV.
+
+    Line numbers count every line of the file, blank lines and line breaks inside quoted cells
+    included, and name the line where the row starts. A cell holding U+2028, NEL or a form feed
+    stays one cell. A comma-, semicolon- or tab-separated file (the first line decides) is read.
+    """
+    import io
+
+    try:
+        raw = csv_path.read_bytes()
+    except OSError as e:
+        raise UsageError(f"cannot read {csv_path}: {e.strerror}") from None
+    text = _decode(raw, csv_path)
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        columns = [(c or "").strip().lower() for c in header or []]
+        if "patient" not in columns:
+            raise UsageError(
+                f"{csv_path}: the first line must name the columns: {', '.join(BATCH_COLUMNS)}"
+            )
+        rows, start = [], reader.line_num + 1
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                row = dict(zip(columns, cells, strict=False))
+                if len(cells) > len(columns):
+                    row[None] = "extra"  # more cells than columns: reported for this row
+                rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise UsageError(f"{csv_path}:{reader.line_num}: not a valid CSV file: {e}") from None
+    return rows
+
+
+def one_row(
+    job: BatchJob, n: int, row: dict[str, str], number: int | None = None
+) -> tuple[Path | None, str | None]:
+    """Write the sheet for the row on CSV line ``n``: (path, None), or (None, the problem).
+
+    The file is numbered ``number`` (the row's place in the file). A problem names the line,
+    never the patient: no name and no file name made from it.
+    """
     try:
         unknown = [c for c in row if c not in BATCH_COLUMNS and row[c]]
         if unknown:
+            if unknown[0] is None:
+                raise UsageError("more cells than the first line names columns")
             raise UsageError(f"unknown column '{unknown[0]}'")
         fmt = resolve_format((row.get("format") or "").strip().lower() or job.default_format, None)
         areas = [a.strip() for a in re.split(r"[;|,]", row.get("areas") or "") if a.strip()]
@@ -131,8 +185,11 @@ def one_row(job: BatchJob, n: int, row: dict[str, str]) -> tuple[Path | None, st
             large_print=job.large_print,
         )
         data = render(handout, fmt, job.font)
-        path = job.out_dir / f"{n - 1:03d}-{slug(patient)}-{job.which}.{fmt}"
-        write_atomic(path, data, job.force)
+        path = job.out_dir / f"{number or n - 1:03d}-{slug(patient)}-{job.which}.{fmt}"
+        try:
+            write_atomic(path, data, job.force)
+        except OutputError as e:
+            raise OutputError(f"cannot write this row's sheet: {e.reason}") from None
         return path, None
     except DryneedleError as e:
         return None, f"{job.csv_path}:{n}: {e}; row skipped"
@@ -141,8 +198,35 @@ def one_row(job: BatchJob, n: int, row: dict[str, str]) -> tuple[Path | None, st
 _JOB: BatchJob | None = None  # the job, inherited by forked workers
 
 
-def _worker(item: tuple[int, dict[str, str]]):
-    return one_row(_JOB, *item)
+class Terminated(BaseException):
+    """SIGTERM arrived: stop, leaving no temporary file and no worker behind (exit 143)."""
+
+
+class _Stop(SystemExit):
+    """SIGTERM in a worker: unwind (removing a half-written file), then end the process."""
+
+
+def _worker_init() -> None:
+    def stop(signum, frame):
+        raise _Stop(143)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _worker(item: tuple[int, int, dict[str, str]]):
+    number, n, row = item
+    try:
+        return one_row(_JOB, n, row, number)
+    except _Stop:
+        os._exit(143)  # write_atomic's clean-up has run; do not go back for more rows
+
+
+def _work_chunk(items) -> list:
+    return [(n, _worker((number, n, row))) for number, n, row in items]
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated
 
 
 def batch(job: BatchJob, progress=None) -> BatchResult:
@@ -151,14 +235,26 @@ def batch(job: BatchJob, progress=None) -> BatchResult:
     Rows are shared among worker processes (one per core, where the system can fork), since
     making a PDF is mostly CPU time; results keep the CSV's order.
     """
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _batch(job, progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _batch(job: BatchJob, progress=None) -> BatchResult:
     global _JOB
-    rows = list(enumerate(read_rows(job.csv_path), start=2))
+    if job.font is not None:  # a bad --font stops the batch before any row (exit 4)
+        from dryneedle_cli.render.pdf import check_font
+
+        check_font(job.font)
+    rows = [(number, n, row) for number, (n, row) in enumerate(read_rows(job.csv_path), 1)]
     workers = min(os.cpu_count() or 1, 8)
     results: dict[int, tuple[Path | None, str | None]] = {}
     parallel = workers > 1 and len(rows) >= 8 and "fork" in multiprocessing.get_all_start_methods()
     # The first row runs here: fonts are parsed and layouts measured once, then inherited.
-    for n, row in rows[:1] if parallel else rows:
-        results[n] = one_row(job, n, row)
+    for number, n, row in rows[:1] if parallel else rows:
+        results[n] = one_row(job, n, row, number)
         if progress:
             progress(len(results), len(rows))
     if parallel:
@@ -167,20 +263,47 @@ def batch(job: BatchJob, progress=None) -> BatchResult:
         _JOB = job
         rest = rows[1:]
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for (n, _), outcome in zip(rest, pool.map(_worker, rest, chunksize=4), strict=True):
-                results[n] = outcome
-                if progress:
-                    progress(len(results), len(rows))
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)
+        futures = []
+        try:
+            # chunks of rows submitted one by one (not Executor.map, whose clean-up cancels
+            # futures the pool then fails to mark broken when its workers are stopped)
+            chunks = [rest[i : i + 4] for i in range(0, len(rest), 4)]
+            futures = [pool.submit(_work_chunk, chunk) for chunk in chunks]
+            for future in futures:
+                for n, outcome in future.result():
+                    results[n] = outcome
+                    if progress:
+                        progress(len(results), len(rows))
+        except Terminated:
+            _stop_workers(pool)
+            raise
+        except BaseException:  # Ctrl-C: the rows being made finish, no new ones start
+            for future in futures:
+                future.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=True)
         _JOB = None
     result = BatchResult()
-    for n, _ in rows:
+    for _, n, _ in rows:
         path, problem = results[n]
         if path is not None:
             result.written.append(path)
         if problem is not None:
             result.problems.append(problem)
     return result
+
+
+def _stop_workers(pool) -> None:
+    """SIGTERM to every worker (each removes its half-written file and ends), then wait."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError, AssertionError):
+            process.join(5)
 
 
 def progress_bar():

@@ -24,7 +24,8 @@ SHEETS = ("pdf", "html", "md", "txt")
 
 def _flat(text: str) -> str:
     """Words only: box lines, bullets and line wrapping removed, so wrapped text still matches."""
-    text = re.sub(r"[│╭╮╰╯─•☐!=\-*>#_\\]+", " ", html.unescape(text))
+    text = re.sub(r"\\([^\w\s])", r"\1", html.unescape(text))  # Markdown's backslash escapes
+    text = re.sub(r"[│╭╮╰╯─•☐!=\-*>#_]+", " ", text)
     return " ".join(text.split())
 
 

@@ -198,7 +198,7 @@ def test_markdown_and_text(tmp_path, clinic, fmt, marker):
 def test_markdown_escapes_user_text(tmp_path):
     out = tmp_path / "s.md"
     assert sheet("aftercare", "--patient", "**Bob** [x](http://e)", "-o", str(out)).exit_code == 0
-    assert "\\*\\*Bob\\*\\* \\[x\\](http://e)" in out.read_text()
+    assert "\\*\\*Bob\\*\\* \\[x\\]\\(http://e\\)" in out.read_text()
 
 
 def test_format_follows_extension_and_unknown_is_usage_error(tmp_path):
@@ -313,7 +313,7 @@ class TestBatch:
         result = sheet("aftercare", "--batch", str(csv), "--out-dir", str(out))
         assert result.exit_code == 1
         assert f"{csv}:3: no body area called 'elbw'" in result.stderr
-        assert "Wrote 2 sheets" in result.stderr and "1 rows skipped" in result.stderr
+        assert "Wrote 2 sheets" in result.stderr and "1 row skipped" in result.stderr
         names = sorted(p.name for p in out.iterdir())
         assert names == ["001-zoe-nguyen-aftercare.txt", "003-ann-lee-aftercare.html"]
         assert NAME in (out / names[0]).read_text()

@@ -17,5 +17,9 @@ _MODULES = {"rich": "terminal", "plain": "plain", "json": "json"}
 def emit(view, fmt: str, out=None, *, stream: bool = False, **options) -> None:
     """Render ``view`` in ``fmt`` to ``out`` (stdout by default)."""
     out = out or sys.stdout
+    if fmt != "json":  # JSON escapes control characters itself and stays exact
+        from dryneedle_cli import safe
+
+        view = safe.view(view)
     module = importlib.import_module(f"dryneedle_cli.render.{_MODULES[fmt]}")
     module.write(view, out, stream=stream, **options)

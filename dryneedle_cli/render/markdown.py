@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from dryneedle_cli.handout import Handout
+
+_SPECIAL = re.compile(r"([\\`*_\[\]()<>#|!&~{}])")
+_BULLET = re.compile(r"^(\s*)([-+=])", re.MULTILINE)
+_NUMBER = re.compile(r"^(\s*\d+)(\.)", re.MULTILINE)
 
 
 def _escape(text: str) -> str:
-    """Keep user text from turning into Markdown markup."""
-    for ch in "\\`*_[]<>#|":
-        text = text.replace(ch, f"\\{ch}")
-    return text
+    """Keep any text (content, clinic profile, patient) from turning into Markdown or HTML.
+
+    Every character with a meaning in Markdown or inline HTML is backslash-escaped, and so is
+    anything that would start a list, quote or heading at the start of a line; a line break
+    inside a field is kept as a Markdown line break.
+    """
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = _NUMBER.sub(r"\1\\\2", _BULLET.sub(r"\1\\\2", text))
+    return text.replace("\n", "  \n")
 
 
 def document(h: Handout) -> str:
@@ -20,20 +31,24 @@ def document(h: Handout) -> str:
         out.append(f"**{_escape(h.clinic.name)}**  ")
         out.extend(f"{_escape(x)}  " for x in h.clinic.contact)
         out.append("")
-    out.extend(f"**{k}:** {_escape(v)}  " for k, v in h.details)
-    out += ["", f"# {p.title}", "", p.summary, "", f"**{labels['areas']}:** {h.area_names}", ""]
+    out.extend(f"**{_escape(k)}:** {_escape(v)}  " for k, v in h.details)
+    out += ["", f"# {_escape(p.title)}", "", _escape(p.summary), ""]
+    out += [f"**{_escape(labels['areas'])}:** {_escape(h.area_names)}", ""]
     for s in p.sections:
         quote = "> " if s.style == "warning" else ""
-        head = f"**⚠ {s.heading}**" if s.style == "warning" else f"## {s.heading}"
+        heading = _escape(s.heading)
+        head = f"**⚠ {heading}**" if s.style == "warning" else f"## {heading}"
         lines = [head, ""]
         if s.text:
-            lines += [s.text, ""]
+            lines += [*_escape(s.text).split("\n"), ""]
         for n, item in enumerate(s.items, 1):
-            lines.append({"steps": f"{n}. ", "checklist": "- [ ] "}.get(s.style, "- ") + item)
+            marker = {"steps": f"{n}. ", "checklist": "- [ ] "}.get(s.style, "- ")
+            lines.append(marker + _escape(item).replace("\n", " "))
         if s.items:
             lines.append("")
         if s.refs:
-            lines += [f"*{labels['sources']}: {'; '.join(shorts[k] for k in s.refs)}*", ""]
+            names = "; ".join(_escape(shorts[k]) for k in s.refs)
+            lines += [f"*{_escape(labels['sources'])}: {names}*", ""]
         out += [f"{quote}{line}".rstrip() for line in lines[:-1]] + [""]
     out += ["---", "", f"**{_escape(h.emergency)}**  ", _escape(h.questions), ""]
     return "\n".join(out)

@@ -14,13 +14,14 @@ import functools
 import io
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from dryneedle_cli import body
-from dryneedle_cli.errors import OutputError
+from dryneedle_cli.errors import ContentError, OutputError
 from dryneedle_cli.handout import Handout
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -92,8 +93,11 @@ class _Sheet(FPDF):
         _add_font(self, "body", "", REGULAR)
         _add_font(self, "body", "B", BOLD)
         if extra_font is not None:
-            _add_font(self, "extra", "", extra_font)
-            _add_font(self, "extra", "B", extra_font)
+            try:
+                _add_font(self, "extra", "", extra_font)
+                _add_font(self, "extra", "B", extra_font)
+            except Exception:  # noqa: BLE001 - a font file fpdf2 cannot use
+                raise OutputError(f"--font {extra_font}: this font cannot be embedded") from None
             self.set_fallback_fonts(["extra"])
         self.set_title(h.page.title)  # never the patient's name
         self.set_author(h.clinic.name if h.clinic else "dryneedle")
@@ -185,9 +189,17 @@ class _Sheet(FPDF):
         if h.clinic:
             logo = h.clinic.logo_path()
             if logo is not None:
-                self.image(
-                    str(logo), x=self.w - MARGIN - 40, y=y, h=14, keep_aspect_ratio=True, w=40
-                )
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # e.g. an SVG without a viewBox
+                        self.image(
+                            str(logo), x=self.w - MARGIN - 40, y=y, h=14,
+                            keep_aspect_ratio=True, w=40,
+                        )  # fmt: skip
+                except Exception as e:  # noqa: BLE001 - the profile was checked; still no crash
+                    raise ContentError(
+                        str(logo), "the logo cannot be drawn; use another PNG or SVG", field="logo"
+                    ) from e
             self.set_y(y)
             y += self.text_block(MARGIN, width - 45, h.clinic.name, 1.5, True, NAVY)
             contact = "\n".join(x for x in h.clinic.contact)
@@ -324,6 +336,23 @@ def _system_font(chars: set[str]) -> Path | None:
     return None
 
 
+def font_cmap(path: Path) -> frozenset[int]:
+    """The characters a font file has; a file that is not a font is an OutputError (exit 4)."""
+    try:
+        return _cmap(path)
+    except Exception:  # noqa: BLE001 - fontTools raises many kinds for a bad file
+        raise OutputError(f"--font {path}: not a TrueType or OpenType font") from None
+
+
+def check_font(path: Path) -> None:
+    """Refuse a --font that is missing or not a font, before any sheet is made."""
+    if path.suffix.lower() not in (".ttf", ".otf"):
+        raise OutputError(f"--font {path}: use a .ttf or .otf font file")
+    if not path.is_file():
+        raise OutputError(f"--font {path}: file not found")
+    font_cmap(path)
+
+
 def choose_fallback(h: Handout, font: Path | None) -> Path | None:
     """The extra font needed for characters DejaVu Sans lacks, or None if none are missing."""
     needed = {c for c in _texts(h) if not c.isspace()}
@@ -335,18 +364,16 @@ def choose_fallback(h: Handout, font: Path | None) -> Path | None:
     if system is not None and font is None:
         candidates.append(system)
     for path in candidates:
-        if path.suffix.lower() not in (".ttf", ".otf"):
-            raise OutputError(f"--font {path}: use a .ttf or .otf font file")
-        if not path.is_file():
-            raise OutputError(f"--font {path}: file not found")
-        left = {c for c in missing if ord(c) not in _cmap(path)}
+        check_font(path)
+        left = {c for c in missing if ord(c) not in font_cmap(path)}
         if not left:
             return path
         missing = left if font is not None else missing
-    shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(missing)[:5])
+    # code points only: the characters may be a patient's name
+    shown = " ".join(f"U+{ord(c):04X}" for c in sorted(missing)[:5])
     raise OutputError(
-        f"no font has {shown}; pass --font with a .ttf that has them (for Chinese, for example "
-        "Noto Sans CJK), or use --format html"
+        f"no font has the characters {shown}; pass --font with a .ttf that has them "
+        "(for Chinese, for example Noto Sans CJK), or use --format html"
     )
 
 

@@ -7,6 +7,7 @@ Lists of conditions or references: one record per line, fields separated by tabs
 
 from __future__ import annotations
 
+from dryneedle_cli.safe import line as _one_line
 from dryneedle_cli.views import ConditionList, Missing, Page, ReferenceList, SectionView
 
 _BULLET = {"steps": None, "checklist": "[ ] "}
@@ -73,7 +74,8 @@ REFERENCE_FIELDS = ("key", "citation", "link", "supports", "note")
 def _records(rows, fields, query: str | None, header: bool) -> str:
     prefix = [] if query is None else [query]
     lines = ["\t".join(([] if query is None else ["query"]) + list(fields))] if header else []
-    lines += ["\t".join(prefix + list(row)) for row in rows]
+    # a tab or line break inside a field would split the record: shown as \t or \n instead
+    lines += ["\t".join(_one_line(x) for x in prefix + list(row)) for row in rows]
     return "".join(f"{line}\n" for line in lines)
 
 

@@ -1,9 +1,13 @@
-"""Rich output for a terminal: colour, boxes and wrapping. Imported only for a terminal."""
+"""Rich output for a terminal: colour, boxes and wrapping. Imported only for a terminal.
+
+Every text given to Rich is a ``Text`` object (or escaped), never markup built from content:
+a clinic's '[link=...]' or '[/]' is shown as typed. Control characters were made visible before
+the view got here (``render.emit``).
+"""
 
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -29,7 +33,7 @@ def _section(s: SectionView, shorts: dict[str, str], sources_label: str):
         items.add_column()
         for n, item in enumerate(s.items, 1):
             marker = f"{n}." if s.style == "steps" else ("☐" if s.style == "checklist" else "•")
-            items.add_row(f" {marker}", item)
+            items.add_row(Text(f" {marker}"), Text(item))
         parts.append(items)
     if s.refs:
         parts.append(Text(f"{sources_label}: {'; '.join(shorts[k] for k in s.refs)}", style="dim"))
@@ -73,7 +77,7 @@ def page(p: Page, console: Console) -> None:
                 if strength is not None and label == p.labels["evidence_strength"]
                 else value
             )
-            grid.add_row(label, shown)
+            grid.add_row(Text(label), shown if isinstance(shown, Text) else Text(shown))
         console.print(grid)
     shorts = {r.key: r.short for r in p.references}
     for s in p.sections:
@@ -87,15 +91,17 @@ def page(p: Page, console: Console) -> None:
 
 
 def conditions(v: ConditionList, console: Console) -> None:
-    table = Table(title=v.title, show_lines=False)
+    table = Table(title=Text(v.title), show_lines=False)
     for key in ("region", "conditions", "icd10", "evidence_strength"):
-        table.add_column(v.labels[key])
+        table.add_column(Text(v.labels[key]))
     for _, region_name, rows in v.groups:
         for n, r in enumerate(rows):
+            name = Text(r.name)
+            name.append(f" ({r.id})", style="dim")
             table.add_row(
-                region_name if n == 0 else "",
-                f"{escape(r.name)} [dim]({r.id})[/]",
-                ", ".join([*r.icd10, *(f"{c} (CM)" for c in r.icd10_cm)]),
+                Text(region_name if n == 0 else ""),
+                name,
+                Text(", ".join([*r.icd10, *(f"{c} (CM)" for c in r.icd10_cm)])),
                 Text(v.labels[f"strength_{r.evidence}"], style=_STRENGTH_STYLE[r.evidence]),
             )
         table.add_section()
@@ -114,8 +120,18 @@ def references(v: ReferenceList, console: Console) -> None:
             console.print(Text(r.note, style="dim italic"))
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader went away: let the command end quietly with exit 0, as in plain mode."""
+        raise BrokenPipeError
+
+
+MIN_WIDTH, MAX_WIDTH = 20, 400  # COLUMNS outside this (0, negative, huge) is clamped
+
+
 def write(view, out, stream: bool = False, force_terminal: bool | None = None, **_) -> None:
-    console = Console(file=out, highlight=False, force_terminal=force_terminal)
+    console = _Console(file=out, highlight=False, force_terminal=force_terminal)
+    console.width = max(MIN_WIDTH, min(MAX_WIDTH, console.width))
     if isinstance(view, Page):
         page(view, console)
         if stream:

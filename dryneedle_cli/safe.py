@@ -1,0 +1,64 @@
+"""Text from files or people is shown, never interpreted: the one sanitizer at the output boundary.
+
+Control characters (C0, DEL, C1), escape sequences (ESC, CSI U+009B, OSC, BEL), line and paragraph
+separators and bidirectional overrides are made visible as ``\\x1b`` or ``\\u202e``, so no clinic
+file, file name or patient name can move the cursor, set a window title, add a hyperlink or
+reorder a line on the screen. Lone surrogates (undecodable bytes in arguments or stdin) become
+U+FFFD. ``line`` is for messages and one-line fields (a line break shows as ``\\n``); ``text``
+keeps line breaks and tabs, for renderers that deliberately lay text out over lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+import msgspec
+
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_TEXT = re.compile(f"[{_CONTROL}\r\ud800-\udfff]")
+_LINE = re.compile(f"[{_CONTROL}\n\t\r\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _visible(m: re.Match) -> str:
+    ch = m.group(0)
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"
+    if ch in _NAMED:
+        return _NAMED[ch]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def line(value: object) -> str:
+    """One line with nothing a terminal would act on (for messages and one-line fields)."""
+    return _LINE.sub(_visible, str(value))
+
+
+def text(value: str) -> str:
+    """Like ``line`` but keeping line breaks and tabs."""
+    return _TEXT.sub(_visible, value)
+
+
+def has_control(value: str, newlines: bool = False) -> bool:
+    """True when ``value`` holds a character ``line`` (``text`` with ``newlines``) would show."""
+    return bool((_TEXT if newlines else _LINE).search(value))
+
+
+def view(obj, skip: frozenset[str] = frozenset({"folder", "logo"})):
+    """A copy of a view model (msgspec structs, tuples, lists, dicts) with every string cleaned.
+
+    Fields named in ``skip`` (file locations) are left as they are.
+    """
+    if isinstance(obj, str):
+        return text(obj)
+    if isinstance(obj, msgspec.Struct):
+        changes = {f: view(getattr(obj, f), skip) for f in obj.__struct_fields__ if f not in skip}
+        return msgspec.structs.replace(obj, **changes)
+    if isinstance(obj, tuple):
+        return tuple(view(x, skip) for x in obj)
+    if isinstance(obj, list):
+        return [view(x, skip) for x in obj]
+    if isinstance(obj, dict):
+        return {k: view(v, skip) for k, v in obj.items()}
+    return obj
