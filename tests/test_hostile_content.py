@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -143,9 +144,31 @@ def test_hostile_F14_many_values_cost_little(tmp_path):
     assert "more than 20,000 values" in result and seconds < 3
 
 
-_levels = st.lists(
-    st.sampled_from(["[", "{a: ", "- ", "!!seq [", "&x [", "{? a: "]), min_size=1, max_size=4
-)
+# Flow openers and their closers: any sequence of them nests validly, in any order.
+_FLOW = {
+    "[": "]",
+    "{a: ": "}",
+    "!!seq [": "]",
+    "!!map {a: ": "}",
+    "&x [": "]",
+    "{? a: ": "}",
+    "[{a: ": "}]",
+}
+_BLOCK = ["- ", "a:\n", "!!seq\n- "]  # block levels (indented) before the flow part
+
+
+def _deep_document(block: list[str], flow: list[str], depth: int) -> str:
+    """``block`` levels of block YAML, then ``flow`` repeated to ~``depth`` levels, closed."""
+    lines, indent = ["id: x", "aliases:"], 1
+    for level in block:
+        for part in level.splitlines(keepends=True):
+            lines.append(" " * indent + part.rstrip("\n"))
+        indent += 2
+    cycle_open = "".join(flow)
+    cycle_close = "".join(_FLOW[o] for o in reversed(flow))
+    repeats = max(1, min(depth // len(flow), 240_000 // len(cycle_open + cycle_close)))
+    body = cycle_open * repeats + "1" + cycle_close * repeats
+    return "\n".join(lines) + " " + body + "\n"
 
 
 @settings(
@@ -154,13 +177,15 @@ _levels = st.lists(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(pattern=_levels, depth=st.sampled_from([10, 65, 1000, 50_000, 100_000]))
-def test_hostile_F14_any_nesting_never_crashes_the_parser(tmp_path, pattern, depth):
-    """Nested YAML of any mix of styles: content or a ContentError, never a signal."""
-    repeat = "".join(pattern)
-    text = "id: x\naliases: " + repeat * max(1, depth // len(pattern))
+@given(
+    block=st.lists(st.sampled_from(_BLOCK), max_size=3),
+    flow=st.lists(st.sampled_from(list(_FLOW)), min_size=1, max_size=3),
+    depth=st.sampled_from([10, 64, 65, 1000, 60_000, 100_000]),
+)
+def test_hostile_F14_any_nesting_never_crashes_the_parser(tmp_path, block, flow, depth):
+    """Nested YAML of any mix of styles and depths: content or a ContentError, never a signal."""
     path = tmp_path / "x.yaml"
-    path.write_text(text[: 250 * 1024])
+    path.write_text(_deep_document(block, flow, depth))
     result, seconds, mib = parse_in_child(path)
     assert result == "ok" or result.startswith(f"error {path}"), result
     assert seconds < 3 and mib < 100
@@ -183,23 +208,46 @@ def _special(path: Path, what: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if what == "fifo":
         os.mkfifo(path)
+    elif what == "folder":
+        path.mkdir()
     else:
         path.symlink_to(what)
 
 
 @pytest.mark.parametrize(
-    ("case", "where", "what"),
+    ("case", "where", "what", "says"),
     [
-        ("F1-fifo-condition", "conditions/fifo-cond.yaml", "fifo"),
-        ("F2-zero-condition", "conditions/zero.yaml", "/dev/zero"),
-        ("F2-urandom-topic", "topics/rand.yaml", "/dev/urandom"),
-        ("F3-fifo-labels", "labels.yaml", "fifo"),
-        ("F3-zero-labels", "labels.yaml", "/dev/zero"),
-        ("F3-fifo-patch", "sheets/aftercare.patch.yaml", "fifo"),
-        ("F2-link-outside", "conditions/passwd.yaml", "/etc/passwd"),
+        ("F1-fifo-condition", "conditions/fifo-cond.yaml", "fifo", "is a named pipe (FIFO)"),
+        (
+            "F2-zero-condition",
+            "conditions/zero.yaml",
+            "/dev/zero",
+            "is a link to a file outside the content folder",
+        ),
+        (
+            "F2-urandom-topic",
+            "topics/rand.yaml",
+            "/dev/urandom",
+            "is a link to a file outside the content folder",
+        ),
+        ("F3-fifo-labels", "labels.yaml", "fifo", "is a named pipe (FIFO)"),
+        (
+            "F3-zero-labels",
+            "labels.yaml",
+            "/dev/zero",
+            "is a link to a file outside the content folder",
+        ),
+        ("F3-fifo-patch", "sheets/aftercare.patch.yaml", "fifo", "is a named pipe (FIFO)"),
+        (
+            "F2-link-outside",
+            "conditions/passwd.yaml",
+            "/etc/passwd",
+            "is a link to a file outside the content folder",
+        ),
+        ("F3-folder-labels", "labels.yaml", "folder", "is a folder"),
     ],
 )
-def test_hostile_special_files_are_refused_with_a_warning(tmp_path, case, where, what):
+def test_hostile_special_files_are_refused_with_a_warning(tmp_path, case, where, what, says):
     clinic = tmp_path / "clinic"
     _special(clinic / where, what)
     done = _exe("--content-dir", str(clinic), "explain", "neck")
@@ -207,9 +255,38 @@ def test_hostile_special_files_are_refused_with_a_warning(tmp_path, case, where,
     assert done.stdout.startswith("Neck pain")
     warning = [line for line in done.stderr.splitlines() if "warning" in line]
     assert len(warning) == 1 and str(clinic / where) in warning[0], done.stderr
-    assert "skipped" in warning[0]
+    assert f"skipped: {says}" in warning[0]
     checked = _exe("validate", str(clinic))
     assert checked.returncode == 3 and str(clinic / where) in checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("case", "what", "error"),
+    [
+        ("F2-device", "/dev/zero", "NotRegular"),
+        ("F1-fifo", "fifo", "NotRegular"),
+        ("folder", "folder", "NotRegular"),
+        ("F2-proc-size-0", "/proc/self/status", "TooLarge"),  # st_size 0, yet not empty
+    ],
+)
+def test_hostile_read_is_regular_and_bounded(tmp_path, case, what, error):
+    from dryneedle_cli import safeio
+
+    path = Path(what) if what.startswith("/") else tmp_path / "x"
+    if not what.startswith("/"):
+        _special(path, what)
+
+    def hung(*_):
+        raise TimeoutError("the read blocked")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(5)  # a FIFO opened without O_NONBLOCK would block here forever
+    try:
+        with pytest.raises(getattr(safeio, error)):
+            safeio.read_limited(path, 16)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def test_hostile_F1b_completion_with_a_fifo_does_not_hang(tmp_path):
