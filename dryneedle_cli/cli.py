@@ -184,16 +184,19 @@ def _root(
         ),
     ] = False,
     content_dir: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--content-dir",
+            metavar="<path>",
             help="A folder of the clinic's own knowledge files (repeatable; the first wins). "
             "Give it before the command.",
         ),
     ] = None,
 ) -> None:
     """A patient guide to trigger-point dry needling."""
-    _CONTENT_DIRS[:] = [str(p) for p in content_dir or []]
+    if "" in (content_dir or []):  # Path("") would be the current folder: never silently
+        typer.echo("dryneedle: warning: --content-dir '' is empty; ignored", err=True)
+    _CONTENT_DIRS[:] = [p for p in content_dir or [] if p]
 
 
 def _format(json_: bool, plain: bool, color: Color = Color.auto) -> str:

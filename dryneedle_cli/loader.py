@@ -52,16 +52,29 @@ def _yaml_loader():
 
 
 def read_text(path: Path) -> str:
-    """The file's text, or a ContentError saying why it cannot be a knowledge file."""
+    """The file's text, or a ContentError saying why it cannot be a knowledge file.
+
+    Only a regular file is read, and never more than ``MAX_FILE_BYTES + 1`` bytes of it: a
+    FIFO, a socket, a device or a symlink to one is refused at once instead of hanging or
+    filling memory (see ``safeio``).
+    """
+    from dryneedle_cli import safeio
+
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ContentError(
-                str(path),
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES // 1024} KiB limit for a "
-                "knowledge file; split it or remove what does not belong",
-            )
-        raw = path.read_bytes()
+        raw = safeio.read_limited(path, MAX_FILE_BYTES)
+    except safeio.TooLarge as e:
+        size = f"{e.size:,} bytes, " if e.size > MAX_FILE_BYTES + 1 else ""
+        raise ContentError(
+            str(path),
+            f"file is {size}over the {MAX_FILE_BYTES // 1024} KiB limit for a "
+            "knowledge file; split it or remove what does not belong",
+        ) from None
+    except safeio.NotRegular as e:
+        if e.what == "a folder":
+            raise ContentError(str(path), "is a folder, not a YAML file") from None
+        raise ContentError(
+            str(path), f"is {e.what}, not a regular file; only regular files are read"
+        ) from None
     except FileNotFoundError:
         raise ContentError(
             str(path), "file is missing; restore it or reinstall dryneedle"
@@ -69,7 +82,7 @@ def read_text(path: Path) -> str:
     except IsADirectoryError:
         raise ContentError(str(path), "is a folder, not a YAML file") from None
     except OSError as e:
-        raise ContentError(str(path), f"cannot be read: {e.strerror}") from None
+        raise ContentError(str(path), f"cannot be read: {e.strerror or e}") from None
     if b"\x00" in raw:
         raise ContentError(str(path), "looks like a binary file, not YAML text")
     try:
@@ -82,11 +95,62 @@ def read_text(path: Path) -> str:
     return text
 
 
+# Deeper than any knowledge file needs (the built-in files nest 5 levels) and far below what
+# the C parser survives (~50,000 levels crash it) or the pure one (Python's recursion limit).
+MAX_DEPTH = 64
+# Building Python objects costs ~10 us a value; the largest built-in file has ~530 values.
+MAX_VALUES = 20_000
+
+
+def check_shape(yaml, text: str, path: Path) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, more than MAX_VALUES values and any alias,
+    before anything recursive or slow runs.
+
+    ``yaml.parse`` is libyaml's event stream: a state machine with its own stack, not
+    recursion, so walking it is safe at any depth; the walk stops at the first problem, so a
+    hostile file costs no more than its first MAX_DEPTH levels.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    depth = values = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, (yaml.ScalarEvent, *opening)):
+            values += 1
+            if values > MAX_VALUES:
+                mark = event.start_mark
+                raise ContentError(
+                    str(path),
+                    f"has more than {MAX_VALUES:,} values; a knowledge file needs far fewer, "
+                    "so split it",
+                    line=mark.line + 1,
+                    column=mark.column + 1,
+                )
+        if isinstance(event, opening):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise ContentError(
+                    str(path),
+                    f"lists and mappings are nested more than {MAX_DEPTH} levels deep; "
+                    "a knowledge file needs only a few",
+                    line=mark.line + 1,
+                    column=mark.column + 1,
+                )
+        elif isinstance(event, closing):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases (&, *) are not allowed", event.start_mark
+            )
+
+
 def parse(path: Path) -> dict:
     """Parse one YAML file into plain Python data (a mapping at the top)."""
     text = read_text(path)
     yaml, loader = _yaml_loader()
     try:
+        check_shape(yaml, text, path)
         data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as e:
         where = e.problem_mark or e.context_mark
@@ -128,7 +192,9 @@ def mark(path: Path, field_path: str, key: str | None = None) -> tuple[int | Non
     try:
         import yaml
 
-        node = yaml.compose(read_text(path), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        text = read_text(path)
+        check_shape(yaml, text, path)  # compose recurses too: never on a file too deep
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except Exception:  # noqa: BLE001 - locating is best effort on an already-failing file
         return None, None
     if node is None:
@@ -187,7 +253,7 @@ def _explain_validation(path: Path, err: msgspec.ValidationError) -> ContentErro
     if " - at `" in msg:
         msg, where = msg.split(" - at `", 1)
         where = where.rstrip("`")
-    m = re.match(r"Object contains unknown field `(.+)`", msg)
+    m = re.match(r"Object contains unknown field `(.+)`", msg, re.S)
     if m:
         return error_at(
             path,
@@ -195,12 +261,12 @@ def _explain_validation(path: Path, err: msgspec.ValidationError) -> ContentErro
             f"unknown field '{m.group(1)}': remove it or correct its spelling",
             key=m.group(1),
         )
-    m = re.match(r"Object missing required field `(.+)`", msg)
+    m = re.match(r"Object missing required field `(.+)`", msg, re.S)
     if m:
         err = error_at(path, where, f"missing required field '{m.group(1)}': add it")
         err.field = ".".join(filter(None, [err.field, m.group(1)]))
         return ContentError(err.file, err.detail, err.line, err.field, err.column)
-    m = re.match(r"Expected `(.+?)`, got `(.+?)`", msg)
+    m = re.match(r"Expected `(.+?)`, got `(.+?)`", msg, re.S)
     if m:
         want = " or ".join(_TYPE_WORDS.get(w.strip(), w.strip()) for w in m.group(1).split("|"))
         got = _TYPE_WORDS.get(m.group(2), m.group(2))

@@ -7,9 +7,11 @@ the first one highest). Same layout and schema in every layer.
 
 The cache holds the merged, checked knowledge base (msgpack), each topic and condition as its
 own blob that is decoded only when used, and the search index, with a fingerprint of every
-file of every layer: path, size, modification time and inode, plus the program version. A run
-compares the fingerprint exactly, so the cache is never stale; only on a miss are PyYAML and
-the checks imported. Writes go to a temporary file and are renamed into place, so two runs at
+file and folder of every layer (path, mode, size, modification and change times, inode, and
+the names in each folder), plus the program version. A run compares the fingerprint exactly,
+so the cache is never stale; only on a miss are PyYAML and the checks imported. A build that
+skipped a clinic file is not cached, so its warnings are never replayed from the cache.
+Writes go to a temporary file and are renamed into place, so two runs at
 once never see half a cache.
 """
 
@@ -77,32 +79,44 @@ def layers(content_dirs: list[str] | None = None, absent: bool = False):
     return found
 
 
-def _files(root: Path) -> list[Path]:
-    """Every file that may matter in a layer (cheap: one directory listing per folder)."""
-    files = []
-    for name in _SINGLES:
-        files.append(root / name)
-        files.append(root / name.replace(".yaml", ".patch.yaml"))
-    for folder in _FOLDERS:
-        try:
-            with os.scandir(root / folder) as entries:
-                files.extend(Path(e.path) for e in entries if e.name.endswith((".yaml", ".yml")))
-        except OSError:
-            pass
-    return sorted(files)
+def _stat(path: str) -> str:
+    """What identifies one version of a file or folder: any write, chmod, rename or retarget
+    changes at least one of these (ctime changes on every write, chmod and utime, and cannot
+    be set back by a user)."""
+    try:
+        st = os.stat(path)
+        own = os.lstat(path)
+    except OSError as e:
+        return f"{path}:error {e.errno}"
+    link = f":link {own.st_ino}:{own.st_ctime_ns}" if own.st_ino != st.st_ino else ""
+    return f"{path}:{st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}{link}"
+
+
+def _listing(folder: Path) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(e.path for e in entries)
+    except OSError as e:
+        return [f"{folder}:error {e.errno}"]
 
 
 def fingerprint(found: list[tuple[str, Path, bool]]) -> str:
+    """Every layer folder, every name in it and in its knowledge folders, and every file's
+    metadata: a folder or file that appears, goes, is rewritten or changes mode is seen."""
     parts = [_FORMAT, __version__]
     for name, root, _ in found:
-        parts.append(f"layer {name} {root}")
-        for f in _files(root):
-            try:
-                st = f.stat()
-                parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
-            except OSError:
-                pass
+        parts.append(f"layer {name} {_stat(str(root))}")
+        top = _listing(root)
+        parts += top
+        for sub in (*_FOLDERS, "sheets"):
+            if str(root / sub) in top:
+                parts += [_stat(f) for f in _listing(root / sub)]
+        parts += [_stat(f) for f in top if f.endswith((".yaml", ".yml"))]
     return "\n".join(parts)
+
+
+# A cache is a few MB even for a clinic with 100,000 files; anything larger is not ours.
+MAX_CACHE_BYTES = 256 * 1024 * 1024
 
 
 def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> KnowledgeBase:
@@ -117,7 +131,9 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
     if cache is not None:
         path = cache / f"kb-{zlib.crc32(str([str(r) for _, r, _ in found]).encode()):08x}.msgpack"
         try:
-            c = msgspec.msgpack.decode(path.read_bytes(), type=_Cached)
+            from dryneedle_cli.safeio import read_limited
+
+            c = msgspec.msgpack.decode(read_limited(path, MAX_CACHE_BYTES), type=_Cached)
             if c.fingerprint == key:
                 return KnowledgeBase(
                     topics=Lazy(c.topics, Topic),
@@ -142,7 +158,9 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
     if result.errors:
         raise result.errors[0]
     kb = result.kb
-    if path is not None:
+    # Not cached while a clinic file is skipped: the warning is then worked out afresh on every
+    # run, so it goes away the moment its cause does (a chmod, a folder that appears).
+    if path is not None and not kb.warnings:
         encode = msgspec.msgpack.encode
         cached = _Cached(
             fingerprint=key,

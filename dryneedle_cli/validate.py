@@ -72,7 +72,8 @@ def run(targets: list[Path], active: list[tuple[str, Path, bool]]) -> Report:
     def wanted(err: ContentError) -> bool:
         if focus is None:
             return True
-        where = Path(err.file).resolve()
+        given = Path(err.file)  # a link is judged by where it sits, not where it points
+        where = given.parent.resolve() / given.name
         return any(where == f or f in where.parents for f in focus)
 
     report.errors += [e for e in result.errors if wanted(e)]
