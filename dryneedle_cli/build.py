@@ -459,7 +459,7 @@ class Builder:
                     try:
                         self.check_document(stack[-1], keys, defaults, regions, docs)
                         if name == "aftercare":
-                            self.check_aftercare(stack[-1])
+                            self.check_aftercare(stack[-1], stack[-2] if len(stack) > 1 else None)
                         break
                     except ContentError as err:
                         if not self._fail(stack, err):
@@ -545,8 +545,7 @@ class Builder:
             used.append(key)
         for at, key in _keys_in(doc, "rules_out"):
             if key not in keys:
-                raise error_at(
-                    path,
+                raise error(
                     at,
                     f"reference '{key}' (the source that rules needling out) is not in "
                     "references.yaml; add it there",
@@ -603,14 +602,27 @@ class Builder:
                 error_at(path, "$.defaults", "defaults must set 'emergency_number'")
             )
 
-    def check_aftercare(self, version: Version) -> None:
+    def check_aftercare(self, version: Version, below: Version | None = None) -> None:
         """The warning signs must show for every area: a clinic's aftercare without them is
-        left out (the one below is used); the built-in one without them is an error."""
-        if not any(s.style == "warning" and not s.areas for s in version.doc.sections):
+        left out (the one below is used); the built-in one without them is an error. A clinic's
+        copy keeps at least as many warning tiers as the sheet it replaces, so that no tier
+        (get help now, see a doctor today, call your clinic) is lost by an edit."""
+
+        def tiers(v: Version) -> int:
+            return sum(1 for s in v.doc.sections if s.style == "warning" and not s.areas)
+
+        have = tiers(version)
+        if not have:
             raise error_at(
                 *self._where(version, "$.sections"),
                 "aftercare needs a section with 'style: warning' and "
                 "no 'areas', so warning signs show for every area",
+            )
+        if below is not None and have < tiers(below):
+            raise error_at(
+                *self._where(version, "$.sections"),
+                f"aftercare has {have} warning tiers ('style: warning', no 'areas') where the "
+                f"sheet it replaces has {tiers(below)}; keep every tier",
             )
 
 

@@ -352,10 +352,10 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def _copy(clinic: Path, rel: str, old: str, new: str) -> Path:
+def _copy(clinic: Path, rel: str, old: str, new: str, count: int = 1) -> Path:
     text = (DATA / rel).read_text()
     assert old in text, (rel, old)
-    return _write(clinic / rel, text.replace(old, new, 1))
+    return _write(clinic / rel, text.replace(old, new, count))
 
 
 def _line(path: Path, needle: str) -> int:
@@ -432,9 +432,15 @@ BROKEN = {
         "aftercare.patch.yaml:2:",
     ),
     "F13b-aftercare-without-warning-signs": (
-        lambda c: _copy(c, "sheets/aftercare.yaml", "    style: warning", "    style: normal"),
+        # every warning tier gone (the built-in sheet has three)
+        lambda c: _copy(c, "sheets/aftercare.yaml", "    style: warning", "    style: normal", -1),
         [["aftercare"]],
         "style: warning",
+    ),
+    "F13c-aftercare-drops-one-tier": (
+        lambda c: _copy(c, "sheets/aftercare.yaml", "    style: warning", "    style: normal"),
+        [["aftercare"], ["aftercare", "--area", "neck"]],
+        "keep every tier",
     ),
     "F16-sheet-bad-ref": (
         lambda c: _bad_ref(c, "sheets/prepare.yaml"),
