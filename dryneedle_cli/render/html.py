@@ -8,8 +8,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from dryneedle_cli import body
-from dryneedle_cli.handout import Handout
+from dryneedle_cli.handouts.handout import Handout
+from dryneedle_cli.render import body
 
 _CSS = """
 @page { size: %(paper)s; margin: 8mm 11mm; }
@@ -119,5 +119,6 @@ def document(h: Handout) -> str:
     )
 
 
-def render(h: Handout) -> bytes:
+def render(h: Handout, font=None) -> bytes:
+    """The file's bytes; ``font`` is for the PDF only."""
     return document(h).encode("utf-8")
