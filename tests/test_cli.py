@@ -64,7 +64,14 @@ def test_rich_on_a_terminal(args, expected):
 
 
 def test_no_color_wins_over_nothing_but_not_over_force():
-    assert "\x1b[" not in run(["explain", "neck"], NO_COLOR="1").stdout
+    from dryneedle_cli.cli.options import Color
+    from dryneedle_cli.cli.output import choose_format
+
+    # isatty=True: on a terminal, NO_COLOR alone turns colour off ...
+    assert choose_format(False, False, Color.auto, {"NO_COLOR": "1"}, True) == "plain"
+    # ... but FORCE_COLOR still turns it on
+    both = {"NO_COLOR": "1", "FORCE_COLOR": "1"}
+    assert choose_format(False, False, Color.auto, both, True) == "terminal"
 
 
 def test_json_and_plain_together_is_a_usage_error():

@@ -346,3 +346,16 @@ def test_nothing_about_the_patient_is_stored(tmp_path, monkeypatch):
         for f in folder.rglob("*") if folder.exists() else []:
             if f.is_file():
                 assert b"Uniquename" not in f.read_bytes(), f
+
+
+def test_html_outline_names_areas_in_words_never_ids(tmp_path):
+    """The drawing's shape titles are what a screen reader says: the area's name, not its id."""
+    import re
+
+    out = tmp_path / "s.html"
+    args = ["sheet", "aftercare", "--area", "low back", "--area", "hip", "-o", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    svg = out.read_text(encoding="utf-8").split("<svg", 1)[1].split("</svg>", 1)[0]
+    titles = re.findall(r"<title>([^<]*)</title>", svg)[1:]  # [0] is the whole drawing's
+    assert titles, "treated areas have a title"
+    assert not {"low-back", "hip-buttock", "neck", "thigh"} & set(titles), titles

@@ -91,7 +91,7 @@ def document(h: Handout) -> str:
         )
     details = "".join(f"<span><b>{escape(k)}:</b> {escape(v)}</span>" for k, v in h.details)
     caption = f"{labels['outline']} {h.area_names}"
-    figure = body.svg({a for a, _ in h.areas}, title=caption)
+    figure = body.svg(dict(h.areas), title=caption)
     return "\n".join(
         [
             "<!DOCTYPE html>",
