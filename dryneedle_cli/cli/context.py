@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 import typer
 
 from dryneedle_cli import safe
 
 
-@dataclass
 class Settings:
     """The options given before the command (``dryneedle --content-dir X explain ...``)."""
 
-    content_dirs: list[str] = field(default_factory=list)
+    def __init__(self, content_dirs: list[str] | None = None):
+        self.content_dirs = list(content_dirs or [])
 
 
 def settings(ctx: typer.Context | None) -> Settings:

@@ -70,8 +70,11 @@ def show(
 
 def _stream(command: str, q, view_of, renderer, header: bool) -> ExitCode:
     """One answer per line of stdin; a miss is a record (JSON) or a line on stderr, not an end."""
+    import gc
+
     from dryneedle_cli.views import Missing
 
+    gc.enable()  # a long run: main() switched the collector off for one answer
     all_found = True
     for raw in _lines(sys.stdin, MAX_QUERY):
         text = raw.strip()

@@ -263,6 +263,9 @@ def batch(job: BatchJob, progress=None) -> BatchResult:
     Rows are shared among worker processes (one per core, where the system can fork), since
     making a PDF is mostly CPU time; results keep the CSV's order.
     """
+    import gc
+
+    gc.enable()  # a long run: main() switched the collector off for one answer
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return _batch(job, progress)

@@ -145,6 +145,10 @@ class TerminalRenderer(Renderer):
         self.console = _Console(file=self.out, highlight=False, force_terminal=force_terminal)
         self.console.width = max(MIN_WIDTH, min(MAX_WIDTH, self.console.width))
 
+    def show(self, view, **options) -> None:
+        with self.console:  # one write for the whole view, not one per line printed
+            super().show(view, **options)
+
     def page(self, v: Page, stream=False, **_) -> None:
         page(v, self.console)
         if stream:
