@@ -5,8 +5,6 @@ builds only the command it calls (every command for ``--help``, completion and t
 ``app`` (every command) is built on first use, for tests and tools.
 """
 
-from __future__ import annotations
-
 import gc
 
 # Start-up: no garbage collection while the imports below make ~100k long-lived objects

@@ -1,7 +1,5 @@
 """dryneedle validate, dryneedle paths: the clinician's view of the knowledge files."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """dryneedle explain."""
 
-from __future__ import annotations
-
 import typer
 
 from dryneedle_cli.cli.context import settings

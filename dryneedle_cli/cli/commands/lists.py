@@ -1,7 +1,5 @@
 """dryneedle conditions, dryneedle evidence."""
 
-from __future__ import annotations
-
 import typer
 
 from dryneedle_cli.cli.context import settings

@@ -1,7 +1,5 @@
 """dryneedle prepare, dryneedle aftercare (on screen), dryneedle sheet (a file, or a batch)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
