@@ -25,7 +25,7 @@ class SectionView(msgspec.Struct, frozen=True):
     text: str = ""
     items: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
-    style: str = "normal"  # normal | warning | steps | checklist | evidence | facts
+    style: str = "normal"  # normal | warning | steps | checklist (sheet files) | evidence
 
 
 class Page(msgspec.Struct, frozen=True, kw_only=True):

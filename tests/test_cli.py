@@ -128,3 +128,30 @@ def test_bad_content_exit_3_names_file_line_field(data_copy):
     assert result.exit_code == 3
     assert "neck-pain.yaml:" in result.stderr and "colour" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "built"),
+    [
+        (["explain", "neck"], ["explain"]),
+        (["--content-dir", "clinic", "sheet", "aftercare"], ["sheet"]),
+        (["--content-dir=clinic", "conditions", "--json"], ["conditions"]),
+        (["--content-dir", "explain", "paths"], ["paths"]),  # a folder named like a command
+        (["--help"], None),
+        (["-h", "explain"], None),
+        (["--version"], None),
+        ([], None),
+        (["nosuch"], None),  # every command, so the error can say what exists
+    ],
+)
+def test_a_run_builds_only_the_command_it_calls(args, built):
+    from dryneedle_cli.cli import called
+
+    assert called(args) == built
+
+
+def test_the_help_lists_every_command_even_though_runs_build_one():
+    out = run(["--help"]).stdout
+    from dryneedle_cli.cli import COMMANDS
+
+    assert all(f"  {name} " in out for name in COMMANDS)

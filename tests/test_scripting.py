@@ -231,6 +231,16 @@ def test_thousand_queries_in_one_run():
     assert sum(not r["found"] for r in records) == 200
 
 
+def test_cli_docs_list_every_command_the_app_has():
+    """docs/cli.md is made by walking the app, so no command can be left out of it."""
+    from dryneedle_cli.cli import COMMANDS
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"\n## dryneedle {name}\n" in text, name
+    assert "\n## dryneedle clinic init\n" in text
+
+
 def test_cli_docs_are_current():
     sys.path.insert(0, str(ROOT / "tools"))
     from cli_docs import DOC, generate
