@@ -134,20 +134,20 @@ def test_bad_content_exit_3_names_file_line_field(data_copy):
     ("args", "built"),
     [
         (["explain", "neck"], ["explain"]),
-        (["--content-dir", "clinic", "sheet", "aftercare"], ["sheet"]),
-        (["--content-dir=clinic", "conditions", "--json"], ["conditions"]),
         (["--content-dir", "explain", "paths"], ["paths"]),  # a folder named like a command
-        (["--help"], None),
-        (["-h", "explain"], None),
-        (["--version"], None),
-        ([], None),
-        (["nosuch"], None),  # every command, so the error can say what exists
+        (["conditions", "--json"], ["conditions"]),
+        (["clinic", "--help"], ["clinic"]),
+        (["--help"], []),  # the list comes from the docstrings
     ],
 )
 def test_a_run_builds_only_the_command_it_calls(args, built):
-    from dryneedle_cli.cli import called
+    import typer
 
-    assert called(args) == built
+    from dryneedle_cli.cli import build
+
+    group = typer.main.get_command(build())
+    assert group.main(args, prog_name="dryneedle", standalone_mode=False) == 0
+    assert list(group.commands) == built
 
 
 def test_the_help_lists_every_command_even_though_runs_build_one():

@@ -1,8 +1,8 @@
 """The command line: the app, the one error boundary, and ``main``.
 
-Commands live in ``cli/commands/`` (one module per group) and are registered on demand: a run
-builds only the command it calls (every command for ``--help``, completion and the docs).
-``app`` (every command) is built on first use, for tests and tools.
+Commands live in ``cli/commands/`` (one module per group). The root group builds a command
+only when it is called (``get_command``), and lists them for ``--help`` from their docstrings,
+so a run pays for one command, and the help for none.
 """
 
 import gc
@@ -120,8 +120,25 @@ def _bug(e: Exception, debug: bool) -> ExitCode:
 
 
 class _Group(TyperGroup):
-    """The root group: every run, the installed command and CliRunner alike, ends in
-    ``boundary``."""
+    """The root group: commands built on demand, and every run ending in ``boundary``
+    (the installed command and CliRunner alike)."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name: str):
+        if name not in self.commands and name in COMMANDS:
+            self.commands[name] = _command(name)
+        return self.commands.get(name)
+
+    def format_commands(self, ctx, formatter) -> None:
+        """The help's command list, made as Click makes it but without building a command."""
+        from typer._click.utils import make_default_short_help
+
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, make_default_short_help(_help(name), limit).strip()) for name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = sys.argv[1:] if args is None else list(args)
@@ -132,6 +149,34 @@ class _Group(TyperGroup):
         if standalone_mode:
             sys.exit(int(outcome.code))
         return outcome.code
+
+
+def _target(name: str):
+    """The function (or Typer sub-app) of the command ``name``."""
+    return importlib.import_module(f"dryneedle_cli.cli.commands.{COMMANDS[name]}").COMMANDS[name]
+
+
+def _help(name: str) -> str:
+    import inspect
+
+    target = _target(name)
+    return (target.info.help if isinstance(target, typer.Typer) else inspect.getdoc(target)) or ""
+
+
+def _command(name: str):
+    """The Click command Typer makes for ``name``."""
+    target = _target(name)
+    holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+    holder.callback()(_nothing)  # a group, so the command keeps its name
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return typer.main.get_command(holder).commands[name]
+
+
+def _nothing() -> None:
+    pass
 
 
 def _version(value: bool) -> None:
@@ -151,8 +196,8 @@ def _root(
     ctx.obj = Settings([str(p) for p in content_dir or []])
 
 
-def build(names=None) -> typer.Typer:
-    """The app with the commands ``names`` (default: every command) registered."""
+def build() -> typer.Typer:
+    """The app: the root group; its commands are built when called."""
     application = typer.Typer(
         cls=_Group,
         name="dryneedle",
@@ -165,35 +210,11 @@ def build(names=None) -> typer.Typer:
         rich_markup_mode=None,
     )
     application.callback()(_root)
-    for name in COMMANDS if names is None else names:
-        target = importlib.import_module(f"dryneedle_cli.cli.commands.{COMMANDS[name]}")
-        command = target.COMMANDS[name]
-        if isinstance(command, typer.Typer):
-            application.add_typer(command, name=name)
-        else:
-            application.command(name)(command)
     return application
 
 
-def called(args: list[str]) -> list[str] | None:
-    """The one command ``args`` call, or None when every command is needed (help, completion,
-    an unknown name, no command at all)."""
-    if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
-        return None
-    rest = iter(args)
-    for arg in rest:
-        if arg == "--content-dir":
-            next(rest, None)
-        elif arg.startswith("-"):
-            if arg in ("-h", "--help", "--version"):
-                return None
-        else:
-            return [arg] if arg in COMMANDS else None
-    return None
-
-
 def __getattr__(name: str):
-    if name == "app":  # every command, built once on first use
+    if name == "app":  # built once on first use (tests, tools)
         globals()["app"] = build()
         return globals()["app"]
     raise AttributeError(name)
@@ -235,7 +256,7 @@ def main() -> None:
     gc.disable()
     _standard_streams()
     args = sys.argv[1:]
-    command = typer.main.get_command(build(called(args)))
+    command = typer.main.get_command(build())
     code = int(command.main(args, prog_name="dryneedle", standalone_mode=False))
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
