@@ -244,7 +244,7 @@ def _standard_streams() -> None:
 
 
 def main() -> None:
-    """Console-script entry point: build what this run calls, run it inside the boundary, end.
+    """Console-script entry point: the app (a command is built when called), the boundary, the end.
 
     One answer is a short run: the collector stays off (a stream or a batch turns it back on),
     and the process ends with ``os._exit`` once stdout and stderr are flushed, skipping the
