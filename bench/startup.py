@@ -10,7 +10,13 @@ Runs use the installed ``dryneedle``, with stdout to a pipe unless the case sets
 Last, ``explain neck`` with a clinic folder of 1,000 condition files
 (``DRYNEEDLE_CONTENT_DIR``) against the same without it.
 
-Targets: explain neck piped <= 8x (aim 6x); on a terminal <= 12x; --help <= 8x;
+Run it on an installed wheel, not an editable checkout (with PYTHONDONTWRITEBYTECODE set, a
+checkout recompiles every module on every run):
+
+    pip wheel --no-deps -w /tmp/w . && python -m venv /tmp/v && /tmp/v/bin/pip install /tmp/w/*.whl
+    PATH=/tmp/v/bin:$PATH /tmp/v/bin/python bench/startup.py
+
+Targets: explain neck piped <= 5.5x (aim 4.5x); on a terminal <= 8x; --help <= 5x;
 1,000 queries <= 3x one query; peak memory <= 40 MiB; 1,000 clinic files <= 1.2x.
 """
 

@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
-OK = 0
-NOT_FOUND = 1
-USAGE = 2
-BAD_CONTENT = 3
-CANNOT_WRITE = 4
-INTERNAL = 70  # a bug: never for anything a user can cause
-INTERRUPTED = 130
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every exit status the program uses; the help's exit-code table is made from this."""
+
+    OK = 0
+    NOT_FOUND = 1
+    USAGE = 2
+    BAD_CONTENT = 3
+    CANNOT_WRITE = 4
+    INTERNAL = 70
+    INTERRUPTED = 130
+    TERMINATED = 143
+
+    @property
+    def meaning(self) -> str:
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    ExitCode.OK: "ok",
+    ExitCode.NOT_FOUND: "nothing found (close matches on stderr)",
+    ExitCode.USAGE: "bad usage",
+    ExitCode.BAD_CONTENT: "invalid content or configuration",
+    ExitCode.CANNOT_WRITE: "output could not be written",
+    ExitCode.INTERNAL: "internal error (a bug; DRYNEEDLE_DEBUG=1 shows the details)",
+    ExitCode.INTERRUPTED: "interrupted",
+    ExitCode.TERMINATED: "stopped by SIGTERM (a batch of sheets)",
+}
+
+
+def exit_table() -> str:
+    """The exit codes as the help's epilog shows them (\\b keeps Click from rewrapping)."""
+    rows = [f"  {code.value:<4} {code.meaning}" for code in ExitCode]
+    return "\b\nExit codes:\n" + "\n".join(rows) + "\n"
 
 
 class DryneedleError(Exception):
     """Base for every error a user can cause. The message is one line, ready for stderr."""
 
-    exit_code = 1
+    exit_code = ExitCode.NOT_FOUND
 
 
 class NotFound(DryneedleError):
     """A query matched nothing. ``suggestions`` holds up to three close matches."""
 
-    exit_code = NOT_FOUND
+    exit_code = ExitCode.NOT_FOUND
 
     def __init__(self, message: str, suggestions: tuple[str, ...] = ()):
         super().__init__(message)
@@ -28,7 +57,7 @@ class NotFound(DryneedleError):
 
 
 class UsageError(DryneedleError):
-    exit_code = USAGE
+    exit_code = ExitCode.USAGE
 
 
 class ContentError(DryneedleError):
@@ -37,7 +66,7 @@ class ContentError(DryneedleError):
     The message names the file, the line (and column) and the field, and says how to fix it.
     """
 
-    exit_code = BAD_CONTENT
+    exit_code = ExitCode.BAD_CONTENT
 
     def __init__(
         self,
@@ -73,8 +102,15 @@ class OutputError(DryneedleError):
     ``reason`` is the message without the file's name (a batch's file names hold patients' names).
     """
 
-    exit_code = CANNOT_WRITE
+    exit_code = ExitCode.CANNOT_WRITE
 
     def __init__(self, message: str, reason: str | None = None):
         super().__init__(message)
         self.reason = reason or message
+
+
+class FileWriteError(OutputError):
+    """The output file itself could not be written (it exists, the folder is read-only, ...).
+
+    Raised only by the atomic writer, so a batch can say which row failed without the file name.
+    """

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 
-import msgspec
-
 _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _TEXT = re.compile(f"[{_CONTROL}\r\ud800-\udfff]")
 _LINE = re.compile(f"[{_CONTROL}\n\t\r\ud800-\udfff]")
@@ -50,6 +48,8 @@ def view(obj, skip: frozenset[str] = frozenset({"folder", "logo"})):
 
     Fields named in ``skip`` (file locations) are left as they are.
     """
+    import msgspec  # here, not at the top: messages and --help need no msgspec
+
     if isinstance(obj, str):
         return text(obj)
     if isinstance(obj, msgspec.Struct):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import msgspec
+
+# Every view names the renderer method that shows it (``RENDER``): see ``dryneedle_cli.render``.
 
 
 class RefView(msgspec.Struct, frozen=True):
@@ -21,11 +25,13 @@ class SectionView(msgspec.Struct, frozen=True):
     text: str = ""
     items: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
-    style: str = "normal"  # normal | warning | steps | checklist | evidence | facts
+    style: str = "normal"  # normal | warning | steps | checklist (sheet files) | evidence
 
 
 class Page(msgspec.Struct, frozen=True, kw_only=True):
     """One page a patient reads: an explanation, the preparation or the aftercare sheet."""
+
+    RENDER: ClassVar[str] = "page"
 
     command: str
     kind: str  # overview | topic | condition | glossary | prepare | aftercare
@@ -52,6 +58,8 @@ class ConditionRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ConditionList(msgspec.Struct, frozen=True):
+    RENDER: ClassVar[str] = "conditions"
+
     command: str
     title: str
     query: str | None
@@ -64,6 +72,8 @@ class ConditionList(msgspec.Struct, frozen=True):
 
 
 class ReferenceList(msgspec.Struct, frozen=True):
+    RENDER: ClassVar[str] = "references"
+
     command: str
     title: str
     summary: str
@@ -76,7 +86,70 @@ class ReferenceList(msgspec.Struct, frozen=True):
 class Missing(msgspec.Struct, frozen=True):
     """A query (one line of ``explain -``) that found nothing."""
 
+    RENDER: ClassVar[str] = "missing"
+
     command: str
     query: str
     message: str
     suggestions: tuple[str, ...] = ()
+
+
+class Problem(msgspec.Struct, frozen=True):
+    """One error or warning in a knowledge file."""
+
+    file: str
+    line: int | None
+    column: int | None
+    field: str | None
+    message: str
+
+    def where(self) -> str:
+        """file, file:line or file:line:column."""
+        if self.line and self.column:
+            return f"{self.file}:{self.line}:{self.column}"
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+class ValidateReport(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``validate`` found: the clinician's view of every problem."""
+
+    RENDER: ClassVar[str] = "validate_report"
+
+    command: str = "validate"
+    ok: bool
+    checked: tuple[str, ...]
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, report) -> ValidateReport:
+        """The view of a ``validate.Report`` (its errors are ``ContentError``s)."""
+
+        def problems(items) -> tuple[Problem, ...]:
+            return tuple(Problem(e.file, e.line, e.column, e.field, e.detail) for e in items)
+
+        return cls(
+            ok=report.ok,
+            checked=tuple(str(c) for c in report.checked),
+            errors=problems(report.errors),
+            warnings=problems(report.warnings),
+            notes=tuple(report.notes),
+        )
+
+
+class Layer(msgspec.Struct, frozen=True):
+    layer: str
+    folder: str
+    present: bool
+
+
+class Paths(msgspec.Struct, frozen=True, kw_only=True):
+    """``paths``: the content layers (highest first), or where each part of one item came from."""
+
+    RENDER: ClassVar[str] = "paths"
+
+    command: str = "paths"
+    layers: tuple[Layer, ...] = ()
+    id: str | None = None  # with an item: its id and the origin of each part
+    parts: tuple[str, ...] = ()

@@ -64,7 +64,14 @@ def test_rich_on_a_terminal(args, expected):
 
 
 def test_no_color_wins_over_nothing_but_not_over_force():
-    assert "\x1b[" not in run(["explain", "neck"], NO_COLOR="1").stdout
+    from dryneedle_cli.cli.options import Color
+    from dryneedle_cli.cli.output import choose_format
+
+    # isatty=True: on a terminal, NO_COLOR alone turns colour off ...
+    assert choose_format(False, False, Color.auto, {"NO_COLOR": "1"}, True) == "plain"
+    # ... but FORCE_COLOR still turns it on
+    both = {"NO_COLOR": "1", "FORCE_COLOR": "1"}
+    assert choose_format(False, False, Color.auto, both, True) == "terminal"
 
 
 def test_json_and_plain_together_is_a_usage_error():
@@ -121,3 +128,30 @@ def test_bad_content_exit_3_names_file_line_field(data_copy):
     assert result.exit_code == 3
     assert "neck-pain.yaml:" in result.stderr and "colour" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "built"),
+    [
+        (["explain", "neck"], ["explain"]),
+        (["--content-dir", "explain", "paths"], ["paths"]),  # a folder named like a command
+        (["conditions", "--json"], ["conditions"]),
+        (["clinic", "--help"], ["clinic"]),
+        (["--help"], []),  # the list comes from the docstrings
+    ],
+)
+def test_a_run_builds_only_the_command_it_calls(args, built):
+    import typer
+
+    from dryneedle_cli.cli import build
+
+    group = typer.main.get_command(build())
+    assert group.main(args, prog_name="dryneedle", standalone_mode=False) == 0
+    assert list(group.commands) == built
+
+
+def test_the_help_lists_every_command_even_though_runs_build_one():
+    out = run(["--help"]).stdout
+    from dryneedle_cli.cli import COMMANDS
+
+    assert all(f"  {name} " in out for name in COMMANDS)

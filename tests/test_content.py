@@ -175,6 +175,6 @@ def test_no_phone_numbers_in_content(kb):
 
 
 def test_every_body_area_is_on_the_outline(kb):
-    from dryneedle_cli import body
+    from dryneedle_cli.render import body
 
     assert set(kb.regions) - {"several"} <= body.REGIONS

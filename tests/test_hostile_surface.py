@@ -634,9 +634,10 @@ def test_hostile_A7_no_arguments_still_shows_the_help(args):
 
 def test_hostile_a_genuine_bug_is_70_with_the_debug_hint():
     code = (
-        "import dryneedle_cli.cli as c\n"
-        "def boom():\n    raise KeyError('x\\x1b[2J')\n"
-        "c.app = boom\nc.main()\n"
+        "import sys\nimport dryneedle_cli.cli as c\nfrom dryneedle_cli.render import plain\n"
+        "def boom(*args, **kwargs):\n    raise KeyError('x\\x1b[2J')\n"
+        "plain.PlainRenderer.page = boom\nsys.argv = ['dryneedle', 'explain', 'neck']\n"
+        "c.main()\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     err = result.stderr.decode()

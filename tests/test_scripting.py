@@ -51,6 +51,9 @@ def run(args, input=None, **env):
         (["conditions", "M77"], "conditions.schema.json"),
         (["evidence"], "evidence.schema.json"),
         (["evidence", "tennis elbow"], "evidence.schema.json"),
+        (["validate"], "validate.schema.json"),
+        (["paths"], "paths.schema.json"),
+        (["paths", "neck"], "paths.schema.json"),
     ],
 )
 def test_json_output_matches_its_schema(args, schema):
@@ -68,6 +71,24 @@ def test_every_condition_page_matches_the_schema(q, kb):
         validator.validate(document(q.explain(cid)))
     for tid in kb.topics:
         validator.validate(document(q.explain(tid)))
+
+
+def test_validate_schema_matches_a_report_with_problems(data_copy):
+    f = data_copy / "conditions" / "neck-pain.yaml"
+    f.write_text(f.read_text().replace("region: neck\n", "region: neck\ncolour: blue\n"))
+    result = run(["validate", "--json"], DRYNEEDLE_DATA_DIR=str(data_copy))
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 3 and not doc["ok"] and doc["errors"]
+    errors = list(_validator("validate.schema.json").iter_errors(doc))
+    assert not errors, errors[0].message
+    doc["errors"][0]["line"] = "eight"
+    assert list(_validator("validate.schema.json").iter_errors(doc))
+
+
+def test_paths_schema_can_fail():
+    doc = json.loads(run(["paths", "--json"]).stdout)
+    doc["id"] = "neck-pain"  # layers and an item at once
+    assert list(_validator("paths.schema.json").iter_errors(doc))
 
 
 def test_schema_can_fail():
@@ -126,14 +147,39 @@ def test_header_only_when_asked():
         (["--color", "always"], {}, True),
         (["--color", "never"], {"FORCE_COLOR": "1"}, False),
         (["--color", "auto"], {"FORCE_COLOR": "1"}, True),
-        ([], {"NO_COLOR": "1"}, False),
-        ([], {"TERM": "dumb"}, False),
-        ([], {}, False),  # not a terminal
+        ([], {}, False),  # not a terminal (CliRunner's stdout never is)
     ],
 )
 def test_colour_rules(args, env, rich):
     out = run(["aftercare", *args], **env).stdout
     assert ("╭" in out) is rich
+
+
+@pytest.mark.parametrize(
+    ("flags", "env", "isatty", "expected"),
+    [
+        ({}, {}, True, "terminal"),  # a terminal, nothing else said: colour
+        ({}, {}, False, "plain"),  # piped
+        ({}, {"NO_COLOR": "1"}, True, "plain"),
+        ({}, {"TERM": "dumb"}, True, "plain"),
+        ({}, {"NO_COLOR": ""}, True, "terminal"),  # set but empty does not count
+        ({}, {"FORCE_COLOR": "1"}, False, "terminal"),
+        ({}, {"FORCE_COLOR": "0"}, False, "plain"),
+        ({"color": "never"}, {"FORCE_COLOR": "1"}, True, "plain"),
+        ({"color": "always"}, {"NO_COLOR": "1"}, False, "terminal"),
+        ({"plain": True}, {"FORCE_COLOR": "1"}, True, "plain"),
+        ({"json": True}, {}, True, "json"),
+    ],
+)
+def test_choose_format_on_a_terminal_and_off(flags, env, isatty, expected):
+    """The format is a pure function of the flags, the environment and isatty, so a terminal
+    can be tested without one (CliRunner's stdout is never a TTY)."""
+    from dryneedle_cli.cli.options import Color
+    from dryneedle_cli.cli.output import choose_format
+
+    color = Color(flags.get("color", "auto"))
+    got = choose_format(flags.get("json", False), flags.get("plain", False), color, env, isatty)
+    assert got == expected
 
 
 def test_columns_are_respected():
@@ -183,6 +229,16 @@ def test_thousand_queries_in_one_run():
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 1000 and result.returncode == 1
     assert sum(not r["found"] for r in records) == 200
+
+
+def test_cli_docs_list_every_command_the_app_has():
+    """docs/cli.md is made by walking the app, so no command can be left out of it."""
+    from dryneedle_cli.cli import COMMANDS
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"\n## dryneedle {name}\n" in text, name
+    assert "\n## dryneedle clinic init\n" in text
 
 
 def test_cli_docs_are_current():

@@ -346,3 +346,34 @@ def test_nothing_about_the_patient_is_stored(tmp_path, monkeypatch):
         for f in folder.rglob("*") if folder.exists() else []:
             if f.is_file():
                 assert b"Uniquename" not in f.read_bytes(), f
+
+
+def test_html_outline_names_areas_in_words_never_ids(tmp_path):
+    """The drawing's shape titles are what a screen reader says: the area's name, not its id."""
+    import re
+
+    out = tmp_path / "s.html"
+    args = ["sheet", "aftercare", "--area", "low back", "--area", "hip", "-o", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    svg = out.read_text(encoding="utf-8").split("<svg", 1)[1].split("</svg>", 1)[0]
+    titles = re.findall(r"<title>([^<]*)</title>", svg)[1:]  # [0] is the whole drawing's
+    assert titles, "treated areas have a title"
+    assert not {"low-back", "hip-buttock", "neck", "thigh"} & set(titles), titles
+
+
+@pytest.mark.parametrize("fmt", ["md", "txt", "html"])
+def test_a_batch_row_and_a_single_sheet_are_the_same_file(tmp_path, fmt):
+    """One pipeline (handouts.jobs.make_file) for `sheet` and for every --batch row."""
+    common = ["--date", "2026-11-23", "--large-print", "--paper", "a4"]
+    single = tmp_path / f"one.{fmt}"
+    args = ["sheet", "aftercare", "--area", "neck", "--area", "knee", "--patient", "Zoë Ng"]
+    result = runner.invoke(app, [*args, "--clinician", "Dr K", "-o", str(single), *common])
+    assert result.exit_code == 0, result.output
+    csv_file = tmp_path / "day.csv"
+    csv_file.write_text(f"patient,areas,clinician,format\nZoë Ng,neck;knee,Dr K,{fmt}\n")
+    out = tmp_path / "batch"
+    batch = ["sheet", "aftercare", "--batch", str(csv_file), "--out-dir", str(out), *common]
+    result = runner.invoke(app, batch)
+    assert result.exit_code == 0, result.output
+    (made,) = out.iterdir()
+    assert made.read_bytes() == single.read_bytes()

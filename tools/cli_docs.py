@@ -1,9 +1,11 @@
-"""Write docs/cli.md from the live --help of every command.
+"""Write docs/cli.md from the live --help of every command, walking the app's command tree.
 
     python tools/cli_docs.py          # rewrite docs/cli.md
     python tools/cli_docs.py --check  # exit 1 if docs/cli.md is out of date
 
-The help is taken at a fixed width (100 columns) so the file does not depend on the terminal.
+Every command and sub-command the app has is listed (as sqlite-utils' cog loop does), so a new
+command appears without editing this file. The help is taken at a fixed width (100 columns) so
+the file does not depend on the terminal.
 """
 
 from __future__ import annotations
@@ -14,22 +16,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import typer  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from dryneedle_cli.cli import app  # noqa: E402
 
 DOC = ROOT / "docs" / "cli.md"
-COMMANDS = [
-    [],
-    ["explain"],
-    ["prepare"],
-    ["aftercare"],
-    ["conditions"],
-    ["evidence"],
-    ["sheet"],
-    ["clinic"],
-    ["clinic", "init"],
-]
+
+
+def command_paths() -> list[list[str]]:
+    """Every command path, depth first in the order the help lists them: [], [explain], ..."""
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root, info_name="dryneedle")
+    out: list[list[str]] = []
+
+    def walk(command, words: list[str]) -> None:
+        out.append(words)
+        list_commands = getattr(command, "list_commands", None)
+        for name in list_commands(ctx) if list_commands else []:
+            walk(command.get_command(ctx, name), [*words, name])
+
+    walk(root, [])
+    return out
 
 
 def generate() -> str:
@@ -40,7 +48,7 @@ def generate() -> str:
         "Generated from the live `--help` by `python tools/cli_docs.py`; do not edit by hand.",
         "",
     ]
-    for words in COMMANDS:
+    for words in command_paths():
         result = runner.invoke(
             app, [*words, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
         )

@@ -1,25 +1,78 @@
-"""One module per output format; each takes the same view models.
+"""Renderers: one class per screen format, one module per document format; two tables.
 
-``plain`` and ``json`` return a string and never import Rich. ``terminal`` prints with Rich and
-is imported only when a terminal is the output. ``stream`` is for many answers in one run
-(``explain -``): JSON Lines, or plain pages one after another.
+Screen formats (``SCREENS``) show a view on stdout. Each is a ``Renderer`` with one method per
+view type, named by the view's ``RENDER`` class attribute (``page``, ``conditions``,
+``references``, ``missing``, ``validate_report``, ``paths``), so a new view is a new method and a
+new format is a new class: no ``isinstance`` chain. ``plain`` and ``json`` never import Rich;
+``terminal`` is imported only when it is chosen.
+
+Document formats (``DOCUMENTS``) turn a handout into the bytes of a file; every module has
+``render(handout, font=None) -> bytes``.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from typing import NamedTuple
 
-FORMATS = ("rich", "plain", "json")
-_MODULES = {"rich": "terminal", "plain": "plain", "json": "json"}
+# format name -> "module:class"; imported only when chosen
+SCREENS = {
+    "plain": "dryneedle_cli.render.plain:PlainRenderer",
+    "json": "dryneedle_cli.render.json:JsonRenderer",
+    "terminal": "dryneedle_cli.render.terminal:TerminalRenderer",
+}
 
 
-def emit(view, fmt: str, out=None, *, stream: bool = False, **options) -> None:
-    """Render ``view`` in ``fmt`` to ``out`` (stdout by default)."""
-    out = out or sys.stdout
-    if fmt != "json":  # JSON escapes control characters itself and stays exact
-        from dryneedle_cli import safe
+class Document(NamedTuple):
+    module: str  # in dryneedle_cli.render
+    extensions: tuple[str, ...]  # the first is the one used for new file names
 
-        view = safe.view(view)
-    module = importlib.import_module(f"dryneedle_cli.render.{_MODULES[fmt]}")
-    module.write(view, out, stream=stream, **options)
+
+DOCUMENTS = {
+    "pdf": Document("pdf", (".pdf",)),
+    "html": Document("html", (".html", ".htm")),
+    "md": Document("markdown", (".md",)),
+    "txt": Document("text", (".txt",)),
+}
+EXTENSIONS = {ext: fmt for fmt, doc in DOCUMENTS.items() for ext in doc.extensions}
+
+
+class Renderer:
+    """Shows views on one output. Subclasses add one method per view type."""
+
+    escape = True  # make control characters visible first (JSON escapes them itself)
+    records_misses = False  # a query not found is a record on stdout, not only a line on stderr
+
+    def __init__(self, out=None, *, force_terminal: bool | None = None):
+        self.out = out or sys.stdout
+        self.force_terminal = force_terminal
+
+    def show(
+        self, view, *, stream: bool = False, query: str | None = None, header: bool = False
+    ) -> None:
+        """Show ``view``; in a ``stream`` (many answers in one run) a record carries ``query``."""
+        if self.escape:
+            from dryneedle_cli import safe
+
+            view = safe.view(view)
+        method = getattr(self, view.RENDER, None)
+        if method is None:
+            raise TypeError(f"{type(self).__name__} cannot show {type(view).__name__}")
+        method(view, stream=stream, query=query, header=header)
+
+
+def screen(fmt: str, out=None, *, force_terminal: bool | None = None) -> Renderer:
+    """The renderer for a screen format (a key of ``SCREENS``)."""
+    module, name = SCREENS[fmt].split(":")
+    return getattr(importlib.import_module(module), name)(out, force_terminal=force_terminal)
+
+
+def document(handout, fmt: str, font=None) -> bytes:
+    """The bytes of a handout file in a document format (a key of ``DOCUMENTS``)."""
+    from dryneedle_cli import safe
+
+    # control characters and escape sequences made visible in every format, the same way
+    handout = safe.view(handout)
+    module = importlib.import_module(f"dryneedle_cli.render.{DOCUMENTS[fmt].module}")
+    return module.render(handout, font=font)

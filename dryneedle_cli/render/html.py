@@ -8,8 +8,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from dryneedle_cli import body
-from dryneedle_cli.handout import Handout
+from dryneedle_cli.handouts.handout import Handout
+from dryneedle_cli.render import body
 
 _CSS = """
 @page { size: %(paper)s; margin: 8mm 11mm; }
@@ -91,7 +91,7 @@ def document(h: Handout) -> str:
         )
     details = "".join(f"<span><b>{escape(k)}:</b> {escape(v)}</span>" for k, v in h.details)
     caption = f"{labels['outline']} {h.area_names}"
-    figure = body.svg({a for a, _ in h.areas}, title=caption)
+    figure = body.svg(dict(h.areas), title=caption)
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -119,5 +119,6 @@ def document(h: Handout) -> str:
     )
 
 
-def render(h: Handout) -> bytes:
+def render(h: Handout, font=None) -> bytes:
+    """The file's bytes; ``font`` is for the PDF only."""
     return document(h).encode("utf-8")

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import json
 
-from dryneedle_cli.views import ConditionList, Missing, Page, ReferenceList, RefView
+from dryneedle_cli.render import Renderer
+from dryneedle_cli.views import (
+    ConditionList,
+    Missing,
+    Page,
+    Paths,
+    ReferenceList,
+    RefView,
+    ValidateReport,
+)
 
 SCHEMA_VERSION = 1
 
@@ -97,16 +106,44 @@ def missing(v: Missing) -> dict:
     }
 
 
+def validate_report(v: ValidateReport) -> dict:
+    def item(e) -> dict:
+        return {"file": e.file, "line": e.line, "column": e.column, "field": e.field,
+                "message": e.message}  # fmt: skip
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "command": v.command,
+        "ok": v.ok,
+        "checked": list(v.checked),
+        "errors": [item(e) for e in v.errors],
+        "warnings": [item(w) for w in v.warnings],
+        "notes": list(v.notes),
+    }
+
+
+def paths(v: Paths) -> dict:
+    if v.id is None:
+        doc = {"layers": [{"layer": r.layer, "folder": r.folder, "present": r.present}
+                          for r in v.layers]}  # fmt: skip
+    else:
+        doc = {"id": v.id, "parts": list(v.parts)}
+    return {"schema_version": SCHEMA_VERSION, "command": v.command, **doc}
+
+
+_DOCUMENTS = {
+    "page": page,
+    "conditions": conditions,
+    "references": references,
+    "missing": missing,
+    "validate_report": validate_report,
+    "paths": paths,
+}
+
+
 def document(view) -> dict:
-    if isinstance(view, Page):
-        return page(view)
-    if isinstance(view, ConditionList):
-        return conditions(view)
-    if isinstance(view, ReferenceList):
-        return references(view)
-    if isinstance(view, Missing):
-        return missing(view)
-    raise TypeError(f"no JSON renderer for {type(view).__name__}")
+    """The JSON document of any view."""
+    return _DOCUMENTS[view.RENDER](view)
 
 
 def render(view, stream: bool = False, query: str | None = None) -> str:
@@ -120,5 +157,13 @@ def render(view, stream: bool = False, query: str | None = None) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def write(view, out, stream: bool = False, query: str | None = None, **_) -> None:
-    out.write(render(view, stream, query))
+class JsonRenderer(Renderer):
+    """JSON on ``out``: exact, so nothing is escaped first (JSON escapes control characters)."""
+
+    escape = False
+    records_misses = True
+
+    def _write(self, view, stream=False, query=None, **_) -> None:
+        self.out.write(render(view, stream, query))
+
+    page = conditions = references = missing = validate_report = paths = _write

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dryneedle_cli.handout import Handout
+from dryneedle_cli.handouts.handout import Handout
 
 _SPECIAL = re.compile(r"([\\`*_\[\]()<>#|!&~{}])")
 _BULLET = re.compile(r"^(\s*)([-+=])", re.MULTILINE)
@@ -54,5 +54,6 @@ def document(h: Handout) -> str:
     return "\n".join(out)
 
 
-def render(h: Handout) -> bytes:
+def render(h: Handout, font=None) -> bytes:
+    """The file's bytes; ``font`` is for the PDF only."""
     return document(h).encode("utf-8")

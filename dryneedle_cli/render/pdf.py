@@ -20,9 +20,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
-from dryneedle_cli import body
 from dryneedle_cli.errors import ContentError, OutputError
-from dryneedle_cli.handout import Handout
+from dryneedle_cli.handouts.handout import Handout
+from dryneedle_cli.render import body
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"

@@ -7,10 +7,18 @@ Lists of conditions or references: one record per line, fields separated by tabs
 
 from __future__ import annotations
 
+from dryneedle_cli.render import Renderer
 from dryneedle_cli.safe import line as _one_line
-from dryneedle_cli.views import ConditionList, Missing, Page, ReferenceList, SectionView
+from dryneedle_cli.views import (
+    ConditionList,
+    Page,
+    Paths,
+    ReferenceList,
+    SectionView,
+    ValidateReport,
+)
 
-_BULLET = {"steps": None, "checklist": "[ ] "}
+_BULLET = {"checklist": "[ ] "}
 
 
 def _underline(text: str, char: str) -> list[str]:
@@ -91,19 +99,55 @@ def references(v: ReferenceList, query: str | None = None, header: bool = False)
     return _records(rows, REFERENCE_FIELDS, query, header)
 
 
+def validate_report(v: ValidateReport) -> str:
+    """``file:line:column: error|warning: message`` lines."""
+    out = []
+    for severity, items in (("error", v.errors), ("warning", v.warnings)):
+        for e in items:
+            field_ = f" (field '{e.field}')" if e.field else ""
+            out.append(_one_line(f"{e.where()}: {severity}: {e.message}{field_}"))
+    return "".join(f"{line}\n" for line in out)
+
+
+def paths(v: Paths) -> str:
+    """Layers as ``name<TAB>folder`` (highest first), or ``id<TAB>origin`` per part."""
+    if v.id is None:
+        rows = [
+            (r.layer, r.folder) if r.present else (r.layer, r.folder, "(not present)")
+            for r in v.layers
+        ]
+    else:
+        rows = [(v.id, part) for part in v.parts]
+    return "".join("\t".join(_one_line(x) for x in row) + "\n" for row in rows)
+
+
+class PlainRenderer(Renderer):
+    """Plain text on ``out``; in a stream, list records start with the query."""
+
+    def page(self, v: Page, stream=False, **_) -> None:
+        self.out.write(page(v) + ("\n" if stream else ""))
+
+    def conditions(self, v: ConditionList, stream=False, header=False, **_) -> None:
+        self.out.write(conditions(v, v.query if stream else None, header))
+
+    def references(self, v: ReferenceList, stream=False, header=False, **_) -> None:
+        self.out.write(references(v, v.query if stream else None, header))
+
+    def missing(self, v, **_) -> None:
+        pass  # the message goes to stderr
+
+    def validate_report(self, v: ValidateReport, **_) -> None:
+        self.out.write(validate_report(v))
+
+    def paths(self, v: Paths, **_) -> None:
+        self.out.write(paths(v))
+
+
 def render(view, stream: bool = False, header: bool = False) -> str:
-    """The plain text of a view. In a stream, list records start with the query."""
-    if isinstance(view, Page):
-        return page(view) + ("\n" if stream else "")
-    query = view.query if stream else None
-    if isinstance(view, ConditionList):
-        return conditions(view, query, header)
-    if isinstance(view, ReferenceList):
-        return references(view, query, header)
-    if isinstance(view, Missing):
-        return ""  # the message goes to stderr
-    raise TypeError(f"no plain renderer for {type(view).__name__}")
+    """The plain text of a view (as ``PlainRenderer`` shows it, without escaping)."""
+    import io
 
-
-def write(view, out, stream: bool = False, header: bool = False, **_) -> None:
-    out.write(render(view, stream, header))
+    out = io.StringIO()
+    renderer = PlainRenderer(out)
+    getattr(renderer, view.RENDER)(view, stream=stream, header=header)
+    return out.getvalue()

@@ -2,7 +2,7 @@
 
 Every text given to Rich is a ``Text`` object (or escaped), never markup built from content:
 a clinic's '[link=...]' or '[/]' is shown as typed. Control characters were made visible before
-the view got here (``render.emit``).
+the view got here (``Renderer.show``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from dryneedle_cli.views import ConditionList, Missing, Page, ReferenceList, SectionView
+from dryneedle_cli.render import Renderer, plain
+from dryneedle_cli.views import (
+    ConditionList,
+    Page,
+    Paths,
+    ReferenceList,
+    SectionView,
+    ValidateReport,
+)
 
 _STRENGTH_STYLE = {
     "moderate": "green",
@@ -129,18 +137,38 @@ class _Console(Console):
 MIN_WIDTH, MAX_WIDTH = 20, 400  # COLUMNS outside this (0, negative, huge) is clamped
 
 
-def write(view, out, stream: bool = False, force_terminal: bool | None = None, **_) -> None:
-    console = _Console(file=out, highlight=False, force_terminal=force_terminal)
-    console.width = max(MIN_WIDTH, min(MAX_WIDTH, console.width))
-    if isinstance(view, Page):
-        page(view, console)
+class TerminalRenderer(Renderer):
+    """Rich on ``out``. ``validate`` and ``paths`` are line-per-record reports: plain text."""
+
+    def __init__(self, out=None, *, force_terminal: bool | None = None):
+        super().__init__(out, force_terminal=force_terminal)
+        self.console = _Console(file=self.out, highlight=False, force_terminal=force_terminal)
+        self.console.width = max(MIN_WIDTH, min(MAX_WIDTH, self.console.width))
+
+    def show(self, view, **options) -> None:
+        with self.console:  # one write for the whole view, not one per line printed
+            super().show(view, **options)
+
+    def page(self, v: Page, stream=False, **_) -> None:
+        page(v, self.console)
         if stream:
-            console.rule()
-    elif isinstance(view, ConditionList):
-        conditions(view, console)
-    elif isinstance(view, ReferenceList):
-        references(view, console)
-    elif isinstance(view, Missing):
+            self.console.rule()
+
+    def conditions(self, v: ConditionList, **_) -> None:
+        conditions(v, self.console)
+
+    def references(self, v: ReferenceList, **_) -> None:
+        references(v, self.console)
+
+    def missing(self, v, **_) -> None:
         pass  # the message goes to stderr
-    else:
-        raise TypeError(f"no terminal renderer for {type(view).__name__}")
+
+    def validate_report(self, v: ValidateReport, **_) -> None:
+        self.out.write(plain.validate_report(v))
+
+    def paths(self, v: Paths, **_) -> None:
+        self.out.write(plain.paths(v))
+
+
+def write(view, out, stream: bool = False, force_terminal: bool | None = None, **_) -> None:
+    TerminalRenderer(out, force_terminal=force_terminal).show(view, stream=stream)

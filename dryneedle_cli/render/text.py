@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dryneedle_cli.handout import Handout
+from dryneedle_cli.handouts.handout import Handout
 from dryneedle_cli.render import plain
 
 
@@ -23,5 +23,6 @@ def document(h: Handout) -> str:
     )
 
 
-def render(h: Handout) -> bytes:
+def render(h: Handout, font=None) -> bytes:
+    """The file's bytes; ``font`` is for the PDF only."""
     return document(h).encode("utf-8")

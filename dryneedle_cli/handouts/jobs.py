@@ -1,53 +1,102 @@
-"""Making handout files: choosing the format and file name, single sheets and batches."""
+"""Making handout files: one pipeline from a request to a file, for one sheet and each batch row.
+
+``make_file`` is the whole way from a ``SheetRequest`` to bytes on disk (or stdout): choose the
+format, build the handout, render it, write it atomically. ``sheet`` calls it once; ``batch``
+calls it for every CSV row, in worker processes.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import csv
 import datetime as dt
-import importlib
 import multiprocessing
 import os
 import re
 import signal
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from dryneedle_cli.errors import DryneedleError, OutputError, UsageError
-from dryneedle_cli.handout import EXTENSIONS, FORMATS, make
-from dryneedle_cli.output import write_atomic, write_stdout
+from dryneedle_cli.errors import (
+    DryneedleError,
+    ExitCode,
+    FileWriteError,
+    OutputError,
+    UsageError,
+)
+from dryneedle_cli.handouts.files import write_atomic, write_stdout
+from dryneedle_cli.handouts.handout import make
+from dryneedle_cli.render import DOCUMENTS, EXTENSIONS, document
 
-_MODULES = {"pdf": "pdf", "html": "html", "md": "markdown", "txt": "text"}
 BATCH_COLUMNS = ("patient", "areas", "clinician", "next_visit", "format")
+
+
+@dataclass(frozen=True)
+class SheetRequest:
+    """Everything one sheet file needs besides the content: what, for whom, how, where."""
+
+    which: str  # aftercare | prepare
+    date: str
+    areas: tuple[str, ...] = ()
+    patient: str | None = None
+    clinician: str | None = None
+    next_visit: str | None = None
+    clinic: object = None  # a handouts.clinic.Clinic, or None
+    format: str | None = None  # a key of render.DOCUMENTS; None: from output, else pdf
+    paper: str = "letter"
+    large_print: bool = False
+    font: Path | None = None
+    output: str | None = None  # a file, '-' for stdout, None for the default name here
+    force: bool = False
+
+
+def make_file(q, request: SheetRequest) -> Path | None:
+    """Write the sheet ``request`` asks for; the path written, or None for stdout.
+
+    ``q`` is a ``Query`` made with ``handout.values_for(request.clinic)``.
+    """
+    fmt = resolve_format(request.format, request.output)
+    handout = make(
+        q,
+        request.which,
+        list(request.areas),
+        clinic=request.clinic,
+        patient=request.patient,
+        clinician=request.clinician,
+        date=request.date,
+        next_visit=request.next_visit,
+        paper=request.paper,
+        large_print=request.large_print,
+    )
+    data = document(handout, fmt, request.font)
+    if request.output == "-":
+        write_stdout(data)
+        return None
+    path = (
+        Path(request.output)
+        if request.output
+        else Path.cwd() / default_name(request.which, request.date, fmt)
+    )
+    write_atomic(path, data, request.force)
+    return path
 
 
 def resolve_format(fmt: str | None, output: str | None) -> str:
     """--format wins; else the output file's extension; else PDF."""
     if fmt:
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
+        if fmt not in DOCUMENTS:
+            raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(DOCUMENTS)}")
         return fmt
     if output and output != "-":
         ext = Path(output).suffix.lower()
         if ext not in EXTENSIONS:
             raise UsageError(
-                f"cannot tell the format from '{output}'; add --format ({', '.join(FORMATS)})"
+                f"cannot tell the format from '{output}'; add --format ({', '.join(DOCUMENTS)})"
             )
         return EXTENSIONS[ext]
     return "pdf"
-
-
-def render(handout, fmt: str, font: Path | None = None) -> bytes:
-    from dryneedle_cli import safe
-
-    # control characters and escape sequences made visible in every format, the same way
-    handout = safe.view(handout)
-    module = importlib.import_module(f"dryneedle_cli.render.{_MODULES[fmt]}")
-    if fmt == "pdf":
-        return module.render(handout, font=font)
-    return module.render(handout)
 
 
 def today() -> str:
@@ -57,16 +106,6 @@ def today() -> str:
 def default_name(which: str, date: str, fmt: str) -> str:
     stamp = re.sub(r"[^0-9A-Za-z-]+", "-", date).strip("-") or today()
     return f"{which}-{stamp}.{fmt}"
-
-
-def write(data: bytes, output: str | None, default: str, force: bool) -> Path | None:
-    """Write to ``output`` ('-' is stdout) or to ``default`` in the current folder."""
-    if output == "-":
-        write_stdout(data)
-        return None
-    path = Path(output) if output else Path.cwd() / default
-    write_atomic(path, data, force)
-    return path
 
 
 def slug(text: str) -> str:
@@ -85,19 +124,12 @@ class BatchResult:
 
 @dataclass(frozen=True)
 class BatchJob:
-    """Everything one row needs besides the row itself."""
+    """Everything one row needs besides the row itself: ``base`` is every row's request."""
 
     q: object
-    which: str
     csv_path: Path
     out_dir: Path
-    clinic: object
-    date: str
-    paper: str
-    large_print: bool
-    font: Path | None
-    force: bool
-    default_format: str | None
+    base: SheetRequest
 
 
 def _decode(raw: bytes, csv_path: Path) -> str:
@@ -169,26 +201,22 @@ def one_row(
             if unknown[0] is None:
                 raise UsageError("more cells than the first line names columns")
             raise UsageError(f"unknown column '{unknown[0]}'")
-        fmt = resolve_format((row.get("format") or "").strip().lower() or job.default_format, None)
-        areas = [a.strip() for a in re.split(r"[;|,]", row.get("areas") or "") if a.strip()]
+        base = job.base
+        fmt = resolve_format((row.get("format") or "").strip().lower() or base.format, None)
         patient = (row.get("patient") or "").strip()
-        handout = make(
-            job.q,
-            job.which,
-            areas,
-            clinic=job.clinic,
+        name = f"{number or n - 1:03d}-{slug(patient)}-{base.which}.{fmt}"
+        request = replace(
+            base,
+            areas=tuple(a.strip() for a in re.split(r"[;|,]", row.get("areas") or "") if a.strip()),
             patient=patient,
             clinician=row.get("clinician"),
-            date=job.date,
             next_visit=row.get("next_visit"),
-            paper=job.paper,
-            large_print=job.large_print,
+            format=fmt,
+            output=str(job.out_dir / name),
         )
-        data = render(handout, fmt, job.font)
-        path = job.out_dir / f"{number or n - 1:03d}-{slug(patient)}-{job.which}.{fmt}"
         try:
-            write_atomic(path, data, job.force)
-        except OutputError as e:
+            path = make_file(job.q, request)
+        except FileWriteError as e:  # its message names the file: the patient's name
             raise OutputError(f"cannot write this row's sheet: {e.reason}") from None
         return path, None
     except DryneedleError as e:
@@ -208,7 +236,7 @@ class _Stop(SystemExit):
 
 def _worker_init() -> None:
     def stop(signum, frame):
-        raise _Stop(143)
+        raise _Stop(ExitCode.TERMINATED)
 
     signal.signal(signal.SIGTERM, stop)
 
@@ -218,7 +246,7 @@ def _worker(item: tuple[int, int, dict[str, str]]):
     try:
         return one_row(_JOB, n, row, number)
     except _Stop:
-        os._exit(143)  # write_atomic's clean-up has run; do not go back for more rows
+        os._exit(ExitCode.TERMINATED)  # write_atomic cleaned up; take no more rows
 
 
 def _work_chunk(items) -> list:
@@ -235,6 +263,9 @@ def batch(job: BatchJob, progress=None) -> BatchResult:
     Rows are shared among worker processes (one per core, where the system can fork), since
     making a PDF is mostly CPU time; results keep the CSV's order.
     """
+    import gc
+
+    gc.enable()  # a long run: main() switched the collector off for one answer
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return _batch(job, progress)
@@ -244,10 +275,10 @@ def batch(job: BatchJob, progress=None) -> BatchResult:
 
 def _batch(job: BatchJob, progress=None) -> BatchResult:
     global _JOB
-    if job.font is not None:  # a bad --font stops the batch before any row (exit 4)
+    if job.base.font is not None:  # a bad --font stops the batch before any row (exit 4)
         from dryneedle_cli.render.pdf import check_font
 
-        check_font(job.font)
+        check_font(job.base.font)
     rows = [(number, n, row) for number, (n, row) in enumerate(read_rows(job.csv_path), 1)]
     workers = min(os.cpu_count() or 1, 8)
     results: dict[int, tuple[Path | None, str | None]] = {}

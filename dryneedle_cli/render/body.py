@@ -92,8 +92,12 @@ def _moved(geometry: dict[str, float], dx: float) -> dict[str, float]:
     return geometry
 
 
-def svg(shaded: set[str] | list[str], title: str = "", width: str = "", height: str = "") -> str:
-    """The outline as SVG text; ``title`` is its accessible name (the list of areas)."""
+def svg(areas: dict[str, str], title: str = "", width: str = "", height: str = "") -> str:
+    """The outline as SVG text with ``areas`` (region id -> the name patients read) shaded.
+
+    ``title`` is its accessible name (the list of areas); a shaded shape is titled with its
+    area's name, never its id (ids are English words meant for files, not for patients).
+    """
     size = f' width="{width}" height="{height}"' if width else ""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 210 200"{size} '
@@ -101,11 +105,12 @@ def svg(shaded: set[str] | list[str], title: str = "", width: str = "", height: 
     ]
     if title:
         out.append(f"<title>{escape(title)}</title>")
-    for shape in shapes(set(shaded)):
+    for shape in shapes(set(areas)):
         tag, geometry, state = shape[:3]
         attrs = " ".join(f'{k}="{v:g}"' for k, v in geometry.items())
         style = _style(state)
-        label = f"<title>{shape[3]}</title>" if len(shape) > 3 else ""
+        name = areas.get(shape[3]) if state else None
+        label = f"<title>{escape(name)}</title>" if name else ""
         out.append(f"<{tag} {attrs} {style}>{label}</{tag}>")
     out.append("</svg>")
     return "\n".join(out)

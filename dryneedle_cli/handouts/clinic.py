@@ -198,7 +198,7 @@ def write_template(dest: Path, template: Path) -> Path:
     """Write the commented template to ``dest``; never over an existing profile."""
     if dest.exists():
         raise OutputError(f"{dest} already exists; edit it, or remove it first")
-    from dryneedle_cli.output import write_atomic
+    from dryneedle_cli.handouts.files import write_atomic
 
     write_atomic(dest, template.read_bytes(), force=False)
     return dest

@@ -10,11 +10,8 @@ import unicodedata
 
 import msgspec
 
-from dryneedle_cli.clinic import Clinic
+from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.views import Page
-
-FORMATS = ("pdf", "html", "md", "txt")
-EXTENSIONS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".txt": "txt"}
 
 
 class Handout(msgspec.Struct, frozen=True, kw_only=True):

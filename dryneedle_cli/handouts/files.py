@@ -1,4 +1,4 @@
-"""Writing output files safely: atomically, and never over an existing file without --force."""
+"""Atomic file writes: never a partial file, never over an existing file without --force."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dryneedle_cli.errors import OutputError
+from dryneedle_cli.errors import FileWriteError
 
 
 def write_atomic(path: Path, data: bytes, force: bool) -> None:
@@ -18,15 +18,15 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
     """
     exists = "it already exists; use --force to replace it"
     if path.exists() and not force:
-        raise OutputError(f"{path} already exists; use --force to replace it", exists)
+        raise FileWriteError(f"{path} already exists; use --force to replace it", exists)
     if path.is_dir():
-        raise OutputError(f"{path} is a folder; give a file name", "it is a folder")
+        raise FileWriteError(f"{path} is a folder; give a file name", "it is a folder")
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
-        raise OutputError(f"cannot write to {folder}: {e.strerror}", e.strerror) from None
+        raise FileWriteError(f"cannot write to {folder}: {e.strerror}", e.strerror) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -36,7 +36,7 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
             try:
                 os.link(tmp, path)
             except FileExistsError:
-                raise OutputError(
+                raise FileWriteError(
                     f"{path} already exists; use --force to replace it", exists
                 ) from None
             except OSError:  # a file system without hard links
@@ -44,7 +44,7 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
         else:
             os.replace(tmp, path)
     except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror}", e.strerror) from None
+        raise FileWriteError(f"cannot write {path}: {e.strerror}", e.strerror) from None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

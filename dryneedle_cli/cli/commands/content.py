@@ -1,0 +1,74 @@
+"""dryneedle validate, dryneedle paths: the clinician's view of the knowledge files."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dryneedle_cli.cli.context import query, say, settings
+from dryneedle_cli.cli.options import JsonOpt
+from dryneedle_cli.cli.output import renderer_for
+from dryneedle_cli.errors import ExitCode
+
+
+def validate(
+    ctx: typer.Context,
+    targets: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders to check [default: every active layer].", show_default=False
+        ),
+    ] = None,
+    json_: JsonOpt = False,
+) -> ExitCode:
+    """Check knowledge files and report every problem as file:line:column: message.
+
+    Exit 0 when there are no errors (warnings do not fail), 3 when there is any error.
+    """
+    from dryneedle_cli import store
+    from dryneedle_cli import validate as checks
+    from dryneedle_cli.views import ValidateReport
+
+    renderer = renderer_for(json_, False)
+    report = checks.run(list(targets or []), store.layers(settings(ctx).content_dirs))
+    renderer.show(ValidateReport.of(report))
+    for note in report.notes:
+        say(f"dryneedle: note: {note}")
+    say(
+        f"{len(report.errors)} errors, {len(report.warnings)} warnings "
+        f"({len(report.checked)} layers checked)"
+    )
+    return ExitCode.OK if report.ok else ExitCode.BAD_CONTENT
+
+
+def paths(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="A topic, condition, area or term: where each part came from.", show_default=False
+        ),
+    ] = None,
+    json_: JsonOpt = False,
+) -> ExitCode:
+    """Show the content layers, highest first; with WORDS, which layer each part of it came from."""
+    from dryneedle_cli import store
+    from dryneedle_cli.views import Layer, Paths
+
+    renderer = renderer_for(json_, False)
+    dirs = settings(ctx).content_dirs
+    if not words:
+        layers = store.layers(dirs, absent=True)
+        view = Paths(
+            layers=tuple(
+                Layer(name, str(root), root.is_dir()) for name, root, _ in reversed(layers)
+            )
+        )
+    else:
+        ident, parts = query(settings(ctx)).origin(" ".join(words))
+        view = Paths(id=ident, parts=tuple(parts))
+    renderer.show(view)
+    return ExitCode.OK
+
+
+COMMANDS = {"validate": validate, "paths": paths}

@@ -1,0 +1,27 @@
+"""dryneedle explain."""
+
+import typer
+
+from dryneedle_cli.cli.context import settings
+from dryneedle_cli.cli.options import Color, ColorOpt, JsonOpt, PlainOpt, WordsArg
+from dryneedle_cli.cli.output import show
+from dryneedle_cli.errors import ExitCode
+
+
+def explain(
+    ctx: typer.Context,
+    words: WordsArg = None,
+    json_: JsonOpt = False,
+    plain: PlainOpt = False,
+    color: ColorOpt = Color.auto,
+) -> ExitCode:
+    """Explain dry needling, a topic (acupuncture, side effects ...), a condition, or a term.
+
+    With no words: the overview, what dry needling is. Words may be a name, a lay word
+    ('stiff neck'), an ICD-10 code (M77.1) or a glossary term (LTR). With '-', one query per
+    line of stdin (JSON Lines with --json); a query not found is a record with "found": false.
+    """
+    return show(settings(ctx), "explain", lambda q, w: q.explain(w), json_, plain, color, words)
+
+
+COMMANDS = {"explain": explain}

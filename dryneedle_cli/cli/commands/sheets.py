@@ -1,0 +1,136 @@
+"""dryneedle prepare, dryneedle aftercare (on screen), dryneedle sheet (a file, or a batch)."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dryneedle_cli.cli.context import query, say, settings
+from dryneedle_cli.cli.options import (
+    AreaOpt,
+    Color,
+    ColorOpt,
+    Format,
+    JsonOpt,
+    Paper,
+    PlainOpt,
+    Which,
+)
+from dryneedle_cli.cli.output import show
+from dryneedle_cli.errors import ExitCode, UsageError
+
+
+def prepare(
+    ctx: typer.Context,
+    areas: AreaOpt = None,
+    json_: JsonOpt = False,
+    plain: PlainOpt = False,
+    color: ColorOpt = Color.auto,
+) -> ExitCode:
+    """How to prepare for a visit, and what to tell your clinician first."""
+    view_of = lambda q, _: q.sheet("prepare", areas or [])  # noqa: E731
+    return show(settings(ctx), "prepare", view_of, json_, plain, color)
+
+
+def aftercare(
+    ctx: typer.Context,
+    areas: AreaOpt = None,
+    json_: JsonOpt = False,
+    plain: PlainOpt = False,
+    color: ColorOpt = Color.auto,
+) -> ExitCode:
+    """What is normal after dry needling, what helps, and warning signs that need urgent care."""
+    view_of = lambda q, _: q.sheet("aftercare", areas or [])  # noqa: E731
+    return show(settings(ctx), "aftercare", view_of, json_, plain, color)
+
+
+def sheet(
+    ctx: typer.Context,
+    which: Annotated[Which, typer.Argument(help="aftercare or prepare")],
+    areas: AreaOpt = None,
+    patient: Annotated[str | None, typer.Option(help="The patient's name.")] = None,
+    clinician: Annotated[str | None, typer.Option(help="The clinician's name.")] = None,
+    date: Annotated[str | None, typer.Option(help="Date on the sheet [default: today].")] = None,
+    next_visit: Annotated[str | None, typer.Option(help="When the next visit is.")] = None,
+    clinic: Annotated[
+        Path | None, typer.Option(help="Clinic profile (YAML). [default: $DRYNEEDLE_CLINIC]")
+    ] = None,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="[default: from -o, else pdf]")
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="File to write, or - for stdout.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+    paper: Annotated[Paper, typer.Option(help="Paper size.")] = Paper.letter,
+    large_print: Annotated[bool, typer.Option(help="About 18 pt, one column.")] = False,
+    font: Annotated[
+        Path | None, typer.Option(help="A .ttf for scripts the built-in font lacks.")
+    ] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option(help="CSV of patient, areas, clinician, next_visit, format: a sheet a row."),
+    ] = None,
+    out_dir: Annotated[Path | None, typer.Option(help="Folder for --batch sheets.")] = None,
+) -> ExitCode:
+    """Write a printable preparation or aftercare sheet (PDF, HTML, Markdown or text).
+
+    The clinic's name, phone, logo and emergency number come from its profile (see
+    'dryneedle clinic init'). Nothing about the patient is stored or logged.
+    """
+    from dryneedle_cli.handouts import clinic as clinics
+    from dryneedle_cli.handouts import handout, jobs
+
+    profile_path = clinics.find(str(clinic) if clinic else None)
+    profile = clinics.load(profile_path) if profile_path else None
+    q = query(settings(ctx), handout.values_for(profile))
+    request = jobs.SheetRequest(
+        which=which.value,
+        date=date or jobs.today(),
+        areas=tuple(areas or ()),
+        patient=patient,
+        clinician=clinician,
+        next_visit=next_visit,
+        clinic=profile,
+        format=fmt.value if fmt else None,
+        paper=paper.value,
+        large_print=large_print,
+        font=font,
+        output=output,
+        force=force,
+    )
+    if batch is None:
+        path = jobs.make_file(q, request)
+        if path is not None:
+            say(f"Wrote {path}")
+        return ExitCode.OK
+    if output is not None:
+        raise UsageError("use --out-dir with --batch, not -o")
+    return _batch(q, request, batch, out_dir or Path.cwd())
+
+
+def _batch(q, base, csv_path: Path, out_dir: Path) -> ExitCode:
+    import contextlib
+    import time
+
+    from dryneedle_cli.handouts import jobs
+
+    start = time.perf_counter()
+    bar, update = jobs.progress_bar()
+    with bar if bar else contextlib.nullcontext():
+        job = jobs.BatchJob(q=q, csv_path=csv_path, out_dir=out_dir, base=base)
+        result = jobs.batch(job, progress=update)
+    for problem in result.problems:
+        say(f"dryneedle: {problem}")
+    say(
+        f"Wrote {_count(len(result.written), 'sheet')} to {out_dir}"
+        f" in {jobs.elapsed(start)}; {_count(len(result.problems), 'row')} skipped."
+    )
+    return ExitCode.NOT_FOUND if result.problems else ExitCode.OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+COMMANDS = {"prepare": prepare, "aftercare": aftercare, "sheet": sheet}

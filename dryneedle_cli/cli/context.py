@@ -1,0 +1,44 @@
+"""What every command is handed (Typer's ``ctx.obj``), and the two things every command needs."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from dryneedle_cli import safe
+
+
+class Settings:
+    """The options given before the command (``dryneedle --content-dir X explain ...``)."""
+
+    def __init__(self, content_dirs: list[str] | None = None):
+        self.content_dirs = list(content_dirs or [])
+
+
+def settings(ctx: typer.Context | None) -> Settings:
+    """The settings of this run; also during shell completion, when the root callback is not run
+    and only the parsed parameters exist."""
+    if ctx is None:
+        return Settings()
+    if isinstance(ctx.obj, Settings):
+        return ctx.obj
+    dirs = ctx.find_root().params.get("content_dir") or []
+    return Settings([str(p) for p in dirs])
+
+
+def say(message: object) -> None:
+    """One line on stderr, with nothing a terminal would act on."""
+    typer.echo(safe.line(message), err=True)
+
+
+def query(s: Settings, values: dict[str, str] | None = None, quiet: bool = False):
+    """The query layer over every active layer; skipped clinic files are warned about."""
+    from dryneedle_cli import paths, store
+    from dryneedle_cli.query import Query
+
+    kb = store.load(s.content_dirs, paths.cache_dir())
+    if not quiet:
+        for warning in kb.warnings:
+            say(f"dryneedle: warning: {warning}")
+    return Query(kb, lang=os.environ.get("DRYNEEDLE_LANG", "en"), values=values)

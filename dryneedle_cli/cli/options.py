@@ -1,0 +1,84 @@
+"""Options and arguments shared by several commands, and shell completion."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from dryneedle_cli.cli import context
+from dryneedle_cli.render import DOCUMENTS
+
+Color = Enum("Color", {"auto": "auto", "always": "always", "never": "never"}, type=str)
+Which = Enum("Which", {"aftercare": "aftercare", "prepare": "prepare"}, type=str)
+Paper = Enum("Paper", {"letter": "letter", "a4": "a4"}, type=str)
+Format = Enum("Format", {name: name for name in DOCUMENTS}, type=str)
+
+
+def _complete_words(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: ids and names of topics, conditions and glossary terms."""
+    return _complete(ctx, incomplete, areas=False)
+
+
+def _complete_areas(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: body areas and conditions for --area."""
+    return _complete(ctx, incomplete, areas=True)
+
+
+def _complete(ctx: typer.Context, incomplete: str, areas: bool) -> list[str]:
+    try:
+        from dryneedle_cli.index import region_index
+
+        q = context.query(context.settings(ctx), quiet=True)
+        names = set(region_index(q.kb)) if areas else set()
+        names.update(k for k, (kind, _) in q.index.items() if not areas or kind == "condition")
+        start = incomplete.casefold()
+        return sorted(n for n in names if n.startswith(start))
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        return []
+
+
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="JSON (see docs/json.md); JSON Lines when reading '-'.")
+]
+PlainOpt = Annotated[
+    bool, typer.Option("--plain", help="Plain text: no colour, no boxes (the default when piped).")
+]
+ColorOpt = Annotated[
+    Color,
+    typer.Option(
+        "--color",
+        help="Colour and boxes: auto (on a terminal), always or never.",
+        show_default=True,
+    ),
+]
+HeaderOpt = Annotated[
+    bool, typer.Option("--header", help="Plain output: a first line naming the fields.")
+]
+WordsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        show_default=False,
+        help="What to look up; '-' reads one query per line from stdin.",
+        autocompletion=_complete_words,
+    ),
+]
+AreaOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--area",
+        "-a",
+        help="Body area treated (repeatable): 'neck', 'low back', ...",
+        autocompletion=_complete_areas,
+    ),
+]
+ContentDirOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--content-dir",
+        metavar="<path>",
+        help="A folder of the clinic's own knowledge files (repeatable; the first wins). "
+        "Give it before the command.",
+    ),
+]

@@ -1,0 +1,111 @@
+"""Which screen format a run uses (decided once), and showing one answer or a stream of them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+
+from dryneedle_cli.cli.context import Settings, query, say
+from dryneedle_cli.cli.options import Color
+from dryneedle_cli.errors import ExitCode, NotFound, UsageError
+
+MAX_QUERY = 1000  # characters: a longer query (argument or stdin line) is not looked up
+
+
+def choose_format(
+    json_flag: bool, plain_flag: bool, color: Color, env: Mapping[str, str], isatty: bool
+) -> str:
+    """json, plain or terminal: flags first, then --color, then the environment and the terminal.
+
+    Pure: the caller passes the environment and whether stdout is a terminal.
+    """
+    if json_flag and plain_flag:
+        raise UsageError("choose one of --json and --plain")
+    if json_flag:
+        return "json"
+    if plain_flag or color is Color.never:
+        return "plain"
+    if color is Color.always or env.get("FORCE_COLOR", "0") not in ("", "0"):
+        return "terminal"
+    if not isatty or env.get("NO_COLOR") or env.get("TERM") == "dumb":
+        return "plain"
+    return "terminal"
+
+
+def renderer_for(json_flag: bool, plain_flag: bool, color: Color = Color.auto):
+    """The renderer of this run, from the flags, the environment and stdout."""
+    import os
+
+    from dryneedle_cli.render import screen
+
+    fmt = choose_format(json_flag, plain_flag, color, os.environ, sys.stdout.isatty())
+    return screen(fmt, force_terminal=True if color is Color.always else None)
+
+
+def _too_long() -> NotFound:
+    return NotFound(f"the query is longer than {MAX_QUERY} characters; nothing was looked up")
+
+
+def show(
+    settings: Settings,
+    command: str,
+    view_of: Callable,
+    json_: bool,
+    plain: bool,
+    color: Color,
+    words: list[str] | None = None,
+    header: bool = False,
+) -> ExitCode:
+    """Answer one query, or with the word '-' every line of stdin; the exit code."""
+    renderer = renderer_for(json_, plain, color)
+    q = query(settings)
+    if words == ["-"]:
+        return _stream(command, q, view_of, renderer, header)
+    text = " ".join(words) if words else None
+    if text is not None and len(text) > MAX_QUERY:
+        raise _too_long()
+    renderer.show(view_of(q, text), header=header)
+    return ExitCode.OK
+
+
+def _stream(command: str, q, view_of, renderer, header: bool) -> ExitCode:
+    """One answer per line of stdin; a miss is a record (JSON) or a line on stderr, not an end."""
+    import gc
+
+    from dryneedle_cli.views import Missing
+
+    gc.enable()  # a long run: main() switched the collector off for one answer
+    all_found = True
+    for raw in _lines(sys.stdin, MAX_QUERY):
+        text = raw.strip()
+        if not text:
+            continue
+        try:
+            if len(text) > MAX_QUERY:
+                text = text[:40] + "…"
+                raise _too_long()
+            view = view_of(q, text)
+        except NotFound as e:
+            all_found = False
+            view = Missing(command, text, str(e), e.suggestions)
+            if not renderer.records_misses:  # else the miss is a record on stdout
+                hint = f" (did you mean: {'; '.join(e.suggestions)}?)" if e.suggestions else ""
+                say(f"dryneedle: {e}{hint}")
+        renderer.show(view, stream=True, query=text, header=header)
+        header = False  # a header line only once, before the first record
+    return ExitCode.OK if all_found else ExitCode.NOT_FOUND
+
+
+def _lines(stream, limit: int):
+    """The lines of ``stream``; a line longer than ``limit`` is cut short and the rest skipped,
+    so one enormous line costs no memory (the caller sees it is too long)."""
+    while True:
+        raw = stream.readline(limit + 2)
+        if not raw:
+            return
+        if len(raw) > limit + 1 and not raw.endswith("\n"):
+            while True:  # skip the rest of the line in bounded pieces
+                rest = stream.readline(65536)
+                if not rest or rest.endswith("\n"):
+                    break
+        yield raw

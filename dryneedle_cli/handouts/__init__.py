@@ -1,0 +1,1 @@
+"""Handouts: the handout view model, the clinic profile, the job runner and atomic file writes."""
