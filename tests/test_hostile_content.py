@@ -624,8 +624,8 @@ def test_hostile_K8_a_folder_that_appears_is_seen(tmp_path, cache):
 
 
 def test_hostile_T4_unknown_profile_key_is_located(tmp_path):
-    from dryneedle_cli.handouts import clinic
     from dryneedle_cli.errors import ContentError
+    from dryneedle_cli.handouts import clinic
 
     profile = _write(tmp_path / "clinic.yaml", 'name: A\nphone: "1"\n"bad\\nkey": x\n')
     with pytest.raises(ContentError) as info:
