@@ -59,6 +59,7 @@ region: neck
 summary: This page tells you about clinic condition {n}.
 description: {{refs: [chys-2023], text: A condition only this clinic describes.}}
 how_it_may_help: {{refs: [chys-2023], text: The needle aims at tight spots.}}
+risks: {{refs: [chys-2023], text: Mild soreness is common.}}
 evidence: {{strength: limited, refs: [chys-2023], text: Evidence is limited.}}
 """
 
