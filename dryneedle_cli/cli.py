@@ -119,7 +119,7 @@ def _complete_areas(incomplete: str) -> list[str]:
 
 def _complete(incomplete: str, areas: bool) -> list[str]:
     try:
-        from dryneedle_cli.index import region_index
+        from dryneedle_cli.query.search import region_index
 
         q = _query(quiet=True)
         names = set(region_index(q.kb)) if areas else set()
@@ -216,8 +216,9 @@ def _format(json_: bool, plain: bool, color: Color = Color.auto) -> str:
 
 def _query(values: dict[str, str] | None = None, quiet: bool = False):
     """The query layer over every active layer; skipped clinic files are warned about."""
-    from dryneedle_cli import paths, store
-    from dryneedle_cli.query import Query
+    from dryneedle_cli import env as paths
+    from dryneedle_cli.content import cache as store
+    from dryneedle_cli.query.pages import Query
 
     kb = store.load(_CONTENT_DIRS, paths.cache_dir())
     if not quiet:
@@ -400,8 +401,8 @@ def validate(
 
     Exit 0 when there are no errors (warnings do not fail), 3 when there is any error.
     """
-    from dryneedle_cli import store
-    from dryneedle_cli import validate as checks
+    from dryneedle_cli.content import cache as store
+    from dryneedle_cli.content import validate as checks
 
     with _errors():
         report = checks.run(list(targets or []), store.layers(_CONTENT_DIRS))
@@ -431,7 +432,7 @@ def paths(
     json_: JsonOpt = False,
 ) -> None:
     """Show the content layers, highest first; with WORDS, which layer each part of it came from."""
-    from dryneedle_cli import store
+    from dryneedle_cli.content import cache as store
 
     with _errors():
         if not words:
@@ -566,7 +567,7 @@ def clinic_init(
 ) -> None:
     """Write a commented clinic profile template to fill in; never replaces an existing one."""
     from dryneedle_cli import clinic as clinics
-    from dryneedle_cli import paths
+    from dryneedle_cli import env as paths
 
     with _errors():
         dest = path or clinics.config_dir() / clinics.PROFILE_NAME

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dryneedle_cli.readability import (
+from dryneedle_cli.content.readability import (
     PAGE_LIMIT,
     SECTION_LIMIT,
     grade,
@@ -150,7 +150,7 @@ def test_every_file_says_when_and_by_whom_it_was_reviewed(kb):
 
 
 def _patient_text(kb) -> str:
-    from dryneedle_cli.build import _texts
+    from dryneedle_cli.content.build import _texts
 
     parts = []
     for doc in [*kb.topics.values(), *kb.conditions.values(), kb.prepare, kb.aftercare]:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dryneedle_cli import paths  # noqa: E402
-from dryneedle_cli.build import build_dir  # noqa: E402
-from dryneedle_cli.query import Query  # noqa: E402
-from dryneedle_cli.readability import PAGE_LIMIT, SECTION_LIMIT, table  # noqa: E402
+from dryneedle_cli import env as paths  # noqa: E402
+from dryneedle_cli.content.build import build_dir  # noqa: E402
+from dryneedle_cli.content.readability import PAGE_LIMIT, SECTION_LIMIT, table  # noqa: E402
+from dryneedle_cli.query.pages import Query  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -27,9 +27,8 @@ from typing import Any
 
 import msgspec
 
+from dryneedle_cli.content.yamlfile import convert, error_at, parse
 from dryneedle_cli.errors import ContentError, ContentWarning
-from dryneedle_cli.index import build_index, code_index
-from dryneedle_cli.loader import convert, error_at, parse
 from dryneedle_cli.model import (
     Block,
     Condition,
@@ -42,6 +41,7 @@ from dryneedle_cli.model import (
     Sheet,
     Topic,
 )
+from dryneedle_cli.query.search import build_index, code_index
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dryneedle_cli.build import FOLDERS, SINGLE_FILES, Layer, build, kind_of
+from dryneedle_cli.content.build import FOLDERS, SINGLE_FILES, Layer, build, kind_of
 from dryneedle_cli.errors import ContentError, ContentWarning
 
 
@@ -84,8 +84,8 @@ def run(targets: list[Path], active: list[tuple[str, Path, bool]]) -> Report:
 
 
 def _readability(kb, report: Report, wanted) -> None:
-    from dryneedle_cli import readability
-    from dryneedle_cli.query import Query
+    from dryneedle_cli.content import readability
+    from dryneedle_cli.query.pages import Query
 
     if not readability.available():
         report.notes.append(

@@ -67,10 +67,10 @@ def layers(content_dirs: list[str] | None = None, absent: bool = False):
 
     The site and user folders count only when they exist, unless ``absent``.
     """
-    from dryneedle_cli import paths
+    from dryneedle_cli import env
 
-    found = [("built-in", paths.data_dir(), True)]
-    for name, folder in (("site", paths.site_content_dir()), ("user", paths.user_content_dir())):
+    found = [("built-in", env.data_dir(), True)]
+    for name, folder in (("site", env.site_content_dir()), ("user", env.user_content_dir())):
         if folder is not None and (absent or folder.is_dir()):
             found.append((name, folder, False))
     env = [p for p in os.environ.get("DRYNEEDLE_CONTENT_DIR", "").split(os.pathsep) if p]
@@ -152,7 +152,7 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
                 )
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             pass
-    from dryneedle_cli.build import Layer, build
+    from dryneedle_cli.content.build import Layer, build
 
     result = build([Layer(name, root, builtin) for name, root, builtin in found])
     if result.errors:

@@ -7,7 +7,6 @@ import re
 import msgspec
 
 from dryneedle_cli.errors import NotFound, UsageError
-from dryneedle_cli.index import ambiguous_regions, code_key, normalize, region_index
 from dryneedle_cli.model import (
     Block,
     Condition,
@@ -19,6 +18,7 @@ from dryneedle_cli.model import (
     Topic,
     tr,
 )
+from dryneedle_cli.query.search import ambiguous_regions, code_key, normalize, region_index
 from dryneedle_cli.views import (
     ConditionList,
     ConditionRow,
