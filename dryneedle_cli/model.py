@@ -155,42 +155,40 @@ class Labels(_Document, frozen=True, kw_only=True):
 class KnowledgeBase:
     """The whole merged knowledge base, as the query layer sees it.
 
+    One attribute per kind of knowledge file (``content.kinds.Kind.kb``), given as keywords:
     ``topics`` and ``conditions`` are mappings from id; from the cache they decode each item
     only when it is first used, so a clinic folder of a thousand conditions costs little.
     ``index`` maps every search name to (kind, id) and ``codes`` every ICD-10 code to ids; both
     are worked out when the files are read, not on every run.
     """
 
+    topics: Mapping[str, Topic]
+    conditions: Mapping[str, Condition]
+    prepare: Sheet
+    aftercare: Sheet
+    regions: dict[str, Region]
+    glossary: dict[str, Term]
+    references: dict[str, Reference]
+    labels: Labels
+
     def __init__(
         self,
         *,
-        topics,
-        conditions,
-        prepare,
-        aftercare,
-        regions,
-        glossary,
-        references,
-        labels,
         sources,
         index,
         codes,
         warnings=(),
         provenance=None,
+        **content,
     ):
-        self.topics: Mapping[str, Topic] = topics
-        self.conditions: Mapping[str, Condition] = conditions
-        self.prepare: Sheet = prepare
-        self.aftercare: Sheet = aftercare
-        self.regions: dict[str, Region] = regions
-        self.glossary: dict[str, Term] = glossary
-        self.references: dict[str, Reference] = references
-        self.labels: Labels = labels
+        for name, value in content.items():  # one per kind: topics=..., prepare=...
+            setattr(self, name, value)
         self.sources: dict[str, str] = sources  # item id -> the file it came from
         self.index: dict[str, tuple[str, str]] = index
         self.codes: dict[str, list[str]] = codes
         self.warnings: tuple[str, ...] = tuple(warnings)  # one line each, for stderr
-        self.provenance: dict[str, list[str]] = provenance or {}  # id -> "layer: file" lines
+        # id (``reference:key`` for an item of a shared file) -> "how by layer: file" lines
+        self.provenance: dict[str, list[str]] = provenance or {}
 
 
 class Lazy(Mapping):

@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
     rows = table(Query(build_dir(paths.data_dir())))
     limit = int(argv[argv.index("--worst") + 1]) if "--worst" in argv else len(rows)
     print(f"{'page':34} {'grade':>5}  worst section")
-    for g, name, sg, heading in rows[:limit]:
+    for g, name, sg, heading, _ in rows[:limit]:
         print(f"{name:34} {g:5.1f}  {sg:4.1f} {heading}")
     grades = [r[0] for r in rows]
     print(

@@ -1,9 +1,4 @@
-"""Where knowledge files come from (the layers), and loading them through a cache.
-
-Layers, lowest first: the built-in ``data/``; the site folder (platformdirs site config,
-``content/``); the user folder (platformdirs user config, ``content/``); the folders in
-``DRYNEEDLE_CONTENT_DIR`` (a path list, the first one highest); ``--content-dir`` (repeatable,
-the first one highest). Same layout and schema in every layer.
+"""Loading the knowledge base of the active layers through a cache.
 
 The cache holds the merged, checked knowledge base (msgpack), each topic and condition as its
 own blob that is decoded only when used, and the search index, with a fingerprint of every
@@ -12,7 +7,8 @@ the names in each folder), plus the program version. A run compares the fingerpr
 so the cache is never stale; only on a miss are PyYAML and the checks imported. A build that
 skipped a clinic file is not cached, so its warnings are never replayed from the cache.
 Writes go to a temporary file and are renamed into place, so two runs at
-once never see half a cache.
+once never see half a cache. What is cached, and which folders are listed, follows
+``kinds.KINDS``.
 """
 
 from __future__ import annotations
@@ -25,58 +21,39 @@ from pathlib import Path
 import msgspec
 
 from dryneedle_cli import __version__
-from dryneedle_cli.model import (
-    Condition,
-    KnowledgeBase,
-    Labels,
-    Lazy,
-    Reference,
-    Region,
-    Sheet,
-    Term,
-    Topic,
+from dryneedle_cli.content import kinds
+from dryneedle_cli.content.layers import Layer, discover
+from dryneedle_cli.model import KnowledgeBase, Lazy
+
+_FORMAT = "4"
+
+# cli.py calls ``store.layers``; the CLI half of issue 11 should call ``layers.discover``.
+layers = discover
+
+
+def _cached_type(kind: kinds.Kind):
+    """How one kind is stored: items of a folder as raw blobs, decoded when first used."""
+    if kind.folder:
+        return dict[str, msgspec.Raw]
+    if kind.merge is kinds.Merge.ITEMS:
+        return dict[str, kind.item]
+    return kind.model
+
+
+_Cached = msgspec.defstruct(
+    "_Cached",
+    [
+        ("fingerprint", str),
+        *[(k.kb, _cached_type(k)) for k in kinds.KINDS],
+        ("sources", dict[str, str]),
+        ("index", dict[str, tuple[str, str]]),
+        ("codes", dict[str, list[str]]),
+        ("warnings", list[str]),
+        ("provenance", dict[str, list[str]]),
+    ],
+    array_like=True,
 )
-
-_FORMAT = "3"
-_SINGLES = (
-    "labels.yaml", "references.yaml", "glossary.yaml", "regions.yaml",
-    "sheets/prepare.yaml", "sheets/aftercare.yaml",
-)  # fmt: skip
-_FOLDERS = ("topics", "conditions")
-
-
-class _Cached(msgspec.Struct, array_like=True):
-    fingerprint: str
-    topics: dict[str, msgspec.Raw]
-    conditions: dict[str, msgspec.Raw]
-    prepare: Sheet
-    aftercare: Sheet
-    regions: dict[str, Region]
-    glossary: dict[str, Term]
-    references: dict[str, Reference]
-    labels: Labels
-    sources: dict[str, str]
-    index: dict[str, tuple[str, str]]
-    codes: dict[str, list[str]]
-    warnings: list[str]
-    provenance: dict[str, list[str]]
-
-
-def layers(content_dirs: list[str] | None = None, absent: bool = False):
-    """(name, folder, built-in?) for every active layer, lowest first.
-
-    The site and user folders count only when they exist, unless ``absent``.
-    """
-    from dryneedle_cli import env
-
-    found = [("built-in", env.data_dir(), True)]
-    for name, folder in (("site", env.site_content_dir()), ("user", env.user_content_dir())):
-        if folder is not None and (absent or folder.is_dir()):
-            found.append((name, folder, False))
-    env = [p for p in os.environ.get("DRYNEEDLE_CONTENT_DIR", "").split(os.pathsep) if p]
-    found += [("DRYNEEDLE_CONTENT_DIR", Path(p), False) for p in reversed(env)]
-    found += [("--content-dir", Path(p), False) for p in reversed(content_dirs or [])]
-    return found
+_EXTRA = ("sources", "index", "codes", "warnings", "provenance")
 
 
 def _stat(path: str) -> str:
@@ -100,7 +77,7 @@ def _listing(folder: Path) -> list[str]:
         return [f"{folder}:error {e.errno}"]
 
 
-def fingerprint(found: list[tuple[str, Path, bool]]) -> str:
+def fingerprint(found: list[Layer]) -> str:
     """Every layer folder, every name in it and in its knowledge folders, and every file's
     metadata: a folder or file that appears, goes, is rewritten or changes mode is seen."""
     parts = [_FORMAT, __version__]
@@ -108,10 +85,10 @@ def fingerprint(found: list[tuple[str, Path, bool]]) -> str:
         parts.append(f"layer {name} {_stat(str(root))}")
         top = _listing(root)
         parts += top
-        for sub in (*_FOLDERS, "sheets"):
+        for sub in kinds.subfolders():
             if str(root / sub) in top:
                 parts += [_stat(f) for f in _listing(root / sub)]
-        parts += [_stat(f) for f in top if f.endswith((".yaml", ".yml"))]
+        parts += [_stat(f) for f in top if f.endswith(kinds.YAML_SUFFIXES)]
     return "\n".join(parts)
 
 
@@ -135,26 +112,15 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
 
             c = msgspec.msgpack.decode(read_limited(path, MAX_CACHE_BYTES), type=_Cached)
             if c.fingerprint == key:
-                return KnowledgeBase(
-                    topics=Lazy(c.topics, Topic),
-                    conditions=Lazy(c.conditions, Condition),
-                    prepare=c.prepare,
-                    aftercare=c.aftercare,
-                    regions=c.regions,
-                    glossary=c.glossary,
-                    references=c.references,
-                    labels=c.labels,
-                    sources=c.sources,
-                    index=c.index,
-                    codes=c.codes,
-                    warnings=c.warnings,
-                    provenance=c.provenance,
-                )
+                content = {k.kb: getattr(c, k.kb) for k in kinds.KINDS}
+                for k in kinds.item_folders():
+                    content[k.kb] = Lazy(content[k.kb], k.model)
+                return KnowledgeBase(**content, **{n: getattr(c, n) for n in _EXTRA})
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             pass
-    from dryneedle_cli.content.build import Layer, build
+    from dryneedle_cli.content.build import build
 
-    result = build([Layer(name, root, builtin) for name, root, builtin in found])
+    result = build(found)
     if result.errors:
         raise result.errors[0]
     kb = result.kb
@@ -162,22 +128,11 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
     # run, so it goes away the moment its cause does (a chmod, a folder that appears).
     if path is not None and not kb.warnings:
         encode = msgspec.msgpack.encode
-        cached = _Cached(
-            fingerprint=key,
-            topics={k: msgspec.Raw(encode(v)) for k, v in kb.topics.items()},
-            conditions={k: msgspec.Raw(encode(v)) for k, v in kb.conditions.items()},
-            prepare=kb.prepare,
-            aftercare=kb.aftercare,
-            regions=kb.regions,
-            glossary=kb.glossary,
-            references=kb.references,
-            labels=kb.labels,
-            sources=kb.sources,
-            index=kb.index,
-            codes=kb.codes,
-            warnings=list(kb.warnings),
-            provenance=kb.provenance,
-        )
+        content = {k.kb: getattr(kb, k.kb) for k in kinds.KINDS}
+        for k in kinds.item_folders():
+            content[k.kb] = {i: msgspec.Raw(encode(v)) for i, v in content[k.kb].items()}
+        extra = {n: getattr(kb, n) for n in _EXTRA}
+        cached = _Cached(fingerprint=key, **content, **{**extra, "warnings": list(kb.warnings)})
         _write_atomic(path, encode(cached))
     return kb
 
