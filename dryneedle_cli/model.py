@@ -8,6 +8,7 @@ fallback.
 from __future__ import annotations
 
 import datetime as _dt
+import zlib
 from collections.abc import Mapping
 from typing import Literal
 
@@ -210,3 +211,67 @@ class Lazy(Mapping):
 
     def __contains__(self, key):
         return key in self._raw
+
+
+class Later(Mapping):
+    """A read-only mapping kept as one msgpack blob, decoded on first use (what most runs never
+    look at: where each item came from)."""
+
+    def __init__(self, raw: bytes, kind: type):
+        self._raw, self._kind, self._done = raw, kind, None
+
+    def _all(self) -> dict:
+        if self._done is None:
+            self._done = msgspec.msgpack.decode(self._raw, type=self._kind)
+        return self._done
+
+    def __getitem__(self, key):
+        return self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self):
+        return len(self._all())
+
+
+class Sharded(Mapping):
+    """A read-only mapping kept as ``SHARDS`` msgpack blobs, split by a checksum of the key:
+    looking up one name decodes one blob, so a clinic's 10,000 conditions cost one search
+    little. Listing every key decodes them all."""
+
+    SHARDS = 64
+
+    def __init__(self, raw: list[bytes], value: type):
+        self._raw, self._type, self._done = raw, dict[str, value], {}
+
+    @classmethod
+    def shard(cls, key: str) -> int:
+        return zlib.crc32(key.encode("utf-8", "surrogatepass")) % cls.SHARDS
+
+    @classmethod
+    def split(cls, mapping: Mapping) -> list[dict]:
+        parts: list[dict] = [{} for _ in range(cls.SHARDS)]
+        for k, v in mapping.items():
+            parts[cls.shard(k)][k] = v
+        return parts
+
+    def _part(self, i: int) -> dict:
+        if i not in self._done:
+            self._done[i] = msgspec.msgpack.decode(self._raw[i], type=self._type)
+        return self._done[i]
+
+    def __getitem__(self, key):
+        if not isinstance(key, str):
+            raise KeyError(key)
+        return self._part(self.shard(key))[key]
+
+    def __contains__(self, key):
+        return isinstance(key, str) and key in self._part(self.shard(key))
+
+    def __iter__(self):
+        for i in range(len(self._raw)):
+            yield from self._part(i)
+
+    def __len__(self):
+        return sum(len(self._part(i)) for i in range(len(self._raw)))

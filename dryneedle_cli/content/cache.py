@@ -23,9 +23,9 @@ import msgspec
 from dryneedle_cli import __version__
 from dryneedle_cli.content import kinds
 from dryneedle_cli.content.layers import Layer, discover
-from dryneedle_cli.model import KnowledgeBase, Lazy
+from dryneedle_cli.model import KnowledgeBase, Later, Lazy, Sharded
 
-_FORMAT = "4"
+_FORMAT = "5"
 
 # cli.py calls ``store.layers``; the CLI half of issue 11 should call ``layers.discover``.
 layers = discover
@@ -45,50 +45,78 @@ _Cached = msgspec.defstruct(
     [
         ("fingerprint", str),
         *[(k.kb, _cached_type(k)) for k in kinds.KINDS],
-        ("sources", dict[str, str]),
-        ("index", dict[str, tuple[str, str]]),
-        ("codes", dict[str, list[str]]),
+        # Decoded when first used: most runs look up one name and never ask where items came
+        # from, and a clinic with 10,000 conditions makes these large.
+        ("index", list[msgspec.Raw]),  # Sharded
+        ("sources", msgspec.Raw),
+        ("codes", msgspec.Raw),
+        ("provenance", msgspec.Raw),
         ("warnings", list[str]),
-        ("provenance", dict[str, list[str]]),
     ],
     array_like=True,
 )
-_EXTRA = ("sources", "index", "codes", "warnings", "provenance")
+_LATER = {
+    "sources": dict[str, str],
+    "codes": dict[str, list[str]],
+    "provenance": dict[str, list[str]],
+}
+
+
+def _meta(own: os.stat_result, st: os.stat_result) -> str:
+    """What identifies one version of a file or folder: any write, chmod, rename or retarget
+    changes at least one of these (ctime changes on every write, chmod and utime, and cannot
+    be set back by a user). ``own`` is the name's own (``lstat``), ``st`` what it leads to."""
+    link = f":link {own.st_ino}:{own.st_ctime_ns}" if own.st_ino != st.st_ino else ""
+    return f"{st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}{link}"
 
 
 def _stat(path: str) -> str:
-    """What identifies one version of a file or folder: any write, chmod, rename or retarget
-    changes at least one of these (ctime changes on every write, chmod and utime, and cannot
-    be set back by a user)."""
     try:
-        st = os.stat(path)
-        own = os.lstat(path)
+        return f"{path}:{_meta(os.lstat(path), os.stat(path))}"
     except OSError as e:
         return f"{path}:error {e.errno}"
-    link = f":link {own.st_ino}:{own.st_ctime_ns}" if own.st_ino != st.st_ino else ""
-    return f"{path}:{st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}{link}"
 
 
-def _listing(folder: Path) -> list[str]:
+def _folder(folder: str) -> list[str]:
+    """The folder's name, then one line per name in it with its metadata, sorted.
+
+    One ``lstat`` per name (``DirEntry.stat``); a second ``stat`` only for a symbolic link, to
+    see what it leads to. For 10,000 clinic files this is most of a warm run's extra time, so
+    the loop is kept flat.
+    """
+    lines = []
     try:
-        with os.scandir(folder) as entries:
-            return sorted(e.path for e in entries)
+        with os.scandir(folder) as found:
+            for e in found:
+                try:
+                    own = e.stat(follow_symlinks=False)
+                    if e.is_symlink():
+                        lines.append(f"{e.name}:{_meta(own, os.stat(e.path))}")
+                        continue
+                except OSError as err:
+                    lines.append(f"{e.name}:error {err.errno}")
+                    continue
+                lines.append(
+                    f"{e.name}:{own.st_mode:o}:{own.st_size}:{own.st_mtime_ns}:"
+                    f"{own.st_ctime_ns}:{own.st_ino}"
+                )
     except OSError as e:
         return [f"{folder}:error {e.errno}"]
+    lines.sort()
+    return [folder, *lines]
 
 
 def fingerprint(found: list[Layer]) -> str:
-    """Every layer folder, every name in it and in its knowledge folders, and every file's
+    """Every layer folder, every name in it and in its knowledge folders, and every name's
     metadata: a folder or file that appears, goes, is rewritten or changes mode is seen."""
     parts = [_FORMAT, __version__]
     for name, root, _ in found:
         parts.append(f"layer {name} {_stat(str(root))}")
-        top = _listing(root)
+        top = _folder(str(root))
         parts += top
-        for sub in kinds.subfolders():
-            if str(root / sub) in top:
-                parts += [_stat(f) for f in _listing(root / sub)]
-        parts += [_stat(f) for f in top if f.endswith(kinds.YAML_SUFFIXES)]
+        names = {line.partition(":")[0] for line in top[1:]}
+        parts += [line for sub in kinds.subfolders() if sub in names
+                  for line in _folder(str(root / sub))]  # fmt: skip
     return "\n".join(parts)
 
 
@@ -115,7 +143,9 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
                 content = {k.kb: getattr(c, k.kb) for k in kinds.KINDS}
                 for k in kinds.item_folders():
                     content[k.kb] = Lazy(content[k.kb], k.model)
-                return KnowledgeBase(**content, **{n: getattr(c, n) for n in _EXTRA})
+                later = {n: Later(getattr(c, n), t) for n, t in _LATER.items()}
+                index = Sharded(c.index, tuple[str, str])
+                return KnowledgeBase(**content, **later, index=index, warnings=c.warnings)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             pass
     from dryneedle_cli.content.build import build
@@ -131,8 +161,11 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
         content = {k.kb: getattr(kb, k.kb) for k in kinds.KINDS}
         for k in kinds.item_folders():
             content[k.kb] = {i: msgspec.Raw(encode(v)) for i, v in content[k.kb].items()}
-        extra = {n: getattr(kb, n) for n in _EXTRA}
-        cached = _Cached(fingerprint=key, **content, **{**extra, "warnings": list(kb.warnings)})
+        later = {n: msgspec.Raw(encode(getattr(kb, n))) for n in _LATER}
+        index = [msgspec.Raw(encode(part)) for part in Sharded.split(kb.index)]
+        cached = _Cached(
+            fingerprint=key, **content, **later, index=index, warnings=list(kb.warnings)
+        )
         _write_atomic(path, encode(cached))
     return kb
 
