@@ -214,15 +214,15 @@ class Lazy(Mapping):
 
 
 class Later(Mapping):
-    """A read-only mapping kept as one msgpack blob, decoded on first use (what most runs never
-    look at: where each item came from)."""
+    """A read-only mapping kept as one msgpack blob, fetched and decoded on first use (what
+    most runs never look at: where each item came from)."""
 
-    def __init__(self, raw: bytes, kind: type):
-        self._raw, self._kind, self._done = raw, kind, None
+    def __init__(self, fetch, kind: type):
+        self._fetch, self._kind, self._done = fetch, kind, None
 
     def _all(self) -> dict:
         if self._done is None:
-            self._done = msgspec.msgpack.decode(self._raw, type=self._kind)
+            self._done = msgspec.msgpack.decode(self._fetch(), type=self._kind)
         return self._done
 
     def __getitem__(self, key):
@@ -236,18 +236,18 @@ class Later(Mapping):
 
 
 class Sharded(Mapping):
-    """A read-only mapping kept as ``SHARDS`` msgpack blobs, split by a checksum of the key:
-    looking up one name decodes one blob, so a clinic's 10,000 conditions cost one search
-    little. Listing every key decodes them all."""
+    """A read-only mapping kept as ``count`` msgpack blobs, split by a checksum of the key:
+    looking up one key fetches and decodes one blob (``fetch(i)``), so a clinic's 10,000
+    conditions cost one search little. Listing every key decodes them all."""
 
     SHARDS = 64
 
-    def __init__(self, raw: list[bytes], value: type):
-        self._raw, self._type, self._done = raw, dict[str, value], {}
+    def __init__(self, fetch, count: int, value: type = msgspec.Raw):
+        self._fetch, self._count, self._type, self._done = fetch, count, dict[str, value], {}
 
     @classmethod
-    def shard(cls, key: str) -> int:
-        return zlib.crc32(key.encode("utf-8", "surrogatepass")) % cls.SHARDS
+    def shard(cls, key: str, count: int = SHARDS) -> int:
+        return zlib.crc32(key.encode("utf-8", "surrogatepass")) % count
 
     @classmethod
     def split(cls, mapping: Mapping) -> list[dict]:
@@ -258,20 +258,20 @@ class Sharded(Mapping):
 
     def _part(self, i: int) -> dict:
         if i not in self._done:
-            self._done[i] = msgspec.msgpack.decode(self._raw[i], type=self._type)
+            self._done[i] = msgspec.msgpack.decode(self._fetch(i), type=self._type)
         return self._done[i]
 
     def __getitem__(self, key):
         if not isinstance(key, str):
             raise KeyError(key)
-        return self._part(self.shard(key))[key]
+        return self._part(self.shard(key, self._count))[key]
 
     def __contains__(self, key):
-        return isinstance(key, str) and key in self._part(self.shard(key))
+        return isinstance(key, str) and key in self._part(self.shard(key, self._count))
 
     def __iter__(self):
-        for i in range(len(self._raw)):
+        for i in range(self._count):
             yield from self._part(i)
 
     def __len__(self):
-        return sum(len(self._part(i)) for i in range(len(self._raw)))
+        return sum(len(self._part(i)) for i in range(self._count))

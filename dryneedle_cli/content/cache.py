@@ -14,7 +14,10 @@ once never see half a cache. What is cached, and which folders are listed, follo
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import stat
+import struct
 import zlib
 from pathlib import Path
 
@@ -23,18 +26,25 @@ import msgspec
 from dryneedle_cli import __version__
 from dryneedle_cli.content import kinds
 from dryneedle_cli.content.layers import Layer, discover
+from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import KnowledgeBase, Later, Lazy, Sharded
 
-_FORMAT = "5"
+_FORMAT = "6"
 
 # cli.py calls ``store.layers``; the CLI half of issue 11 should call ``layers.discover``.
 layers = discover
 
+# The file: 8 bytes (the header's length, little-endian), the header (``_Cached``), the body.
+# What most runs never need stays in the body as (offset, length) spans read on first use: the
+# items of item folders (in shards: one topic costs one shard), the search index (in shards),
+# where each item came from. A run with 10,000 clinic conditions then reads about a tenth of
+# the file, instead of all of it.
+Span = tuple[int, int]
+
 
 def _cached_type(kind: kinds.Kind):
-    """How one kind is stored: items of a folder as raw blobs, decoded when first used."""
     if kind.folder:
-        return dict[str, msgspec.Raw]
+        return list[Span]  # Sharded shards of id -> msgpack of one item
     if kind.merge is kinds.Merge.ITEMS:
         return dict[str, kind.item]
     return kind.model
@@ -44,13 +54,12 @@ _Cached = msgspec.defstruct(
     "_Cached",
     [
         ("fingerprint", str),
+        ("body", int),  # the body's length: a file of any other length is not used
         *[(k.kb, _cached_type(k)) for k in kinds.KINDS],
-        # Decoded when first used: most runs look up one name and never ask where items came
-        # from, and a clinic with 10,000 conditions makes these large.
-        ("index", list[msgspec.Raw]),  # Sharded
-        ("sources", msgspec.Raw),
-        ("codes", msgspec.Raw),
-        ("provenance", msgspec.Raw),
+        ("index", list[Span]),  # Sharded
+        ("sources", Span),
+        ("codes", Span),
+        ("provenance", Span),
         ("warnings", list[str]),
     ],
     array_like=True,
@@ -60,6 +69,74 @@ _LATER = {
     "codes": dict[str, list[str]],
     "provenance": dict[str, list[str]],
 }
+
+
+class _Body:
+    """The open cache file's body, read a span at a time (``os.pread``)."""
+
+    def __init__(self, path: Path, fd: int, start: int):
+        self.path, self.fd, self.start = path, fd, start
+
+    def read(self, span: Span) -> bytes:
+        offset, length = span
+        data = os.pread(self.fd, length, self.start + offset)
+        if len(data) != length:
+            raise ContentError(str(self.path), "the cache changed while in use; run again")
+        return data
+
+    def __del__(self):
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def _open(path: Path, key: str) -> KnowledgeBase | None:
+    """The knowledge base in the cache file at ``path`` if its fingerprint is ``key``."""
+    from dryneedle_cli.safeio import open_limited
+
+    fd, size = open_limited(path, MAX_CACHE_BYTES)
+    body = _Body(path, fd, 0)  # closes the file when the last lazy mapping is gone
+    (length,) = struct.unpack("<Q", os.pread(fd, 8, 0))
+    if length > size - 8:
+        return None
+    c = msgspec.msgpack.decode(os.pread(fd, length, 8), type=_Cached)
+    if c.fingerprint != key or size != 8 + length + c.body:
+        return None
+    body.start = 8 + length
+    content = {k.kb: getattr(c, k.kb) for k in kinds.KINDS}
+    for k in kinds.item_folders():
+        spans = content[k.kb]
+        content[k.kb] = Lazy(Sharded(lambda i, s=spans: body.read(s[i]), len(spans)), k.model)
+    later = {n: Later(functools.partial(body.read, getattr(c, n)), t) for n, t in _LATER.items()}
+    index = Sharded(lambda i: body.read(c.index[i]), len(c.index), tuple[str, str])
+    return KnowledgeBase(**content, **later, index=index, warnings=c.warnings)
+
+
+def _file(kb: KnowledgeBase, key: str) -> bytes:
+    """The cache file's bytes for ``kb``."""
+    encode = msgspec.msgpack.encode
+    body = bytearray()
+
+    def put(data: bytes) -> Span:
+        body.extend(data)
+        return (len(body) - len(data), len(data))
+
+    content = {k.kb: getattr(kb, k.kb) for k in kinds.KINDS}
+    for k in kinds.item_folders():
+        items = {i: msgspec.Raw(encode(v)) for i, v in content[k.kb].items()}
+        content[k.kb] = [put(encode(part)) for part in Sharded.split(items)]
+    index = [put(encode(part)) for part in Sharded.split(kb.index)]
+    later = {n: put(encode(getattr(kb, n))) for n in _LATER}
+    header = encode(
+        _Cached(
+            fingerprint=key,
+            body=len(body),
+            **content,
+            index=index,
+            **later,
+            warnings=list(kb.warnings),
+        )
+    )
+    return struct.pack("<Q", len(header)) + header + bytes(body)
 
 
 def _meta(own: os.stat_result, st: os.stat_result) -> str:
@@ -77,31 +154,42 @@ def _stat(path: str) -> str:
         return f"{path}:error {e.errno}"
 
 
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
 def _folder(folder: str) -> list[str]:
     """The folder's name, then one line per name in it with its metadata, sorted.
 
-    One ``lstat`` per name (``DirEntry.stat``); a second ``stat`` only for a symbolic link, to
-    see what it leads to. For 10,000 clinic files this is most of a warm run's extra time, so
-    the loop is kept flat.
+    One ``lstat`` per name, relative to the open folder (no path walk per file); a second
+    ``stat`` only for a symbolic link, to see what it leads to. For 10,000 clinic files this is
+    most of a warm run's extra time, so the loop is kept flat.
     """
-    lines = []
+    if os.stat not in os.supports_dir_fd:  # not Linux or macOS: by path
+        try:
+            names = os.listdir(folder)
+        except OSError as e:
+            return [f"{folder}:error {e.errno}"]
+        return [folder, *sorted(f"{n}:{_stat(os.path.join(folder, n))}" for n in names)]
     try:
-        with os.scandir(folder) as found:
-            for e in found:
-                try:
-                    own = e.stat(follow_symlinks=False)
-                    if e.is_symlink():
-                        lines.append(f"{e.name}:{_meta(own, os.stat(e.path))}")
-                        continue
-                except OSError as err:
-                    lines.append(f"{e.name}:error {err.errno}")
-                    continue
-                lines.append(
-                    f"{e.name}:{own.st_mode:o}:{own.st_size}:{own.st_mtime_ns}:"
-                    f"{own.st_ctime_ns}:{own.st_ino}"
-                )
+        fd = os.open(folder, _DIR_FLAGS)
     except OSError as e:
         return [f"{folder}:error {e.errno}"]
+    lines: list[str] = []
+    add, lstat = lines.append, os.stat
+    try:
+        for n in os.listdir(fd):
+            try:
+                o = lstat(n, dir_fd=fd, follow_symlinks=False)
+                if stat.S_ISLNK(o.st_mode):
+                    add(f"{n}:{_meta(o, os.stat(n, dir_fd=fd))}")
+                else:
+                    add(f"{n}:{o.st_mode}:{o.st_size}:{o.st_mtime_ns}:{o.st_ctime_ns}:{o.st_ino}")
+            except OSError as err:
+                add(f"{n}:error {err.errno}")
+    except OSError as e:
+        return [f"{folder}:error {e.errno}"]
+    finally:
+        os.close(fd)
     lines.sort()
     return [folder, *lines]
 
@@ -136,17 +224,10 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
     if cache is not None:
         path = cache / f"kb-{zlib.crc32(str([str(r) for _, r, _ in found]).encode()):08x}.msgpack"
         try:
-            from dryneedle_cli.safeio import read_limited
-
-            c = msgspec.msgpack.decode(read_limited(path, MAX_CACHE_BYTES), type=_Cached)
-            if c.fingerprint == key:
-                content = {k.kb: getattr(c, k.kb) for k in kinds.KINDS}
-                for k in kinds.item_folders():
-                    content[k.kb] = Lazy(content[k.kb], k.model)
-                later = {n: Later(getattr(c, n), t) for n, t in _LATER.items()}
-                index = Sharded(c.index, tuple[str, str])
-                return KnowledgeBase(**content, **later, index=index, warnings=c.warnings)
-        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            kb = _open(path, key)
+            if kb is not None:
+                return kb
+        except (OSError, struct.error, msgspec.DecodeError, msgspec.ValidationError):
             pass
     from dryneedle_cli.content.build import build
 
@@ -157,16 +238,7 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
     # Not cached while a clinic file is skipped: the warning is then worked out afresh on every
     # run, so it goes away the moment its cause does (a chmod, a folder that appears).
     if path is not None and not kb.warnings:
-        encode = msgspec.msgpack.encode
-        content = {k.kb: getattr(kb, k.kb) for k in kinds.KINDS}
-        for k in kinds.item_folders():
-            content[k.kb] = {i: msgspec.Raw(encode(v)) for i, v in content[k.kb].items()}
-        later = {n: msgspec.Raw(encode(getattr(kb, n))) for n in _LATER}
-        index = [msgspec.Raw(encode(part)) for part in Sharded.split(kb.index)]
-        cached = _Cached(
-            fingerprint=key, **content, **later, index=index, warnings=list(kb.warnings)
-        )
-        _write_atomic(path, encode(cached))
+        _write_atomic(path, _file(kb, key))
     return kb
 
 
