@@ -190,3 +190,30 @@ def test_sheet_labels_come_from_the_kind_not_a_hard_coded_name(monkeypatch, q):
     page = q.sheet("aftercare", ["neck"])
     assert page.facts[0][0] == q.labels["related"]
     assert q.sheet("prepare", ["neck"]).facts[0][0] == q.labels["areas_planned"]
+
+
+# ------------------------------------------------------------------------------ the cache
+
+
+def test_a_rebuild_parses_only_the_files_that_changed(monkeypatch, tmp_path):
+    from dryneedle_cli.content import cache as kb_cache
+
+    clinic = tmp_path / "clinic"
+    (clinic / "conditions").mkdir(parents=True)
+    text = (DATA / "conditions" / "neck-pain.yaml").read_text()
+    for n in range(3):
+        (clinic / "conditions" / f"desk-{n}.yaml").write_text(
+            text.replace("id: neck-pain", f"id: desk-{n}")
+        )
+    store = tmp_path / "cache"
+    kb_cache.load([str(clinic)], store)
+    changed = clinic / "conditions" / "desk-1.yaml"
+    changed.write_text(changed.read_text().replace("name: Neck pain", "name: Desk one"))
+    parsed = []
+    real = yamlfile.parse
+    monkeypatch.setattr("dryneedle_cli.content.build.parse", lambda p: parsed.append(p) or real(p))
+    kb = kb_cache.load([str(clinic)], store)
+    assert parsed == [changed]
+    assert kb.conditions["desk-1"].name == "Desk one"
+    assert kb.conditions["desk-2"].name == "Neck pain"
+    assert kb_cache.load([str(clinic)], store).conditions["desk-1"].name == "Desk one"

@@ -19,8 +19,11 @@ asks for every problem instead (``strict``). The checks that run after the merge
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,12 +50,32 @@ class _Patch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     add: dict[str, list[Any]] = {}
 
 
+Reused = tuple[str, str, bool, bytes]
+
+
+def signature(path: Path) -> str | None:
+    """What identifies one version of a file: mode, size, modification and change times and
+    inode, of the name and of what a link leads to (any write changes the change time, which
+    no user can set back). None if it cannot be seen."""
+    try:
+        own, st = os.lstat(path), os.stat(path)
+    except OSError:
+        return None
+    return (
+        f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:"
+        f"{own.st_ino}:{own.st_ctime_ns}"
+    )
+
+
 @dataclass
 class Result:
     kb: KnowledgeBase | None = None
     errors: list[ContentError] = field(default_factory=list)
     skipped: list[ContentError] = field(default_factory=list)  # clinic files or items left out
     warnings: list[ContentError] = field(default_factory=list)  # advice: they do not stop use
+    # path -> (signature, kind, is a patch, msgpack of what the file converted to): what the
+    # next build may reuse for a file whose signature has not changed (see ``cache``)
+    files: dict[str, Reused] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,8 +107,11 @@ class Builder(Checks):
     item left out can break an item that links to it).
     """
 
-    def __init__(self, layers: list[Layer], strict: bool = False):
+    def __init__(
+        self, layers: list[Layer], strict: bool = False, reuse: Mapping[str, Reused] | None = None
+    ):
         self.layers, self.strict = layers, strict
+        self.reuse = reuse or {}
         self.result = Result()
         self.stacks: dict[str, dict[str, list[Version]]] = {k.space: {} for k in KINDS}
         self.failed: set[int] = set()  # built-in versions already reported broken
@@ -152,16 +178,18 @@ class Builder(Checks):
                 for err in stray_files(layer.root):
                     self.problem(layer, err)
             patches = []
+            try:
+                home = layer.root.resolve()
+            except (OSError, RuntimeError):
+                home = None  # inside() then says why
             for path, kind, is_patch in layer_files(layer.root):
                 try:
                     if not layer.builtin:
-                        inside(layer.root, path)
-                    data = parse(path)
+                        inside(layer.root, path, home)
+                    doc = self.load(path, kind, is_patch)
                     if is_patch:
-                        patches.append((path, kind, convert(path, data, _Patch)))
+                        patches.append((path, kind, doc))
                         continue
-                    doc = convert(path, data, kind.model)
-                    _english(path, doc)
                     self.add(layer, path, kind, doc)
                 except ContentError as err:
                     self.problem(layer, err)
@@ -170,6 +198,27 @@ class Builder(Checks):
                     self.patch(layer, path, kind, patch)
                 except ContentError as err:
                     self.problem(layer, err)
+
+    def load(self, path: Path, kind: Kind, is_patch: bool):
+        """The model object of one file: parsed and checked, or, when the file's signature is
+        the one ``reuse`` gives, decoded from what the last build made of it. Patches are always
+        parsed: their values are untyped, so msgpack would not give back a YAML date."""
+        model = _Patch if is_patch else kind.model
+        sig = None if is_patch else signature(path)
+        hit = self.reuse.get(str(path))
+        if sig is not None and hit is not None and hit[:3] == (sig, kind.name, is_patch):
+            with contextlib.suppress(msgspec.DecodeError, msgspec.ValidationError):
+                doc = msgspec.msgpack.decode(hit[3], type=model)
+                self.result.files[str(path)] = hit
+                return doc
+        data = parse(path)
+        doc = convert(path, data, model)
+        if not is_patch:
+            _english(path, doc)
+        if sig is not None:
+            encoded = msgspec.msgpack.encode(doc)
+            self.result.files[str(path)] = (sig, kind.name, is_patch, encoded)
+        return doc
 
     def add(self, layer: Layer, path: Path, kind: Kind, doc) -> None:
         """Put ``doc`` on top of its stack by the kind's merge rule; a ContentError (and no
@@ -371,9 +420,12 @@ def _patch_path(patch: _Patch | None, base: dict, at: str) -> str:
     return "$.set" if patch.set else "$.add" if patch.add else "$"
 
 
-def build(layers: list[Layer], strict: bool = False) -> Result:
-    """Read, merge and check ``layers`` (lowest first)."""
-    builder = Builder(layers, strict)
+def build(
+    layers: list[Layer], strict: bool = False, reuse: Mapping[str, Reused] | None = None
+) -> Result:
+    """Read, merge and check ``layers`` (lowest first); ``reuse``: ``Result.files`` of an
+    earlier build, so that files not changed since are not parsed again."""
+    builder = Builder(layers, strict, reuse)
     builder.read()
     if builder.check():
         builder.result.kb = builder.knowledge_base()

@@ -29,7 +29,7 @@ from dryneedle_cli.content.layers import Layer, discover
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import KnowledgeBase, Later, Lazy, Sharded
 
-_FORMAT = "6"
+_FORMAT = "7"
 
 # cli.py calls ``store.layers``; the CLI half of issue 11 should call ``layers.discover``.
 layers = discover
@@ -60,6 +60,7 @@ _Cached = msgspec.defstruct(
         ("sources", Span),
         ("codes", Span),
         ("provenance", Span),
+        ("files", Span),  # what a rebuild may reuse: build.Result.files
         ("warnings", list[str]),
     ],
     array_like=True,
@@ -89,29 +90,35 @@ class _Body:
             os.close(self.fd)
 
 
-def _open(path: Path, key: str) -> KnowledgeBase | None:
-    """The knowledge base in the cache file at ``path`` if its fingerprint is ``key``."""
+_Files = dict[str, tuple[str, str, bool, bytes]]
+
+
+def _open(path: Path, key: str) -> tuple[KnowledgeBase | None, _Files]:
+    """(the knowledge base in the cache file at ``path`` if its fingerprint is ``key``, else
+    None; what a rebuild may reuse of it)."""
     from dryneedle_cli.safeio import open_limited
 
     fd, size = open_limited(path, MAX_CACHE_BYTES)
     body = _Body(path, fd, 0)  # closes the file when the last lazy mapping is gone
     (length,) = struct.unpack("<Q", os.pread(fd, 8, 0))
     if length > size - 8:
-        return None
+        return None, {}
     c = msgspec.msgpack.decode(os.pread(fd, length, 8), type=_Cached)
-    if c.fingerprint != key or size != 8 + length + c.body:
-        return None
+    if size != 8 + length + c.body:
+        return None, {}
     body.start = 8 + length
+    if c.fingerprint != key:
+        return None, msgspec.msgpack.decode(body.read(c.files), type=_Files)
     content = {k.kb: getattr(c, k.kb) for k in kinds.KINDS}
     for k in kinds.item_folders():
         spans = content[k.kb]
         content[k.kb] = Lazy(Sharded(lambda i, s=spans: body.read(s[i]), len(spans)), k.model)
     later = {n: Later(functools.partial(body.read, getattr(c, n)), t) for n, t in _LATER.items()}
     index = Sharded(lambda i: body.read(c.index[i]), len(c.index), tuple[str, str])
-    return KnowledgeBase(**content, **later, index=index, warnings=c.warnings)
+    return KnowledgeBase(**content, **later, index=index, warnings=c.warnings), {}
 
 
-def _file(kb: KnowledgeBase, key: str) -> bytes:
+def _file(kb: KnowledgeBase, key: str, files: _Files) -> bytes:
     """The cache file's bytes for ``kb``."""
     encode = msgspec.msgpack.encode
     body = bytearray()
@@ -126,6 +133,7 @@ def _file(kb: KnowledgeBase, key: str) -> bytes:
         content[k.kb] = [put(encode(part)) for part in Sharded.split(items)]
     index = [put(encode(part)) for part in Sharded.split(kb.index)]
     later = {n: put(encode(getattr(kb, n))) for n in _LATER}
+    reuse = put(encode(files))
     header = encode(
         _Cached(
             fingerprint=key,
@@ -133,6 +141,7 @@ def _file(kb: KnowledgeBase, key: str) -> bytes:
             **content,
             index=index,
             **later,
+            files=reuse,
             warnings=list(kb.warnings),
         )
     )
@@ -223,22 +232,24 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
     path = None
     if cache is not None:
         path = cache / f"kb-{zlib.crc32(str([str(r) for _, r, _ in found]).encode()):08x}.msgpack"
+    reuse: _Files = {}
+    if cache is not None:
         try:
-            kb = _open(path, key)
+            kb, reuse = _open(path, key)
             if kb is not None:
                 return kb
-        except (OSError, struct.error, msgspec.DecodeError, msgspec.ValidationError):
+        except (ContentError, OSError, struct.error, msgspec.DecodeError, msgspec.ValidationError):
             pass
     from dryneedle_cli.content.build import build
 
-    result = build(found)
+    result = build(found, reuse=reuse)
     if result.errors:
         raise result.errors[0]
     kb = result.kb
     # Not cached while a clinic file is skipped: the warning is then worked out afresh on every
     # run, so it goes away the moment its cause does (a chmod, a folder that appears).
     if path is not None and not kb.warnings:
-        _write_atomic(path, _file(kb, key))
+        _write_atomic(path, _file(kb, key, result.files))
     return kb
 
 

@@ -139,12 +139,13 @@ class Checks:
         def error(at: str, message: str) -> ContentError:
             return error_at(*version.where(at), message)
 
+        steps = walk.walk(doc)  # one walk answers every question below
         used = []
-        for at, key in walk.keys(doc, "refs"):
+        for at, key in walk.keys(steps, "refs"):
             if key not in ctx.keys:
                 raise error(at, f"reference '{key}' is not in references.yaml; add it there")
             used.append(key)
-        for at, key in walk.keys(doc, "rules_out"):
+        for at, key in walk.keys(steps, "rules_out"):
             if key not in ctx.keys:
                 raise error(
                     at,
@@ -161,10 +162,10 @@ class Checks:
             raise error(
                 "$.references", f"the file's references list is out of date: {'; '.join(parts)}"
             )
-        for at, area in walk.keys(doc, "areas"):
+        for at, area in walk.keys(steps, "areas"):
             if area not in ctx.regions:
                 raise error(at, f"area '{area}' is not a region in regions.yaml")
-        for at, text in walk.texts(doc):
+        for at, text in walk.texts(steps):
             for name in PLACEHOLDER_RE.findall(text):
                 if name not in ctx.defaults:
                     raise error(
@@ -182,7 +183,7 @@ class Checks:
                 raise error(
                     "$.icd10", "give at least one ICD-10 code, or an 'icd10_note' saying why not"
                 )
-        for at in walk.unsourced(doc):
+        for at in walk.unsourced(steps):
             self.warn(error(at, "this statement has no reference key; add 'refs: [key]'"))
         if dt.date.today() - doc.reviewed_on > STALE_AFTER:
             self.warn(

@@ -112,10 +112,11 @@ def stray_files(root: Path) -> list[ContentError]:
     return problems
 
 
-def inside(root: Path, path: Path) -> None:
-    """Refuse a file that is, or is reached through, a link leading out of the layer folder."""
+def inside(root: Path, path: Path, home: Path | None = None) -> None:
+    """Refuse a file that is, or is reached through, a link leading out of the layer folder.
+    ``home``: ``root.resolve()``, when the caller has it already."""
     try:
-        real, home = path.resolve(), root.resolve()
+        real, home = path.resolve(), home or root.resolve()
     except (OSError, RuntimeError):
         raise ContentError(str(path), "cannot be read: a link that loops") from None
     if home != real and home not in real.parents:
