@@ -58,19 +58,29 @@ def test_i18n_folder_is_recognised_not_loaded_not_stray(tmp_path):
 
 
 def test_a_new_kind_is_one_entry(monkeypatch, tmp_path):
-    """A kind added to the table is read, merged, cached and known to validate."""
-    extra = kinds.Kind("condition-extra", Condition, kinds.Merge.REPLACE, "conditions",
-                       folder="more-conditions", ids="documents", checks=("document",),
+    """A kind added to the table is found in a layer, read, merged, checked and known to
+    validate and to the cache's fingerprint, with no other change."""
+    extra = kinds.Kind("case-study", Condition, kinds.Merge.REPLACE, "case_studies",
+                       folder="case-studies", ids="documents", checks=("document",),
                        pages=True)  # fmt: skip
     monkeypatch.setattr(kinds, "KINDS", (*kinds.KINDS, extra))
     clinic = tmp_path / "clinic"
-    folder = clinic / "more-conditions"
+    folder = clinic / "case-studies"
     folder.mkdir(parents=True)
     text = (DATA / "conditions" / "neck-pain.yaml").read_text()
     (folder / "desk-neck.yaml").write_text(text.replace("id: neck-pain", "id: desk-neck"))
+    (folder / "broken.yaml").write_text(text.replace("id: neck-pain", "id: broken"))
+    (folder / "broken.yaml").write_text(
+        (folder / "broken.yaml").read_text().replace("region: neck", "region: nowhere")
+    )
     assert layers.stray_files(clinic) == []
-    assert kinds.kind_of("more-conditions/desk-neck.yaml")[0] is extra
-    assert "more-conditions" in kinds.subfolders()  # so the cache's fingerprint lists it
+    assert kinds.kind_of("case-studies/desk-neck.yaml")[0] is extra
+    assert "case-studies" in kinds.subfolders()  # so the cache's fingerprint lists it
+    result = _strict(clinic)
+    assert [e.detail for e in result.errors] == ["region 'nowhere' is not in regions.yaml"]
+    (folder / "broken.yaml").unlink()
+    kb = _strict(clinic).kb
+    assert list(kb.case_studies) == ["desk-neck"] and "desk-neck" in kb.sources
 
 
 # ------------------------------------------------------------------------------ defects

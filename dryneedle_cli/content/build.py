@@ -30,9 +30,9 @@ from typing import Any
 
 import msgspec
 
-from dryneedle_cli.content import walk
+from dryneedle_cli.content import kinds, walk
 from dryneedle_cli.content.checks import Checks
-from dryneedle_cli.content.kinds import BY_NAME, KINDS, Kind, Merge
+from dryneedle_cli.content.kinds import BY_NAME, Kind, Merge
 from dryneedle_cli.content.layers import Layer, inside, layer_files, stray_files
 from dryneedle_cli.content.yamlfile import convert, error_at, explain, parse
 from dryneedle_cli.errors import ContentError, ContentWarning
@@ -113,7 +113,7 @@ class Builder(Checks):
         self.layers, self.strict = layers, strict
         self.reuse = reuse or {}
         self.result = Result()
-        self.stacks: dict[str, dict[str, list[Version]]] = {k.space: {} for k in KINDS}
+        self.stacks: dict[str, dict[str, list[Version]]] = {k.space: {} for k in kinds.KINDS}
         self.failed: set[int] = set()  # built-in versions already reported broken
         self._seen_warnings: set[str] = set()
 
@@ -163,7 +163,7 @@ class Builder(Checks):
     def read(self) -> None:
         for layer in self.layers:
             if layer.builtin:
-                for kind in KINDS:
+                for kind in kinds.KINDS:
                     if kind.file and not (layer.root / kind.file).is_file():
                         self.result.errors.append(
                             ContentError(
@@ -305,7 +305,7 @@ class Builder(Checks):
 
     def patch(self, layer: Layer, path: Path, kind: Kind, patch: _Patch) -> None:
         if not kind.patchable:
-            can = [k.folder or k.name for k in KINDS if k.patchable]
+            can = [k.folder or k.name for k in kinds.KINDS if k.patchable]
             raise error_at(
                 path,
                 "$",
@@ -359,7 +359,7 @@ class Builder(Checks):
             path = next(
                 (
                     stack[-1].path
-                    for kind in KINDS
+                    for kind in kinds.KINDS
                     if kind.pages
                     for ident, stack in self.stacks_of(kind)
                     if ident == second
@@ -374,7 +374,7 @@ class Builder(Checks):
                 )
             )
         content, sources, provenance = {}, {}, {}
-        for kind in KINDS:
+        for kind in kinds.KINDS:
             items = self.current(kind)
             content[kind.kb] = next(iter(items.values())) if kind.one else items
             for ident, stack in self.stacks_of(kind):

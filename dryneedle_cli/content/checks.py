@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dryneedle_cli.content import walk
-from dryneedle_cli.content.kinds import BY_NAME, KINDS
+from dryneedle_cli.content import kinds, walk
+from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.content.yamlfile import error_at
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import Condition
@@ -79,7 +79,7 @@ class Checks:
     def check(self) -> bool:
         """Run every kind's checks until nothing more is left out; True if no error is left."""
         builtin = self.layers[0]
-        whole = [k for k in KINDS if k.one]
+        whole = [k for k in kinds.KINDS if k.one]
         if any(self.top(k) is None for k in whole):
             if not self.result.errors:
                 self.result.errors.append(
@@ -94,7 +94,7 @@ class Checks:
         while changed:
             changed = False
             ctx = self._context()
-            for kind in KINDS:
+            for kind in kinds.KINDS:
                 if not kind.checks:
                     continue
                 space = self.stacks[kind.space]

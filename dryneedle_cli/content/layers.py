@@ -91,9 +91,11 @@ def stray_files(root: Path) -> list[ContentError]:
                 f"{folders}; rename or move it",
             ))  # fmt: skip
         elif entry.suffix in kinds.YAML_SUFFIXES:
+            names = ", ".join(k.file for k in kinds.single_files() if "/" not in k.file)
+            into = " or ".join(f"{k.folder}/" for k in kinds.item_folders())
             problems.append(ContentError(
-                str(entry), "is not a file dryneedle reads; name it like a built-in file "
-                "(labels.yaml, references.yaml ...) or move it into topics/ or conditions/",
+                str(entry), f"is not a file dryneedle reads; name it like a built-in file "
+                f"({names}) or move it into {into}",
             ))  # fmt: skip
     for folder in kinds.subfolders():
         for entry in listing(root / folder) if (root / folder).is_dir() else ():
