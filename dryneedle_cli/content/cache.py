@@ -167,7 +167,7 @@ _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NONBLO
 
 
 def _folder(folder: str) -> list[str]:
-    """The folder's name, then one line per name in it with its metadata, sorted.
+    """The folder's name, then one line per name in it with its metadata.
 
     One ``lstat`` per name, relative to the open folder (no path walk per file); a second
     ``stat`` only for a symbolic link, to see what it leads to. For 10,000 clinic files this is
@@ -199,7 +199,8 @@ def _folder(folder: str) -> list[str]:
         return [f"{folder}:error {e.errno}"]
     finally:
         os.close(fd)
-    lines.sort()
+    # Not sorted: the order the folder gives is the same until the folder changes, and a new
+    # order costs only a rebuild, never a stale cache (sorting 10,000 lines costs ~3 ms a run).
     return [folder, *lines]
 
 
