@@ -8,6 +8,7 @@ fallback.
 from __future__ import annotations
 
 import datetime as _dt
+import zlib
 from collections.abc import Mapping
 from typing import Literal
 
@@ -155,42 +156,40 @@ class Labels(_Document, frozen=True, kw_only=True):
 class KnowledgeBase:
     """The whole merged knowledge base, as the query layer sees it.
 
+    One attribute per kind of knowledge file (``content.kinds.Kind.kb``), given as keywords:
     ``topics`` and ``conditions`` are mappings from id; from the cache they decode each item
     only when it is first used, so a clinic folder of a thousand conditions costs little.
     ``index`` maps every search name to (kind, id) and ``codes`` every ICD-10 code to ids; both
     are worked out when the files are read, not on every run.
     """
 
+    topics: Mapping[str, Topic]
+    conditions: Mapping[str, Condition]
+    prepare: Sheet
+    aftercare: Sheet
+    regions: dict[str, Region]
+    glossary: dict[str, Term]
+    references: dict[str, Reference]
+    labels: Labels
+
     def __init__(
         self,
         *,
-        topics,
-        conditions,
-        prepare,
-        aftercare,
-        regions,
-        glossary,
-        references,
-        labels,
         sources,
         index,
         codes,
         warnings=(),
         provenance=None,
+        **content,
     ):
-        self.topics: Mapping[str, Topic] = topics
-        self.conditions: Mapping[str, Condition] = conditions
-        self.prepare: Sheet = prepare
-        self.aftercare: Sheet = aftercare
-        self.regions: dict[str, Region] = regions
-        self.glossary: dict[str, Term] = glossary
-        self.references: dict[str, Reference] = references
-        self.labels: Labels = labels
+        for name, value in content.items():  # one per kind: topics=..., prepare=...
+            setattr(self, name, value)
         self.sources: dict[str, str] = sources  # item id -> the file it came from
         self.index: dict[str, tuple[str, str]] = index
         self.codes: dict[str, list[str]] = codes
         self.warnings: tuple[str, ...] = tuple(warnings)  # one line each, for stderr
-        self.provenance: dict[str, list[str]] = provenance or {}  # id -> "layer: file" lines
+        # id (``reference:key`` for an item of a shared file) -> "how by layer: file" lines
+        self.provenance: dict[str, list[str]] = provenance or {}
 
 
 class Lazy(Mapping):
@@ -212,3 +211,67 @@ class Lazy(Mapping):
 
     def __contains__(self, key):
         return key in self._raw
+
+
+class Later(Mapping):
+    """A read-only mapping kept as one msgpack blob, fetched and decoded on first use (what
+    most runs never look at: where each item came from)."""
+
+    def __init__(self, fetch, kind: type):
+        self._fetch, self._kind, self._done = fetch, kind, None
+
+    def _all(self) -> dict:
+        if self._done is None:
+            self._done = msgspec.msgpack.decode(self._fetch(), type=self._kind)
+        return self._done
+
+    def __getitem__(self, key):
+        return self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self):
+        return len(self._all())
+
+
+class Sharded(Mapping):
+    """A read-only mapping kept as ``count`` msgpack blobs, split by a checksum of the key:
+    looking up one key fetches and decodes one blob (``fetch(i)``), so a clinic's 10,000
+    conditions cost one search little. Listing every key decodes them all."""
+
+    SHARDS = 64
+
+    def __init__(self, fetch, count: int, value: type = msgspec.Raw):
+        self._fetch, self._count, self._type, self._done = fetch, count, dict[str, value], {}
+
+    @classmethod
+    def shard(cls, key: str, count: int = SHARDS) -> int:
+        return zlib.crc32(key.encode("utf-8", "surrogatepass")) % count
+
+    @classmethod
+    def split(cls, mapping: Mapping) -> list[dict]:
+        parts: list[dict] = [{} for _ in range(cls.SHARDS)]
+        for k, v in mapping.items():
+            parts[cls.shard(k)][k] = v
+        return parts
+
+    def _part(self, i: int) -> dict:
+        if i not in self._done:
+            self._done[i] = msgspec.msgpack.decode(self._fetch(i), type=self._type)
+        return self._done[i]
+
+    def __getitem__(self, key):
+        if not isinstance(key, str):
+            raise KeyError(key)
+        return self._part(self.shard(key, self._count))[key]
+
+    def __contains__(self, key):
+        return isinstance(key, str) and key in self._part(self.shard(key, self._count))
+
+    def __iter__(self):
+        for i in range(self._count):
+            yield from self._part(i)
+
+    def __len__(self):
+        return sum(len(self._part(i)) for i in range(self._count))

@@ -67,3 +67,21 @@ def read_limited(path: Path | str, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def open_limited(path: Path | str, limit: int) -> tuple[int, int]:
+    """(open descriptor, size) of a regular file of at most ``limit`` bytes, for reading parts
+    of it with ``os.pread``; the caller closes the descriptor. The same checks as
+    ``read_limited``; a file that changes size later is the caller's to notice."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular(kind(st.st_mode))
+        if st.st_size > limit:
+            raise TooLarge(st.st_size)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st.st_size

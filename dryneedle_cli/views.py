@@ -43,6 +43,12 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
     labels: dict[str, str]
     facts: tuple[tuple[str, str], ...] = ()  # (label, value) lines shown under the title
     data: dict = {}  # extra machine-readable fields for JSON
+    # Typed fields the query layer fills (issue 11); ``data`` still carries the same values for
+    # the JSON renderer until the renderers read these instead.
+    areas: tuple[str, ...] = ()  # sheets: the chosen region ids
+    areas_near_lungs: tuple[str, ...] = ()  # sheets: those of them near a lung
+    evidence_strength: str | None = None  # conditions: "moderate" ... "conflicting"
+    rules_out: tuple[tuple[str, tuple[str, ...]], ...] = ()  # sheets: (line, reference keys)
 
 
 class ConditionRow(msgspec.Struct, frozen=True, kw_only=True):

@@ -32,14 +32,14 @@ def _isolated_env(monkeypatch, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def kb():
-    from dryneedle_cli.build import build_dir
+    from dryneedle_cli.content.build import build_dir
 
     return build_dir(DATA)
 
 
 @pytest.fixture(scope="session")
 def q(kb):
-    from dryneedle_cli.query import Query
+    from dryneedle_cli.query.pages import Query
 
     return Query(kb)
 

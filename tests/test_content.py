@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dryneedle_cli.readability import (
+from dryneedle_cli.content.readability import (
     PAGE_LIMIT,
     SECTION_LIMIT,
     grade,
@@ -150,12 +150,12 @@ def test_every_file_says_when_and_by_whom_it_was_reviewed(kb):
 
 
 def _patient_text(kb) -> str:
-    from dryneedle_cli.build import _texts
+    from dryneedle_cli.content.walk import texts
 
     parts = []
     for doc in [*kb.topics.values(), *kb.conditions.values(), kb.prepare, kb.aftercare]:
-        parts.extend(t for _, t in _texts(doc, "$"))
-    parts.extend(t for term in kb.glossary.values() for _, t in _texts(term, "$"))
+        parts.extend(t for _, t in texts(doc))
+    parts.extend(t for term in kb.glossary.values() for _, t in texts(term))
     return " ".join(parts)
 
 

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from dryneedle_cli import store
 from dryneedle_cli.cli import app
+from dryneedle_cli.content import cache as kb_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -74,7 +74,7 @@ _CHILD = textwrap.dedent(
         del yaml.CSafeLoader  # the fallback when PyYAML has no libyaml
     from pathlib import Path
     from dryneedle_cli.errors import ContentError
-    from dryneedle_cli.loader import mark, parse
+    from dryneedle_cli.content.yamlfile import mark, parse
     path = Path(sys.argv[1])
     start = time.perf_counter()
     try:
@@ -567,7 +567,7 @@ def cache(tmp_path):
 
 
 def _summary(clinic, cache):
-    return store.load([str(clinic)], cache).conditions["neck-pain"].summary
+    return kb_cache.load([str(clinic)], cache).conditions["neck-pain"].summary
 
 
 def _patch(clinic: Path, text: str) -> Path:
@@ -593,8 +593,10 @@ def test_hostile_K5_chmod_is_seen(tmp_path, cache, monkeypatch):
     patch = _patch(clinic, "BBBB")
     _summary(clinic, cache)
     built = []
-    real = __import__("dryneedle_cli.build", fromlist=["build"]).build
-    monkeypatch.setattr("dryneedle_cli.build.build", lambda *a, **k: built.append(1) or real(*a))
+    real = __import__("dryneedle_cli.content.build", fromlist=["build"]).build
+    monkeypatch.setattr(
+        "dryneedle_cli.content.build.build", lambda *a, **k: built.append(1) or real(*a)
+    )
     _summary(clinic, cache)
     assert built == []  # from the cache
     patch.chmod(0o600)
@@ -605,19 +607,19 @@ def test_hostile_K5_chmod_is_seen(tmp_path, cache, monkeypatch):
 def test_hostile_K5_a_build_with_warnings_is_not_cached(tmp_path, cache):
     clinic = tmp_path / "clinic"
     _write(clinic / "conditions" / "bad.yaml", "id: [\n")
-    kb = store.load([str(clinic)], cache)
+    kb = kb_cache.load([str(clinic)], cache)
     assert kb.warnings and not list(cache.glob("kb-*.msgpack"))
 
 
 def test_hostile_K8_a_folder_that_appears_is_seen(tmp_path, cache):
     later = tmp_path / "later"
-    assert any("content folder not found" in w for w in store.load([str(later)], cache).warnings)
+    assert any("content folder not found" in w for w in kb_cache.load([str(later)], cache).warnings)
     later.mkdir()
-    assert store.load([str(later)], cache).warnings == ()
+    assert kb_cache.load([str(later)], cache).warnings == ()
     (later / "conditions").mkdir()
-    assert store.load([str(later)], cache).warnings == ()
+    assert kb_cache.load([str(later)], cache).warnings == ()
     (later / "condition").mkdir()
-    assert any("is not a folder" in w for w in store.load([str(later)], cache).warnings)
+    assert any("is not a folder" in w for w in kb_cache.load([str(later)], cache).warnings)
 
 
 # --------------------------------------------------------------- T4: where, in the profile

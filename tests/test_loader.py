@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from dryneedle_cli import store
-from dryneedle_cli.build import Layer
-from dryneedle_cli.build import build as build_layers
-from dryneedle_cli.build import build_dir as build
+from dryneedle_cli.content import cache as kb_cache
+from dryneedle_cli.content.build import Layer
+from dryneedle_cli.content.build import build as build_layers
+from dryneedle_cli.content.build import build_dir as build
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import Condition, Topic
 
@@ -225,28 +225,28 @@ class TestCache:
 
     def test_second_load_comes_from_cache(self, tmp_path, monkeypatch):
         cache = tmp_path / "cache"
-        first = store.load([], cache)
+        first = kb_cache.load([], cache)
         assert list(cache.glob("kb-*.msgpack"))
 
         def fail(*_, **__):
             raise AssertionError("the cache should have been used")
 
-        monkeypatch.setattr("dryneedle_cli.build.build", fail)
-        again = store.load([], cache)
+        monkeypatch.setattr("dryneedle_cli.content.build.build", fail)
+        again = kb_cache.load([], cache)
         assert again.index == first.index
         assert again.conditions["neck-pain"] == first.conditions["neck-pain"]
         assert sorted(again.conditions) == sorted(first.conditions)
 
     def test_any_edit_invalidates_the_cache(self, data_copy, tmp_path):
         cache = tmp_path / "cache"
-        store.load([], cache)
+        kb_cache.load([], cache)
         f = data_copy / "conditions" / "neck-pain.yaml"
         _edit(f, "name: Neck pain", "name: Sore neck")
-        assert store.load([], cache).conditions["neck-pain"].name == "Sore neck"
+        assert kb_cache.load([], cache).conditions["neck-pain"].name == "Sore neck"
 
     def test_a_new_file_invalidates_the_cache(self, data_copy, tmp_path):
         cache = tmp_path / "cache"
-        store.load([], cache)
+        kb_cache.load([], cache)
         src = data_copy / "conditions" / "whiplash.yaml"
         (data_copy / "conditions" / "neck-sprain.yaml").write_text(
             src.read_text()
@@ -257,7 +257,7 @@ class TestCache:
             )
             .replace("clinical_name: Whiplash-associated disorder", "clinical_name: Sprain")
         )
-        assert "neck-sprain" in store.load([], cache).conditions
+        assert "neck-sprain" in kb_cache.load([], cache).conditions
 
     def test_invalid_content_is_never_cached(self, data_copy, tmp_path):
         cache = tmp_path / "cache"
@@ -265,16 +265,16 @@ class TestCache:
         _edit(f, "region: neck\n", "region: neck\ncolour: blue\n")
         for _ in range(2):
             with pytest.raises(ContentError):
-                store.load([], cache)
+                kb_cache.load([], cache)
 
     def test_corrupt_cache_is_rebuilt(self, tmp_path):
         cache = tmp_path / "cache"
-        store.load([], cache)
+        kb_cache.load([], cache)
         for f in cache.glob("kb-*.msgpack"):
             f.write_bytes(b"garbage")
-        assert "neck-pain" in store.load([], cache).conditions
+        assert "neck-pain" in kb_cache.load([], cache).conditions
 
     def test_unwritable_cache_is_ignored(self, tmp_path):
         blocker = tmp_path / "file"
         blocker.write_text("not a folder")
-        assert "neck-pain" in store.load([], blocker / "cache").conditions
+        assert "neck-pain" in kb_cache.load([], blocker / "cache").conditions

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from dryneedle_cli.build import Layer, build
 from dryneedle_cli.cli import app
+from dryneedle_cli.content.build import Layer, build
+from dryneedle_cli.content.yamlfile import convert, parse
 from dryneedle_cli.errors import ContentError
-from dryneedle_cli.loader import convert, parse
 from dryneedle_cli.model import Topic
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -104,7 +104,7 @@ def test_area_notes_only_for_chosen_areas(q):
 
 
 def test_emergency_number_is_filled_in(q, kb):
-    from dryneedle_cli.query import Query
+    from dryneedle_cli.query.pages import Query
 
     default = q.sheet("aftercare", [])
     warning = next(s for s in default.sections if s.style == "warning")
@@ -159,8 +159,8 @@ def test_evidence_without_words_lists_all(q, kb):
 
 
 def test_text_in_another_language_with_english_fallback(data_copy):
-    from dryneedle_cli.build import build_dir as build
-    from dryneedle_cli.query import Query
+    from dryneedle_cli.content.build import build_dir as build
+    from dryneedle_cli.query.pages import Query
 
     f = data_copy / "conditions" / "neck-pain.yaml"
     f.write_text(

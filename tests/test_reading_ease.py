@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dryneedle_cli import reading_ease as re_
-from dryneedle_cli.reading_ease import (
+from dryneedle_cli.content import reading_ease as re_
+from dryneedle_cli.content.reading_ease import (
     counts,
     failures,
     fernandez_huerta,
@@ -253,7 +253,9 @@ def test_stdlib_only_and_not_loaded_at_cli_start():
         for a in (n.names if isinstance(n, ast.Import) else [n])
     }
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
-    code = "import sys, dryneedle_cli.cli; print('dryneedle_cli.reading_ease' in sys.modules)"
+    code = (
+        "import sys, dryneedle_cli.cli; print('dryneedle_cli.content.reading_ease' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -211,7 +211,7 @@ def test_every_rules_out_item_names_a_reference_that_exists(kb):
 
 
 def test_rules_out_with_an_unknown_reference_is_refused(data_copy):
-    from dryneedle_cli.build import build_dir
+    from dryneedle_cli.content.build import build_dir
 
     f = data_copy / "sheets" / "prepare.yaml"
     text = f.read_text(encoding="utf-8")

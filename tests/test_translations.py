@@ -180,8 +180,8 @@ def test_the_gates_can_fail(tmp_path):
 @pytest.mark.parametrize("lang,path", TRANSLATED)
 def test_translated_page_reads_easily(lang, path):
     """The language's own formula, never the English grade: Spanish Fernández-Huerta >= 70 and
-    Szigriszt-Pazos >= 65; French Kandel-Moles >= 70 (dryneedle_cli.reading_ease)."""
-    from dryneedle_cli.reading_ease import failures
+    Szigriszt-Pazos >= 65; French Kandel-Moles >= 70 (dryneedle_cli.content.reading_ease)."""
+    from dryneedle_cli.content.reading_ease import failures
 
     if path.name in ("labels.yaml", "regions.yaml"):
         pytest.skip("labels and names, not a page")

@@ -85,7 +85,7 @@ def test_explain_neck_from_a_fresh_environment(wheel, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Neck pain\n")
     where = subprocess.check_output(
-        [str(py), "-c", "from dryneedle_cli.paths import data_dir; print(data_dir())"],
+        [str(py), "-c", "from dryneedle_cli.env import data_dir; print(data_dir())"],
         text=True,
         cwd=tmp_path,
         env=run_env,

@@ -12,17 +12,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dryneedle_cli import paths  # noqa: E402
-from dryneedle_cli.build import build_dir  # noqa: E402
-from dryneedle_cli.query import Query  # noqa: E402
-from dryneedle_cli.readability import PAGE_LIMIT, SECTION_LIMIT, table  # noqa: E402
+from dryneedle_cli import env as paths  # noqa: E402
+from dryneedle_cli.content.build import build_dir  # noqa: E402
+from dryneedle_cli.content.readability import PAGE_LIMIT, SECTION_LIMIT, table  # noqa: E402
+from dryneedle_cli.query.pages import Query  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
     rows = table(Query(build_dir(paths.data_dir())))
     limit = int(argv[argv.index("--worst") + 1]) if "--worst" in argv else len(rows)
     print(f"{'page':34} {'grade':>5}  worst section")
-    for g, name, sg, heading in rows[:limit]:
+    for g, name, sg, heading, _ in rows[:limit]:
         print(f"{name:34} {g:5.1f}  {sg:4.1f} {heading}")
     grades = [r[0] for r in rows]
     print(

@@ -4,10 +4,11 @@ python tools/reading_ease.py --lang es page1.txt page2.md ...   # or a folder of
 python tools/reading_ease.py --lang fr --sample                  # built-in sample texts
 
 No translated knowledge base exists yet (issue 14), so pages come as text files. Once one
-does, feed ``table()`` the (name, text) pairs that ``dryneedle_cli.readability.patient_pages``
-and ``page_text`` give for it; the English grades stay in ``tools/grades.py``.
+does, feed ``table()`` the (name, text) pairs that
+``dryneedle_cli.content.readability.patient_pages`` and ``page_text`` give for it; the English
+grades stay in ``tools/grades.py``.
 Higher is easier. Gates: Spanish Fernández-Huerta >= 70 and Szigriszt-Pazos/INFLESZ >= 65;
-French Kandel-Moles >= 70 (``dryneedle_cli.reading_ease.GATES``).
+French Kandel-Moles >= 70 (``dryneedle_cli.content.reading_ease.GATES``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dryneedle_cli.reading_ease import GATES, score  # noqa: E402
+from dryneedle_cli.content.reading_ease import GATES, score  # noqa: E402
 
 SAMPLES = {
     "es": [

@@ -34,10 +34,11 @@ def say(message: object) -> None:
 
 def query(s: Settings, values: dict[str, str] | None = None, quiet: bool = False):
     """The query layer over every active layer; skipped clinic files are warned about."""
-    from dryneedle_cli import paths, store
-    from dryneedle_cli.query import Query
+    from dryneedle_cli import env
+    from dryneedle_cli.content import cache
+    from dryneedle_cli.query.pages import Query
 
-    kb = store.load(s.content_dirs, paths.cache_dir())
+    kb = cache.load(s.content_dirs, env.cache_dir())
     if not quiet:
         for warning in kb.warnings:
             say(f"dryneedle: warning: {warning}")

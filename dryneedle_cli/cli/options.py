@@ -28,7 +28,7 @@ def _complete_areas(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def _complete(ctx: typer.Context, incomplete: str, areas: bool) -> list[str]:
     try:
-        from dryneedle_cli.index import region_index
+        from dryneedle_cli.query.search import region_index
 
         q = context.query(context.settings(ctx), quiet=True)
         names = set(region_index(q.kb)) if areas else set()

@@ -45,9 +45,9 @@ class Clinic(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
 
 
 def config_dir() -> Path:
-    import platformdirs
+    from dryneedle_cli import env
 
-    return Path(platformdirs.user_config_dir("dryneedle", appauthor=False))
+    return env.user_config_dir()
 
 
 def find(flag: str | None) -> Path | None:
@@ -63,7 +63,7 @@ def find(flag: str | None) -> Path | None:
 
 def load(path: Path) -> Clinic:
     """Read and check a profile; every problem is a ContentError naming the field."""
-    from dryneedle_cli.loader import convert, locate, parse
+    from dryneedle_cli.content.yamlfile import convert, locate, parse
 
     data = parse(path)
     for key in ("name", "phone"):
@@ -97,7 +97,7 @@ def load(path: Path) -> Clinic:
 def _check_text(path: Path, clinic: Clinic) -> None:
     """Refuse control characters and text too long for one page, naming the field."""
     from dryneedle_cli import safe
-    from dryneedle_cli.loader import locate
+    from dryneedle_cli.content.yamlfile import locate
 
     fields = [(f, getattr(clinic, f)) for f in ("name", "phone", "address", "website")]
     fields += [("emergency_number", clinic.emergency_number), ("logo", clinic.logo)]

@@ -18,11 +18,11 @@ def clinic_init(
     ] = None,
 ) -> ExitCode:
     """Write a commented clinic profile template to fill in; never replaces an existing one."""
-    from dryneedle_cli import paths
+    from dryneedle_cli import env
     from dryneedle_cli.handouts import clinic
 
     dest = path or clinic.config_dir() / clinic.PROFILE_NAME
-    clinic.write_template(dest, paths.data_dir() / "clinic-template.yaml")
+    clinic.write_template(dest, env.data_dir() / "clinic-template.yaml")
     typer.echo(safe.line(dest))
     return ExitCode.OK
 

@@ -25,12 +25,12 @@ def validate(
 
     Exit 0 when there are no errors (warnings do not fail), 3 when there is any error.
     """
-    from dryneedle_cli import store
-    from dryneedle_cli import validate as checks
+    from dryneedle_cli.content import validate as checks
+    from dryneedle_cli.content.layers import discover
     from dryneedle_cli.views import ValidateReport
 
     renderer = renderer_for(json_, False)
-    report = checks.run(list(targets or []), store.layers(settings(ctx).content_dirs))
+    report = checks.run(list(targets or []), discover(settings(ctx).content_dirs))
     renderer.show(ValidateReport.of(report))
     for note in report.notes:
         say(f"dryneedle: note: {note}")
@@ -52,13 +52,13 @@ def paths(
     json_: JsonOpt = False,
 ) -> ExitCode:
     """Show the content layers, highest first; with WORDS, which layer each part of it came from."""
-    from dryneedle_cli import store
+    from dryneedle_cli.content.layers import discover
     from dryneedle_cli.views import Layer, Paths
 
     renderer = renderer_for(json_, False)
     dirs = settings(ctx).content_dirs
     if not words:
-        layers = store.layers(dirs, absent=True)
+        layers = discover(dirs, absent=True)
         view = Paths(
             layers=tuple(
                 Layer(name, str(root), root.is_dir()) for name, root, _ in reversed(layers)

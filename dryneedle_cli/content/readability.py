@@ -7,6 +7,8 @@ which are for the clinician. textstat is a test and ``validate`` extra, imported
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 PAGE_LIMIT = 6.0
 SECTION_LIMIT = 8.0
 
@@ -62,10 +64,18 @@ def patient_pages(q, ids=None):
         yield "aftercare (all areas)", q.sheet("aftercare", list(q.kb.regions))
 
 
-def table(q, ids=None) -> list[tuple[float, str, float, str]]:
-    """(page grade, page name, worst section grade, its heading), hardest first."""
+class Row(NamedTuple):
+    grade: float  # the page's
+    name: str  # what to type for the page: "explain neck-pain", "prepare (all areas)"
+    section_grade: float  # the hardest section's
+    heading: str  # the hardest section's
+    id: str  # the page's item id ("prepare"): ``kb.sources`` gives its file
+
+
+def table(q, ids=None) -> list[Row]:
+    """One row per patient page, hardest first."""
     rows = []
     for name, page in patient_pages(q, ids):
         worst = max(((grade(section_text(s)), s.heading) for s in page.sections), default=(0, ""))
-        rows.append((grade(page_text(page)), name, worst[0], worst[1]))
+        rows.append(Row(grade(page_text(page)), name, worst[0], worst[1], page.id))
     return sorted(rows, reverse=True)

@@ -247,33 +247,36 @@ _TYPE_WORDS = {
 }
 
 
-def _explain_validation(path: Path, err: msgspec.ValidationError) -> ContentError:
-    msg = str(err)
-    where = "$"
-    if " - at `" in msg:
-        msg, where = msg.split(" - at `", 1)
-        where = where.rstrip("`")
-    m = re.match(r"Object contains unknown field `(.+)`", msg, re.S)
-    if m:
-        return error_at(
-            path,
-            where,
-            f"unknown field '{m.group(1)}': remove it or correct its spelling",
-            key=m.group(1),
-        )
-    m = re.match(r"Object missing required field `(.+)`", msg, re.S)
-    if m:
-        err = error_at(path, where, f"missing required field '{m.group(1)}': add it")
-        err.field = ".".join(filter(None, [err.field, m.group(1)]))
-        return ContentError(err.file, err.detail, err.line, err.field, err.column)
-    m = re.match(r"Expected `(.+?)`, got `(.+?)`", msg, re.S)
-    if m:
+# msgspec's messages are matched by their English words; pyproject.toml bounds msgspec and
+# tests/test_loader.py::test_msgspec_wording fails if a new version words them differently.
+_UNKNOWN = re.compile(r"Object contains unknown field `(.+)`", re.S)
+_MISSING = re.compile(r"Object missing required field `(.+)`", re.S)
+_TYPE = re.compile(r"Expected `(.+?)`, got `(.+?)`", re.S)
+
+
+def explain(err: msgspec.ValidationError) -> tuple[str, str, str | None]:
+    """(field path, message in plain words, key to point at) for a msgspec validation error.
+
+    The one place msgspec's words are turned into ours, for a plain file and a patch alike.
+    """
+    msg, _, where = str(err).partition(" - at `")
+    where = where.rstrip("`") or "$"
+    if m := _UNKNOWN.match(msg):
+        return where, f"unknown field '{m.group(1)}': remove it or correct its spelling", m.group(1)
+    if m := _MISSING.match(msg):
+        return f"{where}.{m.group(1)}", f"missing required field '{m.group(1)}': add it", None
+    if m := _TYPE.match(msg):
         want = " or ".join(_TYPE_WORDS.get(w.strip(), w.strip()) for w in m.group(1).split("|"))
         got = _TYPE_WORDS.get(m.group(2), m.group(2))
-        msg = f"expected {want}, got {got}"
-    elif msg.startswith("Invalid enum value"):
-        msg = f"{msg[0].lower()}{msg[1:]}; use one of the values listed in the README"
-    return error_at(path, where, msg)
+        return where, f"expected {want}, got {got}", None
+    if msg.startswith("Invalid enum value"):
+        return where, f"{msg[0].lower()}{msg[1:]}; use one of the values listed in the README", None
+    return where, msg, None
+
+
+def _explain_validation(path: Path, err: msgspec.ValidationError) -> ContentError:
+    where, message, key = explain(err)
+    return error_at(path, where, message, key=key)
 
 
 def convert(path: Path, data: dict, kind: type):

@@ -1,4 +1,5 @@
-"""Query the knowledge model and build the view model a renderer shows."""
+"""Pages: the view models of ``explain``, the sheets and the lists, built from the knowledge
+model in one language. Finding what a query names is ``search``."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import re
 
 import msgspec
 
-from dryneedle_cli.errors import NotFound, UsageError
-from dryneedle_cli.index import ambiguous_regions, code_key, normalize, region_index
+from dryneedle_cli.content.kinds import BY_NAME
+from dryneedle_cli.errors import NotFound
 from dryneedle_cli.model import (
     Block,
     Condition,
@@ -18,6 +19,11 @@ from dryneedle_cli.model import (
     Term,
     Topic,
     tr,
+)
+from dryneedle_cli.query.search import (
+    Search,
+    code_key,
+    normalize,
 )
 from dryneedle_cli.views import (
     ConditionList,
@@ -31,69 +37,21 @@ from dryneedle_cli.views import (
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
-class Query:
-    """Look-ups over one knowledge base in one language."""
+class Query(Search):
+    """Look-ups over one knowledge base in one language, and the pages built from them."""
 
     def __init__(self, kb: KnowledgeBase, lang: str = "en", values: dict[str, str] | None = None):
-        self.kb, self.lang = kb, lang
+        super().__init__(kb, lang)
         self.labels = {k: tr(v, lang) for k, v in kb.labels.labels.items()}
         self.values = {k: tr(v, lang) for k, v in kb.labels.defaults.items()}
         self.values.update(values or {})
         self._local: dict[str, str] = {}  # placeholder values for the page being built
-        self._suggestions: dict[tuple[str, int], tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------ helpers
 
     def t(self, text) -> str:
         values = {**self.values, **self._local}
         return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), tr(text, self.lang))
-
-    @property
-    def index(self) -> dict[str, tuple[str, str]]:
-        return self.kb.index
-
-    def _display(self, target: tuple[str, str]) -> str:
-        kind, ident = target
-        if kind == "topic":
-            return f"{tr(self.kb.topics[ident].title, self.lang)} ({ident})"
-        if kind == "condition":
-            return f"{tr(self.kb.conditions[ident].name, self.lang)} ({ident})"
-        return f"{tr(self.kb.glossary[ident].term, self.lang)} ({ident})"
-
-    def suggest(self, key: str, choices: dict[str, object], display) -> tuple[str, ...]:
-        """Up to three distinct close matches for a typo, best first (remembered per run)."""
-        from rapidfuzz import fuzz, process
-
-        memo = (key, id(choices))
-        if memo in self._suggestions:
-            return self._suggestions[memo]
-        seen: list[str] = []
-        for choice, _, _ in process.extract(
-            key, choices.keys(), scorer=fuzz.WRatio, limit=15, score_cutoff=60
-        ):
-            shown = display(choices[choice])
-            if shown not in seen:
-                seen.append(shown)
-            if len(seen) == 3:
-                break
-        self._suggestions[memo] = tuple(seen)
-        return self._suggestions[memo]
-
-    def find(self, words: str) -> tuple[str, str]:
-        """(kind, id) of the topic, condition or glossary term named by ``words``."""
-        key = normalize(words)
-        hit = self.index.get(key)
-        if hit:
-            return hit
-        by_code = self.kb.codes.get(code_key(words), [])
-        if len(by_code) == 1:
-            return ("condition", by_code[0])
-        if by_code:
-            raise NotFound(
-                f"'{words}' fits {len(by_code)} conditions; name the one you mean",
-                tuple(self._display(("condition", i)) for i in by_code),
-            )
-        raise NotFound(f"nothing found for '{words}'", self.suggest(key, self.index, self._display))
 
     def _refs(self, keys) -> tuple[RefView, ...]:
         out, seen = [], set()
@@ -151,7 +109,9 @@ class Query:
     def _section(self, s: Section, areas=None) -> SectionView:
         return self._block(self.t(s.heading), s, s.style, areas)
 
-    def _page(self, command, kind, ident, title, summary, sections, facts=(), data=None) -> Page:
+    def _page(
+        self, command, kind, ident, title, summary, sections, facts=(), data=None, **typed
+    ) -> Page:
         keys = [k for s in sections for k in s.refs]
         return Page(
             command=command,
@@ -164,6 +124,7 @@ class Query:
             labels=self.labels,
             facts=tuple(facts),
             data=data or {},
+            **typed,
         )
 
     # ------------------------------------------------------------------ explain
@@ -274,6 +235,7 @@ class Query:
                 "reviewed_on": c.reviewed_on.isoformat(),
                 "reviewed_by": c.reviewed_by,
             },
+            evidence_strength=c.evidence.strength,
         )
 
     def term_page(self, term: Term) -> Page:
@@ -289,42 +251,9 @@ class Query:
 
     # ------------------------------------------------------------------ areas and sheets
 
-    def areas(self, words: list[str]) -> list[str]:
-        """Region ids for ``--area`` values: a region's name, or a condition (its region)."""
-        regions = region_index(self.kb)
-        shared = ambiguous_regions(self.kb)
-        out: list[str] = []
-        for w in words:
-            key = normalize(w)
-            if key in shared:
-                choices = "; ".join(self._region_choice(r) for r in shared[key])
-                raise UsageError(f"'{w}' could mean: {choices}. Give one of them.")
-            rid = regions.get(key)
-            if rid is None:
-                hit = self.index.get(key)
-                if hit and hit[0] == "condition":
-                    rid = self.kb.conditions[hit[1]].region
-            if rid is None:
-                choices = {**{k: ("region", v) for k, v in regions.items()}}
-                choices.update({k: v for k, v in self.index.items() if v[0] == "condition"})
-
-                def show(target):
-                    if target[0] == "region":
-                        return f"{tr(self.kb.regions[target[1]].name, self.lang)} ({target[1]})"
-                    return self._display(target)
-
-                raise NotFound(f"no body area called '{w}'", self.suggest(key, choices, show))
-            if rid not in out:
-                out.append(rid)
-        return out
-
-    def _region_choice(self, rid: str) -> str:
-        """'Lower back (low back)': an area's name and a short name to type for it."""
-        region = self.kb.regions[rid]
-        return f"{tr(region.name, self.lang)} ({(region.aliases or (rid,))[0]})"
-
     def sheet(self, which: str, area_words: list[str]) -> Page:
-        sheet: Sheet = self.kb.prepare if which == "prepare" else self.kb.aftercare
+        kind = BY_NAME[which]
+        sheet: Sheet = getattr(self.kb, kind.kb)
         areas = self.areas(area_words)
         lung = self.near_lungs(areas)
         names = [tr(self.kb.regions[a].name, self.lang) for a in areas]
@@ -344,13 +273,7 @@ class Query:
             for i in s.items
             if isinstance(i, Item) and i.rules_out and self._shows(i, areas)
         ]
-        labels = self.labels
-        if which == "prepare":  # before a visit the areas are still to be treated
-            labels = {
-                **labels,
-                "areas": labels["areas_planned"],
-                "outline": labels["outline_planned"],
-            }
+        labels = {**self.labels, **{k: self.labels[v] for k, v in kind.label_swaps}}
         facts = ((labels["areas"], ", ".join(names)),) if names else ()
         page = self._page(
             which,
@@ -367,6 +290,9 @@ class Query:
                 "reviewed_on": sheet.reviewed_on.isoformat(),
                 "reviewed_by": sheet.reviewed_by,
             },
+            areas=tuple(areas),
+            areas_near_lungs=tuple(lung),
+            rules_out=tuple((r["item"], tuple(r["refs"])) for r in rules_out),
         )
         return msgspec.structs.replace(page, labels=labels)
 
@@ -410,8 +336,10 @@ class Query:
     def evidence(self, words: str | None) -> ReferenceList:
         subject = None
         if words and normalize(words):
+            from dryneedle_cli.content.walk import ref_keys
+
             kind, subject = self.find(words)
-            keys = list(_doc_refs(self._doc(kind, subject)))
+            keys = ref_keys(self._doc(kind, subject))
         else:
             keys = sorted(self.kb.references)
         return ReferenceList(
@@ -451,31 +379,6 @@ def _not_warning(section: SectionView) -> bool:
 
 def _applies(item_areas, chosen) -> bool:
     return not item_areas or any(a in chosen for a in item_areas)
-
-
-def _doc_refs(doc) -> list[str]:
-    if isinstance(doc, Term):
-        return list(doc.refs)
-    keys: list[str] = []
-
-    def walk(obj):
-        if isinstance(obj, (Block, Section)):
-            keys.extend(obj.refs)
-            for i in obj.items:
-                if isinstance(i, Item):
-                    keys.extend(i.refs)
-        for f in getattr(obj, "__struct_fields__", ()):
-            v = getattr(obj, f)
-            if f == "refs" and not isinstance(obj, Block):
-                keys.extend(v)
-            elif isinstance(v, tuple):
-                for x in v:
-                    walk(x)
-            elif hasattr(v, "__struct_fields__"):
-                walk(v)
-
-    walk(doc)
-    return list(dict.fromkeys(keys))
 
 
 def _matches(c: Condition, key: str, lang: str, text: bool) -> bool:

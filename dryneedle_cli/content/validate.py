@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dryneedle_cli.build import FOLDERS, SINGLE_FILES, Layer, build, kind_of
+from dryneedle_cli.content import kinds
+from dryneedle_cli.content.build import build
+from dryneedle_cli.content.layers import Layer, root_of
 from dryneedle_cli.errors import ContentError, ContentWarning
 
 
@@ -28,22 +30,11 @@ class Report:
         return not self.errors
 
 
-def _layer_root(path: Path) -> Path | None:
-    """The layer folder a knowledge file belongs to, judged by where it sits."""
-    parent = path.parent
-    if parent.name in FOLDERS:
-        return parent.parent
-    if parent.name == "sheets":
-        return parent.parent
-    base = path.name.replace(".patch.yaml", ".yaml")
-    return parent if base in SINGLE_FILES else None
-
-
-def run(targets: list[Path], active: list[tuple[str, Path, bool]]) -> Report:
+def run(targets: list[Path], active: list[Layer]) -> Report:
     report = Report()
-    builtin = Layer(active[0][0], active[0][1], True)
+    builtin = Layer(active[0].name, active[0].root, True)
     if not targets:
-        layers = [Layer(name, root, b) for name, root, b in active]
+        layers = list(active)
         focus: list[Path] | None = None
     else:
         layers, focus = [builtin], []
@@ -52,8 +43,8 @@ def run(targets: list[Path], active: list[tuple[str, Path, bool]]) -> Report:
             if path.is_dir():
                 root = path
             elif path.is_file():
-                root = _layer_root(path)
-                if root is None or kind_of(root, path)[0] is None:
+                root = root_of(path)
+                if root is None or kinds.kind_of(path.relative_to(root).as_posix())[0] is None:
                     report.errors.append(ContentError(
                         str(target),
                         "cannot tell what kind of knowledge file this is; put it in a topics/ "
@@ -69,23 +60,24 @@ def run(targets: list[Path], active: list[tuple[str, Path, bool]]) -> Report:
     report.checked = [str(layer.root) for layer in layers]
     result = build(layers, strict=True)
 
-    def wanted(err: ContentError) -> bool:
+    def wanted(file: str) -> bool:
+        """Whether problems in ``file`` are asked for."""
         if focus is None:
             return True
-        given = Path(err.file)  # a link is judged by where it sits, not where it points
+        given = Path(file)  # a link is judged by where it sits, not where it points
         where = given.parent.resolve() / given.name
         return any(where == f or f in where.parents for f in focus)
 
-    report.errors += [e for e in result.errors if wanted(e)]
-    report.warnings += [w for w in result.warnings if wanted(w)]
+    report.errors += [e for e in result.errors if wanted(e.file)]
+    report.warnings += [w for w in result.warnings if wanted(w.file)]
     if result.kb is not None:
         _readability(result.kb, report, wanted)
     return report
 
 
 def _readability(kb, report: Report, wanted) -> None:
-    from dryneedle_cli import readability
-    from dryneedle_cli.query import Query
+    from dryneedle_cli.content import readability
+    from dryneedle_cli.query.pages import Query
 
     if not readability.available():
         report.notes.append(
@@ -93,11 +85,9 @@ def _readability(kb, report: Report, wanted) -> None:
         )
         return
     q = Query(kb)
-    ids = {i for i, f in kb.sources.items() if wanted(ContentError(f, ""))}
-    ids |= {n for n in ("prepare", "aftercare") if wanted(ContentError(kb.sources.get(n, ""), ""))}
-    for page_grade, name, section_grade, heading in readability.table(q, ids):
-        ident = name.split()[-1].strip("()")
-        file = kb.sources.get(ident, ident)
+    ids = {i for i, f in kb.sources.items() if wanted(f)}  # sheets and glossary terms too
+    for page_grade, name, section_grade, heading, ident in readability.table(q, ids):
+        file = kb.sources[ident]
         if page_grade > readability.PAGE_LIMIT:
             report.warnings.append(ContentWarning(
                 file, f"'{name}' reads at grade {page_grade:.1f}, above "

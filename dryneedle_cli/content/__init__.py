@@ -1,0 +1,1 @@
+"""Knowledge files: kinds, layers, reading, merging, checking, caching."""

@@ -1,0 +1,230 @@
+"""The checks that run on the merged layers: cross-references between items, and warnings.
+
+Which checks an item gets is listed with its kind (``kinds.Kind.checks``); each name is a
+``check_<name>`` method here, called with the item's stack of versions and the ``Context`` of
+what exists. A failing clinic version is left out and the one below it is checked again,
+until nothing more changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dryneedle_cli.content import kinds, walk
+from dryneedle_cli.content.kinds import BY_NAME
+from dryneedle_cli.content.yamlfile import error_at
+from dryneedle_cli.errors import ContentError
+from dryneedle_cli.model import Condition
+
+if TYPE_CHECKING:
+    from dryneedle_cli.content.build import Version
+
+PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+STALE_AFTER = dt.timedelta(days=730)
+# Labels the program asks for; the built-in labels.yaml must define each one.
+REQUIRED_LABELS = (
+    "also_called", "clinical_name", "icd10", "icd10_cm", "region", "description",
+    "how_it_may_help", "risks",
+    "evidence", "evidence_strength", "strength_moderate", "strength_low", "strength_very-low",
+    "strength_limited", "strength_conflicting", "sources", "references", "area_notes_prepare",
+    "area_notes_aftercare", "areas", "related", "reviewed", "conditions", "references_title",
+    "references_summary", "patient", "date", "clinician", "next_visit", "front", "back",
+    "outline", "no_areas", "areas_planned", "outline_planned", "questions", "questions_phone",
+    "emergency", "rules_out",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Context:
+    """What exists at the start of one round of checks."""
+
+    keys: set[str]  # reference keys
+    regions: set[str]
+    topics: set[str]
+    docs: set[str]  # topic and condition ids
+    defaults: set[str]  # placeholder names
+
+
+class Checks:
+    """The checking half of ``build.Builder`` (which provides the stacks and ``problem``)."""
+
+    def _fail(self, stack: list[Version], err: ContentError) -> bool:
+        """Report the top version of ``stack`` as broken; leave it out unless it is built-in.
+
+        True when something changed (a version was left out).
+        """
+        top = stack[-1]
+        if id(top) in self.failed:
+            return False
+        self.problem(top.layer, err)
+        if top.layer.builtin:
+            self.failed.add(id(top))
+            return False
+        stack.pop()
+        return True
+
+    def _context(self) -> Context:
+        topics = set(self.current(BY_NAME["topic"]))
+        return Context(
+            keys=set(self.current(BY_NAME["reference"])),
+            regions=set(self.current(BY_NAME["region"])),
+            topics=topics,
+            docs=topics | set(self.current(BY_NAME["condition"])),
+            defaults=set(self.labels.defaults),
+        )
+
+    def check(self) -> bool:
+        """Run every kind's checks until nothing more is left out; True if no error is left."""
+        builtin = self.layers[0]
+        whole = [k for k in kinds.KINDS if k.one]
+        if any(self.top(k) is None for k in whole):
+            if not self.result.errors:
+                self.result.errors.append(
+                    ContentError(
+                        str(builtin.root),
+                        "the built-in knowledge files are incomplete; reinstall dryneedle",
+                    )
+                )
+            return False
+        self.check_required_labels(builtin)
+        changed = True
+        while changed:
+            changed = False
+            ctx = self._context()
+            for kind in kinds.KINDS:
+                if not kind.checks:
+                    continue
+                space = self.stacks[kind.space]
+                for ident, stack in list(self.stacks_of(kind)):
+                    while stack and id(stack[-1]) not in self.failed:
+                        try:
+                            for name in kind.checks:
+                                getattr(self, f"check_{name}")(stack, ctx)
+                            break
+                        except ContentError as err:
+                            if not self._fail(stack, err):
+                                break
+                            changed = True
+                    if not stack:
+                        del space[ident]
+        return not self.result.errors
+
+    # --------------------------------------------------------------- one check each
+
+    def check_labels(self, stack: list[Version], ctx: Context) -> None:
+        top = stack[-1]
+        if top.doc.overview_topic not in ctx.topics:
+            raise error_at(
+                top.path,
+                "$.overview_topic",
+                f"overview_topic '{top.doc.overview_topic}' is not a topic id",
+            )
+
+    def check_term(self, stack: list[Version], ctx: Context) -> None:
+        top = stack[-1]
+        term = top.doc
+        missing = [k for k in term.refs if k not in ctx.keys]
+        if missing:
+            raise error_at(top.path, top.at, f"reference '{missing[0]}' is not in references.yaml")
+        if term.see is not None and term.see not in ctx.docs:
+            raise error_at(top.path, top.at, f"'see: {term.see}' is not a topic or condition id")
+
+    def check_document(self, stack: list[Version], ctx: Context) -> None:
+        version = stack[-1]
+        doc = version.doc
+
+        def error(at: str, message: str) -> ContentError:
+            return error_at(*version.where(at), message)
+
+        steps = walk.walk(doc)  # one walk answers every question below
+        used = []
+        for at, key in walk.keys(steps, "refs"):
+            if key not in ctx.keys:
+                raise error(at, f"reference '{key}' is not in references.yaml; add it there")
+            used.append(key)
+        for at, key in walk.keys(steps, "rules_out"):
+            if key not in ctx.keys:
+                raise error(
+                    at,
+                    f"reference '{key}' (the source that rules needling out) is not in "
+                    "references.yaml; add it there",
+                )
+            used.append(key)
+        listed = set(doc.references)
+        if listed != set(used):
+            missing, extra = sorted(set(used) - listed), sorted(listed - set(used))
+            parts = ([f"add {', '.join(missing)}"] if missing else []) + (
+                [f"remove {', '.join(extra)} (not used)"] if extra else []
+            )
+            raise error(
+                "$.references", f"the file's references list is out of date: {'; '.join(parts)}"
+            )
+        for at, area in walk.keys(steps, "areas"):
+            if area not in ctx.regions:
+                raise error(at, f"area '{area}' is not a region in regions.yaml")
+        for at, text in walk.texts(steps):
+            for name in PLACEHOLDER_RE.findall(text):
+                if name not in ctx.defaults:
+                    raise error(
+                        at,
+                        f"unknown placeholder '{{{name}}}'; known: "
+                        f"{', '.join(sorted(ctx.defaults))}",
+                    )
+        for i, rel in enumerate(getattr(doc, "related", ())):
+            if rel not in ctx.docs:
+                raise error(f"$.related[{i}]", f"'{rel}' is not a topic or condition id")
+        if isinstance(doc, Condition):
+            if doc.region not in ctx.regions:
+                raise error("$.region", f"region '{doc.region}' is not in regions.yaml")
+            if not doc.icd10 and doc.icd10_note is None:
+                raise error(
+                    "$.icd10", "give at least one ICD-10 code, or an 'icd10_note' saying why not"
+                )
+        for at in walk.unsourced(steps):
+            self.warn(error(at, "this statement has no reference key; add 'refs: [key]'"))
+        if dt.date.today() - doc.reviewed_on > STALE_AFTER:
+            self.warn(
+                error(
+                    "$.reviewed_on",
+                    f"last reviewed on {doc.reviewed_on}, over 24 months ago; review it",
+                )
+            )
+
+    def check_aftercare(self, stack: list[Version], ctx: Context) -> None:
+        """The warning signs must show for every area: a clinic's aftercare without them is
+        left out (the one below is used); the built-in one without them is an error. A clinic's
+        copy keeps at least as many warning tiers as the sheet it replaces, so that no tier
+        (get help now, see a doctor today, call your clinic) is lost by an edit."""
+        version, below = stack[-1], stack[-2] if len(stack) > 1 else None
+
+        def tiers(v: Version) -> int:
+            return sum(1 for s in v.doc.sections if s.style == "warning" and not s.areas)
+
+        have = tiers(version)
+        if not have:
+            raise error_at(
+                *version.where("$.sections"),
+                "aftercare needs a section with 'style: warning' and "
+                "no 'areas', so warning signs show for every area",
+            )
+        if below is not None and have < tiers(below):
+            raise error_at(
+                *version.where("$.sections"),
+                f"aftercare has {have} warning tiers ('style: warning', no 'areas') where the "
+                f"sheet it replaces has {tiers(below)}; keep every tier",
+            )
+
+    def check_required_labels(self, builtin) -> None:
+        path = builtin.root / BY_NAME["labels"].file
+        missing = [k for k in REQUIRED_LABELS if k not in self.labels.labels]
+        if missing:
+            self.result.errors.append(
+                error_at(path, "$.labels", f"missing labels: {', '.join(missing)}")
+            )
+        if "emergency_number" not in self.labels.defaults:
+            self.result.errors.append(
+                error_at(path, "$.defaults", "defaults must set 'emergency_number'")
+            )

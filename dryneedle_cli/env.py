@@ -1,0 +1,112 @@
+"""The environment in one place: the built-in data folder, the config, cache and site folders,
+and the ``DRYNEEDLE_*`` variables.
+
+Variables: ``DRYNEEDLE_DATA_DIR`` (replaces the built-in knowledge folder),
+``DRYNEEDLE_CACHE_DIR`` (the cache folder; empty switches the cache off),
+``DRYNEEDLE_CONTENT_DIR`` (clinic content folders, a path list, the first one highest).
+
+On Linux the folders follow the XDG base directory rules read straight from the environment
+(``XDG_CONFIG_HOME``, ``XDG_CACHE_HOME``, ``XDG_CONFIG_DIRS``), exactly as platformdirs reads
+them: importing platformdirs costs about 4 ms of every start. Elsewhere platformdirs decides;
+``tests/test_env.py`` checks both give the same folders on Linux.
+
+Note for the merge: ``clinic.config_dir`` repeats ``user_config_dir`` here with platformdirs;
+it should call ``env.user_config_dir()`` once ``clinic.py`` may be edited.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP = "dryneedle"
+_HERE = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    """The built-in knowledge folder, in an installed wheel or in a source checkout.
+
+    The wheel carries ``data/`` inside the package (``dryneedle_cli/data``); a checkout or an
+    editable install keeps it at the repository's top level, beside the package.
+    ``DRYNEEDLE_DATA_DIR`` replaces the built-in folder as a whole (for tests and for clinics
+    that keep a full copy of the knowledge base).
+    """
+    configured = os.environ.get("DRYNEEDLE_DATA_DIR")
+    if configured:
+        return Path(configured)
+    for candidate in (_HERE / "data", _HERE.parent / "data"):
+        if (candidate / "references.yaml").is_file():
+            return candidate
+    raise FileNotFoundError(f"dryneedle's knowledge files are missing (looked in {_HERE})")
+
+
+def content_dirs() -> list[str]:
+    """The folders in ``DRYNEEDLE_CONTENT_DIR``, as given (the first one highest)."""
+    return [p for p in os.environ.get("DRYNEEDLE_CONTENT_DIR", "").split(os.pathsep) if p]
+
+
+def cache_dir() -> Path | None:
+    """Folder for the parsed-content cache, or None when caching is switched off."""
+    configured = os.environ.get("DRYNEEDLE_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    return user_cache_dir()
+
+
+def user_content_dir() -> Path | None:
+    """The user's own content folder (user config folder, ``content/``)."""
+    return user_config_dir() / "content"
+
+
+def site_content_dir() -> Path | None:
+    """The site-wide content folder (site config folder, ``content/``)."""
+    return site_config_dir() / "content"
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def _linux() -> bool:
+    return sys.platform.startswith("linux")
+
+
+def _xdg(name: str) -> str | None:
+    """An XDG variable, used only when it is an absolute path (as the XDG rules say)."""
+    value = os.environ.get(name, "")
+    return value if os.path.isabs(value) else None
+
+
+def _home() -> str:
+    home = os.environ.get("HOME")
+    if home is not None and not os.path.isabs(home):  # an empty or relative HOME is unset
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_dir.rstrip("/") or "/"
+    return os.path.expanduser("~")
+
+
+def user_config_dir() -> Path:
+    if _linux():
+        return Path(_xdg("XDG_CONFIG_HOME") or os.path.join(_home(), ".config")) / APP
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def user_cache_dir() -> Path:
+    if _linux():
+        return Path(_xdg("XDG_CACHE_HOME") or os.path.join(_home(), ".cache")) / APP
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
+def site_config_dir() -> Path:
+    if _linux():
+        dirs = os.environ.get("XDG_CONFIG_DIRS", "").split(os.pathsep)
+        first = next((d for d in dirs if os.path.isabs(d)), "/etc/xdg")
+        return Path(first) / APP
+    import platformdirs
+
+    return Path(platformdirs.site_config_dir(APP, appauthor=False))
