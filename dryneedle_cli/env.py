@@ -38,7 +38,13 @@ def data_dir() -> Path:
     for candidate in (_HERE / "data", _HERE.parent / "data"):
         if (candidate / "references.yaml").is_file():
             return candidate
-    raise FileNotFoundError(f"dryneedle's knowledge files are missing (looked in {_HERE})")
+    from dryneedle_cli.errors import ContentError
+
+    raise ContentError(
+        str(_HERE / "data"),
+        "dryneedle's built-in knowledge files are missing; reinstall dryneedle "
+        "(or set DRYNEEDLE_DATA_DIR to a full copy of them)",
+    )
 
 
 def content_dirs() -> list[str]:

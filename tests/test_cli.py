@@ -155,3 +155,14 @@ def test_the_help_lists_every_command_even_though_runs_build_one():
     from dryneedle_cli.cli import COMMANDS
 
     assert all(f"  {name} " in out for name in COMMANDS)
+
+
+def test_missing_built_in_data_is_an_install_problem_not_a_bug(tmp_path, monkeypatch):
+    """A wheel without its data is exit 3 with the fix, never 'internal error' (exit 70)."""
+    from dryneedle_cli import env
+
+    monkeypatch.delenv("DRYNEEDLE_DATA_DIR", raising=False)
+    monkeypatch.setattr(env, "_HERE", tmp_path / "dryneedle_cli")
+    result = runner.invoke(app, ["explain", "neck"], env={"DRYNEEDLE_CACHE_DIR": ""})
+    assert result.exit_code == 3, result.output
+    assert "reinstall dryneedle" in result.stderr and "internal error" not in result.stderr

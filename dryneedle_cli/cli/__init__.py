@@ -115,8 +115,7 @@ def _bug(e: Exception, debug: bool) -> ExitCode:
         f"dryneedle: internal error: {type(e).__name__}: {e} "
         "(run with DRYNEEDLE_DEBUG=1 for details, and please report it)"
     )
-    # the built-in knowledge files missing (paths.data_dir) is an install problem, not a bug
-    return ExitCode.BAD_CONTENT if isinstance(e, FileNotFoundError) else ExitCode.INTERNAL
+    return ExitCode.INTERNAL
 
 
 class _Group(TyperGroup):

@@ -88,8 +88,7 @@ def make(
 ) -> Handout:
     """Build the handout from a ``Query`` made with ``values_for(clinic)``."""
     page = q.sheet(which, areas)
-    ids = page.data["areas"]
-    names = tuple((a, _region_name(q, a)) for a in ids)
+    names = tuple((a, q.region_name(a)) for a in page.areas)
     label = "questions_phone" if clinic is not None and clinic.phone else "questions"
     return Handout(
         page=page,
@@ -102,12 +101,6 @@ def make(
         paper=paper,
         large_print=large_print,
         labels=page.labels,
-        questions=q.t(q.kb.labels.labels[label]),
-        emergency=q.t(q.kb.labels.labels["emergency"]),
+        questions=q.label(label),
+        emergency=q.label("emergency"),
     )
-
-
-def _region_name(q, region: str) -> str:
-    from dryneedle_cli.model import tr
-
-    return tr(q.kb.regions[region].name, q.lang)

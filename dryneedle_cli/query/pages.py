@@ -53,6 +53,14 @@ class Query(Search):
         values = {**self.values, **self._local}
         return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), tr(text, self.lang))
 
+    def label(self, key: str) -> str:
+        """A label the program shows (labels.yaml), in this language, placeholders filled."""
+        return self.t(self.kb.labels.labels[key])
+
+    def region_name(self, region: str) -> str:
+        """A body area's name in this language."""
+        return tr(self.kb.regions[region].name, self.lang)
+
     def _refs(self, keys) -> tuple[RefView, ...]:
         out, seen = [], set()
         for key in keys:
