@@ -148,8 +148,10 @@ class References(_Document, frozen=True, kw_only=True):
 class Labels(_Document, frozen=True, kw_only=True):
     """Words the program itself shows (headings of fixed parts, field names)."""
 
-    overview_topic: str
-    labels: dict[str, Text]
+    # A clinic's labels.yaml may set only what it changes ("defaults: {emergency_number: '000'}");
+    # the built-in one sets the overview topic and every label the program asks for.
+    overview_topic: str = ""
+    labels: dict[str, Text] = {}
     defaults: dict[str, Text] = {}
 
 

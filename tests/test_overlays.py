@@ -340,3 +340,33 @@ def test_arbitrary_yaml_documents_only_ever_give_content_errors(tmp_path, doc):
     assert all(isinstance(e, ContentError) for e in result.errors + result.warnings)
     lenient = build([Layer("built-in", DATA, True), Layer("clinic", clinic)])
     assert lenient.kb is not None  # a broken clinic file never breaks the built-in content
+
+
+def test_clinic_labels_may_set_only_the_emergency_number(tmp_path):
+    """The README's example: a clinic's labels.yaml with only `defaults` is used, not skipped."""
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    (clinic / "labels.yaml").write_text(
+        "id: labels\nreviewed_on: 2026-11-01\nreviewed_by: Riverside\n"
+        "defaults: {emergency_number: '000'}\n"
+    )
+    result = CliRunner().invoke(app, ["--content-dir", str(clinic), "aftercare", "--plain"])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    assert "Call 000 right away" in result.stdout
+
+
+def test_built_in_labels_must_name_the_overview_topic(tmp_path):
+    import shutil
+
+    from dryneedle_cli import env
+
+    data = tmp_path / "data"
+    shutil.copytree(env.data_dir(), data)
+    labels = data / "labels.yaml"
+    labels.write_text(labels.read_text().replace("overview_topic: what-is-dry-needling\n", ""))
+    result = CliRunner().invoke(
+        app, ["explain"], env={"DRYNEEDLE_DATA_DIR": str(data), "DRYNEEDLE_CACHE_DIR": ""}
+    )
+    assert result.exit_code == 3
+    assert "overview_topic" in result.stderr

@@ -294,7 +294,7 @@ class Builder(Checks):
         if below is not None:
             doc = msgspec.structs.replace(
                 below,
-                overview_topic=doc.overview_topic,
+                overview_topic=doc.overview_topic or below.overview_topic,
                 labels={**below.labels, **doc.labels},
                 defaults={**below.defaults, **doc.defaults},
             )

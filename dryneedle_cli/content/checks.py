@@ -116,6 +116,8 @@ class Checks:
 
     def check_labels(self, stack: list[Version], ctx: Context) -> None:
         top = stack[-1]
+        if not top.doc.overview_topic:
+            raise error_at(top.path, "$", "labels.yaml must name its 'overview_topic' (a topic id)")
         if top.doc.overview_topic not in ctx.topics:
             raise error_at(
                 top.path,
