@@ -633,3 +633,16 @@ def test_hostile_T4_unknown_profile_key_is_located(tmp_path):
     with pytest.raises(ContentError) as info:
         clinic.load(profile)
     assert (info.value.line, info.value.field) == (3, "bad\nkey")
+
+
+def test_hostile_dangling_link_inside_the_folder_says_so(tmp_path):
+    """A link to a file that is gone: skipped with a warning that says so (not 'reinstall')."""
+    clinic = tmp_path / "clinic"
+    (clinic / "conditions").mkdir(parents=True)
+    (clinic / "conditions" / "gone.yaml").symlink_to(clinic / "conditions" / "was-here.yaml")
+    result = CliRunner().invoke(
+        app, ["--content-dir", str(clinic), "explain", "neck"], env={"DRYNEEDLE_CACHE_DIR": ""}
+    )
+    assert result.exit_code == 0
+    assert "link to a file that does not exist" in result.stderr
+    assert "reinstall" not in result.stderr

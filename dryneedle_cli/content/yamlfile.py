@@ -76,6 +76,10 @@ def read_text(path: Path) -> str:
             str(path), f"is {e.what}, not a regular file; only regular files are read"
         ) from None
     except FileNotFoundError:
+        if path.is_symlink():
+            raise ContentError(
+                str(path), "is a link to a file that does not exist; fix the link or remove it"
+            ) from None
         raise ContentError(
             str(path), "file is missing; restore it or reinstall dryneedle"
         ) from None
