@@ -358,6 +358,18 @@ def _copy(clinic: Path, rel: str, old: str, new: str, count: int = 1) -> Path:
     return _write(clinic / rel, text.replace(old, new, count))
 
 
+def _hollow_tiers(clinic: Path, change) -> Path:
+    """The built-in aftercare with every warning tier kept but emptied by ``change``."""
+    import yaml
+
+    doc = yaml.safe_load((DATA / "sheets/aftercare.yaml").read_text())
+    doc["sections"] = [
+        change({k: v for k, v in s.items() if k != "text"}) if s.get("style") == "warning" else s
+        for s in doc["sections"]
+    ]
+    return _write(clinic / "sheets/aftercare.yaml", yaml.safe_dump(doc, allow_unicode=True))
+
+
 def _line(path: Path, needle: str) -> int:
     return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
@@ -441,6 +453,27 @@ BROKEN = {
         lambda c: _copy(c, "sheets/aftercare.yaml", "    style: warning", "    style: normal"),
         [["aftercare"], ["aftercare", "--area", "neck"]],
         "keep every tier",
+    ),
+    "N10-aftercare-tiers-emptied": (
+        lambda c: _hollow_tiers(c, lambda s: {**s, "items": []}),
+        [["aftercare"], ["aftercare", "--area", "neck"]],
+        "text or items for every area",
+    ),
+    "N10-aftercare-tiers-only-for-the-foot": (
+        lambda c: _hollow_tiers(
+            c,
+            lambda s: {
+                **s,
+                "items": [
+                    {"text": i, "areas": ["foot"]}
+                    if isinstance(i, str)
+                    else {**i, "areas": ["foot"]}
+                    for i in s["items"]
+                ],
+            },
+        ),
+        [["aftercare", "--area", "neck"]],
+        "text or items for every area",
     ),
     "F16-sheet-bad-ref": (
         lambda c: _bad_ref(c, "sheets/prepare.yaml"),

@@ -651,3 +651,48 @@ def test_hostile_a_genuine_bug_is_70_with_the_debug_hint():
         env={**os.environ, "DRYNEEDLE_DEBUG": "1"},
     )
     assert b"Traceback" in debug.stderr
+
+
+# ------------------------------------------- found by a second hostile pass (N13-N16)
+
+
+@pytest.mark.parametrize(
+    "args,code", [(["explain", "neck"], 0), (["aftercare", "--area", "back"], 2), (["nekc"], 2)]
+)
+def test_hostile_N13_closed_stderr_keeps_the_exit_code(args, code):
+    result = run(shell=f"{EXE} {' '.join(args)} 2>&-")
+    assert result.returncode == code
+
+
+def test_hostile_N14_full_stderr_never_costs_the_answer(tmp_path):
+    clinic = tmp_path / "clinic"
+    (clinic / "condition").mkdir(parents=True)  # a stray folder: one warning on stderr
+    result = run(
+        shell=f"{EXE} --content-dir {clinic} explain neck --plain 2>/dev/full",
+        env={"DRYNEEDLE_CACHE_DIR": ""},
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith(b"Neck pain")
+
+
+@pytest.mark.parametrize("args", [["explain", "neck"], ["evidence"], ["evidence", "--json"]])
+def test_hostile_N15_an_ascii_only_stdout_is_not_a_crash(args):
+    result = run(*args, env={"PYTHONIOENCODING": "ascii"})
+    one_clean_stderr(result)
+    assert result.returncode == 0
+    result.stdout.decode("ascii")  # nothing but ASCII reached it
+    if "--json" in args:
+        doc = json.loads(result.stdout)
+        assert any("é" in r["citation"] for r in doc["references"])  # exact, as \u escapes
+
+
+def test_hostile_N16_an_over_long_cell_costs_only_its_row(tmp_path):
+    rows = f'patient,areas,format\nAnn,neck,txt\n"{"x" * 200_000}",neck,txt\nBob,neck,txt\n'
+    (tmp_path / "b.csv").write_text(rows)
+    result = run("sheet", "aftercare", "--batch", "b.csv", "--out-dir", "out", cwd=tmp_path)
+    err = one_clean_stderr(result)
+    assert result.returncode == 1 and "b.csv:3:" in err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "001-ann-aftercare.txt",
+        "003-bob-aftercare.txt",
+    ]

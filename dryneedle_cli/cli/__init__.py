@@ -238,6 +238,19 @@ def _standard_streams() -> None:
             os.dup2(fd, 1)
             os.close(fd)
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    if sys.stderr is None:  # closed stderr: messages go nowhere, exit codes stay the same
+        fd = os.open(os.devnull, os.O_WRONLY)
+        if fd != 2:
+            os.dup2(fd, 2)
+            os.close(fd)
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or locale that cannot show every character (PYTHONIOENCODING=ascii, LC_ALL=C
+        # without UTF-8 mode) gets '?' for those, never a crash; JSON then escapes them itself.
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf_8") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
     if sys.stdin is not None and hasattr(sys.stdin, "reconfigure"):
         # undecodable bytes in a query become U+FFFD: every record stays valid UTF-8
         with contextlib.suppress(ValueError, OSError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import typer
@@ -28,8 +29,10 @@ def settings(ctx: typer.Context | None) -> Settings:
 
 
 def say(message: object) -> None:
-    """One line on stderr, with nothing a terminal would act on."""
-    typer.echo(safe.line(message), err=True)
+    """One line on stderr, with nothing a terminal would act on. A stderr that cannot be
+    written (full, closed) loses the message, never the answer on stdout."""
+    with contextlib.suppress(OSError):
+        typer.echo(safe.line(message), err=True)
 
 
 def query(s: Settings, values: dict[str, str] | None = None, quiet: bool = False):

@@ -202,20 +202,27 @@ class Checks:
         (get help now, see a doctor today, call your clinic) is lost by an edit."""
         version, below = stack[-1], stack[-2] if len(stack) > 1 else None
 
+        def shown(s) -> bool:
+            """The tier says something whatever the areas: its text, or an item for all areas."""
+            return bool(s.text) or any(isinstance(i, str) or not i.areas for i in s.items)
+
         def tiers(v: Version) -> int:
-            return sum(1 for s in v.doc.sections if s.style == "warning" and not s.areas)
+            return sum(
+                1 for s in v.doc.sections if s.style == "warning" and not s.areas and shown(s)
+            )
 
         have = tiers(version)
         if not have:
             raise error_at(
                 *version.where("$.sections"),
-                "aftercare needs a section with 'style: warning' and "
-                "no 'areas', so warning signs show for every area",
+                "aftercare needs a section with 'style: warning', no 'areas' and text or items "
+                "for every area, so warning signs show for every area",
             )
         if below is not None and have < tiers(below):
             raise error_at(
                 *version.where("$.sections"),
-                f"aftercare has {have} warning tiers ('style: warning', no 'areas') where the "
+                f"aftercare has {have} warning tiers ('style: warning', no 'areas', text or items "
+                f"for every area) where the "
                 f"sheet it replaces has {tiers(below)}; keep every tier",
             )
 

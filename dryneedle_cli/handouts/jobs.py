@@ -166,6 +166,9 @@ def read_rows(csv_path: Path) -> list[tuple[int, dict[str, str]]]:
     text = _decode(raw, csv_path)
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    # A cell may be as long as the file: an over-long cell is then refused for its own row
+    # (the field limits), instead of the csv module stopping the whole batch.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)

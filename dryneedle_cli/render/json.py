@@ -7,6 +7,7 @@ added without a change. See docs/json.md.
 from __future__ import annotations
 
 import json
+import sys
 
 from dryneedle_cli.render import Renderer
 from dryneedle_cli.views import (
@@ -150,11 +151,17 @@ def render(view, stream: bool = False, query: str | None = None) -> str:
     """One indented document, or in a stream one compact line (JSON Lines) that also carries
     the ``query`` it answers and ``found``."""
     doc = document(view)
+    ascii_only = not _utf8(sys.stdout)  # JSON stays exact on an ASCII-only stdout: \u escapes
     if not stream:
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(doc, ensure_ascii=ascii_only, indent=2) + "\n"
     if query is not None:
         doc = {**doc, "query": query, "found": doc.get("found", True)}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(doc, ensure_ascii=ascii_only, separators=(",", ":")) + "\n"
+
+
+def _utf8(stream) -> bool:
+    encoding = (getattr(stream, "encoding", "") or "utf-8").lower().replace("-", "")
+    return encoding in ("utf8", "utf_8")
 
 
 class JsonRenderer(Renderer):
