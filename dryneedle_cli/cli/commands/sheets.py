@@ -97,9 +97,7 @@ def sheet(
             say(f"dryneedle: warning: {profile_path}: {profile.logo_problem}; no logo is printed")
         clinician = clinician or profile.default_clinician or None
         if clinician and profile.clinicians and clinician not in profile.clinicians:
-            say(
-                f"dryneedle: warning: clinician '{clinician}' is not in {profile_path}'s clinicians"
-            )
+            say(f"dryneedle: warning: '{clinician}' is not in the clinicians of {profile_path}")
     q = query(settings(ctx), handout.values_for(profile))
     request = jobs.SheetRequest(
         which=which.value,
