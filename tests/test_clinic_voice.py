@@ -87,11 +87,33 @@ def test_every_content_command_takes_clinic(au, args):
     assert "reinstall" not in bad.stderr
 
 
+def clinic_section(tmp_path) -> Path:
+    """A clinic's own aftercare section naming the clinic by placeholder."""
+    layer = tmp_path / "layer"
+    (layer / "sheets").mkdir(parents=True)
+    (layer / "sheets" / "aftercare.patch.yaml").write_text(
+        "id: aftercare\nadd:\n  sections:\n"
+        "    - heading: Our clinic's advice\n      refs: [clinic-advice]\n"
+        "      text: Questions? Ring {clinic} on {clinic_phone}.\n"
+    )
+    return layer
+
+
+@pytest.mark.parametrize("fmt", ["--plain", "--json", "--color=always"])
+def test_screen_says_the_clinics_name_where_the_text_names_it(tmp_path, au, fmt):
+    layer = clinic_section(tmp_path)
+    result = invoke("--content-dir", str(layer), "aftercare", fmt, "--clinic", str(au))
+    assert result.exit_code == 0, result.stderr
+    assert "Harbour Physio on 02 9999 0000" in result.stdout
+
+
 def test_screen_ignores_template_examples_with_one_warning(tmp_path):
     dest = tmp_path / "clinic.yaml"
     assert invoke("clinic", "init", "--path", str(dest)).exit_code == 0
-    result = invoke("explain", "warning", "signs", "--plain", "--clinic", str(dest))
+    layer = clinic_section(tmp_path)
+    result = invoke("--content-dir", str(layer), "aftercare", "--plain", "--clinic", str(dest))
     assert result.exit_code == 0 and "Your Clinic Name" not in result.stdout
+    assert "000 000 0000" not in result.stdout and "Ring your clinic" in result.stdout
     assert result.stderr.count("warning") == 1 and "clinic check" in result.stderr
 
 
