@@ -313,13 +313,30 @@ def test_hostile_B15_bad_logo_stops_a_batch_before_any_row(tmp_path):
     clinic = profile(tmp_path, "logo.png")
     (clinic.parent / "logo.png").write_bytes(LOGOS["C1-corrupt-png"][1])
     rows = tmp_path / "day.csv"
-    rows.write_text("patient,format\n" + "".join(f"P{i},txt\n" for i in range(10)))
+    rows.write_text("patient\n" + "".join(f"P{i}\n" for i in range(10)))
     out = tmp_path / "out"
     result = run(
         "sheet", "aftercare", "--clinic", str(clinic), "--batch", str(rows), "--out-dir", str(out)
     )
     assert result.returncode == 3 and "logo" in one_clean_stderr(result)
     assert not out.exists() or not list(out.iterdir())
+
+
+def test_hostile_B15_bad_logo_text_batch_warns_once_and_makes_every_sheet(tmp_path):
+    clinic = profile(tmp_path, "logo.png")
+    (clinic.parent / "logo.png").write_bytes(LOGOS["C1-corrupt-png"][1])
+    rows = tmp_path / "day.csv"
+    rows.write_text("patient,format\n" + "".join(f"P{i},txt\n" for i in range(10)))
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run(
+        "sheet", "aftercare", "--clinic", str(clinic), "--batch", str(rows), "--out-dir", str(out),
+        "-f", "txt",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    warnings = [x for x in result.stderr.decode().splitlines() if "warning" in x]
+    assert len(warnings) == 1 and "no logo is printed" in warnings[0]
+    assert len(list(out.iterdir())) == 10
 
 
 # ------------------------------------------------------------ E3, H2, N1-N6, L3, L4, U2: sheet text

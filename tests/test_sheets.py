@@ -272,15 +272,46 @@ class TestClinicProfile:
             (('phone: "555 010 2030"\n', ""), "phone"),
             (('phone: "555 010 2030"\n', 'phone: ""\n'), "phone"),
             (("clinicians: [Dr A. Smith]\n", "colour: red\n"), "colour"),
-            (('logo: "logo.svg"\n', 'logo: "missing.png"\n'), "logo"),
+            (('logo: "logo.svg"\n', 'logo: "logo.gif"\n'), "logo"),
+            (('phone: "555 010 2030"\n', 'phone: "555 010 2030"\npaper: legal\n'), "paper"),
+            (('phone: "555 010 2030"\n', 'phone: "555 010 2030"\nemail: "at home"\n'), "email"),
+            (('phone: "555 010 2030"\n', 'phone: "555"\nlanguage: "english!"\n'), "language"),
         ],
     )
     def test_bad_profile_exit_3_names_field(self, tmp_path, clinic, edit, field):
         clinic.write_text(clinic.read_text().replace(*edit))
         result = sheet("aftercare", "--clinic", str(clinic), "-o", str(tmp_path / "s.txt"))
         assert result.exit_code == 3
-        assert "clinic.yaml" in result.stderr and field in result.stderr
+        assert "clinic.yaml" in result.stderr and f"'{field}'" in result.stderr
         assert not (tmp_path / "s.txt").exists()
+
+    @pytest.mark.parametrize("fmt", ["pdf", "html"])
+    def test_missing_logo_stops_a_drawn_sheet_naming_file_and_field(self, tmp_path, clinic, fmt):
+        clinic.write_text(clinic.read_text().replace("logo.svg", "missing.png"))
+        out = tmp_path / f"s.{fmt}"
+        result = sheet("aftercare", "--clinic", str(clinic), "-o", str(out))
+        assert result.exit_code == 3 and not out.exists()
+        assert f"{clinic}:6:" in result.stderr and "missing.png" in result.stderr
+        assert "(field 'logo')" in result.stderr
+
+    @pytest.mark.parametrize("fmt", ["txt", "md"])
+    def test_missing_logo_does_not_stop_a_text_sheet(self, tmp_path, clinic, fmt):
+        clinic.write_text(clinic.read_text().replace("logo.svg", "missing.png"))
+        out = tmp_path / f"s.{fmt}"
+        result = sheet("aftercare", "--clinic", str(clinic), "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+        assert "Riverside Physio" in out.read_text()
+        warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+        assert len(warnings) == 1 and "missing.png" in warnings[0]
+
+    def test_missing_profile_says_not_found(self, tmp_path):
+        result = sheet("aftercare", "--clinic", "nope.yaml", "-o", str(tmp_path / "s.txt"))
+        assert result.exit_code == 3
+        assert "nope.yaml: clinic profile not found (named by --clinic)" in result.stderr
+        assert "reinstall" not in result.stderr and "clinic init" in result.stderr
+        env = {"DRYNEEDLE_CLINIC": str(tmp_path / "gone.yaml")}
+        result = sheet("aftercare", "-o", str(tmp_path / "s.txt"), **env)
+        assert result.exit_code == 3 and "(named by DRYNEEDLE_CLINIC)" in result.stderr
 
     def test_init_writes_template_once(self, tmp_path):
         dest = tmp_path / "conf" / "clinic.yaml"
@@ -292,12 +323,20 @@ class TestClinicProfile:
         assert second.exit_code == 4 and "already exists" in second.stderr
         assert "Mine" in dest.read_text()
 
-    def test_template_is_a_valid_profile(self, tmp_path):
+    def test_unedited_template_is_refused_with_the_fix(self, tmp_path):
         dest = tmp_path / "clinic.yaml"
         runner.invoke(app, ["clinic", "init", "--path", str(dest)])
         out = tmp_path / "s.txt"
+        result = sheet("aftercare", "--clinic", str(dest), "-o", str(out))
+        assert result.exit_code == 3 and not out.exists()
+        assert "template's example text in name, address, phone" in result.stderr
+        assert "dryneedle clinic check" in result.stderr
+        text = dest.read_text()
+        for old, new in [("Your Clinic Name", "Harbour"), ("000 000 0000", "02 9999 0000")]:
+            text = text.replace(old, new)
+        dest.write_text(text.replace("1 Example Street, Town", "4 Quay St"))
         assert sheet("aftercare", "--clinic", str(dest), "-o", str(out)).exit_code == 0
-        assert "Your Clinic Name" in out.read_text()
+        assert "Harbour" in out.read_text()
 
 
 class TestBatch:

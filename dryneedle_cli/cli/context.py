@@ -46,3 +46,30 @@ def query(s: Settings, values: dict[str, str] | None = None, quiet: bool = False
         for warning in kb.warnings:
             say(f"dryneedle: warning: {warning}")
     return Query(kb, lang=os.environ.get("DRYNEEDLE_LANG", "en"), values=values)
+
+
+def clinic_values(flag) -> dict[str, str]:
+    """Placeholder values for the screen from the clinic profile in force (none: {}).
+
+    Fields still holding the template's example text are not shown: a warning says so.
+    """
+    from dryneedle_cli import env
+    from dryneedle_cli.handouts import clinic
+    from dryneedle_cli.handouts.handout import values_for
+
+    path, source = clinic.locate_profile(str(flag) if flag else None)
+    if path is None:
+        return {}
+    profile = clinic.load(path, source)
+    values = values_for(profile)
+    left = clinic.placeholders(profile, env.data_dir() / "clinic-template.yaml")
+    if left:
+        say(
+            f"dryneedle: warning: {path} still holds the template's example text in "
+            f"{', '.join(left)}; not shown (edit it, then run 'dryneedle clinic check')"
+        )
+        if "name" in left:
+            values.pop("clinic", None)
+        if "phone" in left:
+            values.pop("clinic_phone", None)
+    return values

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +13,7 @@ from dryneedle_cli.render import DOCUMENTS
 
 Color = Enum("Color", {"auto": "auto", "always": "always", "never": "never"}, type=str)
 Which = Enum("Which", {"aftercare": "aftercare", "prepare": "prepare"}, type=str)
-Paper = Enum("Paper", {"letter": "letter", "a4": "a4"}, type=str)
+Paper = Enum("Paper", {"letter": "letter", "a4": "a4"}, type=str)  # either case on the command line
 Format = Enum("Format", {name: name for name in DOCUMENTS}, type=str)
 
 
@@ -80,5 +81,48 @@ ContentDirOpt = Annotated[
         metavar="<path>",
         help="A folder of the clinic's own knowledge files (repeatable; the first wins). "
         "Give it before the command.",
+    ),
+]
+ClinicOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--clinic",
+        metavar="FILE",
+        help="Clinic profile (YAML) [default: $DRYNEEDLE_CLINIC, else clinic.yaml in the user "
+        "config folder].",
+        show_default=False,
+    ),
+]
+
+
+def _complete_clinicians(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for --clinician: the profile's clinicians."""
+    try:
+        from dryneedle_cli.handouts import clinic
+
+        flag = ctx.params.get("clinic")
+        path = clinic.find(str(flag) if flag else None)
+        if path is None:
+            return []
+        names = clinic.load(path).clinicians
+        start = incomplete.casefold()
+        return [n for n in names if n.casefold().startswith(start)]
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        return []
+
+
+ClinicianOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="The clinician's name [default: the profile's default_clinician].",
+        autocompletion=_complete_clinicians,
+    ),
+]
+PaperOpt = Annotated[
+    Paper | None,
+    typer.Option(
+        case_sensitive=False,
+        help="Paper size [default: the profile's paper, else the locale's].",
+        show_default=False,
     ),
 ]

@@ -55,10 +55,17 @@ def show(
     color: Color,
     words: list[str] | None = None,
     header: bool = False,
+    clinic=None,
 ) -> ExitCode:
-    """Answer one query, or with the word '-' every line of stdin; the exit code."""
+    """Answer one query, or with the word '-' every line of stdin; the exit code.
+
+    ``clinic`` is the --clinic flag: the profile found (flag, environment, config) gives the
+    screen the clinic's name and emergency number, as on its sheets.
+    """
+    from dryneedle_cli.cli.context import clinic_values
+
     renderer = renderer_for(json_, plain, color)
-    q = query(settings)
+    q = query(settings, clinic_values(clinic))
     if words == ["-"]:
         return _stream(command, q, view_of, renderer, header)
     text = " ".join(words) if words else None

@@ -1,7 +1,8 @@
-"""The clinic profile: name, contact details, emergency number, logo and clinicians.
+"""The clinic profile: name, contact details, emergency number, logo, paper and clinicians.
 
 Found by ``--clinic FILE``, else ``DRYNEEDLE_CLINIC``, else ``clinic.yaml`` in the user config
-folder (platformdirs). No profile is fine: sheets then use the defaults in ``labels.yaml``.
+folder (platformdirs). No profile is fine: sheets and screens then use the defaults in
+``labels.yaml``. The same profile speaks on screen (emergency number, clinic name) and on paper.
 """
 
 from __future__ import annotations
@@ -16,7 +17,24 @@ from dryneedle_cli.errors import ContentError, OutputError
 PROFILE_NAME = "clinic.yaml"
 
 # Longest text a profile field may hold: a sheet stays one page and a screen stays readable.
-MAX_LENGTH = {"address": 300, "phone": 40, "emergency_number": 40, "clinicians": 100}
+MAX_LENGTH = {
+    "address": 300,
+    "phone": 40,
+    "emergency_number": 40,
+    "clinicians": 100,
+    "default_clinician": 100,
+    "email": 254,
+    "language": 35,
+}
+# Fields holding one piece of text: a number written without quotes is read as the text typed.
+TEXT_FIELDS = (
+    "name", "phone", "address", "website", "email", "emergency_number", "logo", "paper",
+    "language", "default_clinician",
+)  # fmt: skip
+PAPERS = ("letter", "a4")
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+# Where the profile came from, for ``clinic show``.
+SOURCES = {"flag": "--clinic", "env": "DRYNEEDLE_CLINIC", "config": "the user config folder"}
 MAX_FIELD = 200
 # Largest logo: a PNG of more pixels than this is refused before it is decoded.
 MAX_LOGO_SIDE = 4000
@@ -30,18 +48,55 @@ class Clinic(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     website: str = ""
     emergency_number: str = ""
     logo: str = ""
+    email: str = ""
+    paper: str = ""  # letter | a4; empty: the locale's paper size
+    language: str = ""  # e.g. "en", "es": stored and shown; used once languages ship
+    default_clinician: str = ""
     clinicians: tuple[str, ...] = ()
     folder: str = ""  # where the profile lives, to find the logo; set by the loader
+    logo_problem: str = ""  # why the logo cannot be used; set by the loader
 
     @property
     def contact(self) -> list[str]:
-        """Address, phone and website lines, those given."""
-        return [x for x in (self.address, self.phone, self.website) if x]
+        """Address, phone, email and website lines, those given."""
+        return [x for x in (self.address, self.phone, self.email, self.website) if x]
 
     def logo_path(self) -> Path | None:
-        if not self.logo:
+        """The logo file, or None when there is none or it cannot be used (see ``logo_problem``)."""
+        if not self.logo or self.logo_problem:
             return None
         return (Path(self.folder) / self.logo).resolve()
+
+    def paper_size(self) -> str:
+        """The profile's paper, else the locale's."""
+        return self.paper or locale_paper()
+
+
+# Territories whose paper is US Letter (glibc's LC_PAPER); everywhere else uses A4.
+LETTER_TERRITORIES = frozenset(
+    ("US", "CA", "MX", "PH", "PR", "CL", "CO", "CR", "GT", "NI", "PA", "SV", "VE", "DO", "BZ")
+)
+
+
+def paper_for(clinic: Clinic | None) -> str:
+    """The sheet's paper when --paper is not given: the profile's, else the locale's."""
+    return clinic.paper_size() if clinic is not None else locale_paper()
+
+
+def locale_paper(environ=None) -> str:
+    """letter or a4 from the locale: LC_ALL, else LC_PAPER, else LANG (as POSIX orders them).
+
+    ``en_US.UTF-8`` -> letter, ``en_AU.UTF-8`` -> a4; no territory (``C``, ``POSIX``, unset)
+    -> letter, the size the program has always used.
+    """
+    import re
+
+    env = os.environ if environ is None else environ
+    value = next((env[k] for k in ("LC_ALL", "LC_PAPER", "LANG") if env.get(k)), "")
+    match = re.match(r"^[A-Za-z]{2,3}_([A-Za-z]{2})\b", value)
+    if not match:
+        return "letter"
+    return "letter" if match.group(1).upper() in LETTER_TERRITORIES else "a4"
 
 
 def config_dir() -> Path:
@@ -50,48 +105,177 @@ def config_dir() -> Path:
     return env.user_config_dir()
 
 
-def find(flag: str | None) -> Path | None:
-    """The profile to use: the flag, the environment variable, or the user config file."""
+def locate_profile(flag: str | None) -> tuple[Path | None, str]:
+    """(the profile to use, where it came from: flag, env, config or none)."""
     if flag:
-        return Path(flag)
+        return Path(flag), "flag"
     env = os.environ.get("DRYNEEDLE_CLINIC")
     if env:
-        return Path(env)
+        return Path(env), "env"
     default = config_dir() / PROFILE_NAME
-    return default if default.is_file() else None
+    return (default, "config") if default.is_file() else (None, "none")
 
 
-def load(path: Path) -> Clinic:
-    """Read and check a profile; every problem is a ContentError naming the field."""
+def find(flag: str | None) -> Path | None:
+    """The profile to use: the flag, the environment variable, or the user config file."""
+    return locate_profile(flag)[0]
+
+
+def not_found(path: Path, source: str) -> ContentError:
+    """A profile named by --clinic or DRYNEEDLE_CLINIC that is not there."""
+    how = "--clinic" if source == "flag" else "DRYNEEDLE_CLINIC"
+    return ContentError(
+        str(path),
+        f"clinic profile not found (named by {how}); check the path, "
+        "or write one with 'dryneedle clinic init'",
+    )
+
+
+def load(path: Path, source: str = "flag") -> Clinic:
+    """Read and check a profile; every problem is a ContentError naming the file and field.
+
+    A logo that cannot be used is not an error here: it is kept in ``logo_problem`` (a text
+    sheet or the screen do without it; a PDF or HTML sheet refuses it, see ``require_logo``).
+    """
     from dryneedle_cli.content.yamlfile import convert, locate, parse
 
+    if not path.exists() and not path.is_symlink():
+        raise not_found(path, source)
     data = parse(path)
+    for key in ("folder", "logo_problem"):
+        if data.get(key) is not None:
+            raise ContentError(str(path), f"unknown field '{key}'", line=locate(path, f"$.{key}"))
+    data = _numbers_as_text(path, data)
     for key in ("name", "phone"):
         if isinstance(data.get(key), str) and not data[key].strip():
             raise ContentError(
                 str(path), f"'{key}' is empty; fill it in", line=locate(path, f"$.{key}"), field=key
             )
-    if data.get("folder") is not None:
-        raise ContentError(str(path), "unknown field 'folder'", line=locate(path, "$.folder"))
-    clinic = convert(path, {**data, "folder": str(path.resolve().parent)}, Clinic)
-    _check_text(path, clinic)
-    logo = clinic.logo_path()
-    if logo is not None:
-        if logo.suffix.lower() not in (".png", ".svg"):
+    if isinstance(data.get("paper"), str):
+        data["paper"] = data["paper"].strip().lower()
+        if data["paper"] not in ("", *PAPERS):
             raise ContentError(
                 str(path),
-                "the logo must be a .png or .svg file",
-                line=locate(path, "$.logo"),
-                field="logo",
+                f"'paper' must be letter or a4, not '{data['paper'][:20]}'",
+                line=locate(path, "$.paper"),
+                field="paper",
             )
-        if not logo.is_file():
-            raise ContentError(
-                str(path), f"logo file not found: {logo}", line=locate(path, "$.logo"), field="logo"
-            )
-        problem = check_logo(logo, Path(clinic.folder))
-        if problem:
-            raise ContentError(str(path), problem, line=locate(path, "$.logo"), field="logo")
+    clinic = convert(path, {**data, "folder": str(path.resolve().parent)}, Clinic)
+    _check_text(path, clinic)
+    _check_fields(path, clinic)
+    problem = logo_problem(clinic)
+    if problem:
+        import msgspec.structs
+
+        clinic = msgspec.structs.replace(clinic, logo_problem=problem)
     return clinic
+
+
+def _numbers_as_text(path: Path, data: dict) -> dict:
+    """A text field written as a bare number (``phone: 5550123``, ``emergency_number: 000``)
+    is read as the text typed, from the YAML source (so ``000`` stays ``000``, not 0)."""
+    numeric = [
+        k
+        for k in TEXT_FIELDS
+        if isinstance(data.get(k), int | float) and not isinstance(data.get(k), bool)
+    ]
+    if not numeric:
+        return data
+    import yaml
+
+    from dryneedle_cli.content.yamlfile import read_text
+
+    node = yaml.compose(read_text(path), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = {k.value: v.value for k, v in node.value if isinstance(v, yaml.ScalarNode)}
+    return {**data, **{k: str(raw.get(k, data[k])) for k in numeric}}
+
+
+def _check_fields(path: Path, clinic: Clinic) -> None:
+    import re
+
+    from dryneedle_cli.content.yamlfile import locate
+
+    def fail(name: str, message: str) -> None:
+        raise ContentError(str(path), message, line=locate(path, f"$.{name}"), field=name)
+
+    if clinic.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", clinic.email):
+        fail("email", f"'email' is not an email address: '{clinic.email[:60]}'")
+    if clinic.language and not re.fullmatch(
+        r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", clinic.language
+    ):
+        fail("language", "'language' must be a language code such as en, es or fr-CA")
+    if clinic.logo and Path(clinic.logo).suffix.lower() not in LOGO_SUFFIXES:
+        fail("logo", "the logo must be a .png, .jpg or .svg file")
+
+
+def logo_problem(clinic: Clinic) -> str:
+    """Why the profile's logo cannot be used ('' when it can, or there is none)."""
+    if not clinic.logo:
+        return ""
+    logo = (Path(clinic.folder) / clinic.logo).resolve()
+    if not logo.is_file():
+        return f"logo file not found: {logo}"
+    return check_logo(logo, Path(clinic.folder)) or ""
+
+
+def require_logo(clinic: Clinic | None, path: Path | None) -> None:
+    """A PDF or HTML sheet draws the logo: refuse one that cannot be used, naming file and field."""
+    if clinic is not None and clinic.logo_problem:
+        from dryneedle_cli.content.yamlfile import locate
+
+        where = str(path) if path else "the clinic profile"
+        line = locate(path, "$.logo") if path else None
+        raise ContentError(
+            where,
+            f"{clinic.logo_problem}; fix 'logo' or leave it empty",
+            line=line,
+            field="logo",
+        )
+
+
+def template_values(template: Path) -> dict[str, str]:
+    """The template's own example values (name, phone, address): placeholders to replace."""
+    from dryneedle_cli.content.yamlfile import parse
+
+    data = parse(template)
+    return {k: v for k, v in data.items() if isinstance(v, str) and v.strip()}
+
+
+def placeholders(clinic: Clinic, template: Path) -> list[str]:
+    """The fields still holding the template's example values."""
+    left = template_values(template)
+    return [k for k, v in left.items() if getattr(clinic, k, None) == v]
+
+
+def problems(path: Path, clinic: Clinic, template: Path) -> list[str]:
+    """Everything a sheet would refuse or warn about, one line each (empty: ready to print)."""
+    out = []
+    left = placeholders(clinic, template)
+    if left:
+        out.append(
+            f"{path}: still the template's example text in {', '.join(left)}; "
+            "put in the clinic's own details"
+        )
+    if clinic.logo_problem:
+        out.append(f"{path}: {clinic.logo_problem}; fix 'logo' or leave it empty (field 'logo')")
+    if clinic.clinicians and clinic.default_clinician not in ("", *clinic.clinicians):
+        out.append(
+            f"{path}: 'default_clinician' is not in 'clinicians'; add it to the list "
+            "(field 'default_clinician')"
+        )
+    return out
+
+
+def refuse_template(path: Path | None, clinic: Clinic, template: Path) -> None:
+    """A sheet is never made from an unedited template (it would print 'Your Clinic Name')."""
+    left = placeholders(clinic, template)
+    if left:
+        raise ContentError(
+            str(path) if path else "the clinic profile",
+            f"still the template's example text in {', '.join(left)}; edit the file, "
+            "then run 'dryneedle clinic check'",
+            field=left[0],
+        )
 
 
 def _check_text(path: Path, clinic: Clinic) -> None:
@@ -99,8 +283,7 @@ def _check_text(path: Path, clinic: Clinic) -> None:
     from dryneedle_cli import safe
     from dryneedle_cli.content.yamlfile import locate
 
-    fields = [(f, getattr(clinic, f)) for f in ("name", "phone", "address", "website")]
-    fields += [("emergency_number", clinic.emergency_number), ("logo", clinic.logo)]
+    fields = [(f, getattr(clinic, f)) for f in TEXT_FIELDS]
     fields += [("clinicians", c) for c in clinic.clinicians]
     for name, value in fields:
         bad = next((c for c in value if safe.has_control(c, newlines=name == "address")), None)
@@ -137,10 +320,13 @@ def check_logo(logo: Path, folder: Path) -> str | None:
         return f"cannot read the logo: {e.strerror}"
     if logo.suffix.lower() == ".svg":
         return _check_svg(data)
-    return _check_png(data)
+    if logo.suffix.lower() in (".jpg", ".jpeg"):
+        return _check_raster(data, "JPEG")
+    return _check_raster(data, "PNG")
 
 
-def _check_png(data: bytes) -> str | None:
+def _check_raster(data: bytes, kind: str) -> str | None:
+    """A PNG or JPEG: its size read from the header before decoding, then decoded and verified."""
     import io
     import warnings
 
@@ -149,16 +335,18 @@ def _check_png(data: bytes) -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            with Image.open(io.BytesIO(data), formats=[kind]) as image:
                 width, height = image.size
                 if width > MAX_LOGO_SIDE or height > MAX_LOGO_SIDE:
                     return (
                         f"the logo is {width}x{height} pixels; use one at most "
                         f"{MAX_LOGO_SIDE}x{MAX_LOGO_SIDE}"
                     )
+                image.verify()
+            with Image.open(io.BytesIO(data), formats=[kind]) as image:
                 image.load()
     except Exception:  # noqa: BLE001 - any decoding failure means a bad file
-        return "the logo is not a readable PNG image"
+        return f"the logo is not a readable {kind} image"
     return None
 
 

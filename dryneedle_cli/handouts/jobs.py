@@ -44,6 +44,7 @@ class SheetRequest:
     clinician: str | None = None
     next_visit: str | None = None
     clinic: object = None  # a handouts.clinic.Clinic, or None
+    clinic_path: Path | None = None  # where the profile was read, for its errors
     format: str | None = None  # a key of render.DOCUMENTS; None: from output, else pdf
     paper: str = "letter"
     large_print: bool = False
@@ -58,6 +59,10 @@ def make_file(q, request: SheetRequest) -> Path | None:
     ``q`` is a ``Query`` made with ``handout.values_for(request.clinic)``.
     """
     fmt = resolve_format(request.format, request.output)
+    if fmt in ("pdf", "html"):  # these draw the logo: one that cannot be used stops the sheet
+        from dryneedle_cli.handouts.clinic import require_logo
+
+        require_logo(request.clinic, request.clinic_path)
     handout = make(
         q,
         request.which,
@@ -212,7 +217,7 @@ def one_row(
             base,
             areas=tuple(a.strip() for a in re.split(r"[;|,]", row.get("areas") or "") if a.strip()),
             patient=patient,
-            clinician=row.get("clinician"),
+            clinician=row.get("clinician") or base.clinician,
             next_visit=row.get("next_visit"),
             format=fmt,
             output=str(job.out_dir / name),

@@ -1,4 +1,4 @@
-"""dryneedle clinic init."""
+"""dryneedle clinic init | show | check: the clinic profile used on screen and on handouts."""
 
 from pathlib import Path
 from typing import Annotated
@@ -6,9 +6,19 @@ from typing import Annotated
 import typer
 
 from dryneedle_cli import safe
+from dryneedle_cli.cli.context import say
+from dryneedle_cli.cli.options import ClinicOpt, JsonOpt
 from dryneedle_cli.errors import ExitCode
 
-clinic_app = typer.Typer(help="The clinic profile used on handouts.", no_args_is_help=True)
+clinic_app = typer.Typer(
+    help="The clinic profile: its voice on screen and on handouts.", no_args_is_help=True
+)
+
+# the fields `clinic show` lists, in the template's order
+FIELDS = (
+    "name", "address", "phone", "email", "website", "emergency_number", "logo", "paper",
+    "language", "default_clinician", "clinicians",
+)  # fmt: skip
 
 
 @clinic_app.command("init")
@@ -24,6 +34,91 @@ def clinic_init(
     dest = path or clinic.config_dir() / clinic.PROFILE_NAME
     clinic.write_template(dest, env.data_dir() / "clinic-template.yaml")
     typer.echo(safe.line(dest))
+    say(
+        "Next: edit name, address and phone (and emergency_number, logo, paper) in that file, "
+        f"then run 'dryneedle clinic check{_flag(path, dest)}'."
+    )
+    return ExitCode.OK
+
+
+def _flag(path: Path | None, dest: Path) -> str:
+    """' --clinic FILE' when the profile is not where dryneedle looks by itself."""
+    return f" --clinic {dest}" if path is not None else ""
+
+
+@clinic_app.command("show")
+def clinic_show(clinic: ClinicOpt = None, json_: JsonOpt = False) -> ExitCode:
+    """The profile in force, where it came from, and each field (empty ones included)."""
+    import json
+
+    from dryneedle_cli.handouts import clinic as clinics
+
+    path, source = clinics.locate_profile(str(clinic) if clinic else None)
+    profile = clinics.load(path, source) if path else None
+    values = {f: (getattr(profile, f) if profile else None) for f in FIELDS}
+    if isinstance(values["clinicians"], tuple):
+        values["clinicians"] = list(values["clinicians"])
+    paper = clinics.paper_for(profile)
+    origin = "" if profile and profile.paper else " (from the locale)"
+    if json_:
+        record = {
+            "path": str(path) if path else None,
+            "source": source,
+            "fields": values,
+            "paper_used": paper,
+            "logo_problem": (profile.logo_problem or None) if profile else None,
+        }
+        typer.echo(json.dumps(record, ensure_ascii=False))
+        return ExitCode.OK
+    where = {
+        "flag": "from --clinic",
+        "env": "from DRYNEEDLE_CLINIC",
+        "config": "the user config folder",
+    }
+    if path is None:
+        typer.echo("profile: none (sheets and screens use the built-in wording)")
+        typer.echo(f"looked in: {safe.line(clinics.config_dir() / clinics.PROFILE_NAME)}")
+    else:
+        typer.echo(f"profile: {safe.line(path)} ({where[source]})")
+    for name in FIELDS:
+        value = values[name]
+        if isinstance(value, list):
+            value = ", ".join(value)
+        typer.echo(f"{name}: {safe.line(value or '')}".rstrip())
+    typer.echo(f"paper used: {paper}{origin}")
+    return ExitCode.OK
+
+
+@clinic_app.command("check")
+def clinic_check(clinic: ClinicOpt = None) -> ExitCode:
+    """Check the profile as a sheet would, and for the template's example text left in it.
+
+    Exit 0 when it is ready; 3 naming each problem on stderr.
+    """
+    from dryneedle_cli import env
+    from dryneedle_cli.errors import ContentError
+    from dryneedle_cli.handouts import clinic as clinics
+
+    path, source = clinics.locate_profile(str(clinic) if clinic else None)
+    if path is None:
+        say(
+            "dryneedle: no clinic profile: write one with 'dryneedle clinic init', "
+            "or name one with --clinic FILE"
+        )
+        return ExitCode.BAD_CONTENT
+    try:
+        profile = clinics.load(path, source)
+    except ContentError as e:
+        say(f"dryneedle: {e}")
+        return ExitCode.BAD_CONTENT
+    found = clinics.problems(path, profile, env.data_dir() / "clinic-template.yaml")
+    for problem in found:
+        say(f"dryneedle: {problem}")
+    if found:
+        them = "it" if len(found) == 1 else "them"
+        say(f"{len(found)} problem{'' if len(found) == 1 else 's'}: fix {them}, then check again")
+        return ExitCode.BAD_CONTENT
+    typer.echo(f"{safe.line(path)}: ready")
     return ExitCode.OK
 
 

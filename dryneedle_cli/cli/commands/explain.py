@@ -3,7 +3,7 @@
 import typer
 
 from dryneedle_cli.cli.context import settings
-from dryneedle_cli.cli.options import Color, ColorOpt, JsonOpt, PlainOpt, WordsArg
+from dryneedle_cli.cli.options import ClinicOpt, Color, ColorOpt, JsonOpt, PlainOpt, WordsArg
 from dryneedle_cli.cli.output import show
 from dryneedle_cli.errors import ExitCode
 
@@ -14,6 +14,7 @@ def explain(
     json_: JsonOpt = False,
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
+    clinic: ClinicOpt = None,
 ) -> ExitCode:
     """Explain dry needling, a topic (acupuncture, side effects ...), a condition, or a term.
 
@@ -21,7 +22,8 @@ def explain(
     ('stiff neck'), an ICD-10 code (M77.1) or a glossary term (LTR). With '-', one query per
     line of stdin (JSON Lines with --json); a query not found is a record with "found": false.
     """
-    return show(settings(ctx), "explain", lambda q, w: q.explain(w), json_, plain, color, words)
+    view_of = lambda q, w: q.explain(w)  # noqa: E731
+    return show(settings(ctx), "explain", view_of, json_, plain, color, words, clinic=clinic)
 
 
 COMMANDS = {"explain": explain}

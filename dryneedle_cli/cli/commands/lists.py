@@ -3,7 +3,15 @@
 import typer
 
 from dryneedle_cli.cli.context import settings
-from dryneedle_cli.cli.options import Color, ColorOpt, HeaderOpt, JsonOpt, PlainOpt, WordsArg
+from dryneedle_cli.cli.options import (
+    ClinicOpt,
+    Color,
+    ColorOpt,
+    HeaderOpt,
+    JsonOpt,
+    PlainOpt,
+    WordsArg,
+)
 from dryneedle_cli.cli.output import show
 from dryneedle_cli.errors import ExitCode
 
@@ -15,6 +23,7 @@ def conditions(
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
     header: HeaderOpt = False,
+    clinic: ClinicOpt = None,
 ) -> ExitCode:
     """List conditions by body region, or those matching WORDS (name, alias, code or text).
 
@@ -23,7 +32,7 @@ def conditions(
     starting with its query.
     """
     view_of = lambda q, w: q.conditions(w)  # noqa: E731
-    return show(settings(ctx), "conditions", view_of, json_, plain, color, words, header)
+    return show(settings(ctx), "conditions", view_of, json_, plain, color, words, header, clinic)
 
 
 def evidence(
@@ -33,6 +42,7 @@ def evidence(
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
     header: HeaderOpt = False,
+    clinic: ClinicOpt = None,
 ) -> ExitCode:
     """The references with full citations; with WORDS, those used by that topic or condition.
 
@@ -40,7 +50,7 @@ def evidence(
     supports, and the clinician's review note (how far the source was checked; may be empty).
     """
     view_of = lambda q, w: q.evidence(w)  # noqa: E731
-    return show(settings(ctx), "evidence", view_of, json_, plain, color, words, header)
+    return show(settings(ctx), "evidence", view_of, json_, plain, color, words, header, clinic)
 
 
 COMMANDS = {"conditions": conditions, "evidence": evidence}

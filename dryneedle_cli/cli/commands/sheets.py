@@ -8,11 +8,13 @@ import typer
 from dryneedle_cli.cli.context import query, say, settings
 from dryneedle_cli.cli.options import (
     AreaOpt,
+    ClinicianOpt,
+    ClinicOpt,
     Color,
     ColorOpt,
     Format,
     JsonOpt,
-    Paper,
+    PaperOpt,
     PlainOpt,
     Which,
 )
@@ -26,10 +28,11 @@ def prepare(
     json_: JsonOpt = False,
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
+    clinic: ClinicOpt = None,
 ) -> ExitCode:
     """How to prepare for a visit, and what to tell your clinician first."""
     view_of = lambda q, _: q.sheet("prepare", areas or [])  # noqa: E731
-    return show(settings(ctx), "prepare", view_of, json_, plain, color)
+    return show(settings(ctx), "prepare", view_of, json_, plain, color, clinic=clinic)
 
 
 def aftercare(
@@ -38,10 +41,11 @@ def aftercare(
     json_: JsonOpt = False,
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
+    clinic: ClinicOpt = None,
 ) -> ExitCode:
     """What is normal after dry needling, what helps, and warning signs that need urgent care."""
     view_of = lambda q, _: q.sheet("aftercare", areas or [])  # noqa: E731
-    return show(settings(ctx), "aftercare", view_of, json_, plain, color)
+    return show(settings(ctx), "aftercare", view_of, json_, plain, color, clinic=clinic)
 
 
 def sheet(
@@ -49,12 +53,10 @@ def sheet(
     which: Annotated[Which, typer.Argument(help="aftercare or prepare")],
     areas: AreaOpt = None,
     patient: Annotated[str | None, typer.Option(help="The patient's name.")] = None,
-    clinician: Annotated[str | None, typer.Option(help="The clinician's name.")] = None,
+    clinician: ClinicianOpt = None,
     date: Annotated[str | None, typer.Option(help="Date on the sheet [default: today].")] = None,
     next_visit: Annotated[str | None, typer.Option(help="When the next visit is.")] = None,
-    clinic: Annotated[
-        Path | None, typer.Option(help="Clinic profile (YAML). [default: $DRYNEEDLE_CLINIC]")
-    ] = None,
+    clinic: ClinicOpt = None,
     fmt: Annotated[
         Format | None, typer.Option("--format", "-f", help="[default: from -o, else pdf]")
     ] = None,
@@ -62,7 +64,7 @@ def sheet(
         str | None, typer.Option("--output", "-o", help="File to write, or - for stdout.")
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
-    paper: Annotated[Paper, typer.Option(help="Paper size.")] = Paper.letter,
+    paper: PaperOpt = None,
     large_print: Annotated[bool, typer.Option(help="About 18 pt, one column.")] = False,
     font: Annotated[
         Path | None, typer.Option(help="A .ttf for scripts the built-in font lacks.")
@@ -78,11 +80,24 @@ def sheet(
     The clinic's name, phone, logo and emergency number come from its profile (see
     'dryneedle clinic init'). Nothing about the patient is stored or logged.
     """
+    from dryneedle_cli import env
     from dryneedle_cli.handouts import clinic as clinics
     from dryneedle_cli.handouts import handout, jobs
 
-    profile_path = clinics.find(str(clinic) if clinic else None)
-    profile = clinics.load(profile_path) if profile_path else None
+    profile_path, source = clinics.locate_profile(str(clinic) if clinic else None)
+    profile = clinics.load(profile_path, source) if profile_path else None
+    if profile is not None:
+        clinics.refuse_template(profile_path, profile, env.data_dir() / "clinic-template.yaml")
+        # a PDF or HTML sheet draws the logo: one that cannot be used stops it (a whole
+        # batch, before any row); a text or Markdown sheet does without, with one warning
+        base_format = jobs.resolve_format(fmt and fmt.value, output if batch is None else None)
+        if base_format in ("pdf", "html"):
+            clinics.require_logo(profile, profile_path)
+        elif profile.logo_problem:
+            say(f"dryneedle: warning: {profile_path}: {profile.logo_problem}; no logo is printed")
+        clinician = clinician or profile.default_clinician or None
+        if clinician and profile.clinicians and clinician not in profile.clinicians:
+            say(f"dryneedle: warning: '{clinician}' is not in the clinicians of {profile_path}")
     q = query(settings(ctx), handout.values_for(profile))
     request = jobs.SheetRequest(
         which=which.value,
@@ -92,8 +107,11 @@ def sheet(
         clinician=clinician,
         next_visit=next_visit,
         clinic=profile,
+        clinic_path=profile_path,
         format=fmt.value if fmt else None,
-        paper=paper.value,
+        paper=paper.value
+        if paper
+        else (profile.paper_size() if profile else clinics.locale_paper()),
         large_print=large_print,
         font=font,
         output=output,
