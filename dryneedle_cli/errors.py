@@ -56,6 +56,10 @@ class NotFound(DryneedleError):
         self.suggestions = suggestions
 
 
+class Ambiguous(NotFound):
+    """A query fits several pages equally; ``suggestions`` lists them all with their ids."""
+
+
 class UsageError(DryneedleError):
     exit_code = ExitCode.USAGE
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 
 from dryneedle_cli.cli.context import Settings, query, say
 from dryneedle_cli.cli.options import Color
-from dryneedle_cli.errors import ExitCode, NotFound, UsageError
+from dryneedle_cli.errors import Ambiguous, ExitCode, NotFound, UsageError
 
 MAX_QUERY = 1000  # characters: a longer query (argument or stdin line) is not looked up
 
@@ -89,7 +89,8 @@ def _stream(command: str, q, view_of, renderer, header: bool) -> ExitCode:
             all_found = False
             view = Missing(command, text, str(e), e.suggestions)
             if not renderer.records_misses:  # else the miss is a record on stdout
-                hint = f" (did you mean: {'; '.join(e.suggestions)}?)" if e.suggestions else ""
+                ask = "one of" if isinstance(e, Ambiguous) else "did you mean"
+                hint = f" ({ask}: {'; '.join(e.suggestions)}?)" if e.suggestions else ""
                 say(f"dryneedle: {e}{hint}")
         renderer.show(view, stream=True, query=text, header=header)
         header = False  # a header line only once, before the first record

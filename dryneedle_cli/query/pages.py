@@ -22,7 +22,6 @@ from dryneedle_cli.model import (
 )
 from dryneedle_cli.query.search import (
     Search,
-    code_key,
     normalize,
 )
 from dryneedle_cli.views import (
@@ -323,8 +322,8 @@ class Query(Search):
         chosen = list(self.kb.conditions.values())
         key = normalize(words or "")
         if key:
-            by_name = [c for c in chosen if _matches(c, key, self.lang, text=False)]
-            chosen = by_name or [c for c in chosen if _matches(c, key, self.lang, text=True)]
+            found = {i for _, i in self.matches(words, ("condition",), exact=False).targets}
+            chosen = [c for c in chosen if c.id in found]
             if not chosen:
                 conds = {k: v for k, v in self.index.items() if v[0] == "condition"}
                 raise NotFound(
@@ -387,15 +386,3 @@ def _not_warning(section: SectionView) -> bool:
 
 def _applies(item_areas, chosen) -> bool:
     return not item_areas or any(a in chosen for a in item_areas)
-
-
-def _matches(c: Condition, key: str, lang: str, text: bool) -> bool:
-    """A code prefix ('M77') matches codes; other words must all appear in the names (and,
-    when ``text``, the summary and description)."""
-    names = [c.id, tr(c.name, lang), tr(c.clinical_name, lang), *c.aliases]
-    compact = key.replace(" ", "")
-    if len(compact) >= 3 and compact[0].isalpha() and compact[1:3].isdigit():
-        return any(code_key(code).startswith(compact) for code in (*c.icd10, *c.icd10_cm))
-    parts = names + ([tr(c.summary, lang), tr(c.description.text, lang)] if text else [])
-    words = set(" ".join(normalize(t) for t in parts).split())
-    return all(w in words for w in key.split())
