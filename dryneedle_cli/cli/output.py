@@ -32,14 +32,34 @@ def choose_format(
     return "terminal"
 
 
-def renderer_for(json_flag: bool, plain_flag: bool, color: Color = Color.auto):
+def choose_pager(fmt: str, no_pager: bool, env: Mapping[str, str], isatty: bool) -> str | None:
+    """The pager command for a long page: only on a terminal (``PAGER``, else ``less -R``),
+    never when piped or with ``--no-pager``. Pure, like ``choose_format``."""
+    if fmt != "terminal" or no_pager or not isatty:
+        return None
+    return env.get("PAGER") or "less -R"
+
+
+def renderer_for(
+    json_flag: bool,
+    plain_flag: bool,
+    color: Color = Color.auto,
+    refs: bool = False,
+    no_pager: bool = True,
+):
     """The renderer of this run, from the flags, the environment and stdout."""
     import os
 
     from dryneedle_cli.render import screen
 
-    fmt = choose_format(json_flag, plain_flag, color, os.environ, sys.stdout.isatty())
-    return screen(fmt, force_terminal=True if color is Color.always else None)
+    tty = sys.stdout.isatty()
+    fmt = choose_format(json_flag, plain_flag, color, os.environ, tty)
+    return screen(
+        fmt,
+        force_terminal=True if color is Color.always else None,
+        refs=refs,
+        pager=choose_pager(fmt, no_pager, os.environ, tty),
+    )
 
 
 def _too_long() -> NotFound:
@@ -55,9 +75,11 @@ def show(
     color: Color,
     words: list[str] | None = None,
     header: bool = False,
+    refs: bool = False,
+    no_pager: bool = True,
 ) -> ExitCode:
     """Answer one query, or with the word '-' every line of stdin; the exit code."""
-    renderer = renderer_for(json_, plain, color)
+    renderer = renderer_for(json_, plain, color, refs, no_pager)
     q = query(settings)
     if words == ["-"]:
         return _stream(command, q, view_of, renderer, header)

@@ -152,6 +152,13 @@ class Query(Search):
         names = [self._display(("topic" if i in self.kb.topics else "condition", i)) for i in ids]
         return ((self.labels["related"], "; ".join(names)),) if names else ()
 
+    def _related_names(self, ids) -> tuple[str, ...]:
+        """The names of related pages as a patient reads them: no ids."""
+        return tuple(
+            self.t(self.kb.topics[i].title if i in self.kb.topics else self.kb.conditions[i].name)
+            for i in ids
+        )
+
     def topic_page(self, topic: Topic, kind: str = "topic") -> Page:
         return self._page(
             "explain",
@@ -161,6 +168,7 @@ class Query(Search):
             self.t(topic.summary),
             [self._section(s) for s in topic.sections],
             facts=self._related(topic.related),
+            related=self._related_names(topic.related),
             data={
                 "related": list(topic.related),
                 "reviewed_on": topic.reviewed_on.isoformat(),
@@ -243,6 +251,7 @@ class Query(Search):
                 "reviewed_by": c.reviewed_by,
             },
             evidence_strength=c.evidence.strength,
+            related=self._related_names(c.related),
         )
 
     def term_page(self, term: Term) -> Page:

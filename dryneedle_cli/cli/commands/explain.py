@@ -3,7 +3,15 @@
 import typer
 
 from dryneedle_cli.cli.context import settings
-from dryneedle_cli.cli.options import Color, ColorOpt, JsonOpt, PlainOpt, WordsArg
+from dryneedle_cli.cli.options import (
+    Color,
+    ColorOpt,
+    JsonOpt,
+    NoPagerOpt,
+    PlainOpt,
+    RefsOpt,
+    WordsArg,
+)
 from dryneedle_cli.cli.output import show
 from dryneedle_cli.errors import ExitCode
 
@@ -14,6 +22,8 @@ def explain(
     json_: JsonOpt = False,
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
+    refs: RefsOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
     """Explain dry needling, a topic (acupuncture, side effects ...), a condition, or a term.
 
@@ -21,7 +31,10 @@ def explain(
     ('stiff neck'), an ICD-10 code (M77.1) or a glossary term (LTR). With '-', one query per
     line of stdin (JSON Lines with --json); a query not found is a record with "found": false.
     """
-    return show(settings(ctx), "explain", lambda q, w: q.explain(w), json_, plain, color, words)
+    view_of = lambda q, w: q.explain(w)  # noqa: E731
+    return show(
+        settings(ctx), "explain", view_of, json_, plain, color, words, False, refs, no_pager
+    )
 
 
 COMMANDS = {"explain": explain}

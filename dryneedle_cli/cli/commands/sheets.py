@@ -12,8 +12,10 @@ from dryneedle_cli.cli.options import (
     ColorOpt,
     Format,
     JsonOpt,
+    NoPagerOpt,
     Paper,
     PlainOpt,
+    RefsOpt,
     Which,
 )
 from dryneedle_cli.cli.output import show
@@ -26,10 +28,12 @@ def prepare(
     json_: JsonOpt = False,
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
+    refs: RefsOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
     """How to prepare for a visit, and what to tell your clinician first."""
     view_of = lambda q, _: q.sheet("prepare", areas or [])  # noqa: E731
-    return show(settings(ctx), "prepare", view_of, json_, plain, color)
+    return show(settings(ctx), "prepare", view_of, json_, plain, color, None, False, refs, no_pager)
 
 
 def aftercare(
@@ -38,10 +42,14 @@ def aftercare(
     json_: JsonOpt = False,
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
+    refs: RefsOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
     """What is normal after dry needling, what helps, and warning signs that need urgent care."""
     view_of = lambda q, _: q.sheet("aftercare", areas or [])  # noqa: E731
-    return show(settings(ctx), "aftercare", view_of, json_, plain, color)
+    return show(
+        settings(ctx), "aftercare", view_of, json_, plain, color, None, False, refs, no_pager
+    )
 
 
 def sheet(
