@@ -79,7 +79,9 @@ class ContentError(DryneedleError):
         line: int | None = None,
         field: str | None = None,
         column: int | None = None,
+        also: tuple[ContentError, ...] = (),
     ):
+        self.also = also  # more problems of the same file, found in the same read
         self.file, self.line, self.field, self.detail, self.column = (
             file,
             line,
