@@ -31,6 +31,8 @@ TABLE = {
     "M54.50": ("low-back-pain", {"low-back-pain"}, "low-back"),  # ICD-10-CM
     "m77.1": ("tennis-elbow", {"tennis-elbow"}, "elbow"),
     "knee": ({"knee-pain", "knee-osteoarthritis"}, {"knee-pain", "knee-osteoarthritis"}, "knee"),
+    "hip": ({"hip-pain", "hip-osteoarthritis"}, {"hip-pain", "hip-osteoarthritis"}, "hip-buttock"),
+    "elbow": ({"tennis-elbow", "golfers-elbow"}, {"tennis-elbow", "golfers-elbow"}, "elbow"),
     "back": (
         {"low-back-pain", "upper-back-pain", "sciatica", "hamstring-strain"},
         {"low-back-pain", "upper-back-pain", "sciatica", "hamstring-strain"},
