@@ -28,8 +28,11 @@ def explain(
     """Explain dry needling, a topic (acupuncture, side effects ...), a condition, or a term.
 
     With no words: the overview, what dry needling is. Words may be a name, a lay word
-    ('stiff neck'), an ICD-10 code (M77.1) or a glossary term (LTR). With '-', one query per
-    line of stdin (JSON Lines with --json); a query not found is a record with "found": false.
+    ('stiff neck'), a word of a name ('plantar'), an ICD-10 code or prefix (M77.1, M54) or a
+    glossary term (LTR). Words that fit several pages list them, one a line on stderr with the
+    id to type, and exit 1. With '-', one query per line of stdin (JSON Lines with --json); a
+    query not found or not one page is a record with "found": false and the pages as suggestions.
+    On a terminal: no ids or codes, sources as [1] marks (--refs lists them), long pages paged.
     """
     view_of = lambda q, w: q.explain(w)  # noqa: E731
     return show(
