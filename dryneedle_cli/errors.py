@@ -56,6 +56,10 @@ class NotFound(DryneedleError):
         self.suggestions = suggestions
 
 
+class Ambiguous(NotFound):
+    """A query fits several pages equally; ``suggestions`` lists them all with their ids."""
+
+
 class UsageError(DryneedleError):
     exit_code = ExitCode.USAGE
 
@@ -75,7 +79,9 @@ class ContentError(DryneedleError):
         line: int | None = None,
         field: str | None = None,
         column: int | None = None,
+        also: tuple[ContentError, ...] = (),
     ):
+        self.also = also  # more problems of the same file, found in the same read
         self.file, self.line, self.field, self.detail, self.column = (
             file,
             line,

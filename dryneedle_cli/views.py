@@ -49,6 +49,7 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
     areas_near_lungs: tuple[str, ...] = ()  # sheets: those of them near a lung
     evidence_strength: str | None = None  # conditions: "moderate" ... "conflicting"
     rules_out: tuple[tuple[str, tuple[str, ...]], ...] = ()  # sheets: (line, reference keys)
+    related: tuple[str, ...] = ()  # names of the "See also" pages, without ids (patient view)
 
 
 class ConditionRow(msgspec.Struct, frozen=True, kw_only=True):

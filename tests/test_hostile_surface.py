@@ -200,7 +200,7 @@ def test_hostile_A7_usage_error_is_one_line():
 @pytest.mark.parametrize("columns", ["0", "-5", "99999999"])
 def test_hostile_G2_G3_columns_are_clamped(columns):
     result = run(
-        shell=f"printf 'neck\\nknee\\n' | '{EXE}' explain -",
+        shell=f"printf 'neck\\nknee pain\\n' | '{EXE}' explain -",
         env={"FORCE_COLOR": "1", "COLUMNS": columns},
     )
     assert result.returncode == 0

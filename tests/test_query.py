@@ -53,7 +53,7 @@ def test_nonsense_is_not_found_and_not_guessed(q):
 def test_shared_icd_code_asks_which_one(q):
     with pytest.raises(NotFound) as info:
         q.find("M79.1")
-    assert "fits 4 conditions" in str(info.value)
+    assert "fits 4 pages" in str(info.value)
     assert any("myofascial-pain-syndrome" in s for s in info.value.suggestions)
 
 

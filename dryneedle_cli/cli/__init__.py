@@ -27,7 +27,7 @@ from typer.exceptions import Abort, Exit  # noqa: E402
 from dryneedle_cli import __version__  # noqa: E402
 from dryneedle_cli.cli.context import Settings, say  # noqa: E402
 from dryneedle_cli.cli.options import ContentDirOpt  # noqa: E402
-from dryneedle_cli.errors import DryneedleError, ExitCode, NotFound, exit_table  # noqa: E402
+from dryneedle_cli.errors import Ambiguous, DryneedleError, ExitCode, NotFound, exit_table  # noqa: E402
 
 # command name -> module in cli/commands, in the order the help lists them
 COMMANDS = {
@@ -82,7 +82,10 @@ def boundary():
         if debug:
             raise
         say(f"dryneedle: {e}")
-        if isinstance(e, NotFound) and e.suggestions:
+        if isinstance(e, Ambiguous):
+            for choice in e.suggestions:
+                say(f"  {choice}")
+        elif isinstance(e, NotFound) and e.suggestions:
             say(f"Did you mean: {'; '.join(e.suggestions)}?")
         outcome.code = e.exit_code
     except BrokenPipeError:

@@ -54,6 +54,18 @@ ColorOpt = Annotated[
         show_default=True,
     ),
 ]
+RefsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--refs", help="On a terminal: the full references after the page, not only [1] marks."
+    ),
+]
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager", help="On a terminal: print a long page instead of paging it ($PAGER)."
+    ),
+]
 HeaderOpt = Annotated[
     bool, typer.Option("--header", help="Plain output: a first line naming the fields.")
 ]

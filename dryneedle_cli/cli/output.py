@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 
 from dryneedle_cli.cli.context import Settings, query, say
 from dryneedle_cli.cli.options import Color
-from dryneedle_cli.errors import ExitCode, NotFound, UsageError
+from dryneedle_cli.errors import Ambiguous, ExitCode, NotFound, UsageError
 
 MAX_QUERY = 1000  # characters: a longer query (argument or stdin line) is not looked up
 
@@ -32,14 +32,34 @@ def choose_format(
     return "terminal"
 
 
-def renderer_for(json_flag: bool, plain_flag: bool, color: Color = Color.auto):
+def choose_pager(fmt: str, no_pager: bool, env: Mapping[str, str], isatty: bool) -> str | None:
+    """The pager command for a long page: only on a terminal (``PAGER``, else ``less -R``),
+    never when piped or with ``--no-pager``. Pure, like ``choose_format``."""
+    if fmt != "terminal" or no_pager or not isatty:
+        return None
+    return env.get("PAGER") or "less -R"
+
+
+def renderer_for(
+    json_flag: bool,
+    plain_flag: bool,
+    color: Color = Color.auto,
+    refs: bool = False,
+    no_pager: bool = True,
+):
     """The renderer of this run, from the flags, the environment and stdout."""
     import os
 
     from dryneedle_cli.render import screen
 
-    fmt = choose_format(json_flag, plain_flag, color, os.environ, sys.stdout.isatty())
-    return screen(fmt, force_terminal=True if color is Color.always else None)
+    tty = sys.stdout.isatty()
+    fmt = choose_format(json_flag, plain_flag, color, os.environ, tty)
+    return screen(
+        fmt,
+        force_terminal=True if color is Color.always else None,
+        refs=refs,
+        pager=choose_pager(fmt, no_pager, os.environ, tty),
+    )
 
 
 def _too_long() -> NotFound:
@@ -55,6 +75,8 @@ def show(
     color: Color,
     words: list[str] | None = None,
     header: bool = False,
+    refs: bool = False,
+    no_pager: bool = True,
     clinic=None,
 ) -> ExitCode:
     """Answer one query, or with the word '-' every line of stdin; the exit code.
@@ -64,7 +86,7 @@ def show(
     """
     from dryneedle_cli.cli.context import clinic_values
 
-    renderer = renderer_for(json_, plain, color)
+    renderer = renderer_for(json_, plain, color, refs, no_pager)
     q = query(settings, clinic_values(clinic))
     if words == ["-"]:
         return _stream(command, q, view_of, renderer, header)
@@ -96,7 +118,8 @@ def _stream(command: str, q, view_of, renderer, header: bool) -> ExitCode:
             all_found = False
             view = Missing(command, text, str(e), e.suggestions)
             if not renderer.records_misses:  # else the miss is a record on stdout
-                hint = f" (did you mean: {'; '.join(e.suggestions)}?)" if e.suggestions else ""
+                ask = "one of" if isinstance(e, Ambiguous) else "did you mean"
+                hint = f" ({ask}: {'; '.join(e.suggestions)}?)" if e.suggestions else ""
                 say(f"dryneedle: {e}{hint}")
         renderer.show(view, stream=True, query=text, header=header)
         header = False  # a header line only once, before the first record

@@ -128,6 +128,7 @@ class Builder(Checks):
             )
         else:
             self.result.errors.append(err)
+            self.result.errors.extend(err.also)
 
     def warn(self, err: ContentError) -> None:
         if str(err) in self._seen_warnings:

@@ -124,3 +124,16 @@ def lines(report: Report) -> list[str]:
             field_ = f" (field '{e.field}')" if e.field else ""
             out.append(f"{e.where()}: {severity}: {e.detail}{field_}")
     return out
+
+
+def count(n: int, noun: str) -> str:
+    """'1 error', '2 errors', '0 warnings'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def summary(report: Report) -> str:
+    """The last line of a run: '1 error, 0 warnings (1 layer checked)'."""
+    return (
+        f"{count(len(report.errors), 'error')}, {count(len(report.warnings), 'warning')} "
+        f"({count(len(report.checked), 'layer')} checked)"
+    )

@@ -283,8 +283,81 @@ def _explain_validation(path: Path, err: msgspec.ValidationError) -> ContentErro
     return error_at(path, where, message, key=key)
 
 
+# a field name from another kind of file, and the field that plays its part here
+_SAME_PART = {"name": "title", "title": "name", "refs": "references", "references": "refs"}
+
+
+def did_you_mean(name: str, fields) -> str | None:
+    """The field ``name`` was probably meant to be: its counterpart in another kind of file
+    (a condition's ``name`` is a topic's ``title``), or the closest spelling (difflib)."""
+    import difflib
+
+    fields = list(fields)
+    if _SAME_PART.get(name) in fields:
+        return _SAME_PART[name]
+    close = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def shape_problems(data, kind, where: str = "$") -> list[tuple[str, str, str | None]]:
+    """Every unknown and missing field of ``data`` against the struct ``kind``, nested structs
+    included, as (field path, message, key) like ``explain``: all of them, not the first."""
+    from msgspec import inspect
+
+    info = inspect.type_info(kind) if isinstance(kind, type) else kind
+    if not isinstance(info, inspect.StructType) or not isinstance(data, dict):
+        return []
+    out: list[tuple[str, str, str | None]] = []
+    fields = {f.encode_name: f for f in info.fields}
+    for key in data:
+        if isinstance(key, str) and key not in fields:
+            guess = did_you_mean(key, fields)
+            hint = f"did you mean '{guess}'?" if guess else "remove it or correct its spelling"
+            out.append((where, f"unknown field '{key}': {hint}", key))
+    for name, f in fields.items():
+        if f.required and name not in data:
+            out.append((f"{where}.{name}", f"missing required field '{name}': add it", None))
+        elif name in data:
+            out.extend(_nested(data[name], f.type, f"{where}.{name}"))
+    return out
+
+
+def _nested(value, t, where: str) -> list[tuple[str, str, str | None]]:
+    from msgspec import inspect
+
+    if isinstance(t, inspect.UnionType):
+        structs = [x for x in t.types if isinstance(x, inspect.StructType)]
+        t = structs[0] if len(structs) == 1 else None
+    if isinstance(t, inspect.StructType):
+        return shape_problems(value, t, where)
+    item = getattr(t, "item_type", None)
+    if isinstance(t, (inspect.ListType, inspect.VarTupleType)) and isinstance(value, list):
+        return [p for n, v in enumerate(value) for p in _nested(v, item, f"{where}[{n}]")]
+    return []
+
+
 def convert(path: Path, data: dict, kind: type):
+    """``data`` as a ``kind``; on a mistake a ContentError carrying, in ``also``, every other
+    unknown or missing field of the file, so one run shows them all."""
     try:
         return msgspec.convert(data, type=kind, strict=True)
     except msgspec.ValidationError as e:
-        raise _explain_validation(path, e) from None
+        first = _explain_validation(path, e)
+        try:
+            found = shape_problems(data, kind)
+        except Exception:  # noqa: BLE001 - the extra problems are a courtesy; the first stands
+            found = []
+        if not found:
+            raise first from None
+        errors = [error_at(path, where, message, key=key) for where, message, key in found]
+        if all((err.field, err.line) != (first.field, first.line) for err in errors):
+            errors.append(first)  # a wrong type, say: msgspec's own first find is kept
+        errors.sort(key=lambda err: (err.line or 0, err.column or 0))
+        raise ContentError(
+            errors[0].file,
+            errors[0].detail,
+            errors[0].line,
+            errors[0].field,
+            errors[0].column,
+            also=tuple(errors[1:]),
+        ) from None

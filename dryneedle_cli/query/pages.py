@@ -22,7 +22,6 @@ from dryneedle_cli.model import (
 )
 from dryneedle_cli.query.search import (
     Search,
-    code_key,
     normalize,
 )
 from dryneedle_cli.views import (
@@ -153,6 +152,13 @@ class Query(Search):
         names = [self._display(("topic" if i in self.kb.topics else "condition", i)) for i in ids]
         return ((self.labels["related"], "; ".join(names)),) if names else ()
 
+    def _related_names(self, ids) -> tuple[str, ...]:
+        """The names of related pages as a patient reads them: no ids."""
+        return tuple(
+            self.t(self.kb.topics[i].title if i in self.kb.topics else self.kb.conditions[i].name)
+            for i in ids
+        )
+
     def topic_page(self, topic: Topic, kind: str = "topic") -> Page:
         return self._page(
             "explain",
@@ -162,6 +168,7 @@ class Query(Search):
             self.t(topic.summary),
             [self._section(s) for s in topic.sections],
             facts=self._related(topic.related),
+            related=self._related_names(topic.related),
             data={
                 "related": list(topic.related),
                 "reviewed_on": topic.reviewed_on.isoformat(),
@@ -244,6 +251,7 @@ class Query(Search):
                 "reviewed_by": c.reviewed_by,
             },
             evidence_strength=c.evidence.strength,
+            related=self._related_names(c.related),
         )
 
     def term_page(self, term: Term) -> Page:
@@ -323,8 +331,8 @@ class Query(Search):
         chosen = list(self.kb.conditions.values())
         key = normalize(words or "")
         if key:
-            by_name = [c for c in chosen if _matches(c, key, self.lang, text=False)]
-            chosen = by_name or [c for c in chosen if _matches(c, key, self.lang, text=True)]
+            found = {i for _, i in self.matches(words, ("condition",), exact=False).targets}
+            chosen = [c for c in chosen if c.id in found]
             if not chosen:
                 conds = {k: v for k, v in self.index.items() if v[0] == "condition"}
                 raise NotFound(
@@ -387,15 +395,3 @@ def _not_warning(section: SectionView) -> bool:
 
 def _applies(item_areas, chosen) -> bool:
     return not item_areas or any(a in chosen for a in item_areas)
-
-
-def _matches(c: Condition, key: str, lang: str, text: bool) -> bool:
-    """A code prefix ('M77') matches codes; other words must all appear in the names (and,
-    when ``text``, the summary and description)."""
-    names = [c.id, tr(c.name, lang), tr(c.clinical_name, lang), *c.aliases]
-    compact = key.replace(" ", "")
-    if len(compact) >= 3 and compact[0].isalpha() and compact[1:3].isdigit():
-        return any(code_key(code).startswith(compact) for code in (*c.icd10, *c.icd10_cm))
-    parts = names + ([tr(c.summary, lang), tr(c.description.text, lang)] if text else [])
-    words = set(" ".join(normalize(t) for t in parts).split())
-    return all(w in words for w in key.split())

@@ -5,11 +5,23 @@ typo."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-from dryneedle_cli.errors import NotFound, UsageError
+from dryneedle_cli.errors import Ambiguous, NotFound, UsageError
 from dryneedle_cli.model import KnowledgeBase, Text, tr
 
 _WORD = re.compile(r"[^\W_]+")
+_CODE = re.compile(r"[a-z]\d\d[0-9a-z]*")  # an ICD-10 code or prefix, as code_key writes it
+SUGGEST_CUTOFF = 75  # rapidfuzz WRatio: below this a "did you mean" is more noise than help
+
+
+class Match(NamedTuple):
+    """What a query found: how (exact, code, words, text, none) and the pages, best first."""
+
+    how: str
+    targets: tuple[tuple[str, str], ...]
+
+
 _APOSTROPHES = str.maketrans("", "", "'\u2019")
 
 
@@ -130,7 +142,7 @@ class Search:
             return self._suggestions[memo]
         seen: list[str] = []
         for choice, _, _ in process.extract(
-            key, choices.keys(), scorer=fuzz.WRatio, limit=15, score_cutoff=60
+            key, choices.keys(), scorer=fuzz.WRatio, limit=15, score_cutoff=SUGGEST_CUTOFF
         ):
             shown = display(choices[choice])
             if shown not in seen:
@@ -140,24 +152,81 @@ class Search:
         self._suggestions[memo] = tuple(seen)
         return self._suggestions[memo]
 
-    def find(self, words: str) -> tuple[str, str]:
-        """(kind, id) of the topic, condition or glossary term named by ``words``."""
+    def matches(
+        self, words: str, kinds=("topic", "condition", "term"), exact: bool = True
+    ) -> Match:
+        """Every page ``words`` names, best first, and how sure the match is.
+
+        The one matcher of ``explain``, ``conditions`` and ``--area``, tried in this order:
+        a whole name, alias or id (``exact``); an ICD-10 code or code prefix such as M54, WHO and
+        CM codes alike (``code``); every word of the query inside a page's names
+        (``words``: 'plantar' finds plantar heel pain); every word inside a condition's summary or
+        description (``text``). The first step that finds anything decides. A list asks with
+        ``exact=False``: every page with those words, the exact one among them.
+        """
         key = normalize(words)
+        if not key:
+            return Match("none", ())
         hit = self.index.get(key)
-        if hit:
-            return hit
-        by_code = self.kb.codes.get(code_key(words), [])
-        if len(by_code) == 1:
-            return ("condition", by_code[0])
-        if by_code:
-            raise NotFound(
-                f"'{words}' fits {len(by_code)} conditions; name the one you mean",
-                tuple(self._display(("condition", i)) for i in by_code),
+        if exact and hit and hit[0] in kinds:
+            return Match("exact", (hit,))
+        compact = code_key(words)
+        if "condition" in kinds and _CODE.fullmatch(compact):
+            ids = [
+                c.id
+                for c in self.kb.conditions.values()
+                if any(code_key(x).startswith(compact) for x in (*c.icd10, *c.icd10_cm))
+            ]
+            if ids:
+                return Match("code", tuple(("condition", i) for i in ids))
+        wanted = key.split()
+        scored: dict[tuple[str, str], float] = {}
+        for name, target in self.index.items():
+            if target[0] not in kinds:
+                continue
+            have = name.split()
+            if all(w in have for w in wanted):
+                score = len(wanted) / len(have)
+                scored[target] = max(score, scored.get(target, 0.0))
+        if scored:
+            best = sorted(scored, key=lambda t: (-scored[t], t[1]))
+            return Match("words", tuple(best))
+        if "condition" in kinds:
+            found = []
+            for c in self.kb.conditions.values():
+                text = " ".join(
+                    normalize(tr(t, self.lang)) for t in (c.summary, c.description.text)
+                )
+                if all(w in text.split() for w in wanted):
+                    found.append(("condition", c.id))
+            if found:
+                return Match("text", tuple(sorted(found, key=lambda t: t[1])))
+        return Match("none", ())
+
+    def find(self, words: str) -> tuple[str, str]:
+        """(kind, id) of the one topic, condition or glossary term named by ``words``.
+
+        Several pages that fit raise ``Ambiguous`` listing them (never one picked silently);
+        none raises ``NotFound`` with close matches that clear ``SUGGEST_CUTOFF``.
+        """
+        m = self.matches(words)
+        if m.how in ("exact", "words") and len(m.targets) == 1:
+            return m.targets[0]
+        if m.how == "code" and len(m.targets) == 1:
+            return m.targets[0]
+        if m.targets:
+            raise Ambiguous(
+                f"'{words}' fits {len(m.targets)} pages; name the one you mean",
+                tuple(self._display(t) for t in m.targets),
             )
-        raise NotFound(f"nothing found for '{words}'", self.suggest(key, self.index, self._display))
+        raise NotFound(
+            f"nothing found for '{words}'",
+            self.suggest(normalize(words), self.index, self._display),
+        )
 
     def areas(self, words: list[str]) -> list[str]:
-        """Region ids for ``--area`` values: a region's name, or a condition (its region)."""
+        """Region ids for ``--area`` values: a region's name, or what ``matches`` finds among
+        the conditions (their region); conditions in two regions ask which."""
         regions = region_index(self.kb)
         shared = ambiguous_regions(self.kb)
         out: list[str] = []
@@ -168,9 +237,12 @@ class Search:
                 raise UsageError(f"'{w}' could mean: {choices}. Give one of them.")
             rid = regions.get(key)
             if rid is None:
-                hit = self.index.get(key)
-                if hit and hit[0] == "condition":
-                    rid = self.kb.conditions[hit[1]].region
+                found = self.matches(w, kinds=("condition",)).targets
+                rids = list(dict.fromkeys(self.kb.conditions[i].region for _, i in found))
+                if len(rids) > 1:
+                    choices = "; ".join(self._region_choice(r) for r in rids)
+                    raise UsageError(f"'{w}' could mean: {choices}. Give one of them.")
+                rid = rids[0] if rids else None
             if rid is None:
                 choices = {**{k: ("region", v) for k, v in regions.items()}}
                 choices.update({k: v for k, v in self.index.items() if v[0] == "condition"})

@@ -44,9 +44,18 @@ class Renderer:
     escape = True  # make control characters visible first (JSON escapes them itself)
     records_misses = False  # a query not found is a record on stdout, not only a line on stderr
 
-    def __init__(self, out=None, *, force_terminal: bool | None = None):
+    def __init__(
+        self,
+        out=None,
+        *,
+        force_terminal: bool | None = None,
+        refs: bool = False,
+        pager: str | None = None,
+    ):
         self.out = out or sys.stdout
         self.force_terminal = force_terminal
+        self.refs = refs  # terminal: the full references after a page, not only [1] marks
+        self.pager = pager  # terminal: a command to page a long page through, or None
 
     def show(
         self, view, *, stream: bool = False, query: str | None = None, header: bool = False
@@ -62,10 +71,11 @@ class Renderer:
         method(view, stream=stream, query=query, header=header)
 
 
-def screen(fmt: str, out=None, *, force_terminal: bool | None = None) -> Renderer:
-    """The renderer for a screen format (a key of ``SCREENS``)."""
+def screen(fmt: str, out=None, *, force_terminal: bool | None = None, **options) -> Renderer:
+    """The renderer for a screen format (a key of ``SCREENS``); ``options``: refs, pager."""
     module, name = SCREENS[fmt].split(":")
-    return getattr(importlib.import_module(module), name)(out, force_terminal=force_terminal)
+    cls = getattr(importlib.import_module(module), name)
+    return cls(out, force_terminal=force_terminal, **options)
 
 
 def document(handout, fmt: str, font=None) -> bytes:

@@ -31,7 +31,7 @@ _STRENGTH_STYLE = {
 }
 
 
-def _section(s: SectionView, shorts: dict[str, str], sources_label: str):
+def _section(s: SectionView, marks: dict[str, str]):
     parts = []
     if s.text:
         parts.append(Text(s.text))
@@ -44,7 +44,7 @@ def _section(s: SectionView, shorts: dict[str, str], sources_label: str):
             items.add_row(Text(f" {marker}"), Text(item))
         parts.append(items)
     if s.refs:
-        parts.append(Text(f"{sources_label}: {'; '.join(shorts[k] for k in s.refs)}", style="dim"))
+        parts.append(Text(" ".join(dict.fromkeys(marks[k] for k in s.refs)), style="dim"))
     body = Group(*parts)
     if s.style == "warning":
         return Panel(
@@ -68,18 +68,37 @@ def _strength(p: Page) -> Text | None:
     return Text(p.labels[f"strength_{level}"], style=f"bold {_STRENGTH_STYLE[level]}")
 
 
-def page(p: Page, console: Console) -> None:
+READ_WIDTH = 88  # columns: a page wraps here however wide the terminal
+_CODES_AND_IDS = ("icd10", "icd10_cm", "related")  # facts a patient is not shown
+
+
+def page(p: Page, console: Console, refs: bool = False) -> None:
+    """The page as a patient reads it: no ids or codes, sources as [1] marks; the full
+    references only with ``refs``. At most ``READ_WIDTH`` columns wide."""
+    width = console.width
+    console.width = min(width, READ_WIDTH)
+    try:
+        _page(p, console, refs)
+    finally:
+        console.width = width
+
+
+def _page(p: Page, console: Console, refs: bool) -> None:
     head = Text(p.title, style="bold")
     if p.summary:
         head.append("\n")
         head.append(p.summary, style="not bold italic")
     console.print(Panel(head, border_style="cyan", padding=(0, 1), expand=False))
-    if p.facts:
+    hidden = {p.labels[k] for k in _CODES_AND_IDS}
+    facts = [(label, value) for label, value in p.facts if label not in hidden]
+    if p.related:
+        facts.append((p.labels["related"], "; ".join(p.related)))
+    if facts:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim")
         grid.add_column()
         strength = _strength(p)
-        for label, value in p.facts:
+        for label, value in facts:
             shown = (
                 strength
                 if strength is not None and label == p.labels["evidence_strength"]
@@ -87,15 +106,19 @@ def page(p: Page, console: Console) -> None:
             )
             grid.add_row(Text(label), shown if isinstance(shown, Text) else Text(shown))
         console.print(grid)
-    shorts = {r.key: r.short for r in p.references}
+    marks = {r.key: f"[{n}]" for n, r in enumerate(p.references, 1)}
     for s in p.sections:
         console.print()
-        console.print(_section(s, shorts, p.labels["sources"]))
-    if p.references:
-        console.print()
-        console.print(Text(p.labels["references"], style="bold dim"))
-        for r in p.references:
-            console.print(Text(f"{r.short}. {r.citation}{_link(r)}", style="dim"))
+        console.print(_section(s, marks))
+    if not p.references:
+        return
+    console.print()
+    if not refs:
+        console.print(Text(p.labels["refs_hint"], style="dim"))
+        return
+    console.print(Text(p.labels["references"], style="bold dim"))
+    for r in p.references:
+        console.print(Text(f"{marks[r.key]} {r.short}. {r.citation}{_link(r)}", style="dim"))
 
 
 def conditions(v: ConditionList, console: Console) -> None:
@@ -128,6 +151,21 @@ def references(v: ReferenceList, console: Console) -> None:
             console.print(Text(r.note, style="dim italic"))
 
 
+def page_through(pager: str, text: str) -> bool:
+    """Show ``text`` through the ``pager`` command; False when it cannot run (then print)."""
+    import shlex
+    import subprocess
+
+    try:
+        args = shlex.split(pager)
+        if not args:
+            return False
+        subprocess.run(args, input=text.encode("utf-8"), check=False)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 class _Console(Console):
     def on_broken_pipe(self) -> None:
         """The reader went away: let the command end quietly with exit 0, as in plain mode."""
@@ -140,17 +178,24 @@ MIN_WIDTH, MAX_WIDTH = 20, 400  # COLUMNS outside this (0, negative, huge) is cl
 class TerminalRenderer(Renderer):
     """Rich on ``out``. ``validate`` and ``paths`` are line-per-record reports: plain text."""
 
-    def __init__(self, out=None, *, force_terminal: bool | None = None):
-        super().__init__(out, force_terminal=force_terminal)
+    def __init__(self, out=None, *, force_terminal: bool | None = None, **options):
+        super().__init__(out, force_terminal=force_terminal, **options)
         self.console = _Console(file=self.out, highlight=False, force_terminal=force_terminal)
         self.console.width = max(MIN_WIDTH, min(MAX_WIDTH, self.console.width))
 
     def show(self, view, **options) -> None:
+        if self.pager and view.RENDER == "page" and not options.get("stream"):
+            with self.console.capture() as captured:
+                super().show(view, **options)
+            text = captured.get()
+            if text.count("\n") < self.console.height or not page_through(self.pager, text):
+                self.out.write(text)
+            return
         with self.console:  # one write for the whole view, not one per line printed
             super().show(view, **options)
 
     def page(self, v: Page, stream=False, **_) -> None:
-        page(v, self.console)
+        page(v, self.console, refs=self.refs)
         if stream:
             self.console.rule()
 

@@ -20,10 +20,18 @@ def validate(
         ),
     ] = None,
     json_: JsonOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Also say what was not checked (reading grades need textstat)."
+        ),
+    ] = False,
 ) -> ExitCode:
     """Check knowledge files and report every problem as file:line:column: message.
 
-    Exit 0 when there are no errors (warnings do not fail), 3 when there is any error.
+    Every problem of every file in one run. Exit 0 when there are no errors (warnings do not
+    fail), 3 when there is any error. Notes (such as reading grades not checked because
+    textstat is not installed) are in the JSON "notes", and on stderr with --verbose.
     """
     from dryneedle_cli.content import validate as checks
     from dryneedle_cli.content.layers import discover
@@ -32,12 +40,10 @@ def validate(
     renderer = renderer_for(json_, False)
     report = checks.run(list(targets or []), discover(settings(ctx).content_dirs))
     renderer.show(ValidateReport.of(report))
-    for note in report.notes:
-        say(f"dryneedle: note: {note}")
-    say(
-        f"{len(report.errors)} errors, {len(report.warnings)} warnings "
-        f"({len(report.checked)} layers checked)"
-    )
+    if verbose:
+        for note in report.notes:
+            say(f"dryneedle: note: {note}")
+    say(checks.summary(report))
     return ExitCode.OK if report.ok else ExitCode.BAD_CONTENT
 
 

@@ -3,7 +3,16 @@
 import typer
 
 from dryneedle_cli.cli.context import settings
-from dryneedle_cli.cli.options import ClinicOpt, Color, ColorOpt, JsonOpt, PlainOpt, WordsArg
+from dryneedle_cli.cli.options import (
+    ClinicOpt,
+    Color,
+    ColorOpt,
+    JsonOpt,
+    NoPagerOpt,
+    PlainOpt,
+    RefsOpt,
+    WordsArg,
+)
 from dryneedle_cli.cli.output import show
 from dryneedle_cli.errors import ExitCode
 
@@ -15,15 +24,31 @@ def explain(
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
     clinic: ClinicOpt = None,
+    refs: RefsOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
     """Explain dry needling, a topic (acupuncture, side effects ...), a condition, or a term.
 
     With no words: the overview, what dry needling is. Words may be a name, a lay word
-    ('stiff neck'), an ICD-10 code (M77.1) or a glossary term (LTR). With '-', one query per
-    line of stdin (JSON Lines with --json); a query not found is a record with "found": false.
+    ('stiff neck'), a word of a name ('plantar'), an ICD-10 code or prefix (M77.1, M54) or a
+    glossary term (LTR). Words that fit several pages list them, one a line on stderr with the
+    id to type, and exit 1. With '-', one query per line of stdin (JSON Lines with --json); a
+    query not found or not one page is a record with "found": false and the pages as suggestions.
+    On a terminal: no ids or codes, sources as [1] marks (--refs lists them), long pages paged.
     """
     view_of = lambda q, w: q.explain(w)  # noqa: E731
-    return show(settings(ctx), "explain", view_of, json_, plain, color, words, clinic=clinic)
+    return show(
+        settings(ctx),
+        "explain",
+        view_of,
+        json_,
+        plain,
+        color,
+        words,
+        refs=refs,
+        no_pager=no_pager,
+        clinic=clinic,
+    )
 
 
 COMMANDS = {"explain": explain}

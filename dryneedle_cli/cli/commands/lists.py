@@ -32,7 +32,9 @@ def conditions(
     starting with its query.
     """
     view_of = lambda q, w: q.conditions(w)  # noqa: E731
-    return show(settings(ctx), "conditions", view_of, json_, plain, color, words, header, clinic)
+    return show(
+        settings(ctx), "conditions", view_of, json_, plain, color, words, header, clinic=clinic
+    )
 
 
 def evidence(
@@ -50,7 +52,9 @@ def evidence(
     supports, and the clinician's review note (how far the source was checked; may be empty).
     """
     view_of = lambda q, w: q.evidence(w)  # noqa: E731
-    return show(settings(ctx), "evidence", view_of, json_, plain, color, words, header, clinic)
+    return show(
+        settings(ctx), "evidence", view_of, json_, plain, color, words, header, clinic=clinic
+    )
 
 
 COMMANDS = {"conditions": conditions, "evidence": evidence}

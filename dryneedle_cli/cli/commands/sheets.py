@@ -14,8 +14,10 @@ from dryneedle_cli.cli.options import (
     ColorOpt,
     Format,
     JsonOpt,
+    NoPagerOpt,
     PaperOpt,
     PlainOpt,
+    RefsOpt,
     Which,
 )
 from dryneedle_cli.cli.output import show
@@ -29,10 +31,22 @@ def prepare(
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
     clinic: ClinicOpt = None,
+    refs: RefsOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
     """How to prepare for a visit, and what to tell your clinician first."""
     view_of = lambda q, _: q.sheet("prepare", areas or [])  # noqa: E731
-    return show(settings(ctx), "prepare", view_of, json_, plain, color, clinic=clinic)
+    return show(
+        settings(ctx),
+        "prepare",
+        view_of,
+        json_,
+        plain,
+        color,
+        refs=refs,
+        no_pager=no_pager,
+        clinic=clinic,
+    )
 
 
 def aftercare(
@@ -42,10 +56,22 @@ def aftercare(
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
     clinic: ClinicOpt = None,
+    refs: RefsOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
     """What is normal after dry needling, what helps, and warning signs that need urgent care."""
     view_of = lambda q, _: q.sheet("aftercare", areas or [])  # noqa: E731
-    return show(settings(ctx), "aftercare", view_of, json_, plain, color, clinic=clinic)
+    return show(
+        settings(ctx),
+        "aftercare",
+        view_of,
+        json_,
+        plain,
+        color,
+        refs=refs,
+        no_pager=no_pager,
+        clinic=clinic,
+    )
 
 
 def sheet(
