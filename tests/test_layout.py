@@ -132,3 +132,20 @@ def test_no_text_overlaps_or_leaves_the_page(queries, which, paper, large, profi
     with pdfplumber.open(io.BytesIO(data)) as doc:
         if not large:
             assert len(doc.pages) == 1
+
+
+@pytest.mark.parametrize("which", ["aftercare", "prepare"])
+def test_footer_has_version_review_date_and_notice(queries, which):
+    from dryneedle_cli import __version__
+
+    data, h = render(queries[None], which, ["neck"], None, "letter", False)
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        text = " ".join(doc.pages[-1].extract_text().split())
+    assert __version__ in text and h.page.data["reviewed_on"] in text
+    assert "supports your clinician's advice" in text
+
+
+def test_no_areas_no_outline(queries):
+    data, _ = render(queries[None], "aftercare", [], None, "letter", False)
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        assert not doc.pages[0].curves  # the outline's heads and joints are curves

@@ -27,6 +27,7 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
     labels: dict[str, str] = {}
     questions: str = ""  # the footer line
     emergency: str = ""  # the emergency line
+    notice: str = ""  # content version, review date, "supports your clinician's advice"
 
     @property
     def details(self) -> list[tuple[str, str]]:
@@ -103,4 +104,18 @@ def make(
         labels=page.labels,
         questions=q.label(label),
         emergency=q.label("emergency"),
+        notice=_notice(q, page),
     )
+
+
+def _notice(q, page) -> str:
+    """The footer's small print: content version, review date, and that the sheet supports the
+    clinician's advice (all words from labels.yaml)."""
+    from dryneedle_cli import __version__
+
+    reviewed = page.data.get("reviewed_on", "")
+    parts = [f"{q.label('content_version')} {__version__}"]
+    if reviewed:
+        parts.append(f"{q.label('reviewed')} {reviewed}")
+    parts.append(q.label("supports"))
+    return " · ".join(parts)

@@ -42,6 +42,7 @@ ul.checklist li::before { content: "\\2610  "; }
 .sources { color: #555; font-size: 0.72em; line-height: 1.15; }
 footer { border-top: 1px solid #999; margin-top: 3px; padding-top: 3px; font-weight: bold; }
 footer .emergency { color: #b00020; }
+footer .notice { color: #555; font-size: 0.8em; }
 @media screen { body { padding: 12mm; } }
 """
 
@@ -112,7 +113,8 @@ def document(h: Handout) -> str:
             *(_section(s, shorts, labels["sources"]) for s in others),
             "</main>",
             f'<footer><div class="emergency">{escape(h.emergency)}</div>'
-            f"<div>{escape(h.questions)}</div></footer>",
+            f"<div>{escape(h.questions)}</div>"
+            f'<div class="notice">{escape(h.notice)}</div></footer>',
             "</body></html>",
             "",
         ]

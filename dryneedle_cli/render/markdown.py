@@ -50,7 +50,8 @@ def document(h: Handout) -> str:
             names = "; ".join(_escape(shorts[k]) for k in s.refs)
             lines += [f"*{_escape(labels['sources'])}: {names}*", ""]
         out += [f"{quote}{line}".rstrip() for line in lines[:-1]] + [""]
-    out += ["---", "", f"**{_escape(h.emergency)}**  ", _escape(h.questions), ""]
+    out += ["---", "", f"**{_escape(h.emergency)}**  ", _escape(h.questions) + "  "]
+    out += [_escape(h.notice), ""]
     return "\n".join(out)
 
 

@@ -3,8 +3,9 @@
 Imported only when a PDF is made. The bundled font is DejaVu Sans (licence in
 ``dryneedle_cli/fonts``). Characters it lacks are drawn from ``--font`` or from a system font
 found by fontconfig; if no font has them, the sheet is refused with a clear message rather
-than printed with empty boxes. Normal sheets shrink their type (9.5 pt down to 7.5 pt) until
-they fit on one page; large print (18 pt, one column) may take more.
+than printed with empty boxes. Normal sheets shrink their type (9.5 pt down to 7 pt) until
+they fit on one page; large print (18 pt, else 16 pt, one column) may take up to four pages, a
+section never split and the footer reserved at the bottom of each.
 """
 
 from __future__ import annotations
@@ -371,7 +372,8 @@ class _Sheet(FPDF):
 
 def _texts(h: Handout) -> str:
     p = h.page
-    parts = [p.title, p.summary, h.emergency, h.questions, h.area_names, *(v for _, v in h.details)]
+    parts = [p.title, p.summary, h.emergency, h.questions, h.notice, h.area_names]
+    parts += [v for _, v in h.details]
     parts += [h.labels[k] for k in ("areas", "front", "back", "sources")]
     if h.clinic:
         parts += [h.clinic.name, *h.clinic.contact]
@@ -451,7 +453,7 @@ def choose_fallback(h: Handout, font: Path | None) -> Path | None:
 def render(h: Handout, font: Path | None = None) -> bytes:
     extra = choose_fallback(h, font)
     sizes = (18.0, 16.0) if h.large_print else (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
-    limit = 3 if h.large_print else 1
+    limit = 4 if h.large_print else 1
     for size in sizes:
         pdf = _Sheet(h, size, extra)
         pdf.build()
@@ -462,4 +464,4 @@ def render(h: Handout, font: Path | None = None) -> bytes:
 
 def footer_texts(h: Handout) -> list[str]:
     """The footer's lines, as drawn at the bottom of every page."""
-    return [h.emergency, h.questions]
+    return [h.emergency, h.questions, h.notice]
