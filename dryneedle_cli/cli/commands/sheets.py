@@ -86,7 +86,7 @@ def sheet(
     q = query(settings(ctx), handout.values_for(profile))
     request = jobs.SheetRequest(
         which=which.value,
-        date=date or jobs.today(),
+        date=jobs.check_date(date) or jobs.today(),
         areas=tuple(areas or ()),
         patient=patient,
         clinician=clinician,
@@ -113,8 +113,13 @@ def _batch(q, base, csv_path: Path, out_dir: Path) -> ExitCode:
     import contextlib
     import time
 
+    from dryneedle_cli.errors import OutputError
     from dryneedle_cli.handouts import jobs
 
+    try:  # --out-dir names a folder for the day's sheets: made if new (unlike -o's folder)
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot make the folder {out_dir}: {e.strerror}") from None
     start = time.perf_counter()
     bar, update = jobs.progress_bar()
     with bar if bar else contextlib.nullcontext():
