@@ -43,6 +43,11 @@ AREA_SETS = {
 PATIENT = "Anh-Thư Nguyễn-Wójcik Fitzgerald-Oyelaran Zoë Marie-Claire"
 CLINICIAN = "Dr Maria-Fernanda Castellanos-Villarreal"
 NEXT = "Tuesday 1 December 2026 at 4:45 pm with Dr Castellanos-Villarreal"
+NOTES = (
+    "Put a cold pack on the left side of your neck for 10 minutes, twice this evening, and "
+    "again tomorrow morning if it is still sore.",
+    "Skip tomorrow's swim; light walking is fine. Ring us on Friday to tell us how you feel.",
+)
 
 
 def _lines(page) -> list[tuple[float, float, float, float, str]]:
@@ -115,6 +120,7 @@ def render(q, which, areas, clinic, paper, large) -> tuple[bytes, handout.Handou
     h = handout.make(
         q, which, areas, clinic=clinic, patient=PATIENT, clinician=CLINICIAN,
         date="2026-11-23", next_visit=NEXT, paper=paper, large_print=large,
+        notes=NOTES if clinic else (),
     )  # fmt: skip
     return pdf.render(h), h
 

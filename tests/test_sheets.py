@@ -422,3 +422,33 @@ def test_pdf_to_a_terminal_is_refused():
         os.close(main)
     assert result.returncode == 2
     assert b"terminal" in result.stderr and b"-o FILE" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "shown"),
+    [
+        ("html", "Ice &lt;b&gt;twice&lt;/b&gt; &amp; *rest*"),
+        ("md", r"Ice \<b\>twice\</b\> \& \*rest\*"),
+        ("txt", "Ice <b>twice</b> & *rest*"),
+        ("pdf", "Ice <b>twice</b> & *rest*"),
+    ],
+)
+def test_notes_in_their_own_box_escaped(tmp_path, fmt, shown):
+    out = tmp_path / f"s.{fmt}"
+    args = ["aftercare", "--area", "neck", "-o", str(out)]
+    result = sheet(*args, "--note", "Ice <b>twice</b> & *rest*", "--note", "Call on Friday")
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out.read_bytes())[1] if fmt == "pdf" else out.read_text()
+    flat = " ".join(text.split())
+    assert "From your clinician" in flat and "Call on Friday" in flat
+    assert shown in flat
+    if fmt == "html":
+        assert '<section class="note">' in text
+
+
+def test_notes_are_capped(tmp_path):
+    result = sheet("aftercare", "--note", "x" * 301, "-o", str(tmp_path / "s.txt"))
+    assert result.exit_code == 2 and "--note" in result.stderr
+    result = sheet("aftercare", *["--note", "x"] * 6, "-o", str(tmp_path / "s.txt"))
+    assert result.exit_code == 2 and "--note" in result.stderr
+    assert list(tmp_path.iterdir()) == []

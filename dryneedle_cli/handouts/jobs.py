@@ -50,6 +50,7 @@ class SheetRequest:
     font: Path | None = None
     output: str | None = None  # a file, '-' for stdout, None for the default name here
     force: bool = False
+    notes: tuple[str, ...] = ()  # the clinician's own instructions (--note), on every sheet
 
 
 def make_file(q, request: SheetRequest) -> Path | None:
@@ -69,6 +70,7 @@ def make_file(q, request: SheetRequest) -> Path | None:
         next_visit=request.next_visit,
         paper=request.paper,
         large_print=request.large_print,
+        notes=request.notes,
     )
     if request.output == "-" and fmt == "pdf" and sys.stdout.isatty():
         raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")

@@ -142,7 +142,8 @@ class _Sheet(FPDF):
     def section(self, s, x, y, w, measure=False) -> float:
         """Draw (or only measure) one section at (x, y) in width w; return its height."""
         warning = s.style == "warning"
-        pad = 2.5 if warning else 0.0
+        boxed = warning or s.style == "note"
+        pad = 2.5 if boxed else 0.0
         inner_x, inner_w = x + pad, w - 2 * pad
         self.set_y(y + pad)
         height = pad
@@ -173,8 +174,8 @@ class _Sheet(FPDF):
                 inner_x, inner_w, f"{label}: {names}", 0.78, False, GREY, measure
             )
         height += pad
-        if warning and not measure:
-            self.set_draw_color(*RED)
+        if boxed and not measure:
+            self.set_draw_color(*(RED if warning else NAVY))
             self.set_line_width(0.8)
             self.rect(x, y, w, height)
         return height + self.line_h * 0.6
@@ -250,7 +251,9 @@ class _Sheet(FPDF):
         y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
         self.set_y(y)
         y += self.text_block(MARGIN, width, p.summary) + 1.5
-        for s in (s for s in p.sections if s.style == "warning"):
+        notes = [s for s in p.sections if s.style == "note"]
+        beside = bool(h.areas) and not h.large_print  # the notes' box beside the outline
+        for s in [s for s in p.sections if s.style == "warning"] + ([] if beside else notes):
             y = self.room(y, self.measure(s, width))
             y += self.section(s, MARGIN, y, width)
         if h.areas:  # the body outline with the list of areas beside it
@@ -260,18 +263,22 @@ class _Sheet(FPDF):
             caption = f"{h.labels['areas']}: {h.area_names}"
             sides = f"{h.labels['front']} · {h.labels['back']}"
             cap_h = 2 + self.text_block(cap_x, cap_w, caption, 1.1, True, measure=True)
-            cap_h += self.text_block(cap_x, cap_w, sides, 0.85, measure=True)
-            y = self.room(y, max(fig_h, cap_h))
+            cap_h += self.text_block(cap_x, cap_w, sides, 0.85, measure=True) + 1.5
+            notes_h = sum(self.measure(s, cap_w) for s in notes) if beside else 0.0
+            y = self.room(y, max(fig_h, cap_h + notes_h))
             self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
             self.set_y(y + 2)
             cap_y = y + 2 + self.text_block(cap_x, cap_w, caption, 1.1, True)
             self.set_y(cap_y)
             self.text_block(cap_x, cap_w, sides, 0.85, False, GREY)
-            y += max(fig_h, cap_h) + 2
+            note_y = y + cap_h
+            for s in notes if beside else ():
+                note_y += self.section(s, cap_x, note_y, cap_w)
+            y += max(fig_h, cap_h + notes_h) + 2
         # everything else in columns, a section never split
         ncols = 1 if h.large_print else 2
         col_w = (width - GAP * (ncols - 1)) / ncols
-        rest = [s for s in p.sections if s.style != "warning"]
+        rest = [s for s in p.sections if s.style not in ("warning", "note")]
         if ncols == 2:
             self.two_columns(rest, y, col_w)
         else:

@@ -52,6 +52,10 @@ def sheet(
     clinician: Annotated[str | None, typer.Option(help="The clinician's name.")] = None,
     date: Annotated[str | None, typer.Option(help="Date on the sheet [default: today].")] = None,
     next_visit: Annotated[str | None, typer.Option(help="When the next visit is.")] = None,
+    note: Annotated[
+        list[str] | None,
+        typer.Option(help="Your own instruction for the patient, in its own box (repeatable)."),
+    ] = None,
     clinic: Annotated[
         Path | None, typer.Option(help="Clinic profile (YAML). [default: $DRYNEEDLE_CLINIC]")
     ] = None,
@@ -98,6 +102,7 @@ def sheet(
         font=font,
         output=output,
         force=force,
+        notes=tuple(note or ()),
     )
     if batch is None:
         path = jobs.make_file(q, request)
