@@ -100,7 +100,7 @@ def test_large_print(tmp_path):
     result = sheet("aftercare", "--area", "neck", "--large-print", "-o", str(out))
     assert result.exit_code == 0, result.output
     pages, text = pdf_text(out.read_bytes())
-    assert 1 < pages <= 3
+    assert 1 < pages <= 4  # whole sections per page, the footer reserved on each
     assert "Get help now" in text
 
 
@@ -416,3 +416,78 @@ def test_a_batch_row_and_a_single_sheet_are_the_same_file(tmp_path, fmt):
     assert result.exit_code == 0, result.output
     (made,) = out.iterdir()
     assert made.read_bytes() == single.read_bytes()
+
+
+def test_default_names_never_collide(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    base = ["aftercare", "--date", "2026-11-23", "--format", "txt"]
+    for _ in range(2):
+        assert sheet(*base, "--patient", "Zoë Nguyễn").exit_code == 0
+        assert sheet(*base).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "aftercare-2026-11-23-2.txt",
+        "aftercare-2026-11-23-zoe-nguyen-2.txt",
+        "aftercare-2026-11-23-zoe-nguyen.txt",
+        "aftercare-2026-11-23.txt",
+    ]
+
+
+def test_output_into_a_missing_folder_says_so(tmp_path):
+    result = sheet("aftercare", "--format", "txt", "-o", str(tmp_path / "nope" / "s.txt"))
+    assert result.exit_code == 4
+    assert "does not exist" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("bad", ["2026-13-45", "tomorrow", "2026-2-3", "2026-02-30"])
+def test_date_must_be_a_real_date(tmp_path, bad):
+    result = sheet("aftercare", "--date", bad, "-o", str(tmp_path / "s.txt"))
+    assert result.exit_code == 2
+    assert "--date" in result.stderr and "YYYY-MM-DD" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_to_a_terminal_is_refused():
+    import pty
+
+    main, child = pty.openpty()
+    try:
+        result = subprocess.run(
+            [EXE, "sheet", "aftercare", "-o", "-"],
+            stdout=child, stderr=subprocess.PIPE, timeout=60,
+        )  # fmt: skip
+    finally:
+        os.close(child)
+        os.close(main)
+    assert result.returncode == 2
+    assert b"terminal" in result.stderr and b"-o FILE" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "shown"),
+    [
+        ("html", "Ice &lt;b&gt;twice&lt;/b&gt; &amp; *rest*"),
+        ("md", r"Ice \<b\>twice\</b\> \& \*rest\*"),
+        ("txt", "Ice <b>twice</b> & *rest*"),
+        ("pdf", "Ice <b>twice</b> & *rest*"),
+    ],
+)
+def test_notes_in_their_own_box_escaped(tmp_path, fmt, shown):
+    out = tmp_path / f"s.{fmt}"
+    args = ["aftercare", "--area", "neck", "-o", str(out)]
+    result = sheet(*args, "--note", "Ice <b>twice</b> & *rest*", "--note", "Call on Friday")
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out.read_bytes())[1] if fmt == "pdf" else out.read_text()
+    flat = " ".join(text.split())
+    assert "From your clinician" in flat and "Call on Friday" in flat
+    assert shown in flat
+    if fmt == "html":
+        assert '<section class="note">' in text
+
+
+def test_notes_are_capped(tmp_path):
+    result = sheet("aftercare", "--note", "x" * 301, "-o", str(tmp_path / "s.txt"))
+    assert result.exit_code == 2 and "--note" in result.stderr
+    result = sheet("aftercare", *["--note", "x"] * 6, "-o", str(tmp_path / "s.txt"))
+    assert result.exit_code == 2 and "--note" in result.stderr
+    assert list(tmp_path.iterdir()) == []

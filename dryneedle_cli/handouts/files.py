@@ -11,10 +11,12 @@ from pathlib import Path
 from dryneedle_cli.errors import FileWriteError
 
 
-def write_atomic(path: Path, data: bytes, force: bool) -> None:
+def write_atomic(path: Path, data: bytes, force: bool, create_folder: bool = True) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
     An existing file is kept unless ``force``; after any error no partial file is left.
+    Without ``create_folder`` a missing folder is an error that says so (a mistyped ``-o``
+    should not leave a new folder behind).
     """
     exists = "it already exists; use --force to replace it"
     if path.exists() and not force:
@@ -22,6 +24,11 @@ def write_atomic(path: Path, data: bytes, force: bool) -> None:
     if path.is_dir():
         raise FileWriteError(f"{path} is a folder; give a file name", "it is a folder")
     folder = path.parent
+    if not create_folder and not folder.is_dir():
+        raise FileWriteError(
+            f"the folder {folder} does not exist; create it first or give another -o",
+            "the folder does not exist",
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

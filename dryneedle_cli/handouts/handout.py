@@ -27,6 +27,7 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
     labels: dict[str, str] = {}
     questions: str = ""  # the footer line
     emergency: str = ""  # the emergency line
+    notice: str = ""  # content version, review date, "supports your clinician's advice"
 
     @property
     def details(self) -> list[tuple[str, str]]:
@@ -45,9 +46,10 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
 
 
 MAX_FIELD = 150  # longest patient, clinician, date or next-visit text: a sheet stays one page
+MAX_NOTE, MAX_NOTES = 300, 5  # the clinician's own instructions (--note): each, and how many
 
 
-def clean(value: str | None, name: str = "") -> str:
+def clean(value: str | None, name: str = "", limit: int = MAX_FIELD) -> str:
     """User-typed text as one NFC-normalised line (so 'Nguyễn' prints as typed).
 
     Longer than ``MAX_FIELD`` characters is refused, naming the field, never showing it.
@@ -56,10 +58,10 @@ def clean(value: str | None, name: str = "") -> str:
         return ""
     text = unicodedata.normalize("NFC", value)
     text = " ".join(text.split())
-    if len(text) > MAX_FIELD:
+    if len(text) > limit:
         from dryneedle_cli.errors import UsageError
 
-        raise UsageError(f"the {name or 'text'} is longer than {MAX_FIELD} characters")
+        raise UsageError(f"the {name or 'text'} is longer than {limit} characters")
     return text
 
 
@@ -85,9 +87,29 @@ def make(
     next_visit=None,
     paper="letter",
     large_print=False,
+    notes=(),
 ) -> Handout:
-    """Build the handout from a ``Query`` made with ``values_for(clinic)``."""
+    """Build the handout from a ``Query`` made with ``values_for(clinic)``.
+
+    ``notes`` (the clinician's --note lines) become their own section, style "note", right
+    after the warning signs, in every format.
+    """
     page = q.sheet(which, areas)
+    notes = [clean(n, "--note", MAX_NOTE) for n in notes]
+    notes = [n for n in notes if n]
+    if len(notes) > MAX_NOTES:
+        from dryneedle_cli.errors import UsageError
+
+        raise UsageError(f"give at most {MAX_NOTES} --note lines")
+    if notes:
+        import msgspec
+
+        from dryneedle_cli.views import SectionView
+
+        note = SectionView(heading=q.label("notes"), items=tuple(notes), style="note")
+        warn = [s for s in page.sections if s.style == "warning"]
+        rest = [s for s in page.sections if s.style != "warning"]
+        page = msgspec.structs.replace(page, sections=(*warn, note, *rest))
     names = tuple((a, q.region_name(a)) for a in page.areas)
     label = "questions_phone" if clinic is not None and clinic.phone else "questions"
     return Handout(
@@ -103,4 +125,18 @@ def make(
         labels=page.labels,
         questions=q.label(label),
         emergency=q.label("emergency"),
+        notice=_notice(q, page),
     )
+
+
+def _notice(q, page) -> str:
+    """The footer's small print: content version, review date, and that the sheet supports the
+    clinician's advice (all words from labels.yaml)."""
+    from dryneedle_cli import __version__
+
+    reviewed = page.data.get("reviewed_on", "")
+    parts = [f"{q.label('content_version')} {__version__}"]
+    if reviewed:
+        parts.append(f"{q.label('reviewed')} {reviewed}")
+    parts.append(q.label("supports"))
+    return " · ".join(parts)

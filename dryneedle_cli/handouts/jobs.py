@@ -51,6 +51,7 @@ class SheetRequest:
     font: Path | None = None
     output: str | None = None  # a file, '-' for stdout, None for the default name here
     force: bool = False
+    notes: tuple[str, ...] = ()  # the clinician's own instructions (--note), on every sheet
 
 
 def make_file(q, request: SheetRequest) -> Path | None:
@@ -74,18 +75,51 @@ def make_file(q, request: SheetRequest) -> Path | None:
         next_visit=request.next_visit,
         paper=request.paper,
         large_print=request.large_print,
+        notes=request.notes,
     )
+    if request.output == "-" and fmt == "pdf" and sys.stdout.isatty():
+        raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")
     data = document(handout, fmt, request.font)
     if request.output == "-":
         write_stdout(data)
         return None
-    path = (
-        Path(request.output)
-        if request.output
-        else Path.cwd() / default_name(request.which, request.date, fmt)
-    )
-    write_atomic(path, data, request.force)
-    return path
+    if request.output:
+        path = Path(request.output)
+        write_atomic(path, data, request.force, create_folder=False)
+        return path
+    return write_new(Path.cwd(), request.which, request.date, request.patient, fmt, data)
+
+
+def write_new(folder: Path, which: str, date: str, patient: str | None, fmt: str, data: bytes):
+    """Write under the default name, never over another sheet: the kind, the date and the
+    patient's name as a slug, then -2, -3 ... while a file of that name exists."""
+    stem = default_name(which, date, fmt, patient).removesuffix(f".{fmt}")
+    for n in range(1, 10_000):
+        path = folder / (f"{stem}.{fmt}" if n == 1 else f"{stem}-{n}.{fmt}")
+        if path.exists():
+            continue
+        try:
+            write_atomic(path, data, force=False, create_folder=False)
+        except FileWriteError:
+            if path.exists():  # another writer took the name meanwhile
+                continue
+            raise
+        return path
+    raise OutputError(f"too many sheets named {stem} in {folder}; give -o FILE")
+
+
+def check_date(value: str | None) -> str | None:
+    """--date as a real calendar date, YYYY-MM-DD; a UsageError naming the option otherwise."""
+    if value is None:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise UsageError(
+            "--date: not a real date; write it as YYYY-MM-DD, for example 2026-11-23"
+        ) from None
 
 
 def resolve_format(fmt: str | None, output: str | None) -> str:
@@ -108,8 +142,11 @@ def today() -> str:
     return dt.date.today().isoformat()
 
 
-def default_name(which: str, date: str, fmt: str) -> str:
+def default_name(which: str, date: str, fmt: str, patient: str | None = None) -> str:
     stamp = re.sub(r"[^0-9A-Za-z-]+", "-", date).strip("-") or today()
+    name = slug(patient) if patient else ""
+    if name and name != "patient":  # a name with no Latin letters: the counter tells them apart
+        return f"{which}-{stamp}-{name}.{fmt}"
     return f"{which}-{stamp}.{fmt}"
 
 

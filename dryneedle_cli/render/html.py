@@ -28,6 +28,7 @@ h1 { font-size: 1.3em; margin: 4px 0 2px; }
 .warning { border: 3px solid #b00020; background: #fff3f3; padding: 3px 8px; margin: 4px 0;
   break-inside: avoid; }
 .warning h2 { color: #b00020; }
+.note { border: 2px solid #1f4e79; padding: 3px 8px; margin: 4px 0; break-inside: avoid; }
 .warning li { font-weight: bold; }
 .areas { display: flex; align-items: center; gap: 10px; margin: 4px 0; break-inside: avoid; }
 .areas svg { width: %(figure)s; height: auto; flex: none; }
@@ -42,6 +43,7 @@ ul.checklist li::before { content: "\\2610  "; }
 .sources { color: #555; font-size: 0.72em; line-height: 1.15; }
 footer { border-top: 1px solid #999; margin-top: 3px; padding-top: 3px; font-weight: bold; }
 footer .emergency { color: #b00020; }
+footer .notice { color: #555; font-size: 0.8em; }
 @media screen { body { padding: 12mm; } }
 """
 
@@ -67,15 +69,15 @@ def _section(s, shorts: dict[str, str], sources_label: str) -> str:
     if s.refs:
         names = "; ".join(shorts[k] for k in s.refs)
         out.append(f'<p class="sources">{escape(sources_label)}: {escape(names)}</p>')
-    cls = ' class="warning"' if s.style == "warning" else ""
+    cls = f' class="{s.style}"' if s.style in ("warning", "note") else ""
     return f"<section{cls}>{''.join(out)}</section>"
 
 
 def document(h: Handout) -> str:
     p, labels = h.page, h.labels
     shorts = {r.key: r.short for r in p.references}
-    warnings = [s for s in p.sections if s.style == "warning"]
-    others = [s for s in p.sections if s.style != "warning"]
+    warnings = [s for s in p.sections if s.style in ("warning", "note")]
+    others = [s for s in p.sections if s.style not in ("warning", "note")]
     css = _CSS % {
         "paper": h.paper,
         "size": "18pt" if h.large_print else "8.8pt",
@@ -112,7 +114,8 @@ def document(h: Handout) -> str:
             *(_section(s, shorts, labels["sources"]) for s in others),
             "</main>",
             f'<footer><div class="emergency">{escape(h.emergency)}</div>'
-            f"<div>{escape(h.questions)}</div></footer>",
+            f"<div>{escape(h.questions)}</div>"
+            f'<div class="notice">{escape(h.notice)}</div></footer>',
             "</body></html>",
             "",
         ]

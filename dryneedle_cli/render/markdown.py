@@ -35,9 +35,11 @@ def document(h: Handout) -> str:
     out += ["", f"# {_escape(p.title)}", "", _escape(p.summary), ""]
     out += [f"**{_escape(labels['areas'])}:** {_escape(h.area_names)}", ""]
     for s in p.sections:
-        quote = "> " if s.style == "warning" else ""
+        quote = "> " if s.style in ("warning", "note") else ""
         heading = _escape(s.heading)
-        head = f"**⚠ {heading}**" if s.style == "warning" else f"## {heading}"
+        head = {"warning": f"**⚠ {heading}**", "note": f"**{heading}**"}.get(
+            s.style, f"## {heading}"
+        )
         lines = [head, ""]
         if s.text:
             lines += [*_escape(s.text).split("\n"), ""]
@@ -50,7 +52,8 @@ def document(h: Handout) -> str:
             names = "; ".join(_escape(shorts[k]) for k in s.refs)
             lines += [f"*{_escape(labels['sources'])}: {names}*", ""]
         out += [f"{quote}{line}".rstrip() for line in lines[:-1]] + [""]
-    out += ["---", "", f"**{_escape(h.emergency)}**  ", _escape(h.questions), ""]
+    out += ["---", "", f"**{_escape(h.emergency)}**  ", _escape(h.questions) + "  "]
+    out += [_escape(h.notice), ""]
     return "\n".join(out)
 
 

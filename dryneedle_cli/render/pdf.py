@@ -3,8 +3,9 @@
 Imported only when a PDF is made. The bundled font is DejaVu Sans (licence in
 ``dryneedle_cli/fonts``). Characters it lacks are drawn from ``--font`` or from a system font
 found by fontconfig; if no font has them, the sheet is refused with a clear message rather
-than printed with empty boxes. Normal sheets shrink their type (9.5 pt down to 7.5 pt) until
-they fit on one page; large print (18 pt, one column) may take more.
+than printed with empty boxes. Normal sheets shrink their type (9.5 pt down to 7 pt) until
+they fit on one page; large print (18 pt, else 16 pt, one column) may take up to four pages, a
+section never split and the footer reserved at the bottom of each.
 """
 
 from __future__ import annotations
@@ -141,7 +142,8 @@ class _Sheet(FPDF):
     def section(self, s, x, y, w, measure=False) -> float:
         """Draw (or only measure) one section at (x, y) in width w; return its height."""
         warning = s.style == "warning"
-        pad = 2.5 if warning else 0.0
+        boxed = warning or s.style == "note"
+        pad = 2.5 if boxed else 0.0
         inner_x, inner_w = x + pad, w - 2 * pad
         self.set_y(y + pad)
         height = pad
@@ -172,19 +174,48 @@ class _Sheet(FPDF):
                 inner_x, inner_w, f"{label}: {names}", 0.78, False, GREY, measure
             )
         height += pad
-        if warning and not measure:
-            self.set_draw_color(*RED)
+        if boxed and not measure:
+            self.set_draw_color(*(RED if warning else NAVY))
             self.set_line_width(0.8)
             self.rect(x, y, w, height)
         return height + self.line_h * 0.6
 
     # ----------------------------------------------------------------- page
 
+    def footer_height(self) -> float:
+        """The space the footer keeps at the bottom of every page (measured, so it may wrap)."""
+        width = self.w - 2 * MARGIN
+        return 2.0 + sum(
+            self.text_block(MARGIN, width, t, scale, bold, measure=True)
+            for t, scale, bold, _ in self.footer_parts()
+        )
+
+    def footer_parts(self):
+        h = self.hand
+        return [
+            (t, scale, bold, color)
+            for t, scale, bold, color in (
+                (h.emergency, 1.0, True, RED),
+                (h.questions, 1.0, True, BLACK),
+                *((t, 0.78, False, GREY) for t in footer_texts(h)[2:]),
+            )
+            if t
+        ]
+
+    def room(self, y: float, need: float) -> float:
+        """``y`` if ``need`` fits above the footer, else the top of a new page."""
+        if y + need <= self.bottom or y <= MARGIN + 0.01:
+            return y
+        self.footer_lines()
+        self.add_page()
+        return MARGIN
+
     def build(self):
         h, p = self.hand, self.hand.page
         self.shorts = {r.key: r.short for r in p.references}
         self.add_page()
         width = self.w - 2 * MARGIN
+        self.bottom = self.h - MARGIN - self.footer_height() - 1.5
         y = MARGIN
         if h.clinic:
             logo = h.clinic.logo_path()
@@ -212,51 +243,98 @@ class _Sheet(FPDF):
             self.line(MARGIN, y, self.w - MARGIN, y)
             y += 2
         if h.details:
-            self.set_xy(MARGIN, y)
-            for label, value in h.details:
-                self.font(1.0, True)
-                self.write(self.line_h * 1.1, f"{label}: ")
-                self.font(1.0)
-                self.write(self.line_h * 1.1, f"{value}     ")
-            y = self.get_y() + self.line_h * 1.6
+            y = self.details(y, width)
+        title_h = self.text_block(MARGIN, width, p.title, 1.45, True, measure=True)
+        y = self.room(y, title_h)
         self.set_y(y)
         y += self.text_block(MARGIN, width, p.title, 1.45, True)
+        y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
         self.set_y(y)
         y += self.text_block(MARGIN, width, p.summary) + 1.5
-        for s in (s for s in p.sections if s.style == "warning"):
+        notes = [s for s in p.sections if s.style == "note"]
+        beside = bool(h.areas) and not h.large_print  # the notes' box beside the outline
+        for s in [s for s in p.sections if s.style == "warning"] + ([] if beside else notes):
+            y = self.room(y, self.measure(s, width))
             y += self.section(s, MARGIN, y, width)
-        # the body outline with the list of areas beside it
-        fig_w = 60 if h.large_print else 38
-        fig_h = fig_w * 200 / 210
-        self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
-        self.set_y(y + 2)
-        cap_x, cap_w = MARGIN + fig_w + 4, width - fig_w - 4
-        cap_y = (
-            y + 2 + self.text_block(cap_x, cap_w, f"{h.labels['areas']}: {h.area_names}", 1.1, True)
-        )
-        self.set_y(cap_y)
-        self.text_block(
-            cap_x, cap_w, f"{h.labels['front']} · {h.labels['back']}", 0.85, False, GREY
-        )
-        y += fig_h + 2
+        if h.areas:  # the body outline with the list of areas beside it
+            fig_w = 60 if h.large_print else 38
+            fig_h = fig_w * 200 / 210
+            cap_x, cap_w = MARGIN + fig_w + 4, width - fig_w - 4
+            caption = f"{h.labels['areas']}: {h.area_names}"
+            sides = f"{h.labels['front']} · {h.labels['back']}"
+            cap_h = 2 + self.text_block(cap_x, cap_w, caption, 1.1, True, measure=True)
+            cap_h += self.text_block(cap_x, cap_w, sides, 0.85, measure=True) + 1.5
+            notes_h = sum(self.measure(s, cap_w) for s in notes) if beside else 0.0
+            y = self.room(y, max(fig_h, cap_h + notes_h))
+            self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
+            self.set_y(y + 2)
+            cap_y = y + 2 + self.text_block(cap_x, cap_w, caption, 1.1, True)
+            self.set_y(cap_y)
+            self.text_block(cap_x, cap_w, sides, 0.85, False, GREY)
+            note_y = y + cap_h
+            for s in notes if beside else ():
+                note_y += self.section(s, cap_x, note_y, cap_w)
+            y += max(fig_h, cap_h + notes_h) + 2
         # everything else in columns, a section never split
         ncols = 1 if h.large_print else 2
         col_w = (width - GAP * (ncols - 1)) / ncols
-        footer_h = self.line_h * 3.2
-        bottom = self.h_pt / self.k - MARGIN - footer_h
-        col, top = 0, y
-        for s in (s for s in p.sections if s.style != "warning"):
-            need = self.measure(s, col_w)
-            if y + need > bottom and y > top:
-                col += 1
+        rest = [s for s in p.sections if s.style not in ("warning", "note")]
+        if ncols == 2:
+            self.two_columns(rest, y, col_w)
+        else:
+            for s in rest:
+                y = self.room(y, self.measure(s, col_w))
+                y += self.section(s, MARGIN, y, col_w)
+        self.footer_lines()
+
+    def two_columns(self, sections, top, col_w):
+        """Sections in two columns, a section never split, the columns as even as the order
+        allows; what does not fit goes on to a new page (the size is then made smaller)."""
+        heights = [self.measure(s, col_w) for s in sections]
+        total = sum(heights)
+        # the first column takes sections until it holds at least half
+        split, acc = len(sections), 0.0
+        for i, hgt in enumerate(heights):
+            if acc + hgt / 2 > total / 2 and i > 0:
+                split = i
+                break
+            acc += hgt
+        col_h = (sum(heights[:split]), sum(heights[split:]))
+        if top + max(col_h) <= self.bottom:  # balanced columns fit
+            for col, group in enumerate((sections[:split], sections[split:])):
                 y = top
-                if col == ncols:
+                for s in group:
+                    y += self.section(s, MARGIN + col * (col_w + GAP), y, col_w)
+            return
+        col, y = 0, top  # else fill the first column, then the second, then a new page
+        for s, need in zip(sections, heights, strict=True):
+            if y + need > self.bottom and y > top:
+                col, y = col + 1, top
+                if col == 2:
                     self.footer_lines()
                     self.add_page()
                     col, y = 0, MARGIN
                     top = y
             y += self.section(s, MARGIN + col * (col_w + GAP), y, col_w)
-        self.footer_lines()
+
+    def details(self, y: float, width: float) -> float:
+        """The patient block: "Label: value" pairs on a line, a pair never split across lines
+        unless it is longer than a line."""
+        h = self.hand
+        lh = self.line_h * 1.1
+        self.set_xy(MARGIN, y)
+        for label, value in h.details:
+            self.font(1.0, True)
+            w = self.get_string_width(f"{label}: ")
+            self.font(1.0)
+            w += self.get_string_width(value)
+            if self.get_x() > MARGIN + 0.01 and self.get_x() + w > self.w - MARGIN:
+                self.set_xy(MARGIN, self.get_y() + lh)
+            self.font(1.0, True)
+            self.write(lh, f"{label}: ")
+            self.font(1.0)
+            self.write(lh, f"{value}     ")
+        return self.get_y() + self.line_h * 1.6
 
     def outline(self, x0: float, y0: float, scale: float, shaded: set[str]) -> None:
         """Draw the body outline (the same shapes as the HTML's SVG) at (x0, y0)."""
@@ -288,19 +366,21 @@ class _Sheet(FPDF):
                 )
 
     def footer_lines(self):
-        h = self.hand
-        y = self.h_pt / self.k - MARGIN - self.line_h * 2.6
+        width = self.w - 2 * MARGIN
+        y = self.h - MARGIN - self.footer_height() + 1.0
         self.set_draw_color(*GREY)
         self.set_line_width(0.3)
         self.line(MARGIN, y - 1, self.w - MARGIN, y - 1)
         self.set_y(y)
-        self.text_block(MARGIN, self.w - 2 * MARGIN, h.emergency, 1.0, True, RED)
-        self.text_block(MARGIN, self.w - 2 * MARGIN, h.questions, 1.0, True)
+        for text, scale, bold, color in self.footer_parts():
+            y += self.text_block(MARGIN, width, text, scale, bold, color)
+            self.set_y(y)
 
 
 def _texts(h: Handout) -> str:
     p = h.page
-    parts = [p.title, p.summary, h.emergency, h.questions, h.area_names, *(v for _, v in h.details)]
+    parts = [p.title, p.summary, h.emergency, h.questions, h.notice, h.area_names]
+    parts += [v for _, v in h.details]
     parts += [h.labels[k] for k in ("areas", "front", "back", "sources")]
     if h.clinic:
         parts += [h.clinic.name, *h.clinic.contact]
@@ -379,11 +459,16 @@ def choose_fallback(h: Handout, font: Path | None) -> Path | None:
 
 def render(h: Handout, font: Path | None = None) -> bytes:
     extra = choose_fallback(h, font)
-    sizes = (18.0, 16.0) if h.large_print else (9.5, 9.0, 8.5, 8.0, 7.5)
-    limit = 3 if h.large_print else 1
+    sizes = (18.0, 16.0) if h.large_print else (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
+    limit = 4 if h.large_print else 1
     for size in sizes:
         pdf = _Sheet(h, size, extra)
         pdf.build()
         if pdf.pages_count <= limit:
             break
     return bytes(pdf.output())
+
+
+def footer_texts(h: Handout) -> list[str]:
+    """The footer's lines, as drawn at the bottom of every page."""
+    return [h.emergency, h.questions, h.notice]

@@ -15,7 +15,7 @@ def document(h: Handout) -> str:
         ]
     head += [f"{k}: {v}" for k, v in h.details]
     page = plain.page(h.page, clinician=False)
-    foot = ["", h.emergency, h.questions]
+    foot = ["", h.emergency, h.questions, h.notice]
     return (
         "\n".join([*head, "", page.rstrip("\n"), *foot]) + "\n"
         if head

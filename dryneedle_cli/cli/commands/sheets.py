@@ -82,6 +82,10 @@ def sheet(
     clinician: ClinicianOpt = None,
     date: Annotated[str | None, typer.Option(help="Date on the sheet [default: today].")] = None,
     next_visit: Annotated[str | None, typer.Option(help="When the next visit is.")] = None,
+    note: Annotated[
+        list[str] | None,
+        typer.Option(help="Your own instruction for the patient, in its own box (repeatable)."),
+    ] = None,
     clinic: ClinicOpt = None,
     fmt: Annotated[
         Format | None, typer.Option("--format", "-f", help="[default: from -o, else pdf]")
@@ -127,7 +131,7 @@ def sheet(
     q = query(settings(ctx), handout.values_for(profile))
     request = jobs.SheetRequest(
         which=which.value,
-        date=date or jobs.today(),
+        date=jobs.check_date(date) or jobs.today(),
         areas=tuple(areas or ()),
         patient=patient,
         clinician=clinician,
@@ -142,6 +146,7 @@ def sheet(
         font=font,
         output=output,
         force=force,
+        notes=tuple(note or ()),
     )
     if batch is None:
         path = jobs.make_file(q, request)
@@ -157,8 +162,13 @@ def _batch(q, base, csv_path: Path, out_dir: Path) -> ExitCode:
     import contextlib
     import time
 
+    from dryneedle_cli.errors import OutputError
     from dryneedle_cli.handouts import jobs
 
+    try:  # --out-dir names a folder for the day's sheets: made if new (unlike -o's folder)
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot make the folder {out_dir}: {e.strerror}") from None
     start = time.perf_counter()
     bar, update = jobs.progress_bar()
     with bar if bar else contextlib.nullcontext():

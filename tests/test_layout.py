@@ -1,0 +1,157 @@
+"""Sheet layout: every text line read back from the PDF; no two overlap, none leaves the page.
+
+Each PDF is drawn for every sheet x paper x large print x profile x area set, with long
+realistic names, and its words are read back with pdfplumber, grouped into lines. A line may not
+overlap another line, may not stray outside the printable area (the margins), and the emergency
+footer owns its reserved space at the bottom of each page.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+import pdfplumber
+import pytest
+
+from dryneedle_cli.cli.context import Settings, query
+from dryneedle_cli.handouts import handout
+from dryneedle_cli.handouts.clinic import Clinic
+from dryneedle_cli.render import pdf
+
+MM = 72 / 25.4
+EDGE = pdf.MARGIN * MM - 0.5  # the printable area: inside the margins, half a point of slack
+
+LONG_CLINIC = Clinic(
+    name="Riverside Sports Physiotherapy & Musculoskeletal Rehabilitation Centre of Springfield",
+    phone="+61 (0)2 5550 1020 ext. 4417",
+    address=(
+        "Suite 14, Level 3, Riverside Medical & Allied Health Centre, 1207-1211 Great Western "
+        "Highway, North Springfield Heights NSW 2777, Australia"
+    ),
+    website="www.riverside-sports-physiotherapy-and-rehabilitation.example.com.au",
+    emergency_number="000",
+    clinicians=("Dr Maria-Fernanda Castellanos-Villarreal",),
+)
+AREA_SETS = {
+    "none": [],
+    "one": ["neck"],
+    "near-lungs": ["neck", "upper-back", "chest", "shoulder"],
+    "all": ["head-jaw", "neck", "upper-back", "chest", "shoulder", "elbow", "forearm-wrist",
+            "low-back", "hip-buttock", "thigh", "knee", "lower-leg", "foot"],
+}  # fmt: skip
+PATIENT = "Anh-Thư Nguyễn-Wójcik Fitzgerald-Oyelaran Zoë Marie-Claire"
+CLINICIAN = "Dr Maria-Fernanda Castellanos-Villarreal"
+NEXT = "Tuesday 1 December 2026 at 4:45 pm with Dr Castellanos-Villarreal"
+NOTES = (
+    "Put a cold pack on the left side of your neck for 10 minutes, twice this evening, and "
+    "again tomorrow morning if it is still sore.",
+    "Skip tomorrow's swim; light walking is fine. Ring us on Friday to tell us how you feel.",
+)
+
+
+def _lines(page) -> list[tuple[float, float, float, float, str]]:
+    """The page's words grouped into lines: (x0, top, x1, bottom, text)."""
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=True, extra_attrs=["size"])
+    rows: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        for row in rows:
+            if abs(row[0]["top"] - w["top"]) < 0.5 and abs(row[0]["bottom"] - w["bottom"]) < 0.5:
+                row.append(w)
+                break
+        else:
+            rows.append([w])
+    out = []
+    for row in rows:
+        out.append((
+            min(w["x0"] for w in row), min(w["top"] for w in row),
+            max(w["x1"] for w in row), max(w["bottom"] for w in row),
+            " ".join(w["text"] for w in row),
+        ))  # fmt: skip
+    return out
+
+
+def _overlap(a, b) -> bool:
+    # boxes touching or within a fraction of a point are fine (glyph boxes include leading)
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.8
+
+
+def problems(data: bytes, footer: list[str]) -> list[str]:
+    """Every overlap or stray line in a PDF, in words; [] when the layout is clean.
+
+    ``footer`` is the footer's text: from its first line down, a page holds only footer words,
+    and no drawing (the body outline, a box) reaches into it.
+    """
+    found = []
+    words = set(" ".join(footer).split())
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        for n, page in enumerate(doc.pages, 1):
+            lines = _lines(page)
+            for a, b in itertools.combinations(lines, 2):
+                if _overlap(a, b):
+                    found.append(f"page {n}: {a[4][:40]!r} overlaps {b[4][:40]!r}")
+            for x0, top, x1, bottom, text in lines:
+                if x0 < EDGE or top < EDGE or x1 > page.width - EDGE or bottom > page.height - EDGE:
+                    found.append(f"page {n}: {text[:40]!r} outside the printable area")
+            first = footer[0].split()[:3]
+            foot = [ln for ln in lines if ln[4].split()[:3] == first]
+            if not foot:
+                found.append(f"page {n}: no footer")
+                continue
+            top = max(ln[1] for ln in foot) - 0.5
+            for ln in lines:
+                if ln[1] >= top and not set(ln[4].split()) <= words:
+                    found.append(f"page {n}: {ln[4][:40]!r} is in the footer's space")
+            for shape in [*page.rects, *page.curves]:
+                if shape["bottom"] > top - 1 and shape["top"] < page.height - EDGE:
+                    found.append(f"page {n}: a drawing at y={shape['top']:.0f} reaches the footer")
+    return found
+
+
+@pytest.fixture(scope="module")
+def queries():
+    return {
+        None: query(Settings(), handout.values_for(None), quiet=True),
+        "long": query(Settings(), handout.values_for(LONG_CLINIC), quiet=True),
+    }
+
+
+def render(q, which, areas, clinic, paper, large) -> tuple[bytes, handout.Handout]:
+    h = handout.make(
+        q, which, areas, clinic=clinic, patient=PATIENT, clinician=CLINICIAN,
+        date="2026-11-23", next_visit=NEXT, paper=paper, large_print=large,
+        notes=NOTES if clinic else (),
+    )  # fmt: skip
+    return pdf.render(h), h
+
+
+@pytest.mark.parametrize("areas", list(AREA_SETS))
+@pytest.mark.parametrize("profile", [None, "long"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("which", ["aftercare", "prepare"])
+def test_no_text_overlaps_or_leaves_the_page(queries, which, paper, large, profile, areas):
+    clinic = LONG_CLINIC if profile else None
+    data, h = render(queries[profile], which, AREA_SETS[areas], clinic, paper, large)
+    found = problems(data, pdf.footer_texts(h))
+    assert not found, "\n".join(found[:10])
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        if not large:
+            assert len(doc.pages) == 1
+
+
+@pytest.mark.parametrize("which", ["aftercare", "prepare"])
+def test_footer_has_version_review_date_and_notice(queries, which):
+    from dryneedle_cli import __version__
+
+    data, h = render(queries[None], which, ["neck"], None, "letter", False)
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        text = " ".join(doc.pages[-1].extract_text().split())
+    assert __version__ in text and h.page.data["reviewed_on"] in text
+    assert "supports your clinician's advice" in text
+
+
+def test_no_areas_no_outline(queries):
+    data, _ = render(queries[None], "aftercare", [], None, "letter", False)
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        assert not doc.pages[0].curves  # the outline's heads and joints are curves
