@@ -58,6 +58,26 @@ class Section(Block, frozen=True, kw_only=True):
     near_lungs: bool = False
 
 
+class KeyPoint(_Base, frozen=True, kw_only=True):
+    """One thing to take away from a page (teach-back): one short sentence that repeats a
+    statement the page already makes, with that statement's reference keys."""
+
+    text: Text
+    refs: Refs
+    areas: tuple[str, ...] = ()
+    near_lungs: bool = False  # shown when a chosen area is marked near_lungs in regions.yaml
+
+
+class Question(_Base, frozen=True, kw_only=True):
+    """A teach-back question: open, in the clinician's voice, asking the patient to say a key
+    point back in their own words ("In your own words, what will you watch for?"). Never a
+    closed question ("Do you understand?"): ``validate`` refuses those."""
+
+    text: Text
+    areas: tuple[str, ...] = ()
+    near_lungs: bool = False
+
+
 class Evidence(_Base, frozen=True, kw_only=True):
     strength: Literal["moderate", "low", "very-low", "limited", "conflicting"]
     text: Text
@@ -77,6 +97,8 @@ class Topic(_Document, frozen=True, kw_only=True):
     summary: Text
     sections: tuple[Section, ...]
     related: tuple[str, ...] = ()
+    key_points: tuple[KeyPoint, ...] = ()
+    teachback: tuple[Question, ...] = ()
 
 
 class Condition(_Document, frozen=True, kw_only=True):
@@ -93,6 +115,8 @@ class Condition(_Document, frozen=True, kw_only=True):
     risks: Block  # what to expect: common mild effects, beside the benefits
     evidence: Evidence
     related: tuple[str, ...] = ()
+    key_points: tuple[KeyPoint, ...] = ()
+    teachback: tuple[Question, ...] = ()
 
 
 class Sheet(_Document, frozen=True, kw_only=True):
@@ -101,6 +125,8 @@ class Sheet(_Document, frozen=True, kw_only=True):
     title: Text
     summary: Text
     sections: tuple[Section, ...]
+    key_points: tuple[KeyPoint, ...] = ()
+    teachback: tuple[Question, ...] = ()
 
 
 class Region(_Base, frozen=True, kw_only=True):

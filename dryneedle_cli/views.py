@@ -160,3 +160,80 @@ class Paths(msgspec.Struct, frozen=True, kw_only=True):
     layers: tuple[Layer, ...] = ()
     id: str | None = None  # with an item: its id and the origin of each part
     parts: tuple[str, ...] = ()
+
+
+class Point(msgspec.Struct, frozen=True):
+    """A key point as shown: its text and the reference keys of the statement it repeats."""
+
+    text: str
+    refs: tuple[str, ...] = ()
+
+
+class TeachBack(msgspec.Struct, frozen=True, kw_only=True):
+    """``teachback``: a page's key points and open questions, on one screen."""
+
+    RENDER: ClassVar[str] = "teachback"
+
+    command: str = "teachback"
+    kind: str  # overview | topic | condition | prepare | aftercare
+    id: str
+    title: str  # the page's title
+    opener: str  # the clinician's opening words (labels.yaml)
+    key_points: tuple[Point, ...]
+    questions: tuple[str, ...]
+    references: tuple[RefView, ...]
+    labels: dict[str, str]
+    areas: tuple[str, ...] = ()  # sheets: the chosen region ids
+
+    @property
+    def summary(self) -> str:
+        return self.opener
+
+    @property
+    def sections(self) -> tuple[SectionView, ...]:
+        """The key points and the questions as two sections (for the reading gate)."""
+        refs = tuple(dict.fromkeys(k for p in self.key_points for k in p.refs))
+        return (
+            SectionView(
+                self.labels["key_points"],
+                items=tuple(p.text for p in self.key_points),
+                refs=refs,
+                style="steps",
+            ),
+            SectionView(self.labels["teachback_questions"], items=self.questions),
+        )
+
+
+class Given(msgspec.Struct, frozen=True, kw_only=True):
+    """One thing given to the patient, as the chart note records it."""
+
+    kind: str  # aftercare | prepare | screening | consent | overview | topic | condition
+    id: str
+    title: str
+    language: str
+    hash: str  # fingerprint.content_hash of its patient-facing fields
+
+
+class Note(msgspec.Struct, frozen=True, kw_only=True):
+    """``note``: one paste-ready line for the clinical record, and what it is made of."""
+
+    RENDER: ClassVar[str] = "note"
+
+    command: str = "note"
+    line: str
+    date: str
+    language: str
+    clinician: str | None
+    teachback: str | None  # done | partly | not-done, or None when not given
+    content_version: str
+    areas: tuple[str, ...]
+    area_names: tuple[str, ...]
+    given: tuple[Given, ...]
+
+
+class Fhir(msgspec.Struct, frozen=True):
+    """``note --fhir``: a FHIR R4 resource (a Bundle) as plain JSON-ready data."""
+
+    RENDER: ClassVar[str] = "fhir"
+
+    resource: dict

@@ -15,6 +15,7 @@ from dryneedle_cli.content.readability import (
     page_text,
     patient_pages,
     section_text,
+    teachback_pages,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -22,7 +23,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 def test_reading_level_gate(q, capsys):
     rows = []
-    for name, page in patient_pages(q):
+    for name, page in itertools.chain(patient_pages(q), teachback_pages(q)):
         sections = [(grade(section_text(s)), s.heading) for s in page.sections]
         rows.append((grade(page_text(page)), name, max(sections, default=(0.0, ""))))
     rows.sort(reverse=True)

@@ -133,6 +133,12 @@ def test_statement_without_reference_is_a_warning(data_copy):
         "references: [apta-2012, mayo-myofascial, dunning-2014]",
         "references: [apta-2012, mayo-myofascial]",
     )
+    # the key point that repeats that statement goes too (it would cite dunning-2014 alone)
+    _edit(
+        f,
+        "  - text: Experts still argue about what trigger points are.\n    refs: [dunning-2014]\n",
+        "",
+    )
     warnings = _warnings(data_copy)
     assert len(warnings) == 1
     assert "trigger-points.yaml:" in warnings[0] and "no reference key" in warnings[0]

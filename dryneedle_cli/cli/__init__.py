@@ -39,6 +39,8 @@ COMMANDS = {
     "validate": "content",
     "paths": "content",
     "sheet": "sheets",
+    "teachback": "record",
+    "note": "record",
     "clinic": "clinic",
 }
 

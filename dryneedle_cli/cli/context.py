@@ -35,8 +35,11 @@ def say(message: object) -> None:
         typer.echo(safe.line(message), err=True)
 
 
-def query(s: Settings, values: dict[str, str] | None = None, quiet: bool = False):
-    """The query layer over every active layer; skipped clinic files are warned about."""
+def query(
+    s: Settings, values: dict[str, str] | None = None, quiet: bool = False, lang: str | None = None
+):
+    """The query layer over every active layer; skipped clinic files are warned about.
+    ``lang``: the language of the pages [default: $DRYNEEDLE_LANG, else en]."""
     from dryneedle_cli import env
     from dryneedle_cli.content import cache
     from dryneedle_cli.query.pages import Query
@@ -45,7 +48,7 @@ def query(s: Settings, values: dict[str, str] | None = None, quiet: bool = False
     if not quiet:
         for warning in kb.warnings:
             say(f"dryneedle: warning: {warning}")
-    return Query(kb, lang=os.environ.get("DRYNEEDLE_LANG", "en"), values=values)
+    return Query(kb, lang=lang or os.environ.get("DRYNEEDLE_LANG", "en"), values=values)
 
 
 def clinic_values(flag) -> dict[str, str]:

@@ -33,7 +33,7 @@ REQUIRED_LABELS = (
     "area_notes_aftercare", "areas", "related", "reviewed", "conditions", "references_title",
     "references_summary", "patient", "date", "clinician", "next_visit", "front", "back",
     "outline", "no_areas", "areas_planned", "outline_planned", "questions", "questions_phone",
-    "emergency", "rules_out",
+    "emergency", "rules_out", "key_points", "teachback_questions", "teachback_opener",
 )  # fmt: skip
 
 
@@ -225,6 +225,18 @@ class Checks:
                 f"for every area) where the "
                 f"sheet it replaces has {tiers(below)}; keep every tier",
             )
+
+    def check_teachback(self, stack: list[Version], ctx: Context) -> None:
+        """Key points and teach-back questions (``content.teachback``): a closed opener or an
+        unsourced key point is an error; the rest are warnings."""
+        from dryneedle_cli.content import teachback
+
+        version = stack[-1]
+        for at, message, fatal in teachback.problems(version.doc):
+            err = error_at(*version.where(at), message)
+            if fatal:
+                raise err
+            self.warn(err)
 
     def check_required_labels(self, builtin) -> None:
         path = builtin.root / BY_NAME["labels"].file

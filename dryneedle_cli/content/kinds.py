@@ -101,14 +101,14 @@ KINDS: tuple[Kind, ...] = (
     Kind("region", Regions, Merge.ITEMS, "regions", file="regions.yaml",
          items="regions", item_word="region", item=Region),
     Kind("prepare", Sheet, Merge.REPLACE, "prepare", file="sheets/prepare.yaml",
-         patchable=True, checks=("document",), pages=True,
+         patchable=True, checks=("document", "teachback"), pages=True,
          label_swaps=(("areas", "areas_planned"), ("outline", "outline_planned"))),
     Kind("aftercare", Sheet, Merge.REPLACE, "aftercare", file="sheets/aftercare.yaml",
-         patchable=True, checks=("document", "aftercare"), pages=True),
+         patchable=True, checks=("document", "aftercare", "teachback"), pages=True),
     Kind("topic", Topic, Merge.REPLACE, "topics", folder="topics", patchable=True,
-         ids="documents", checks=("document",), pages=True),
+         ids="documents", checks=("document", "teachback"), pages=True),
     Kind("condition", Condition, Merge.REPLACE, "conditions", folder="conditions",
-         patchable=True, ids="documents", checks=("document",), pages=True),
+         patchable=True, ids="documents", checks=("document", "teachback"), pages=True),
 )  # fmt: skip
 BY_NAME = {k.name: k for k in KINDS}
 

@@ -1,13 +1,17 @@
 """Reading grades (Flesch-Kincaid, textstat 0.7.8) of the pages a patient sees.
 
 What is measured: the page's opening sentence, each section heading, paragraph and list item,
-as the patient reads them. Not measured: facts (clinical names, ICD-10 codes) and citations,
+as the patient reads them; and each teach-back screen (the opener, the key points and the
+questions) as a page of its own. Not measured: facts (clinical names, ICD-10 codes) and citations,
 which are for the clinician. textstat is a test and ``validate`` extra, imported only here.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import NamedTuple
+
+from dryneedle_cli.errors import NotFound
 
 PAGE_LIMIT = 6.0
 SECTION_LIMIT = 8.0
@@ -64,6 +68,32 @@ def patient_pages(q, ids=None):
         yield "aftercare (all areas)", q.sheet("aftercare", list(q.kb.regions))
 
 
+def teachback_pages(q, ids=None):
+    """(name, view) for every teach-back screen (``dryneedle teachback``): the opener, the key
+    points and the questions of each page that has them; the sheets also with every area, so
+    that points for some areas only are measured too."""
+    from dryneedle_cli.query import teachback
+
+    def one(name, words, areas=()):
+        try:
+            return [(name, teachback.view(q, words, list(areas)))]
+        except NotFound:  # a page with no key points or questions: nothing to read
+            return []
+
+    if ids is None:
+        yield from one("teachback (overview)", None)
+    for tid in q.kb.topics:
+        if ids is None or tid in ids:
+            yield from one(f"teachback {tid}", tid)
+    for cid in q.kb.conditions:
+        if ids is None or cid in ids:
+            yield from one(f"teachback {cid}", cid)
+    for which in ("prepare", "aftercare"):
+        if ids is None or which in ids:
+            yield from one(f"teachback {which}", which)
+            yield from one(f"teachback {which} (all areas)", which, q.kb.regions)
+
+
 class Row(NamedTuple):
     grade: float  # the page's
     name: str  # what to type for the page: "explain neck-pain", "prepare (all areas)"
@@ -75,7 +105,7 @@ class Row(NamedTuple):
 def table(q, ids=None) -> list[Row]:
     """One row per patient page, hardest first."""
     rows = []
-    for name, page in patient_pages(q, ids):
+    for name, page in itertools.chain(patient_pages(q, ids), teachback_pages(q, ids)):
         worst = max(((grade(section_text(s)), s.heading) for s in page.sections), default=(0, ""))
         rows.append(Row(grade(page_text(page)), name, worst[0], worst[1], page.id))
     return sorted(rows, reverse=True)

@@ -75,6 +75,32 @@ def values_for(clinic: Clinic | None) -> dict[str, str]:
     return out
 
 
+# Sheets that print their key points (teach-back) in a box, first in the columns. Only the
+# preparation sheet: the aftercare sheet already needs 7 pt type on Letter with a long clinic
+# profile, two --note lines and one area, and a key points box would push it to a second page
+# (measured over tests/test_layout.py's cases); `dryneedle teachback aftercare` shows them.
+KEY_POINTS_BOX = ("prepare",)
+
+
+def printed_page(q, which: str, areas: list[str]):
+    """The sheet's page as printed, before the clinician's own notes: the page and, for the
+    sheets in ``KEY_POINTS_BOX``, its key points box after the warning signs. ``note`` hashes
+    this page, so the hash in the record matches what was printed."""
+    page = q.sheet(which, areas)
+    if which not in KEY_POINTS_BOX:
+        return page
+    from dryneedle_cli.query import teachback
+
+    box = teachback.box(q, which, list(page.areas))
+    if box is None:
+        return page
+    warn = [s for s in page.sections if s.style == "warning"]
+    rest = [s for s in page.sections if s.style != "warning"]
+    sections = (*warn, box, *rest)
+    refs = q._refs(k for s in sections for k in s.refs)
+    return msgspec.structs.replace(page, sections=sections, references=refs)
+
+
 def make(
     q,
     which: str,
@@ -94,7 +120,7 @@ def make(
     ``notes`` (the clinician's --note lines) become their own section, style "note", right
     after the warning signs, in every format.
     """
-    page = q.sheet(which, areas)
+    page = printed_page(q, which, areas)
     notes = [clean(n, "--note", MAX_NOTE) for n in notes]
     notes = [n for n in notes if n]
     if len(notes) > MAX_NOTES:

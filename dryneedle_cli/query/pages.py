@@ -13,7 +13,9 @@ from dryneedle_cli.model import (
     Block,
     Condition,
     Item,
+    KeyPoint,
     KnowledgeBase,
+    Question,
     Section,
     Sheet,
     Term,
@@ -90,7 +92,7 @@ class Query(Search):
 
     def _shows(self, part, areas) -> bool:
         """Whether an item or section with ``areas``/``near_lungs`` applies to the chosen areas."""
-        if areas is None or not isinstance(part, (Item, Section)):
+        if areas is None or not isinstance(part, (Item, Section, KeyPoint, Question)):
             return True
         if not part.areas and not part.near_lungs:
             return True

@@ -28,7 +28,8 @@ h1 { font-size: 1.3em; margin: 4px 0 2px; }
 .warning { border: 3px solid #b00020; background: #fff3f3; padding: 3px 8px; margin: 4px 0;
   break-inside: avoid; }
 .warning h2 { color: #b00020; }
-.note { border: 2px solid #1f4e79; padding: 3px 8px; margin: 4px 0; break-inside: avoid; }
+.note, .keypoints { border: 2px solid #1f4e79; padding: 3px 8px; margin: 4px 0;
+  break-inside: avoid; }
 .warning li { font-weight: bold; }
 .areas { display: flex; align-items: center; gap: 10px; margin: 4px 0; break-inside: avoid; }
 .areas svg { width: %(figure)s; height: auto; flex: none; }
@@ -69,7 +70,7 @@ def _section(s, shorts: dict[str, str], sources_label: str) -> str:
     if s.refs:
         names = "; ".join(shorts[k] for k in s.refs)
         out.append(f'<p class="sources">{escape(sources_label)}: {escape(names)}</p>')
-    cls = f' class="{s.style}"' if s.style in ("warning", "note") else ""
+    cls = f' class="{s.style}"' if s.style in ("warning", "note", "keypoints") else ""
     return f"<section{cls}>{''.join(out)}</section>"
 
 

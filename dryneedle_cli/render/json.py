@@ -12,11 +12,14 @@ import sys
 from dryneedle_cli.render import Renderer
 from dryneedle_cli.views import (
     ConditionList,
+    Fhir,
     Missing,
+    Note,
     Page,
     Paths,
     ReferenceList,
     RefView,
+    TeachBack,
     ValidateReport,
 )
 
@@ -132,6 +135,48 @@ def paths(v: Paths) -> dict:
     return {"schema_version": SCHEMA_VERSION, "command": v.command, **doc}
 
 
+def teachback(v: TeachBack) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "command": v.command,
+        "kind": v.kind,
+        "id": v.id,
+        "title": v.title,
+        "opener": v.opener,
+        "areas": list(v.areas),
+        "key_points": [{"text": p.text, "refs": list(p.refs)} for p in v.key_points],
+        "questions": [{"text": q} for q in v.questions],
+        "references": [_ref(r) for r in v.references],
+    }
+
+
+def note(v: Note) -> dict:
+    from dryneedle_cli.query.fingerprint import ALGORITHM
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "command": v.command,
+        "line": v.line,
+        "date": v.date,
+        "language": v.language,
+        "clinician": v.clinician,
+        "teachback": v.teachback,
+        "content_version": v.content_version,
+        "hash_algorithm": ALGORITHM,
+        "areas": list(v.areas),
+        "area_names": list(v.area_names),
+        "given": [
+            {"kind": g.kind, "id": g.id, "title": g.title, "language": g.language, "hash": g.hash}
+            for g in v.given
+        ],
+    }
+
+
+def fhir(v: Fhir) -> dict:
+    """A FHIR resource as it is: FHIR JSON has no schema_version of ours."""
+    return v.resource
+
+
 _DOCUMENTS = {
     "page": page,
     "conditions": conditions,
@@ -139,6 +184,9 @@ _DOCUMENTS = {
     "missing": missing,
     "validate_report": validate_report,
     "paths": paths,
+    "teachback": teachback,
+    "note": note,
+    "fhir": fhir,
 }
 
 
@@ -174,3 +222,4 @@ class JsonRenderer(Renderer):
         self.out.write(render(view, stream, query))
 
     page = conditions = references = missing = validate_report = paths = _write
+    teachback = note = fhir = _write

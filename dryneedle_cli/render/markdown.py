@@ -35,9 +35,10 @@ def document(h: Handout) -> str:
     out += ["", f"# {_escape(p.title)}", "", _escape(p.summary), ""]
     out += [f"**{_escape(labels['areas'])}:** {_escape(h.area_names)}", ""]
     for s in p.sections:
-        quote = "> " if s.style in ("warning", "note") else ""
+        quote = "> " if s.style in ("warning", "note", "keypoints") else ""
         heading = _escape(s.heading)
-        head = {"warning": f"**⚠ {heading}**", "note": f"**{heading}**"}.get(
+        bold = f"**{heading}**"
+        head = {"warning": f"**⚠ {heading}**", "note": bold, "keypoints": bold}.get(
             s.style, f"## {heading}"
         )
         lines = [head, ""]

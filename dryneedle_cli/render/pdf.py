@@ -142,7 +142,7 @@ class _Sheet(FPDF):
     def section(self, s, x, y, w, measure=False) -> float:
         """Draw (or only measure) one section at (x, y) in width w; return its height."""
         warning = s.style == "warning"
-        boxed = warning or s.style == "note"
+        boxed = warning or s.style in ("note", "keypoints")
         pad = 2.5 if boxed else 0.0
         inner_x, inner_w = x + pad, w - 2 * pad
         self.set_y(y + pad)

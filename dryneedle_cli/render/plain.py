@@ -11,10 +11,12 @@ from dryneedle_cli.render import Renderer
 from dryneedle_cli.safe import line as _one_line
 from dryneedle_cli.views import (
     ConditionList,
+    Note,
     Page,
     Paths,
     ReferenceList,
     SectionView,
+    TeachBack,
     ValidateReport,
 )
 
@@ -121,6 +123,28 @@ def paths(v: Paths) -> str:
     return "".join("\t".join(_one_line(x) for x in row) + "\n" for row in rows)
 
 
+def teachback(v: TeachBack) -> str:
+    """The key points (numbered, each with its sources) and the questions of one page."""
+    shorts = {r.key: r.short for r in v.references}
+    lines = [*_underline(v.title, "="), v.opener, "", *_underline(v.labels["key_points"], "-")]
+    for n, p in enumerate(v.key_points, 1):
+        lines.append(f"{n}. {p.text}")
+        if p.refs:
+            lines.append(f"   {v.labels['sources']}: {'; '.join(shorts[k] for k in p.refs)}")
+    if v.questions:
+        lines += ["", *_underline(v.labels["teachback_questions"], "-")]
+        lines += [f"- {question}" for question in v.questions]
+    if v.references:
+        lines += ["", *_underline(v.labels["references"], "-")]
+        lines += [_citation(r) for r in v.references]
+    return "\n".join(lines) + "\n"
+
+
+def note(v: Note) -> str:
+    """The chart note: one line."""
+    return _one_line(v.line) + "\n"
+
+
 class PlainRenderer(Renderer):
     """Plain text on ``out``; in a stream, list records start with the query."""
 
@@ -141,6 +165,12 @@ class PlainRenderer(Renderer):
 
     def paths(self, v: Paths, **_) -> None:
         self.out.write(paths(v))
+
+    def teachback(self, v: TeachBack, **_) -> None:
+        self.out.write(teachback(v))
+
+    def note(self, v: Note, **_) -> None:
+        self.out.write(note(v))
 
 
 def render(view, stream: bool = False, header: bool = False) -> str:

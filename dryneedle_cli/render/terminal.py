@@ -15,10 +15,12 @@ from rich.text import Text
 from dryneedle_cli.render import Renderer, plain
 from dryneedle_cli.views import (
     ConditionList,
+    Note,
     Page,
     Paths,
     ReferenceList,
     SectionView,
+    TeachBack,
     ValidateReport,
 )
 
@@ -121,6 +123,47 @@ def _page(p: Page, console: Console, refs: bool) -> None:
         console.print(Text(f"{marks[r.key]} {r.short}. {r.citation}{_link(r)}", style="dim"))
 
 
+def teachback(v: TeachBack, console: Console, refs: bool = False) -> None:
+    """The key points and questions as a patient sees them: no ids, sources as [1] marks."""
+    width = console.width
+    console.width = min(width, READ_WIDTH)
+    try:
+        head = Text(v.title, style="bold")
+        head.append("\n")
+        head.append(v.opener, style="not bold italic")
+        console.print(Panel(head, border_style="cyan", padding=(0, 1), expand=False))
+        marks = {r.key: f"[{n}]" for n, r in enumerate(v.references, 1)}
+        points = Table.grid(padding=(0, 1))
+        points.add_column(justify="right", style="bold", no_wrap=True)
+        points.add_column()
+        for n, p in enumerate(v.key_points, 1):
+            line = Text(p.text)
+            if p.refs:
+                line.append(" " + " ".join(dict.fromkeys(marks[k] for k in p.refs)), style="dim")
+            points.add_row(Text(f" {n}."), line)
+        console.print()
+        console.print(Group(Text(v.labels["key_points"], style="bold cyan"), points))
+        if v.questions:
+            asks = Table.grid(padding=(0, 1))
+            asks.add_column(justify="right", style="bold", no_wrap=True)
+            asks.add_column()
+            for question in v.questions:
+                asks.add_row(Text(" •"), Text(question))
+            console.print()
+            console.print(Group(Text(v.labels["teachback_questions"], style="bold cyan"), asks))
+        if v.references:
+            console.print()
+            if not refs:
+                console.print(Text(v.labels["refs_hint"], style="dim"))
+            else:
+                console.print(Text(v.labels["references"], style="bold dim"))
+                for r in v.references:
+                    line = f"{marks[r.key]} {r.short}. {r.citation}{_link(r)}"
+                    console.print(Text(line, style="dim"))
+    finally:
+        console.width = width
+
+
 def conditions(v: ConditionList, console: Console) -> None:
     table = Table(title=Text(v.title), show_lines=False)
     for key in ("region", "conditions", "icd10", "evidence_strength"):
@@ -213,6 +256,12 @@ class TerminalRenderer(Renderer):
 
     def paths(self, v: Paths, **_) -> None:
         self.out.write(plain.paths(v))
+
+    def teachback(self, v: TeachBack, **_) -> None:
+        teachback(v, self.console, refs=self.refs)
+
+    def note(self, v: Note, **_) -> None:
+        self.out.write(plain.note(v))
 
 
 def write(view, out, stream: bool = False, force_terminal: bool | None = None, **_) -> None:

@@ -1,0 +1,167 @@
+"""dryneedle teachback (key points and open questions), dryneedle note (the chart note)."""
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from dryneedle_cli.cli.context import clinic_values, query, say, settings
+from dryneedle_cli.cli.options import (
+    AreaOpt,
+    ClinicianOpt,
+    ClinicOpt,
+    Color,
+    ColorOpt,
+    PlainOpt,
+    RefsOpt,
+    _complete_words,
+)
+from dryneedle_cli.cli.output import MAX_QUERY, _too_long, renderer_for
+from dryneedle_cli.errors import ExitCode, UsageError
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON (see docs/json.md).")]
+TeachbackResult = Enum(
+    "TeachbackResult", {"done": "done", "partly": "partly", "not-done": "not-done"}, type=str
+)
+
+
+def teachback(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            show_default=False,
+            help="A topic, a condition, 'aftercare' or 'prepare' [default: the overview].",
+            autocompletion=_complete_words,
+        ),
+    ] = None,
+    areas: AreaOpt = None,
+    json_: JsonOpt = False,
+    plain: PlainOpt = False,
+    color: ColorOpt = Color.auto,
+    clinic: ClinicOpt = None,
+    refs: RefsOpt = False,
+) -> ExitCode:
+    """Key points and open teach-back questions for one page, on one screen.
+
+    After explaining, ask the patient to say the key points back in their own words: it
+    checks how clearly it was explained. With no words: the overview. Words find a page as
+    'explain' does; 'aftercare' and 'prepare' are the sheets, whose points may depend on
+    --area (teachback aftercare --area neck). On a terminal: no ids, sources as [1] marks.
+    """
+    from dryneedle_cli.query import teachback as teach
+
+    renderer = renderer_for(json_, plain, color, refs)
+    q = query(settings(ctx), clinic_values(clinic))
+    text = " ".join(words) if words else None
+    if text is not None and len(text) > MAX_QUERY:
+        raise _too_long()
+    renderer.show(teach.view(q, text, list(areas or ())))
+    return ExitCode.OK
+
+
+def note(
+    ctx: typer.Context,
+    gave: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--gave",
+            help="What the patient was given (repeatable): aftercare, prepare, screening, "
+            "consent, or a topic or condition as 'explain' finds it.",
+            autocompletion=_complete_words,
+        ),
+    ] = None,
+    areas: AreaOpt = None,
+    teachback: Annotated[
+        TeachbackResult | None,
+        typer.Option(
+            "--teachback", help="Teach-back: done, partly or not-done.", show_default=False
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language it was given in [default: $DRYNEEDLE_LANG, else en].",
+            show_default=False,
+        ),
+    ] = None,
+    clinician: ClinicianOpt = None,
+    date: Annotated[
+        str | None, typer.Option(help="Date given, YYYY-MM-DD [default: today].")
+    ] = None,
+    clinic: ClinicOpt = None,
+    json_: JsonOpt = False,
+    fhir: Annotated[
+        bool,
+        typer.Option(
+            "--fhir",
+            help="A FHIR R4 Bundle: a DocumentReference for each item given, and a Consent "
+            "when the consent form was given.",
+        ),
+    ] = False,
+) -> ExitCode:
+    """One line for the clinical record: what was given, its version and hash, teach-back.
+
+    The line (at most 300 characters) names each thing given by its title with a short hash
+    of its content (the same content always gives the same hash, see docs/json.md), the
+    areas, the language, the teach-back result, the content version, the date and the
+    clinician (--clinician, else the profile's default_clinician). It never holds the
+    patient's name. --json for other tools; --fhir for a record system that takes FHIR R4.
+    '--gave consent' records consent as given: use it once the form is signed.
+    """
+    import datetime as dt
+    import os
+
+    from dryneedle_cli import __version__, safe
+    from dryneedle_cli.handouts import handout
+    from dryneedle_cli.query import record
+    from dryneedle_cli.views import Fhir
+
+    if json_ and fhir:
+        raise UsageError("choose one of --json and --fhir")
+    renderer = renderer_for(json_ or fhir, False, Color.never)
+    when = record.check_date(date, dt.date.today())
+    language = record.check_lang(lang or os.environ.get("DRYNEEDLE_LANG") or "en")
+    profile, profile_path = _profile(clinic)
+    clinician = clinician or (profile.default_clinician if profile else None) or None
+    if clinician is not None:
+        if safe.has_control(clinician):
+            raise UsageError("--clinician: the name has a control character; type it plainly")
+        clinician = handout.clean(clinician, "clinician's name") or None
+        if profile and profile.clinicians and clinician not in profile.clinicians:
+            say(f"dryneedle: warning: '{clinician}' is not in the clinicians of {profile_path}")
+
+    values = handout.values_for(profile)  # as on the sheets, so hashes match what was printed
+    q = query(settings(ctx), values, lang=language)
+    english = None if language == "en" else query(settings(ctx), values, quiet=True, lang="en")
+    view = record.note(
+        q,
+        list(gave or ()),
+        list(areas or ()),
+        date=when,
+        clinician=clinician,
+        teachback=teachback.value if teachback else None,
+        version=__version__,
+        english=english,
+    )
+    if clinician is None:
+        say("dryneedle: warning: no clinician in the note; give --clinician NAME")
+    renderer.show(Fhir(record.fhir_bundle(view)) if fhir else view)
+    return ExitCode.OK
+
+
+def _profile(flag):
+    """The clinic profile in force and its path, checked as for a sheet; (None, None) if none."""
+    from dryneedle_cli import env
+    from dryneedle_cli.handouts import clinic as clinics
+
+    path, source = clinics.locate_profile(str(flag) if flag else None)
+    if path is None:
+        return None, None
+    profile = clinics.load(path, source)
+    clinics.refuse_template(path, profile, env.data_dir() / "clinic-template.yaml")
+    return profile, path
+
+
+COMMANDS = {"teachback": teachback, "note": note}

@@ -1,0 +1,277 @@
+"""The chart note (``dryneedle note``): what the patient was given, for the clinical record.
+
+One line of at most 300 characters to paste into the record: the titles of what was given,
+each with its content hash (``fingerprint``), the areas, the language, the teach-back result,
+the content version, the date and the clinician. Never the patient's name: there is no way to
+give one. ``fhir_bundle`` gives the same as FHIR R4 resources (plain dicts: the ``fhir.resources``
+package only checks them in the tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable
+
+from dryneedle_cli.errors import NotFound, UsageError
+from dryneedle_cli.model import tr
+from dryneedle_cli.query import fingerprint
+from dryneedle_cli.query.search import normalize
+from dryneedle_cli.views import Given, Note
+
+MAX_LINE = 300  # characters of the paste-ready line
+MAX_GIVEN = 8  # --gave values in one note
+MAX_WORD = 200  # characters of one --gave value
+TEACHBACK = {"done": "done", "partly": "partly", "not-done": "not done"}
+# The forms a clinic hands over, by the word typed after --gave (normalised, without spaces).
+# screening and consent are content kinds of their own; a build without them says so.
+FORMS = {
+    "aftercare": "aftercare",
+    "prepare": "prepare",
+    "preparation": "prepare",
+    "screening": "screening",
+    "consent": "consent",
+}
+_LANG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")
+
+
+def check_date(value: str | None, today: dt.date) -> str:
+    """--date as a real calendar date (YYYY-MM-DD); ``today`` when not given."""
+    if value is None:
+        return today.isoformat()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise UsageError(
+            "--date: not a real date; write it as YYYY-MM-DD, for example 2026-11-23"
+        ) from None
+
+
+def check_lang(value: str) -> str:
+    if len(value or "") > 35 or not _LANG.fullmatch(value or ""):
+        raise UsageError("--lang: give a language code such as en, es or fr")
+    return value.replace("_", "-")
+
+
+def _form_texts(q, obj) -> list:
+    """The patient-facing texts of a form with no page view, in the query's language."""
+    import msgspec
+
+    from dryneedle_cli.content.walk import NOT_TEXT
+
+    def keep(value, key=None):
+        if key in NOT_TEXT:
+            return None
+        if isinstance(value, dict):
+            if "en" in value and all(isinstance(v, str) for v in value.values()):
+                return q.t(value)  # a text given per language
+            out = {k: keep(v, k) for k, v in value.items()}
+            return {k: v for k, v in out.items() if v is not None}
+        if isinstance(value, list):
+            return [x for x in (keep(v, key) for v in value) if x is not None]
+        return q.t(value) if isinstance(value, str) else value
+
+    return keep(msgspec.to_builtins(obj, builtin_types=(dt.date,)))
+
+
+def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
+    """What ``word`` names (a form, or a page as ``explain`` finds it), as given in the
+    query's language: the record's entry and the patient-facing fields that were hashed."""
+    from dryneedle_cli.content.kinds import BY_NAME
+    from dryneedle_cli.model import Sheet
+
+    if len(word) > MAX_WORD:
+        raise UsageError(f"--gave: a value is longer than {MAX_WORD} characters")
+    form = FORMS.get(normalize(word).replace(" ", ""))
+    if form is not None:
+        kind = BY_NAME.get(form)
+        if kind is None:
+            raise UsageError(
+                f"--gave {word}: this version of dryneedle has no {form} form; give aftercare, "
+                "prepare, or a topic or condition"
+            )
+        if kind.model is Sheet:
+            from dryneedle_cli.handouts.handout import printed_page
+
+            page = printed_page(q, form, areas)
+            item = getattr(q.kb, kind.kb)
+            fields = fingerprint.page_fields(page, q.lang)
+            return _entry(form, item.id, tr(item.title, "en"), q.lang, fields), fields
+        item = getattr(q.kb, kind.kb)
+        fields = {"lang": q.lang, "form": _form_texts(q, item)}
+        title = tr(getattr(item, "title", form), "en")
+        return _entry(form, getattr(item, "id", form), title, q.lang, fields), fields
+    if not normalize(word):
+        raise UsageError(f"--gave '{word}': name what was given, for example --gave aftercare")
+    try:
+        kind, ident = q.find(word)
+    except NotFound as e:
+        hint = f" Did you mean: {'; '.join(e.suggestions)}?" if e.suggestions else ""
+        raise UsageError(
+            f"--gave {word}: {e}; give aftercare, prepare, screening, consent, or a topic or "
+            f"condition ('dryneedle explain' lists them).{hint}"
+        ) from None
+    if kind == "topic":
+        item = q.kb.topics[ident]
+        page, title = q.topic_page(item), tr(item.title, "en")
+    elif kind == "condition":
+        item = q.kb.conditions[ident]
+        page, title = q.condition_page(item), tr(item.name, "en")
+    else:
+        raise UsageError(
+            f"--gave {word}: that is a glossary term, not a page; give the topic or condition"
+        )
+    fields = fingerprint.page_fields(page, q.lang)
+    return _entry(kind, ident, title, q.lang, fields), fields
+
+
+def _entry(kind, ident, title, lang, fields) -> Given:
+    return Given(
+        kind=kind, id=ident, title=title, language=lang, hash=fingerprint.content_hash(fields)
+    )
+
+
+def note(
+    q,
+    gave: list[str],
+    area_words: list[str],
+    *,
+    date: str,
+    clinician: str | None,
+    teachback: str | None,
+    version: str,
+    english=None,
+) -> Note:
+    """The note for what was given. ``english``: the same query in English, when ``q`` is in
+    another language: an item whose text is the same in both was not translated, and the note
+    would be wrong to say it was given in that language."""
+    if not gave:
+        raise UsageError("say what was given: --gave aftercare (repeatable)")
+    if len(gave) > MAX_GIVEN:
+        raise UsageError(f"give at most {MAX_GIVEN} --gave values in one note")
+    areas = q.areas(area_words)
+    items: list[Given] = []
+    for word in gave:
+        entry, fields = given(q, word, areas)
+        if english is not None:
+            _, en_fields = given(english, word, areas)
+            if {**fields, "lang": "en"} == en_fields:
+                raise UsageError(
+                    f"--lang {q.lang}: '{entry.title}' is not available in '{q.lang}' in this "
+                    "version of dryneedle, so it cannot have been given in it; give the "
+                    "language it was given in (--lang en)"
+                )
+        if all((entry.kind, entry.id) != (g.kind, g.id) for g in items):
+            items.append(entry)
+    names = tuple(tr(q.kb.regions[a].name, "en") for a in areas)
+    line = note_line(items, names, q.lang, teachback, version, date, clinician)
+    if len(line) > MAX_LINE:
+        raise UsageError(
+            f"the note would be {len(line)} characters, more than {MAX_LINE}; give fewer "
+            "--gave values, or write a note for each"
+        )
+    return Note(
+        line=line,
+        date=date,
+        language=q.lang,
+        clinician=clinician or None,
+        teachback=teachback,
+        content_version=version,
+        areas=tuple(areas),
+        area_names=names,
+        given=tuple(items),
+    )
+
+
+def note_line(items, area_names, lang, teachback, version, date, clinician) -> str:
+    """'Dry needling education given: After dry needling (#3f2a9c1b7d4e). Areas: Neck. …'"""
+    parts = [
+        "Dry needling education given: " + "; ".join(f"{g.title} (#{g.hash})" for g in items),
+    ]
+    if area_names:
+        parts.append("Areas: " + ", ".join(area_names))
+    parts.append(f"Language: {lang}")
+    if teachback:
+        parts.append(f"Teach-back: {TEACHBACK[teachback]}")
+    parts.append(f"Content: dryneedle {version}")
+    parts.append(f"Date: {date}")
+    if clinician:
+        parts.append(f"Clinician: {clinician}")
+    return ". ".join(parts) + "."
+
+
+# ----------------------------------------------------------------------------- FHIR R4
+
+CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+LOINC = "http://loinc.org"
+
+
+def _now() -> str:
+    return (
+        dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    )
+
+
+def fhir_bundle(
+    n: Note, created: str | None = None, new_id: Callable[[], str] | None = None
+) -> dict:
+    """A FHIR R4 Bundle (type ``collection``): one DocumentReference for each thing given
+    and, when the consent form was given, a Consent (status active, scope treatment, category
+    LOINC 59284-0) whose source is that form's DocumentReference.
+
+    No subject: the record system files the bundle under its patient. The Consent's
+    ``patient`` (which the standard expects when the scope is treatment) is a placeholder with
+    only a display text, for the clinic's system to replace. Our hash is not a FHIR
+    ``attachment.hash`` (that is the SHA-1 of attached data, and nothing is attached): it is
+    an ``identifier`` with its method in ``identifier.type.text``.
+    """
+    created = created or _now()
+    new_id = new_id or (lambda: f"urn:uuid:{uuid.uuid4()}")
+    entries, consent_source = [], None
+    teachback = f"; teach-back: {TEACHBACK[n.teachback]}" if n.teachback else ""
+    for g in n.given:
+        full_url = new_id()
+        resource = {
+            "resourceType": "DocumentReference",
+            "status": "current",
+            "docStatus": "final",
+            "identifier": [
+                {
+                    "type": {"text": "dryneedle content hash: first 12 hex digits of SHA-256"},
+                    "value": g.hash,
+                }
+            ],
+            "type": {"text": "Consent form" if g.kind == "consent" else "Patient handout"},
+            "date": created,
+            "description": (
+                f"{g.title}, given to the patient (dryneedle {n.content_version}, content "
+                f"hash {g.hash}, language {g.language}{teachback})"
+            ),
+            "content": [{"attachment": {"title": g.title, "language": g.language}}],
+            "context": {"period": {"start": n.date, "end": n.date}},
+        }
+        if n.clinician:
+            resource["author"] = [{"display": n.clinician}]
+        entries.append({"fullUrl": full_url, "resource": resource})
+        if g.kind == "consent":
+            consent_source = full_url
+    if consent_source is not None:
+        consent = {
+            "resourceType": "Consent",
+            "status": "active",
+            "scope": {
+                "coding": [{"system": CONSENT_SCOPE, "code": "treatment", "display": "Treatment"}]
+            },
+            "category": [
+                {"coding": [{"system": LOINC, "code": "59284-0", "display": "Consent Document"}]}
+            ],
+            "patient": {"display": "Patient: replace with the reference in your record system"},
+            "dateTime": n.date,
+            "policyRule": {"text": "Informed consent to dry needling, on the clinic's form"},
+            "sourceReference": {"reference": consent_source},
+        }
+        entries.append({"fullUrl": new_id(), "resource": consent})
+    return {"resourceType": "Bundle", "type": "collection", "timestamp": created, "entry": entries}
