@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dryneedle_cli.errors import (
+    ContentError,
     DryneedleError,
     ExitCode,
     FileWriteError,
@@ -195,9 +196,11 @@ def _decode(raw: bytes, csv_path: Path) -> str:
 def read_rows(csv_path: Path) -> list[tuple[int, dict[str, str]]]:
     """(physical line number, row) for every row of the CSV.
 
-    Line numbers count every line of the file, blank lines and line breaks inside quoted cells
-    included, and name the line where the row starts. A cell holding U+2028, NEL or a form feed
-    stays one cell. A comma-, semicolon- or tab-separated file (the first line decides) is read.
+    Line numbers count every line of the file, blank lines included, and name the line where
+    the row starts. A cell holding U+2028, NEL or a form feed stays one cell. A comma-,
+    semicolon- or tab-separated file (the first line decides) is read. A column named twice,
+    or a cell over several lines (a quote left open: rows run together), refuses the whole
+    file (exit 3) before any sheet is made.
     """
     import io
 
@@ -219,8 +222,25 @@ def read_rows(csv_path: Path) -> list[tuple[int, dict[str, str]]]:
             raise UsageError(
                 f"{csv_path}: the first line must name the columns: {', '.join(BATCH_COLUMNS)}"
             )
+        twice = next((c for i, c in enumerate(columns) if c and c in columns[:i]), None)
+        if twice is not None:  # which of the two would a row's value come from?
+            raise ContentError(
+                str(csv_path),
+                f"the column '{twice[:40]}' is named twice in the first line; keep one "
+                "(no sheet was made)",
+                line=1,
+            )
         rows, start = [], reader.line_num + 1
         for cells in reader:
+            if any("\n" in c or "\r" in c for c in cells):
+                # No column holds a line break: a quote left open joined rows into one cell.
+                raise ContentError(
+                    str(csv_path),
+                    f'a cell runs from line {start} to line {reader.line_num}: a quote (") '
+                    "is probably not closed, so rows ran together; close or remove the quote "
+                    "(no sheet was made)",
+                    line=start,
+                )
             if any(c.strip() for c in cells):
                 row = dict(zip(columns, cells, strict=False))
                 if len(cells) > len(columns):
