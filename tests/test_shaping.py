@@ -37,12 +37,12 @@ def glyph_names(data: bytes) -> set[str]:
     return names
 
 
-def patient_line(data: bytes) -> list[tuple[str, float]]:
-    """(character, left edge) of the first line of the page, where the patient's name is."""
+def patient_line(data: bytes) -> list[tuple[str, float, float]]:
+    """(character, left edge, right edge) of the page's first line, where the patient is."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         chars = pdf.pages[0].chars
     top = min(c["top"] for c in chars)
-    return [(c["text"], c["x0"]) for c in chars if abs(c["top"] - top) < 1]
+    return [(c["text"], c["x0"], c["x1"]) for c in chars if abs(c["top"] - top) < 1]
 
 
 def test_an_arabic_name_is_joined_and_right_to_left(tmp_path):
@@ -55,13 +55,17 @@ def test_an_arabic_name_is_joined_and_right_to_left(tmp_path):
     assert {"uniFEE3", "uniFEA4", "uniFECB", "uniFEF2"} <= glyphs, sorted(glyphs)
     assert not {"uni0645", "uni062D", "uni0639"} & glyphs  # no isolated, unjoined letters
     x = {}
-    for ch, x0 in patient_line(data):
+    line = patient_line(data)
+    for ch, x0, _ in line:
         x.setdefault(ch, []).append(x0)
     # right to left: the first letter (meem) is right of the last (yeh), and the first word
     # (Muhammad) right of the second (Ali)
     assert min(x["م"]) > max(x["ي"])
     assert min(x["ح"]) > max(x["ع"])
     assert min(x["ي"]) > min(x[":"])  # the name stays after "Patient:"
+    # and the gap after it stays after it: "Date:" does not touch the name
+    name_end = max(x1 for ch, _, x1 in line if "\u0600" <= ch <= "\u06ff")
+    assert min(x["D"]) - name_end > 10  # points: the five spaces between the pairs
 
 
 def test_hebrew_clinician_and_a_note_are_right_to_left(tmp_path):
