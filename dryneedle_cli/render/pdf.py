@@ -6,8 +6,9 @@ found by fontconfig; if no font has them, the sheet is refused with a clear mess
 than printed with empty boxes. Text in a right-to-left or complex script (an Arabic or Hebrew
 name, a note in Hindi) is shaped with HarfBuzz (fpdf2's text shaping, through uharfbuzz): each
 such line only, so the layout of every other line is unchanged. Normal sheets shrink their type
-(9.5 pt down to 7 pt) until they fit on one page; large print (18 pt, else 16 pt, one column)
-may take up to four pages, a section never split and the footer reserved at the bottom of each.
+(9.5 pt down to 7 pt) until they fit on one page; large print (one column, 18 pt unless 17 or
+16 pt saves a page) takes two to four pages, a section never split and the footer reserved at
+the bottom of each.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
 PAPER = {"letter": "Letter", "a4": "A4"}
 NAVY, RED, GREY, BLACK = (31, 78, 121), (176, 0, 32), (85, 85, 85), (17, 17, 17)
 MARGIN, GAP = 12.0, 7.0
+LARGE_SIZES = (18.0, 17.0, 16.0)  # large print: the largest of these at the fewest pages
 
 
 _PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
@@ -524,12 +526,22 @@ def choose_fallback(h: Handout, font: Path | None) -> Path | None:
 def render(h: Handout, font: Path | None = None) -> bytes:
     extra = choose_fallback(h, font)
     require_shaping(h)
-    sizes = (18.0, 16.0) if h.large_print else (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
-    limit = 4 if h.large_print else 1
-    for size in sizes:
+    if h.large_print:
+        # 18 pt, unless 17 or 16 pt (still large print) saves a sheet of paper: sections are
+        # never split, so a slightly smaller size often fits a whole section more per page
+        best = None
+        for size in LARGE_SIZES:
+            pdf = _Sheet(h, size, extra)
+            pdf.build()
+            if best is None or pdf.pages_count < best.pages_count:
+                best = pdf
+            if best.pages_count == 1:
+                break
+        return bytes(best.output())
+    for size in (9.5, 9.0, 8.5, 8.0, 7.5, 7.0):
         pdf = _Sheet(h, size, extra)
         pdf.build()
-        if pdf.pages_count <= limit:
+        if pdf.pages_count <= 1:
             break
     return bytes(pdf.output())
 

@@ -95,7 +95,7 @@ def sheet(
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
     paper: PaperOpt = None,
-    large_print: Annotated[bool, typer.Option(help="About 18 pt, one column.")] = False,
+    large_print: Annotated[bool, typer.Option(help="16 to 18 pt, one column (PDF, HTML).")] = False,
     font: Annotated[
         Path | None, typer.Option(help="A .ttf for scripts the built-in font lacks.")
     ] = None,
