@@ -142,3 +142,32 @@ def test_hostile_N29_a_long_area_on_screen_too():
     result = runner.invoke(app, ["aftercare", "--area", "neck pain " + "y" * 3000, "--plain"])
     assert result.exit_code == 1
     assert max(len(line) for line in result.stderr.splitlines()) < 200
+
+
+def test_a_date_column_dates_each_row(tmp_path):
+    result, made = batch(tmp_path, "patient,date\nAnn Lee,2026-12-01\nBo Chen,01/12/2026\n")
+    assert result.exit_code == 1
+    assert "day.csv:3: date: not a real date; write it as YYYY-MM-DD" in result.stderr
+    assert made == ["001-ann-lee-aftercare.txt"]
+    text = (tmp_path / "out" / made[0]).read_text(encoding="utf-8")
+    assert "Date: 2026-12-01" in text
+
+
+def test_an_unknown_column_refuses_the_file_once_with_did_you_mean(tmp_path):
+    result, made = batch(tmp_path, "patient,clinican,phone\nAnn,Dr Bo,555\nCy,Dr Bo,556\n")
+    assert result.exit_code == 3
+    err = result.stderr.strip()
+    assert len(err.splitlines()) == 1 and "day.csv:1: unknown column 'clinican'" in err
+    assert "did you mean 'clinician'?" in err and made == []
+
+
+def test_a_note_column_adds_the_rows_own_note(tmp_path):
+    rows = tmp_path / "day.csv"
+    rows.write_text("patient,note\nAnn,Ice the knee tonight\nBo,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["sheet", "aftercare", "-f", "txt", "--batch", str(rows), "--out-dir", str(out)]
+    result = runner.invoke(app, [*args, "--note", "Drink water"])
+    assert result.exit_code == 0, result.output
+    ann, bo = (p.read_text(encoding="utf-8") for p in sorted(out.iterdir()))
+    assert "- Drink water\n- Ice the knee tonight" in ann
+    assert "Drink water" in bo and "Ice the knee" not in bo

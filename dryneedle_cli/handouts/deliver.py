@@ -31,12 +31,12 @@ def _first_line(text: str) -> str:
 
 def open_file(path: Path) -> None:
     """Open ``path`` with the desktop's viewer for its type (xdg-open, open, or Windows's)."""
-    kept = f"{path} is written; open it yourself"
+    kept = "the sheet is written; open it yourself"
     if sys.platform == "win32":  # pragma: no cover - not run on this platform's tests
         try:
             os.startfile(str(path))  # type: ignore[attr-defined]
         except OSError as e:
-            raise OutputError(f"cannot open {path}: {e.strerror}; {kept}") from None
+            raise OutputError(f"--open: {e.strerror}; {kept}") from None
         return
     opener = "open" if sys.platform == "darwin" else "xdg-open"
     exe = shutil.which(opener)
@@ -58,7 +58,7 @@ def open_file(path: Path) -> None:
         return  # still running: the viewer is showing the file
     if proc.returncode != 0:
         why = _first_line(err.decode("utf-8", "replace")) or f"exit status {proc.returncode}"
-        raise OutputError(f"--open: {opener} could not open {path} ({why}); {kept}")
+        raise OutputError(f"--open: {opener} could not open the sheet ({why}); {kept}")
 
 
 def printer_command() -> list[str] | None:

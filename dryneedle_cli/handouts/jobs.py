@@ -31,7 +31,7 @@ from dryneedle_cli.handouts.files import write_atomic, write_stdout
 from dryneedle_cli.handouts.handout import make
 from dryneedle_cli.render import DOCUMENTS, EXTENSIONS, document
 
-BATCH_COLUMNS = ("patient", "areas", "clinician", "next_visit", "format")
+BATCH_COLUMNS = ("patient", "areas", "clinician", "next_visit", "date", "note", "format")
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,8 @@ def write_new(folder: Path, which: str, date: str, patient: str | None, fmt: str
     raise OutputError(f"too many sheets named {stem} in {folder}; give -o FILE")
 
 
-def check_date(value: str | None) -> str | None:
-    """--date as a real calendar date, YYYY-MM-DD; a UsageError naming the option otherwise."""
+def check_date(value: str | None, name: str = "--date") -> str | None:
+    """A real calendar date, YYYY-MM-DD; a UsageError naming ``name`` otherwise."""
     if value is None:
         return None
     try:
@@ -119,7 +119,7 @@ def check_date(value: str | None) -> str | None:
         return dt.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         raise UsageError(
-            "--date: not a real date; write it as YYYY-MM-DD, for example 2026-11-23"
+            f"{name}: not a real date; write it as YYYY-MM-DD, for example 2026-11-23"
         ) from None
 
 
@@ -222,6 +222,7 @@ def read_rows(csv_path: Path) -> list[tuple[int, dict[str, str]]]:
             raise UsageError(
                 f"{csv_path}: the first line must name the columns: {', '.join(BATCH_COLUMNS)}"
             )
+        _check_columns(csv_path, columns)
         twice = next((c for i, c in enumerate(columns) if c and c in columns[:i]), None)
         if twice is not None:  # which of the two would a row's value come from?
             raise ContentError(
@@ -252,6 +253,26 @@ def read_rows(csv_path: Path) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+def _check_columns(csv_path: Path, columns: list[str]) -> None:
+    """A column this program does not know refuses the file (exit 3) before any sheet, once,
+    with the known columns and the closest one: every row would otherwise lose its value."""
+    import difflib
+
+    unknown = next((c for c in columns if c and c not in BATCH_COLUMNS), None)
+    if unknown is None:
+        return
+    close = difflib.get_close_matches(unknown, BATCH_COLUMNS, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    from dryneedle_cli.safe import short
+
+    raise ContentError(
+        str(csv_path),
+        f"unknown column '{short(unknown, 40)}'; {hint}the columns are "
+        f"{', '.join(BATCH_COLUMNS)} (rename or delete it; no sheet was made)",
+        line=1,
+    )
+
+
 def one_row(
     job: BatchJob, n: int, row: dict[str, str], number: int | None = None
 ) -> tuple[Path | None, str | None]:
@@ -265,13 +286,17 @@ def one_row(
         if unknown:
             if unknown[0] is None:
                 raise UsageError("more cells than the first line names columns")
-            raise UsageError(f"unknown column '{unknown[0]}'")
+            raise UsageError("a value under a column the first line leaves without a name")
         base = job.base
         fmt = resolve_format((row.get("format") or "").strip().lower() or base.format, None)
         patient = (row.get("patient") or "").strip()
+        date = check_date((row.get("date") or "").strip() or None, "date") or base.date
+        note = (row.get("note") or "").strip()  # this patient's own instruction, after --note
         name = f"{number or n - 1:03d}-{slug(patient)}-{base.which}.{fmt}"
         request = replace(
             base,
+            date=date,
+            notes=(*base.notes, note) if note else base.notes,
             areas=tuple(a.strip() for a in re.split(r"[;|,]", row.get("areas") or "") if a.strip()),
             patient=patient,
             clinician=row.get("clinician") or base.clinician,
