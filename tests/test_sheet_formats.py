@@ -160,3 +160,22 @@ def test_help_documents_format_rules():
     flat = re.sub(r"\s+", " ", result.output)
     assert "a Markdown or text file has no paper or type size" in flat
     assert "--open" in flat and "--print" in flat
+
+
+def test_a_phone_number_is_never_split_over_two_lines(tmp_path):
+    """The example clinic's footer in large print wraps right where its number is."""
+    profile = Path(__file__).resolve().parent.parent / "docs/example/clinic.yaml"
+    out = tmp_path / "s.pdf"
+    args = ["prepare", "--clinic", str(profile), "--area", "knee", "--large-print"]
+    assert sheet(*args, "--paper", "letter", "-o", str(out)).exit_code == 0
+    lines = PdfReader(out).pages[0].extract_text().replace("\u00a0", " ").splitlines()
+    assert any("555 010 2030." in line for line in lines), lines[-4:]
+
+
+def test_text_wrapping_keeps_numbers_whole(monkeypatch):
+    from dryneedle_cli.render import text as text_sheet
+
+    line = "Questions? Call Riverside Physiotherapy and Sports Rehab Centre on 555 010 2030."
+    for width in range(60, 79):
+        monkeypatch.setattr(text_sheet, "WIDTH", width)
+        assert any("555 010 2030." in x for x in text_sheet._wrap(line)), width

@@ -6,10 +6,17 @@ Every value a user supplies (patient, clinician, clinic details) is escaped.
 from __future__ import annotations
 
 import base64
-from html import escape
+import html
 
 from dryneedle_cli.handouts.handout import Handout
 from dryneedle_cli.render import body
+from dryneedle_cli.render.scripts import keep_numbers_together
+
+
+def escape(text: str) -> str:
+    """Escaped for HTML, a phone number kept on one line."""
+    return html.escape(keep_numbers_together(text))
+
 
 _CSS = """
 @page { size: %(paper)s; margin: 8mm 11mm; }

@@ -28,7 +28,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
 from dryneedle_cli.handouts.handout import Handout
 from dryneedle_cli.render import body
-from dryneedle_cli.render.scripts import needs_shaping
+from dryneedle_cli.render.scripts import keep_numbers_together, needs_shaping
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
@@ -176,6 +176,7 @@ class _Sheet(FPDF):
         """
         self.font(scale, bold, color)
         self.shape(text)
+        text = keep_numbers_together(text)
         key = (text, round(w, 3), self.size * scale, bold)
         lines = _LINES.get(key)
         if lines is None:

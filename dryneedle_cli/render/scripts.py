@@ -30,3 +30,13 @@ _COMPLEX = re.compile(
 def needs_shaping(text: str) -> bool:
     """True when ``text`` holds a right-to-left or complex script."""
     return bool(_COMPLEX.search(text))
+
+
+_NUMBER_GAP = re.compile(r"(?<=\d) (?=\d)")
+NBSP = "\u00a0"
+
+
+def keep_numbers_together(text: str) -> str:
+    """A space between two digits made non-breaking, so a phone number such as '555 010 2030'
+    or '02 9999 0000' is never split over two lines (a sheet's footer, a narrow column)."""
+    return _NUMBER_GAP.sub(NBSP, text)

@@ -8,19 +8,22 @@ import textwrap
 
 from dryneedle_cli.handouts.handout import Handout
 from dryneedle_cli.render.plain import _BULLET, _underline
+from dryneedle_cli.render.scripts import NBSP, keep_numbers_together
 
 WIDTH = 78
 
 
 def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
-    return textwrap.wrap(
-        text,
+    """Wrapped at ``WIDTH``; a number such as a phone number is never split."""
+    lines = textwrap.wrap(
+        keep_numbers_together(text),
         WIDTH,
         initial_indent=first,
         subsequent_indent=rest,
         break_on_hyphens=False,
         break_long_words=True,
     ) or [first.rstrip()]
+    return [line.replace(NBSP, " ") for line in lines]
 
 
 def _section(s, shorts: dict[str, str], sources_label: str) -> list[str]:

@@ -101,7 +101,9 @@ def sheet(
     ] = None,
     batch: Annotated[
         Path | None,
-        typer.Option(help="CSV of patient, areas, clinician, next_visit, format: a sheet a row."),
+        typer.Option(
+            help="CSV of patient, areas, clinician, next_visit, date, note, format: a sheet a row."
+        ),
     ] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Folder for --batch sheets.")] = None,
     open_: Annotated[
