@@ -179,3 +179,26 @@ def test_text_wrapping_keeps_numbers_whole(monkeypatch):
     for width in range(60, 79):
         monkeypatch.setattr(text_sheet, "WIDTH", width)
         assert any("555 010 2030." in x for x in text_sheet._wrap(line)), width
+
+
+@pytest.mark.parametrize("suffix", ["", "/"])
+def test_output_to_a_folder_uses_the_default_name_there(tmp_path, suffix):
+    folder = tmp_path / "today"
+    folder.mkdir()
+    args = ["aftercare", "--patient", "Ann Lee", "--date", "2026-11-23"]
+    for fmt in ("pdf", "txt"):
+        result = sheet(*args, "-f", fmt, "-o", f"{folder}{suffix}")
+        assert result.exit_code == 0, result.output
+    again = sheet(*args, "-o", f"{folder}{suffix}")
+    assert again.exit_code == 0, again.output
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "aftercare-2026-11-23-ann-lee-2.pdf",
+        "aftercare-2026-11-23-ann-lee.pdf",
+        "aftercare-2026-11-23-ann-lee.txt",
+    ]
+
+
+def test_output_to_a_missing_folder_says_so(tmp_path):
+    result = sheet("aftercare", "-o", f"{tmp_path / 'nope'}/")
+    assert result.exit_code == 4 and "does not exist" in result.stderr
+    assert not (tmp_path / "nope").exists()

@@ -84,11 +84,18 @@ def make_file(q, request: SheetRequest) -> Path | None:
     if request.output == "-":
         write_stdout(data)
         return None
-    if request.output:
+    if request.output and not is_folder(request.output):
         path = Path(request.output)
         write_atomic(path, data, request.force, create_folder=False)
         return path
-    return write_new(Path.cwd(), request.which, request.date, request.patient, fmt, data)
+    folder = Path(request.output) if request.output else Path.cwd()
+    return write_new(folder, request.which, request.date, request.patient, fmt, data)
+
+
+def is_folder(output: str) -> bool:
+    """-o names a folder (one that exists, or any path ending in /): the sheet goes there
+    under its default name."""
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
 
 
 def write_new(folder: Path, which: str, date: str, patient: str | None, fmt: str, data: bytes):
@@ -129,7 +136,7 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
         if fmt not in DOCUMENTS:
             raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(DOCUMENTS)}")
         return fmt
-    if output and output != "-":
+    if output and output != "-" and not is_folder(output):
         ext = Path(output).suffix.lower()
         if ext not in EXTENSIONS:
             raise UsageError(
