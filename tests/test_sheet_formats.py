@@ -202,3 +202,12 @@ def test_output_to_a_missing_folder_says_so(tmp_path):
     result = sheet("aftercare", "-o", f"{tmp_path / 'nope'}/")
     assert result.exit_code == 4 and "does not exist" in result.stderr
     assert not (tmp_path / "nope").exists()
+
+
+@pytest.mark.parametrize("width", ["60", "80", "100"])
+def test_trial_7_the_conditions_table_never_cuts_an_id(width):
+    result = runner.invoke(app, ["conditions", "--color", "always"], env={"COLUMNS": width})
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    flat = re.sub(r"\x1b\[[0-9;]*m|[│\s]", "", result.stdout)
+    assert "(tension-type-headache)" in flat
