@@ -33,6 +33,13 @@ def line(value: object) -> str:
     return _LINE.sub(_visible, str(value))
 
 
+def short(value: object, limit: int = 60) -> str:
+    """``line(value)`` cut to about ``limit`` characters with an ellipsis: for echoing what a
+    user typed back in a message (a 5,000-character argument stays a one-line message)."""
+    shown = line(value)
+    return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "…"
+
+
 def text(value: str) -> str:
     """Like ``line`` but keeping line breaks and tabs."""
     return _TEXT.sub(_visible, value)

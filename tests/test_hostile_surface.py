@@ -478,8 +478,8 @@ def test_hostile_B4_B6_physical_line_numbers(tmp_path):
         "patient,areas,format\n"  # 1
         "\n"  # 2
         "Ann Lee,neck,txt\n"  # 3
-        '"Bo\n'  # 4  a quoted cell over two lines
-        'Chen",neck,txt\n'  # 5
+        '"Chen, Bo",neck,txt\n'  # 4  a quoted cell holding the separator
+        "\n"  # 5  (a cell over two lines refuses the file: test_hostile_sheets.py, N23)
         "\n"  # 6
         "Cy,elbw,txt\n"  # 7  a bad area
         "Di,neck,txt\n"  # 8

@@ -155,3 +155,26 @@ def test_no_areas_no_outline(queries):
     data, _ = render(queries[None], "aftercare", [], None, "letter", False)
     with pdfplumber.open(io.BytesIO(data)) as doc:
         assert not doc.pages[0].curves  # the outline's heads and joints are curves
+
+
+RTL_PATIENT = "محمد عبد الرحمن الشمري"  # a long Arabic name, shaped right to left
+RTL_CLINICIAN = "ד״ר נועה בן־דוד"
+RTL_NOTE = "ضع كيس ثلج على الرقبة لمدة عشر دقائق مرتين هذا المساء"
+
+
+@pytest.mark.parametrize("areas", ["one", "all"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("which", ["aftercare", "prepare"])
+def test_right_to_left_names_and_notes_keep_the_layout(queries, which, paper, large, areas):
+    h = handout.make(
+        queries["long"], which, AREA_SETS[areas], clinic=LONG_CLINIC, patient=RTL_PATIENT,
+        clinician=RTL_CLINICIAN, date="2026-11-23", next_visit=NEXT, paper=paper,
+        large_print=large, notes=(RTL_NOTE, NOTES[1]),
+    )  # fmt: skip
+    data = pdf.render(h)
+    found = problems(data, pdf.footer_texts(h))
+    assert not found, "\n".join(found[:10])
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        if not large:
+            assert len(doc.pages) == 1

@@ -351,26 +351,59 @@ def _check_raster(data: bytes, kind: str) -> str | None:
 
 
 _XLINK = "{http://www.w3.org/1999/xlink}"
+# An SVG logo is a drawing and nothing else. These elements run code, show other documents,
+# link or animate (which can change a link): an SVG that has one is refused in every format.
+SVG_ACTIVE = frozenset(
+    ("script", "foreignObject", "iframe", "embed", "object", "a", "animate", "animateMotion",
+     "animateTransform", "set", "handler", "listener")
+)  # fmt: skip
+# A drawing this large, counting every <use> as the elements it repeats, is refused: a few
+# hundred lines can otherwise ask a viewer to draw billions of shapes (a "use" bomb).
+MAX_SVG_ELEMENTS = 20_000
+MAX_SVG_BYTES = 512 * 1024
+_DATA_IMAGES = ("data:image/png", "data:image/jpeg", "data:image/jpg")
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
 
 
 def _check_svg(data: bytes) -> str | None:
+    """The one rule for an SVG logo, in every format: valid XML without a DTD or entities; at
+    most 512 KB and 20,000 drawn elements (each <use> counting what it repeats, no loops); no
+    script, event handler, link, animation or embedded document; no reference to anything
+    outside the file (images inside it only as PNG or JPEG data: URIs)."""
     import re
 
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 
+    if len(data) > MAX_SVG_BYTES:
+        return f"the SVG logo is larger than {MAX_SVG_BYTES // 1024} KB; use a simpler drawing"
     try:
         root = fromstring(data, forbid_dtd=True)
     except (DefusedXmlException, ParseError, ValueError, SyntaxError):
         return "the logo is not a valid SVG file (or uses a DTD or entities)"
     if not str(root.tag).endswith("svg"):
         return "the logo is not an SVG image"
+    ids = {}
     for element in root.iter():
+        tag = _local(str(element.tag))
+        if tag in SVG_ACTIVE:
+            return f"the SVG logo has a <{tag}> element; use a logo that is only a drawing"
+        if any(_local(k).lower().startswith("on") for k in element.attrib):
+            return "the SVG logo has an event handler (on...); use a logo that is only a drawing"
+        if element.get("id"):
+            ids[element.get("id")] = element
         values = [v for k, v in element.attrib.items() if k in ("href", f"{_XLINK}href")]
         for value in values:
             value = value.strip()
-            if value.startswith("#") or value.startswith("data:"):
+            if value.startswith("#"):
                 continue
+            if value.lower().startswith(_DATA_IMAGES):
+                continue
+            if value.startswith("data:"):
+                return "the SVG logo embeds something other than a PNG or JPEG image"
             if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) or value.startswith("//"):
                 return "the SVG logo refers to a web address; embed the image in the file"
             # fpdf2 would resolve a file name from the current folder, not the profile's:
@@ -379,7 +412,51 @@ def _check_svg(data: bytes) -> str | None:
         texts = [*element.attrib.values(), element.text or ""]
         if any(re.search(r"url\(\s*['\"]?(?!#)|@import", t) for t in texts):
             return "the SVG logo refers to a resource by url(); embed it in the file"
-    return None
+    return _count_drawn(root, ids)
+
+
+def _count_drawn(root, ids: dict) -> str | None:
+    """Refuse a drawing whose <use> elements loop or expand past ``MAX_SVG_ELEMENTS``."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    too_many = "the SVG logo draws more than 20,000 shapes; use a simpler drawing"
+
+    def size(element) -> int | None:  # None: a loop
+        key = id(element)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            return None
+        active.add(key)
+        total = 1
+        parts = list(element)
+        target = element.get("href") or element.get(f"{_XLINK}href") or ""
+        if _local(str(element.tag)) == "use" and target[1:] in ids and target[:1] == "#":
+            parts.append(ids[target[1:]])
+        for child in parts:
+            n = size(child)
+            if n is None:
+                return None
+            total += n
+            if total > MAX_SVG_ELEMENTS:
+                break
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    import sys
+
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(limit, 5000))
+        n = size(root)
+    except RecursionError:
+        return "the SVG logo is nested too deeply; use a simpler drawing"
+    finally:
+        sys.setrecursionlimit(limit)
+    if n is None:
+        return "the SVG logo has a <use> that repeats itself; use a simpler drawing"
+    return too_many if n > MAX_SVG_ELEMENTS else None
 
 
 def write_template(dest: Path, template: Path) -> Path:

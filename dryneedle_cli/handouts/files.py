@@ -19,10 +19,10 @@ def write_atomic(path: Path, data: bytes, force: bool, create_folder: bool = Tru
     should not leave a new folder behind).
     """
     exists = "it already exists; use --force to replace it"
-    if path.exists() and not force:
-        raise FileWriteError(f"{path} already exists; use --force to replace it", exists)
     if path.is_dir():
         raise FileWriteError(f"{path} is a folder; give a file name", "it is a folder")
+    if path.exists() and not force:
+        raise FileWriteError(f"{path} already exists; use --force to replace it", exists)
     folder = path.parent
     if not create_folder and not folder.is_dir():
         raise FileWriteError(

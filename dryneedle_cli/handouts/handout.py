@@ -44,19 +44,52 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
     def area_names(self) -> str:
         return ", ".join(name for _, name in self.areas) or self.labels["no_areas"]
 
+    @property
+    def first_sections(self) -> tuple:
+        """The warning signs, then the clinician's notes: at the top of every format."""
+        return tuple(s for s in self.page.sections if s.style in ("warning", "note"))
+
+    @property
+    def other_sections(self) -> tuple:
+        """Everything else, after the areas treated, in the page's order."""
+        return tuple(s for s in self.page.sections if s.style not in ("warning", "note"))
+
 
 MAX_FIELD = 150  # longest patient, clinician, date or next-visit text: a sheet stays one page
 MAX_NOTE, MAX_NOTES = 300, 5  # the clinician's own instructions (--note): each, and how many
 
 
+# Invisible marks that change how a line is ordered or joined, never what it says: a name
+# pasted from a record system may carry them, and U+202E would print a name backwards. They
+# are removed (the line is then laid out by the Unicode bidirectional algorithm alone).
+_BIDI_MARKS = dict.fromkeys(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+# Zero-width characters that are invisible in every script: removed too.
+_ZERO_WIDTH = dict.fromkeys([0x00AD, 0x180E, 0x200B, 0x2060, 0xFEFF])
+# Zero-width (non-)joiners: needed in Persian, Arabic and Indic names (they choose a letter's
+# joined form), meaningless elsewhere; kept only in text that needs shaping.
+_JOINERS = dict.fromkeys([0x200C, 0x200D])
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without bidirectional controls and zero-width marks (joiners kept where the
+    script uses them)."""
+    from dryneedle_cli.render.scripts import needs_shaping
+
+    text = text.translate(_BIDI_MARKS).translate(_ZERO_WIDTH)
+    return text if needs_shaping(text) else text.translate(_JOINERS)
+
+
 def clean(value: str | None, name: str = "", limit: int = MAX_FIELD) -> str:
-    """User-typed text as one NFC-normalised line (so 'Nguyễn' prints as typed).
+    """User-typed text as one NFC-normalised line (so 'Nguyễn' prints as typed), without
+    invisible marks that could reorder it (see ``strip_invisible``).
 
     Longer than ``MAX_FIELD`` characters is refused, naming the field, never showing it.
     """
     if not value:
         return ""
-    text = unicodedata.normalize("NFC", value)
+    text = strip_invisible(unicodedata.normalize("NFC", value))
     text = " ".join(text.split())
     if len(text) > limit:
         from dryneedle_cli.errors import UsageError

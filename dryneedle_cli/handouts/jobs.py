@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dryneedle_cli.errors import (
+    ContentError,
     DryneedleError,
     ExitCode,
     FileWriteError,
@@ -30,7 +31,7 @@ from dryneedle_cli.handouts.files import write_atomic, write_stdout
 from dryneedle_cli.handouts.handout import make
 from dryneedle_cli.render import DOCUMENTS, EXTENSIONS, document
 
-BATCH_COLUMNS = ("patient", "areas", "clinician", "next_visit", "format")
+BATCH_COLUMNS = ("patient", "areas", "clinician", "next_visit", "date", "note", "format")
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,18 @@ def make_file(q, request: SheetRequest) -> Path | None:
     if request.output == "-":
         write_stdout(data)
         return None
-    if request.output:
+    if request.output and not is_folder(request.output):
         path = Path(request.output)
         write_atomic(path, data, request.force, create_folder=False)
         return path
-    return write_new(Path.cwd(), request.which, request.date, request.patient, fmt, data)
+    folder = Path(request.output) if request.output else Path.cwd()
+    return write_new(folder, request.which, request.date, request.patient, fmt, data)
+
+
+def is_folder(output: str) -> bool:
+    """-o names a folder (one that exists, or any path ending in /): the sheet goes there
+    under its default name."""
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
 
 
 def write_new(folder: Path, which: str, date: str, patient: str | None, fmt: str, data: bytes):
@@ -108,8 +116,8 @@ def write_new(folder: Path, which: str, date: str, patient: str | None, fmt: str
     raise OutputError(f"too many sheets named {stem} in {folder}; give -o FILE")
 
 
-def check_date(value: str | None) -> str | None:
-    """--date as a real calendar date, YYYY-MM-DD; a UsageError naming the option otherwise."""
+def check_date(value: str | None, name: str = "--date") -> str | None:
+    """A real calendar date, YYYY-MM-DD; a UsageError naming ``name`` otherwise."""
     if value is None:
         return None
     try:
@@ -118,7 +126,7 @@ def check_date(value: str | None) -> str | None:
         return dt.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         raise UsageError(
-            "--date: not a real date; write it as YYYY-MM-DD, for example 2026-11-23"
+            f"{name}: not a real date; write it as YYYY-MM-DD, for example 2026-11-23"
         ) from None
 
 
@@ -128,7 +136,7 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
         if fmt not in DOCUMENTS:
             raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(DOCUMENTS)}")
         return fmt
-    if output and output != "-":
+    if output and output != "-" and not is_folder(output):
         ext = Path(output).suffix.lower()
         if ext not in EXTENSIONS:
             raise UsageError(
@@ -195,9 +203,11 @@ def _decode(raw: bytes, csv_path: Path) -> str:
 def read_rows(csv_path: Path) -> list[tuple[int, dict[str, str]]]:
     """(physical line number, row) for every row of the CSV.
 
-    Line numbers count every line of the file, blank lines and line breaks inside quoted cells
-    included, and name the line where the row starts. A cell holding U+2028, NEL or a form feed
-    stays one cell. A comma-, semicolon- or tab-separated file (the first line decides) is read.
+    Line numbers count every line of the file, blank lines included, and name the line where
+    the row starts. A cell holding U+2028, NEL or a form feed stays one cell. A comma-,
+    semicolon- or tab-separated file (the first line decides) is read. A column named twice,
+    or a cell over several lines (a quote left open: rows run together), refuses the whole
+    file (exit 3) before any sheet is made.
     """
     import io
 
@@ -219,8 +229,26 @@ def read_rows(csv_path: Path) -> list[tuple[int, dict[str, str]]]:
             raise UsageError(
                 f"{csv_path}: the first line must name the columns: {', '.join(BATCH_COLUMNS)}"
             )
+        _check_columns(csv_path, columns)
+        twice = next((c for i, c in enumerate(columns) if c and c in columns[:i]), None)
+        if twice is not None:  # which of the two would a row's value come from?
+            raise ContentError(
+                str(csv_path),
+                f"the column '{twice[:40]}' is named twice in the first line; keep one "
+                "(no sheet was made)",
+                line=1,
+            )
         rows, start = [], reader.line_num + 1
         for cells in reader:
+            if any("\n" in c or "\r" in c for c in cells):
+                # No column holds a line break: a quote left open joined rows into one cell.
+                raise ContentError(
+                    str(csv_path),
+                    f'a cell runs from line {start} to line {reader.line_num}: a quote (") '
+                    "is probably not closed, so rows ran together; close or remove the quote "
+                    "(no sheet was made)",
+                    line=start,
+                )
             if any(c.strip() for c in cells):
                 row = dict(zip(columns, cells, strict=False))
                 if len(cells) > len(columns):
@@ -230,6 +258,26 @@ def read_rows(csv_path: Path) -> list[tuple[int, dict[str, str]]]:
     except csv.Error as e:
         raise UsageError(f"{csv_path}:{reader.line_num}: not a valid CSV file: {e}") from None
     return rows
+
+
+def _check_columns(csv_path: Path, columns: list[str]) -> None:
+    """A column this program does not know refuses the file (exit 3) before any sheet, once,
+    with the known columns and the closest one: every row would otherwise lose its value."""
+    import difflib
+
+    unknown = next((c for c in columns if c and c not in BATCH_COLUMNS), None)
+    if unknown is None:
+        return
+    close = difflib.get_close_matches(unknown, BATCH_COLUMNS, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    from dryneedle_cli.safe import short
+
+    raise ContentError(
+        str(csv_path),
+        f"unknown column '{short(unknown, 40)}'; {hint}the columns are "
+        f"{', '.join(BATCH_COLUMNS)} (rename or delete it; no sheet was made)",
+        line=1,
+    )
 
 
 def one_row(
@@ -245,13 +293,17 @@ def one_row(
         if unknown:
             if unknown[0] is None:
                 raise UsageError("more cells than the first line names columns")
-            raise UsageError(f"unknown column '{unknown[0]}'")
+            raise UsageError("a value under a column the first line leaves without a name")
         base = job.base
         fmt = resolve_format((row.get("format") or "").strip().lower() or base.format, None)
         patient = (row.get("patient") or "").strip()
+        date = check_date((row.get("date") or "").strip() or None, "date") or base.date
+        note = (row.get("note") or "").strip()  # this patient's own instruction, after --note
         name = f"{number or n - 1:03d}-{slug(patient)}-{base.which}.{fmt}"
         request = replace(
             base,
+            date=date,
+            notes=(*base.notes, note) if note else base.notes,
             areas=tuple(a.strip() for a in re.split(r"[;|,]", row.get("areas") or "") if a.strip()),
             patient=patient,
             clinician=row.get("clinician") or base.clinician,

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from dryneedle_cli.errors import Ambiguous, NotFound, UsageError
 from dryneedle_cli.model import KnowledgeBase, Text, tr
+from dryneedle_cli.safe import short
 
 _WORD = re.compile(r"[^\W_]+")
 _CODE = re.compile(r"[a-z]\d\d[0-9a-z]*")  # an ICD-10 code or prefix, as code_key writes it
@@ -220,7 +221,7 @@ class Search:
                 tuple(self._display(t) for t in m.targets),
             )
         raise NotFound(
-            f"nothing found for '{words}'",
+            f"nothing found for '{short(words)}'",
             self.suggest(normalize(words), self.index, self._display),
         )
 
@@ -234,14 +235,14 @@ class Search:
             key = normalize(w)
             if key in shared:
                 choices = "; ".join(self._region_choice(r) for r in shared[key])
-                raise UsageError(f"'{w}' could mean: {choices}. Give one of them.")
+                raise UsageError(f"'{short(w)}' could mean: {choices}. Give one of them.")
             rid = regions.get(key)
             if rid is None:
                 found = self.matches(w, kinds=("condition",)).targets
                 rids = list(dict.fromkeys(self.kb.conditions[i].region for _, i in found))
                 if len(rids) > 1:
                     choices = "; ".join(self._region_choice(r) for r in rids)
-                    raise UsageError(f"'{w}' could mean: {choices}. Give one of them.")
+                    raise UsageError(f"'{short(w)}' could mean: {choices}. Give one of them.")
                 rid = rids[0] if rids else None
             if rid is None:
                 choices = {**{k: ("region", v) for k, v in regions.items()}}
@@ -252,7 +253,9 @@ class Search:
                         return f"{tr(self.kb.regions[target[1]].name, self.lang)} ({target[1]})"
                     return self._display(target)
 
-                raise NotFound(f"no body area called '{w}'", self.suggest(key, choices, show))
+                raise NotFound(
+                    f"no body area called '{short(w)}'", self.suggest(key, choices, show)
+                )
             if rid not in out:
                 out.append(rid)
         return out

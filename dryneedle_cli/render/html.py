@@ -6,10 +6,17 @@ Every value a user supplies (patient, clinician, clinic details) is escaped.
 from __future__ import annotations
 
 import base64
-from html import escape
+import html
 
 from dryneedle_cli.handouts.handout import Handout
 from dryneedle_cli.render import body
+from dryneedle_cli.render.scripts import keep_numbers_together
+
+
+def escape(text: str) -> str:
+    """Escaped for HTML, a phone number kept on one line."""
+    return html.escape(keep_numbers_together(text))
+
 
 _CSS = """
 @page { size: %(paper)s; margin: 8mm 11mm; }
@@ -36,7 +43,7 @@ h1 { font-size: 1.3em; margin: 4px 0 2px; }
 .areas figcaption { font-size: 0.95em; }
 main { columns: %(columns)s; column-gap: 8mm; }
 section { break-inside: avoid; margin: 0 0 5px; }
-h2 { font-size: 1.05em; margin: 0 0 2px; }
+h2 { font-size: 1.05em; margin: 0 0 2px; break-after: avoid; }
 p { margin: 0 0 2px; }
 ul, ol { margin: 0 0 2px; padding-left: 1.2em; }
 ul.checklist { list-style: none; padding-left: 0.2em; }
@@ -53,7 +60,9 @@ def _logo(h: Handout) -> str:
     path = h.clinic.logo_path() if h.clinic else None
     if path is None:
         return ""
-    mime = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
+    mime = {".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}.get(
+        path.suffix.lower(), "image/png"
+    )
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return f'<img src="data:{mime};base64,{data}" alt="{escape(h.clinic.name)}">'
 
@@ -77,8 +86,7 @@ def _section(s, shorts: dict[str, str], sources_label: str) -> str:
 def document(h: Handout) -> str:
     p, labels = h.page, h.labels
     shorts = {r.key: r.short for r in p.references}
-    warnings = [s for s in p.sections if s.style in ("warning", "note")]
-    others = [s for s in p.sections if s.style not in ("warning", "note")]
+    warnings, others = h.first_sections, h.other_sections
     css = _CSS % {
         "paper": h.paper,
         "size": "18pt" if h.large_print else "8.8pt",
@@ -92,9 +100,18 @@ def document(h: Handout) -> str:
             f'<div><div class="clinic">{escape(h.clinic.name)}</div>'
             f'<div class="contact">{escape(contact)}</div></div>{_logo(h)}'
         )
-    details = "".join(f"<span><b>{escape(k)}:</b> {escape(v)}</span>" for k, v in h.details)
-    caption = f"{labels['outline']} {h.area_names}"
-    figure = body.svg(dict(h.areas), title=caption)
+    # <bdi>: a right-to-left name keeps its own order without moving the text around it
+    details = "".join(
+        f"<span><b>{escape(k)}:</b> <bdi>{escape(v)}</bdi></span>" for k, v in h.details
+    )
+    figure = ""
+    if h.areas:  # as on the PDF: no outline (and no "no area" line) when none was chosen
+        caption = f"{labels['outline']} {h.area_names}"
+        figure = (
+            f'<figure class="areas">{body.svg(dict(h.areas), title=caption)}<figcaption>'
+            f"<b>{escape(labels['areas'])}:</b> {escape(h.area_names)}<br><small>"
+            f"{escape(labels['front'])} · {escape(labels['back'])}</small></figcaption></figure>"
+        )
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -108,9 +125,7 @@ def document(h: Handout) -> str:
             f"<h1>{escape(p.title)}</h1>",
             f'<p class="summary">{escape(p.summary)}</p>',
             *(_section(s, shorts, labels["sources"]) for s in warnings),
-            f'<figure class="areas">{figure}<figcaption><b>{escape(labels["areas"])}:</b> '
-            f"{escape(h.area_names)}<br><small>{escape(labels['front'])} · "
-            f"{escape(labels['back'])}</small></figcaption></figure>",
+            figure,
             "<main>",
             *(_section(s, shorts, labels["sources"]) for s in others),
             "</main>",

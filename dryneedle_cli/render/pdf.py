@@ -3,13 +3,17 @@
 Imported only when a PDF is made. The bundled font is DejaVu Sans (licence in
 ``dryneedle_cli/fonts``). Characters it lacks are drawn from ``--font`` or from a system font
 found by fontconfig; if no font has them, the sheet is refused with a clear message rather
-than printed with empty boxes. Normal sheets shrink their type (9.5 pt down to 7 pt) until
-they fit on one page; large print (18 pt, else 16 pt, one column) may take up to four pages, a
-section never split and the footer reserved at the bottom of each.
+than printed with empty boxes. Text in a right-to-left or complex script (an Arabic or Hebrew
+name, a note in Hindi) is shaped with HarfBuzz (fpdf2's text shaping, through uharfbuzz): each
+such line only, so the layout of every other line is unchanged. Normal sheets shrink their type
+(9.5 pt down to 7 pt) until they fit on one page; large print (one column, 18 pt unless 17 or
+16 pt saves a page) takes two to four pages, a section never split and the footer reserved at
+the bottom of each.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import io
@@ -21,15 +25,17 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
-from dryneedle_cli.errors import ContentError, OutputError
+from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
 from dryneedle_cli.handouts.handout import Handout
 from dryneedle_cli.render import body
+from dryneedle_cli.render.scripts import keep_numbers_together, needs_shaping
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
 PAPER = {"letter": "Letter", "a4": "A4"}
 NAVY, RED, GREY, BLACK = (31, 78, 121), (176, 0, 32), (85, 85, 85), (17, 17, 17)
 MARGIN, GAP = 12.0, 7.0
+LARGE_SIZES = (18.0, 17.0, 16.0)  # large print: the largest of these at the fewest pages
 
 
 _PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
@@ -85,6 +91,49 @@ def _add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     _PARSED[key] = (copy.copy(pdf.fonts[fontkey]), path.read_bytes(), False)
 
 
+@contextlib.contextmanager
+def _quiet_fpdf():
+    """fpdf2 logs what it skips in an SVG (a <title>, a filter) on stderr: not the user's
+    concern once the logo has passed ``clinic.check_logo``."""
+    import logging
+
+    loggers = [logging.getLogger(n) for n in ("fpdf.svg", "fpdf.image_parsing")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
+class ShapingUnavailable(DryneedleError):
+    """Right-to-left or complex-script text, and no shaping engine to print it (exit 3)."""
+
+    exit_code = ExitCode.BAD_CONTENT
+
+
+def require_shaping(h: Handout) -> bool:
+    """True when the sheet holds text that needs shaping; refused (exit 3, with the fix) when
+    uharfbuzz cannot be imported, rather than printing the letters reversed and unjoined."""
+    text = _texts(h)
+    if not needs_shaping(text):
+        return False
+    try:
+        import uharfbuzz  # noqa: F401 - fpdf2's shaping engine
+    except ImportError:
+        shown = " ".join(
+            f"U+{ord(c):04X}" for c in sorted({c for c in text if needs_shaping(c)})[:3]
+        )
+        raise ShapingUnavailable(
+            f"the sheet holds right-to-left or complex-script text ({shown}) and the shaping "
+            "package uharfbuzz is missing, so it would print reversed and unjoined; install "
+            "it with: pip install uharfbuzz (or use --format html)"
+        ) from None
+    return True
+
+
 class _Sheet(FPDF):
     def __init__(self, h: Handout, size: float, extra_font: Path | None):
         super().__init__(unit="mm", format=PAPER[h.paper])
@@ -100,12 +149,20 @@ class _Sheet(FPDF):
             except Exception:  # noqa: BLE001 - a font file fpdf2 cannot use
                 raise OutputError(f"--font {extra_font}: this font cannot be embedded") from None
             self.set_fallback_fonts(["extra"])
+        self.shaping = False  # fpdf2's text shaping, on only for lines that need it
         self.set_title(h.page.title)  # never the patient's name
         self.set_author(h.clinic.name if h.clinic else "dryneedle")
         self.set_creator("dryneedle")
         self.line_h = size * 0.45
 
     # ----------------------------------------------------------------- pieces
+
+    def shape(self, text: str) -> None:
+        """Text shaping on for a line in a right-to-left or complex script, off otherwise."""
+        want = needs_shaping(text)
+        if want != self.shaping:
+            self.set_text_shaping(want)
+            self.shaping = want
 
     def font(self, scale=1.0, bold=False, color=BLACK):
         self.set_font("body", "B" if bold else "", self.size * scale)
@@ -118,6 +175,8 @@ class _Sheet(FPDF):
         sheet's text is the same on every sheet of a batch.
         """
         self.font(scale, bold, color)
+        self.shape(text)
+        text = keep_numbers_together(text)
         key = (text, round(w, 3), self.size * scale, bold)
         lines = _LINES.get(key)
         if lines is None:
@@ -160,6 +219,7 @@ class _Sheet(FPDF):
             indent = self.size * 0.55
             if not measure:
                 self.font(1.0, warning)
+                self.shape(marker)
                 self.set_xy(inner_x, y + height)
                 self.cell(indent, self.line_h, marker)
             height += self.text_block(
@@ -221,7 +281,7 @@ class _Sheet(FPDF):
             logo = h.clinic.logo_path()
             if logo is not None:
                 try:
-                    with warnings.catch_warnings():
+                    with warnings.catch_warnings(), _quiet_fpdf():
                         warnings.simplefilter("ignore")  # e.g. an SVG without a viewBox
                         self.image(
                             str(logo), x=self.w - MARGIN - 40, y=y, h=14,
@@ -325,15 +385,21 @@ class _Sheet(FPDF):
         self.set_xy(MARGIN, y)
         for label, value in h.details:
             self.font(1.0, True)
+            self.shape(label)
             w = self.get_string_width(f"{label}: ")
             self.font(1.0)
+            self.shape(value)
             w += self.get_string_width(value)
             if self.get_x() > MARGIN + 0.01 and self.get_x() + w > self.w - MARGIN:
                 self.set_xy(MARGIN, self.get_y() + lh)
             self.font(1.0, True)
+            self.shape(label)
             self.write(lh, f"{label}: ")
             self.font(1.0)
-            self.write(lh, f"{value}     ")
+            self.shape(value)
+            self.write(lh, value)
+            self.shape("")  # the gap after a right-to-left value stays after it
+            self.write(lh, "     ")
         return self.get_y() + self.line_h * 1.6
 
     def outline(self, x0: float, y0: float, scale: float, shaded: set[str]) -> None:
@@ -453,18 +519,30 @@ def choose_fallback(h: Handout, font: Path | None) -> Path | None:
     shown = " ".join(f"U+{ord(c):04X}" for c in sorted(missing)[:5])
     raise OutputError(
         f"no font has the characters {shown}; pass --font with a .ttf that has them "
-        "(for Chinese, for example Noto Sans CJK), or use --format html"
+        "(for example Noto Sans CJK for Chinese, Noto Sans Devanagari for Hindi), "
+        "or use --format html"
     )
 
 
 def render(h: Handout, font: Path | None = None) -> bytes:
     extra = choose_fallback(h, font)
-    sizes = (18.0, 16.0) if h.large_print else (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
-    limit = 4 if h.large_print else 1
-    for size in sizes:
+    require_shaping(h)
+    if h.large_print:
+        # 18 pt, unless 17 or 16 pt (still large print) saves a sheet of paper: sections are
+        # never split, so a slightly smaller size often fits a whole section more per page
+        best = None
+        for size in LARGE_SIZES:
+            pdf = _Sheet(h, size, extra)
+            pdf.build()
+            if best is None or pdf.pages_count < best.pages_count:
+                best = pdf
+            if best.pages_count == 1:
+                break
+        return bytes(best.output())
+    for size in (9.5, 9.0, 8.5, 8.0, 7.5, 7.0):
         pdf = _Sheet(h, size, extra)
         pdf.build()
-        if pdf.pages_count <= limit:
+        if pdf.pages_count <= 1:
             break
     return bytes(pdf.output())
 

@@ -167,11 +167,12 @@ def teachback(v: TeachBack, console: Console, refs: bool = False) -> None:
 def conditions(v: ConditionList, console: Console) -> None:
     table = Table(title=Text(v.title), show_lines=False)
     for key in ("region", "conditions", "icd10", "evidence_strength"):
-        table.add_column(Text(v.labels[key]))
+        # an id is what a clinician types next: wrapped when the column is narrow, never cut
+        table.add_column(Text(v.labels[key]), overflow="fold" if key == "conditions" else None)
     for _, region_name, rows in v.groups:
         for n, r in enumerate(rows):
             name = Text(r.name)
-            name.append(f" ({r.id})", style="dim")
+            name.append(f"\n({r.id})", style="dim")
             table.add_row(
                 Text(region_name if n == 0 else ""),
                 name,

@@ -1,26 +1,66 @@
-"""A handout as plain text: the clinic and patient lines, then the plain page."""
+"""A handout as plain text, for e-mail, a patient portal or ``lp``: the PDF's parts in the
+PDF's order, wrapped at 78 columns, without the reference list (each section names its
+sources in short, as on the PDF)."""
 
 from __future__ import annotations
 
+import textwrap
+
 from dryneedle_cli.handouts.handout import Handout
-from dryneedle_cli.render import plain
+from dryneedle_cli.render.plain import _BULLET, _underline
+from dryneedle_cli.render.scripts import NBSP, keep_numbers_together
+
+WIDTH = 78
+
+
+def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
+    """Wrapped at ``WIDTH``; a number such as a phone number is never split."""
+    lines = textwrap.wrap(
+        keep_numbers_together(text),
+        WIDTH,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+        break_long_words=True,
+    ) or [first.rstrip()]
+    return [line.replace(NBSP, " ") for line in lines]
+
+
+def _section(s, shorts: dict[str, str], sources_label: str) -> list[str]:
+    lines = _underline(s.heading, "!" if s.style == "warning" else "-")
+    if s.text:
+        for para in s.text.split("\n"):
+            lines += _wrap(para)
+    for n, item in enumerate(s.items, 1):
+        prefix = f"{n}. " if s.style == "steps" else _BULLET.get(s.style, "- ")
+        lines += _wrap(item, prefix, " " * len(prefix))
+    if s.refs:
+        lines += _wrap(f"{sources_label}: {'; '.join(shorts[k] for k in s.refs)}")
+    return lines
 
 
 def document(h: Handout) -> str:
-    head = []
+    p, labels = h.page, h.labels
+    shorts = {r.key: r.short for r in p.references}
+    out: list[str] = []
     if h.clinic:
-        head += [
-            h.clinic.name,
-            *h.clinic.contact,
-        ]
-    head += [f"{k}: {v}" for k, v in h.details]
-    page = plain.page(h.page, clinician=False)
-    foot = ["", h.emergency, h.questions, h.notice]
-    return (
-        "\n".join([*head, "", page.rstrip("\n"), *foot]) + "\n"
-        if head
-        else "\n".join([page.rstrip("\n"), *foot]) + "\n"
-    )
+        out.append(h.clinic.name)
+        for x in h.clinic.contact:  # an address keeps its own lines
+            out += x.split("\n")
+        out.append("")
+    if h.details:
+        out += [f"{k}: {v}" for k, v in h.details] + [""]
+    out += _underline(p.title, "=")
+    if p.summary:
+        out += _wrap(p.summary)
+    for s in h.first_sections:
+        out += ["", *_section(s, shorts, labels["sources"])]
+    if h.areas:
+        out += ["", *_wrap(f"{labels['areas']}: {h.area_names}")]
+    for s in h.other_sections:
+        out += ["", *_section(s, shorts, labels["sources"])]
+    out += ["", *_wrap(h.emergency), *_wrap(h.questions), *_wrap(h.notice)]
+    return "\n".join(line.rstrip() for line in out) + "\n"
 
 
 def render(h: Handout, font=None) -> bytes:

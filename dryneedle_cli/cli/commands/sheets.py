@@ -95,33 +95,60 @@ def sheet(
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
     paper: PaperOpt = None,
-    large_print: Annotated[bool, typer.Option(help="About 18 pt, one column.")] = False,
+    large_print: Annotated[bool, typer.Option(help="16 to 18 pt, one column (PDF, HTML).")] = False,
     font: Annotated[
         Path | None, typer.Option(help="A .ttf for scripts the built-in font lacks.")
     ] = None,
     batch: Annotated[
         Path | None,
-        typer.Option(help="CSV of patient, areas, clinician, next_visit, format: a sheet a row."),
+        typer.Option(
+            help="CSV of patient, areas, clinician, next_visit, date, note, format: a sheet a row."
+        ),
     ] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Folder for --batch sheets.")] = None,
+    open_: Annotated[
+        bool,
+        typer.Option("--open", help="Open the written sheet in the system's viewer (xdg-open)."),
+    ] = False,
+    print_: Annotated[
+        bool,
+        typer.Option(
+            "--print", help="Send the written sheet to the default printer (lp, else lpr)."
+        ),
+    ] = False,
 ) -> ExitCode:
     """Write a printable preparation or aftercare sheet (PDF, HTML, Markdown or text).
 
     The clinic's name, phone, logo and emergency number come from its profile (see
     'dryneedle clinic init'). Nothing about the patient is stored or logged.
+
+    Every format has the same parts in the same order, warning signs first. --paper and
+    --large-print shape PDF and HTML sheets; a Markdown or text file has no paper or type
+    size, so they are refused there. --font is for PDF sheets. --print takes PDF and text
+    sheets; a viewer or printer that fails exits 4 and the file stays written.
     """
     from dryneedle_cli import env
     from dryneedle_cli.handouts import clinic as clinics
     from dryneedle_cli.handouts import handout, jobs
 
+    fmt_name = jobs.resolve_format(fmt and fmt.value, output if batch is None else None)
+    _check_options(
+        fmt_name,
+        batch=batch is not None,
+        output=output,
+        paper=paper is not None,
+        large_print=large_print,
+        font=font,
+        open_=open_,
+        print_=print_,
+    )
     profile_path, source = clinics.locate_profile(str(clinic) if clinic else None)
     profile = clinics.load(profile_path, source) if profile_path else None
     if profile is not None:
         clinics.refuse_template(profile_path, profile, env.data_dir() / "clinic-template.yaml")
         # a PDF or HTML sheet draws the logo: one that cannot be used stops it (a whole
         # batch, before any row); a text or Markdown sheet does without, with one warning
-        base_format = jobs.resolve_format(fmt and fmt.value, output if batch is None else None)
-        if base_format in ("pdf", "html"):
+        if fmt_name in ("pdf", "html"):
             clinics.require_logo(profile, profile_path)
         elif profile.logo_problem:
             say(f"dryneedle: warning: {profile_path}: {profile.logo_problem}; no logo is printed")
@@ -152,13 +179,67 @@ def sheet(
         path = jobs.make_file(q, request)
         if path is not None:
             say(f"Wrote {path}")
+            _deliver([path], open_, print_)
         return ExitCode.OK
     if output is not None:
         raise UsageError("use --out-dir with --batch, not -o")
-    return _batch(q, request, batch, out_dir or Path.cwd())
+    return _batch(
+        q,
+        request,
+        batch,
+        out_dir or Path.cwd(),
+        sized=paper is not None or large_print,
+        print_=print_,
+    )
 
 
-def _batch(q, base, csv_path: Path, out_dir: Path) -> ExitCode:
+_TEXT_FORMATS = {"md": "a Markdown", "txt": "a text"}
+
+
+def _check_options(fmt, *, batch, output, paper, large_print, font, open_, print_) -> None:
+    """Refuse options this sheet would not use (never silently ignored), before any work;
+    check --font once, whatever the sheet's text (a bad font file is exit 4)."""
+    from dryneedle_cli.handouts.deliver import PRINTABLE
+
+    if output == "-" and (open_ or print_):
+        flag = "--open" if open_ else "--print"
+        raise UsageError(f"{flag} needs a file, not -o -; give -o FILE or leave -o out")
+    if batch and open_:
+        raise UsageError("--open opens one sheet; with --batch open the --out-dir folder instead")
+    if fmt in _TEXT_FORMATS and (paper or large_print):
+        flag = "--large-print" if large_print else "--paper"
+        raise UsageError(
+            f"{flag} is for PDF and HTML sheets: {_TEXT_FORMATS[fmt]} file has no paper or "
+            f"type size (the program that shows it sets them); leave {flag} out or use -f pdf"
+        )
+    if print_ and fmt not in PRINTABLE:
+        raise UsageError(
+            "--print sends PDF and text sheets to the printer; for an HTML or Markdown "
+            "sheet use --open and print from the program that shows it"
+        )
+    if font is not None:
+        if fmt != "pdf" and not batch:
+            raise UsageError("--font is for PDF sheets; leave it out or use -f pdf")
+        from dryneedle_cli.render.pdf import check_font
+
+        check_font(font)
+
+
+def _deliver(paths: list[Path], open_: bool, print_: bool) -> None:
+    """--open and --print after the sheet is written (a failure: exit 4, the file kept)."""
+    from dryneedle_cli.handouts import deliver
+
+    if open_:
+        deliver.open_file(paths[0])
+    if print_ and paths:
+        reply = deliver.print_files(paths)
+        what = str(paths[0]) if len(paths) == 1 else _count(len(paths), "sheet")
+        say(f"Sent {what} to the printer" + (f" ({reply})" if reply else ""))
+
+
+def _batch(
+    q, base, csv_path: Path, out_dir: Path, sized: bool = False, print_: bool = False
+) -> ExitCode:
     import contextlib
     import time
 
@@ -180,6 +261,28 @@ def _batch(q, base, csv_path: Path, out_dir: Path) -> ExitCode:
         f"Wrote {_count(len(result.written), 'sheet')} to {out_dir}"
         f" in {jobs.elapsed(start)}; {_count(len(result.problems), 'row')} skipped."
     )
+    plain = [p for p in result.written if p.suffix in (".md", ".txt")]
+    if sized and plain:  # a row's format column chose Markdown or text: said, not hidden
+        say(
+            "dryneedle: note: --paper and --large-print shape the PDF and HTML sheets only; "
+            + (
+                "1 Markdown or text sheet has"
+                if len(plain) == 1
+                else f"{len(plain)} Markdown or text sheets have"
+            )
+            + " no paper or type size"
+        )
+    if print_:
+        from dryneedle_cli.handouts.deliver import PRINTABLE
+
+        printable = [p for p in result.written if p.suffix.lstrip(".") in PRINTABLE]
+        left = len(result.written) - len(printable)
+        if left:
+            say(
+                f"dryneedle: note: {_count(left, 'HTML or Markdown sheet')} not printed; "
+                "--print sends PDF and text sheets"
+            )
+        _deliver(printable, False, True)
     return ExitCode.NOT_FOUND if result.problems else ExitCode.OK
 
 
