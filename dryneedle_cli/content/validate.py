@@ -4,7 +4,9 @@ With no paths, every active layer is checked. A folder is checked as a clinic la
 the built-in files; a single file is checked inside the layer folder it belongs to, and only
 its own problems are reported. Errors: anything that would stop the file being used. Warnings:
 a statement with no reference, a review older than 24 months, a name shared by two items, and
-(when textstat is installed) a page above reading grade 6.0.
+(when textstat is installed) a page above reading grade 6.0. Every language the layers have
+(``i18n/<lang>/``) is checked too: a translation that does not mirror its English is an error,
+a stale one (its English changed since) and each page not translated are warnings.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from dryneedle_cli.content import kinds
 from dryneedle_cli.content.build import build
-from dryneedle_cli.content.layers import Layer, root_of
+from dryneedle_cli.content.layers import Layer, languages, root_of
 from dryneedle_cli.errors import ContentError, ContentWarning
 
 
@@ -58,7 +60,7 @@ def run(targets: list[Path], active: list[Layer]) -> Report:
             if root != builtin.root.resolve() and all(la.root != root for la in layers):
                 layers.append(Layer(str(target), root))
     report.checked = [str(layer.root) for layer in layers]
-    result = build(layers, strict=True)
+    result = build(layers, strict=True, langs=tuple(languages(layers)[1:]))
 
     def wanted(file: str) -> bool:
         """Whether problems in ``file`` are asked for."""

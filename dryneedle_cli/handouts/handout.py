@@ -95,6 +95,7 @@ def make(
     after the warning signs, in every format.
     """
     page = q.sheet(which, areas)
+    q = q.speaking(page.lang)  # the English Query when the page could not be translated
     notes = [clean(n, "--note", MAX_NOTE) for n in notes]
     notes = [n for n in notes if n]
     if len(notes) > MAX_NOTES:
@@ -117,7 +118,7 @@ def make(
         clinic=clinic,
         patient=clean(patient, "patient's name"),
         clinician=clean(clinician, "clinician's name"),
-        date=clean(date, "date"),
+        date=q.date(clean(date, "date")),
         next_visit=clean(next_visit, "next visit"),
         areas=names,
         paper=paper,
@@ -137,6 +138,6 @@ def _notice(q, page) -> str:
     reviewed = page.data.get("reviewed_on", "")
     parts = [f"{q.label('content_version')} {__version__}"]
     if reviewed:
-        parts.append(f"{q.label('reviewed')} {reviewed}")
+        parts.append(f"{q.label('reviewed')} {q.date(reviewed)}")
     parts.append(q.label("supports"))
     return " · ".join(parts)

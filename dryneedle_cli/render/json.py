@@ -42,6 +42,7 @@ def page(p: Page) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "command": p.command,
+        "lang": p.lang,
         "kind": p.kind,
         "id": p.id,
         "title": p.title,
@@ -66,6 +67,7 @@ def conditions(v: ConditionList) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "command": v.command,
+        "lang": v.lang,
         "query": v.query,
         "count": len(v.rows),
         "conditions": [
@@ -89,6 +91,7 @@ def references(v: ReferenceList) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "command": v.command,
+        "lang": v.lang,
         "query": v.query,
         "subject": v.subject,
         "count": len(v.references),
