@@ -179,7 +179,8 @@ class KnowledgeBase:
     English and the translations); ``untranslated`` maps ``kind:id`` (``condition:neck-pain``,
     ``labels:labels``, ``region:neck``) to why that item has no usable translation (it then
     holds the English, which the query layer never shows in this language). ``trail`` lists
-    the translations behind it (``content.i18n.trail``), for the clinician.
+    the translations behind it and what is not translated (``content.i18n.Translator``), one
+    record each, for the clinician (``dryneedle translations``).
     """
 
     topics: Mapping[str, Topic]

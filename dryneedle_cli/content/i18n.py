@@ -121,6 +121,10 @@ def mirror(en: Any, tr: Any, kind: Kind, at: str = "$") -> list[tuple[str, str]]
     return out
 
 
+def _entries(n: int) -> str:
+    return "1 entry" if n == 1 else f"{n} entries"
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -141,10 +145,10 @@ def _mirror(en, tr, text, words, at, field, out) -> None:
         return
     if isinstance(en, (list, tuple)):
         if not isinstance(tr, (list, tuple)) or len(tr) != len(en):
-            n = len(tr) if isinstance(tr, (list, tuple)) else "no"
+            n = len(tr) if isinstance(tr, (list, tuple)) else 0
             out.append((
-                at, f"has {n} entries where the English has {len(en)}; translate each, "
-                "add or drop none",
+                at, f"has {_entries(n)} where the English has {_entries(len(en))}; translate "
+                "each, add or drop none",
             ))  # fmt: skip
             return
         for i, (a, b) in enumerate(zip(en, tr, strict=True)):
@@ -293,7 +297,7 @@ class Translator:
         self.trail.append({
             "lang": self.lang, "item": key, "file": str(cand.path), "layer": cand.layer.name,
             "translator": cand.info.translator, "reviser": reviser,
-            "date": cand.info.date.isoformat(), "status": "in use",
+            "date": cand.info.date.isoformat(), "status": "in use", "reason": None,
         })  # fmt: skip
         self.where[ident] = (cand.path, at)
         people = f"translator {cand.info.translator}; " + (
@@ -313,7 +317,7 @@ class Translator:
             ))  # fmt: skip
         self.trail.append({
             "lang": self.lang, "item": key, "file": None, "layer": None, "translator": None,
-            "reviser": None, "date": None, "status": f"untranslated: {reason}",
+            "reviser": None, "date": None, "status": "untranslated", "reason": reason,
         })  # fmt: skip
 
     # ------------------------------------------------------------------ each kind

@@ -74,7 +74,37 @@ def run(targets: list[Path], active: list[Layer]) -> Report:
     report.warnings += [w for w in result.warnings if wanted(w.file)]
     if result.kb is not None:
         _readability(result.kb, report, wanted)
+    for lang, kb in result.translated.items():
+        _reading_ease(kb, lang, report, wanted)
     return report
+
+
+def _reading_ease(kb, lang: str, report: Report, wanted) -> None:
+    """A translated page that reads harder than its language's gate (``reading_ease``: never
+    the English grade), for the languages that have a gate."""
+    from dryneedle_cli.content import reading_ease
+    from dryneedle_cli.content.readability import page_text, patient_pages
+    from dryneedle_cli.query.pages import Query
+
+    if lang not in reading_ease.GATES:
+        return
+    q = Query(kb)
+    ids = {i for i, f in kb.sources.items() if wanted(f)}
+    ids -= {k.split(":", 1)[1] for k in kb.untranslated}
+    if "labels:labels" in kb.untranslated:
+        return
+    files = {r["item"].split(":", 1)[1]: r["file"] for r in kb.trail if r["file"]}
+    for name, page in patient_pages(q, ids):
+        try:
+            low = reading_ease.failures(page_text(page), lang)
+        except ValueError:  # no words
+            continue
+        for metric, got, gate in low:
+            report.warnings.append(ContentWarning(
+                files.get(page.id) or kb.sources.get(page.id, name),
+                f"'{name}' in {lang} scores {got:.1f} on "
+                f"{metric}, below {gate:g}; use shorter sentences and everyday words",
+            ))  # fmt: skip
 
 
 def _readability(kb, report: Report, wanted) -> None:
