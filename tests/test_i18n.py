@@ -98,16 +98,16 @@ related: [neck-pain]
 """
 
 
-def _desk(folder: Path, translated: bool = False) -> str:
+def _desk(folder: Path, translated: bool = False, related: str = "neck-pain") -> str:
     from dryneedle_cli.content.build import source_hash
     from dryneedle_cli.content.yamlfile import parse
 
-    (folder / "conditions" / "desk-neck.yaml").write_text(DESK)
+    (folder / "conditions" / "desk-neck.yaml").write_text(DESK.replace("neck-pain]", related + "]"))
     digest = source_hash(parse(folder / "conditions" / "desk-neck.yaml"))
     if translated:
         target = folder / "i18n" / "es" / "conditions" / "desk-neck.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(DESK_ES.replace("{hash}", digest))
+        target.write_text(DESK_ES.replace("{hash}", digest).replace("neck-pain]", related + "]"))
     return digest
 
 
@@ -135,6 +135,8 @@ def test_every_patient_facing_field_has_its_translation(built, lang):
         if kind.one:
             en_items, tr_items = {"": en_items}, {"": tr_items}
         for ident in en_items:
+            if tr_items[ident] == en_items[ident]:
+                missing.append(f"{kind.name}:{ident}: the English itself")
             for at, problem in i18n.mirror(
                 i18n._data(en_items[ident]), i18n._data(tr_items[ident]), kind
             ):
@@ -216,6 +218,9 @@ def test_a_stale_translation_is_never_used_and_validate_says_so(data_copy):
 def test_a_clinic_adds_a_translation_of_its_own_page(tmp_path):
     clinic = _clinic(tmp_path)
     _desk(clinic)
+    laptop = DESK.replace("desk-neck", "laptop-neck").replace("Desk neck", "Laptop neck")
+    laptop = laptop.replace("desk neck, computer neck", "laptop neck")
+    (clinic / "conditions" / "laptop-neck.yaml").write_text(laptop)  # never translated
     result = _build(DATA, Layer("riverside", clinic))
     es = result.translated["es"]
     assert "no translation of" in es.untranslated["condition:desk-neck"]
@@ -223,14 +228,16 @@ def test_a_clinic_adds_a_translation_of_its_own_page(tmp_path):
         str(clinic / "i18n" / "es" / "conditions" / "desk-neck.yaml")
         in (es.untranslated["condition:desk-neck"])
     )
-    _desk(clinic, translated=True)
+    _desk(clinic, translated=True, related="neck-pain, laptop-neck")
     es = _build(DATA, Layer("riverside", clinic)).translated["es"]
     assert "condition:desk-neck" not in es.untranslated
     q = Query(es)
     page = q.explain("cuello de oficina")
     assert page.title == "Cuello de escritorio" and page.lang == "es"
     assert q.explain("desk neck").id == "desk-neck"  # English names find it too
+    # "See also" names only what exists in Spanish: not the untranslated laptop-neck
     assert page.related == ("Dolor de cuello",)
+    assert [v for k, v in page.facts if k == "Vea también"] == ["Dolor de cuello (neck-pain)"]
 
 
 def test_a_clinic_corrects_a_built_in_translation(tmp_path):
@@ -456,6 +463,28 @@ def test_a_language_from_the_locale_falls_back_to_english_whole(tmp_path):
     assert "Desk" not in spanish.stdout
 
 
+def test_a_sheet_falls_back_whole_with_its_labels_and_date(tmp_path):
+    """A clinic's own aftercare sheet with no translation, with a Spanish locale: the sheet is
+    all English, its footer, emergency line, labels and date too (the handout speaks the
+    page's language)."""
+    clinic = tmp_path / "riverside"
+    (clinic / "sheets").mkdir(parents=True)
+    text = (DATA / "sheets" / "aftercare.yaml").read_text()
+    (clinic / "sheets" / "aftercare.yaml").write_text(text.replace("Get help now", "Get help"))
+    args = ["--content-dir", str(clinic), "sheet", "aftercare", "-f", "txt", "-o", "-",
+            "--date", "2026-11-23", "--area", "cuello"]  # fmt: skip
+    result = run(args, LANG="es_MX.UTF-8")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Get help" in out and "In an emergency, call" in out and "23 November 2026" in out
+    assert "Areas treated: Neck" in out
+    assert not {"Fuentes", "Llame", "noviembre", "Cuello", "emergencia"} & set(
+        re.findall(r"\w+", out)
+    )
+    assert "not in Spanish (es) yet" in result.stderr
+    assert run(args, DRYNEEDLE_LANG="es").exit_code == 1
+
+
 def test_the_list_leaves_out_what_is_not_translated(tmp_path):
     clinic = _clinic(tmp_path)
     _desk(clinic)
@@ -542,6 +571,8 @@ def test_each_condition_is_found_by_two_lay_names(built, lang):
         ("es", "torticolis", "neck-pain"),
         ("es", "mandibula", "tmd"),
         ("es", "neck", "neck-pain"),  # English names and ids find the page in every language
+        ("es", "stiff neck", "neck-pain"),
+        ("fr", "outer elbow pain", "tennis-elbow"),
         ("es", "M77.1", "tennis-elbow"),
         ("fr", "douleur au cou", "neck-pain"),
         ("fr", "mal de dos", "low-back-pain"),
@@ -567,6 +598,8 @@ def test_a_shared_name_lists_the_pages_as_in_english():
     assert result.exit_code == 2 and "could mean" in result.stderr
     result = run(["aftercare", "--area", "back", "--lang", "es"])  # English words too
     assert result.exit_code == 2 and "could mean" in result.stderr
+    result = run(["aftercare", "--area", "rib cage", "--lang", "es", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["areas"] == ["chest"]
 
 
 def test_search_in_one_language_does_not_leak_into_another(built):
