@@ -433,6 +433,16 @@ def test_profile_language_and_its_note(tmp_path):
     assert "the clinic profile's language 'de' has no text here" in result.stderr
 
 
+def test_clinic_check_names_a_language_that_does_not_ship(tmp_path):
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text("name: Riverside\nphone: 555 0100\nlanguage: de\n")
+    result = run(["clinic", "check", "--clinic", str(profile)])
+    assert result.exit_code == 3
+    assert "language 'de' has no text here; use one of en, es, fr" in result.stderr
+    profile.write_text("name: Riverside\nphone: 555 0100\nlanguage: es-MX\n")
+    assert run(["clinic", "check", "--clinic", str(profile)]).exit_code == 0
+
+
 def test_strict_languages_never_show_english_instead(tmp_path):
     clinic = _clinic(tmp_path)
     _desk(clinic)
