@@ -261,6 +261,38 @@ def test_a_clinic_corrects_a_built_in_translation(tmp_path):
     assert any(w.file == str(mine) and "stale" in w.detail for w in result.warnings)
 
 
+def test_a_clinic_glossary_and_its_translation(tmp_path):
+    """A clinic's glossary.yaml adds a term; its translation translates that file, and is not
+    taken for a stale translation of the built-in glossary (the same name)."""
+    from dryneedle_cli.content.build import source_hash
+    from dryneedle_cli.content.yamlfile import parse
+
+    clinic = _clinic(tmp_path)
+    head = "id: glossary\nreviewed_on: 2026-11-01\nreviewed_by: R\nreferences: [apta-2012]\n"
+    (clinic / "glossary.yaml").write_text(
+        head + "terms:\n  - {id: cupping, term: Cupping, definition: Cups on the skin., "
+        "refs: [apta-2012]}\n"
+    )
+    digest = source_hash(parse(clinic / "glossary.yaml"))
+    mine = clinic / "i18n" / "es" / "glossary.yaml"
+    mine.parent.mkdir(parents=True)
+    block = "translation: {lang: es, translator: A, reviser: null, date: 2026-11-01, "
+    mine.write_text(
+        head + block + f'source_hash: "{digest}"}}\nterms:\n  - {{id: cupping, term: Ventosas, '
+        "definition: Copas sobre la piel., refs: [apta-2012]}\n"
+    )
+    result = _build(DATA, Layer("riverside", clinic), langs=("es",), strict=True)
+    assert result.errors == [] and not [w for w in result.warnings if "stale" in w.detail]
+    es = result.translated["es"]
+    assert dict(es.untranslated) == {}
+    assert Query(es).explain("ventosas").title == "Ventosas"
+    assert Query(es).explain("pneumothorax").lang == "es"  # built-in terms still translated
+    mine.write_text(mine.read_text().replace("id: cupping, term", "id: cuping, term"))
+    result = _build(DATA, Layer("riverside", clinic), langs=("es",), strict=True)
+    assert any("glossary term 'cuping' is not in the English file" in e.detail
+               for e in result.errors)  # fmt: skip
+
+
 def test_a_clinic_patch_needs_its_translation(tmp_path):
     clinic = _clinic(tmp_path)
     (clinic / "conditions" / "neck-pain.patch.yaml").write_text(

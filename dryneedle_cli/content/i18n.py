@@ -185,6 +185,7 @@ class Translator:
         self.untranslated: dict[str, str] = {}
         self.trail: list[dict] = []
         self.provenance: dict[str, list[str]] = {}
+        self._hashes: dict[str, set] | None = None
         # item (as in provenance) -> its translation file, and where the item sits in it
         self.where: dict[str, tuple[Path, str]] = {}
 
@@ -261,27 +262,42 @@ class Translator:
         found = [c for c in self.files.get(rel, []) if c.rank >= rank]
         want = self.b.hashes.get(str(version.path))
         good = [c for c in found if c.info.source_hash == want]
+        # Stale: made from no English file of this name. A clinic's own glossary.yaml and its
+        # translation are not a stale translation of the built-in glossary.yaml.
+        others = self.english_hashes().get(rel, set())
+        stale = [c for c in found if c.info.source_hash not in others]
         best = good[0].rank if good else -1
-        for stale in [c for c in found if c.info.source_hash != want and c.rank > best][:1]:
+        for old in [c for c in stale if c.rank > best][:1]:
             used = f"; {good[0].path} is used instead" if good else ""
             self.b.warn(
                 error_at(
-                    stale.path,
+                    old.path,
                     "$.translation.source_hash",
                     f"stale: the English {version.path} changed since this translation was "
-                    f"made (source_hash {stale.info.source_hash}, the English is now "
+                    f"made (source_hash {old.info.source_hash}, the English is now "
                     f'"{want}"){used}; update the translation to match, then its source_hash',
                 )
             )
         if good:
             return good, None
         target = version.layer.root / I18N / self.lang / rel
-        if not found:
+        if not stale:
             return [], f'no translation of {version.path}; add {target} (source_hash: "{want}")'
         return [], (
-            f"its translation {found[0].path} is stale (the English {version.path} changed "
+            f"its translation {stale[0].path} is stale (the English {version.path} changed "
             "since); update it and its source_hash"
         )
+
+    def english_hashes(self) -> dict[str, set[str]]:
+        """The hashes of the English files of each name (relative to their layer)."""
+        if self._hashes is None:
+            self._hashes = {}
+            for kind in kinds.KINDS:
+                for _, stack in self.b.stacks_of(kind):
+                    for v in stack:
+                        key = self._rel(v)
+                        self._hashes.setdefault(key, set()).add(self.b.hashes.get(str(v.path)))
+        return self._hashes
 
     def _problem(self, cand: Candidate, at: str, message: str, patch=None, base=None) -> None:
         """Report a translation that does not mirror its English (raises for the built-in)."""
