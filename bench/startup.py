@@ -1,6 +1,6 @@
 """Start-up benchmark: each case as a real process, alternating with a bare interpreter.
 
-    python bench/startup.py [--runs 15]
+    python bench/startup.py [--runs 15] [--quick]
 
 Prints the median wall time of each case and its ratio to ``python -c pass`` (the ratio, not
 the time, is what compares across machines), then the ratio of 1,000 queries in one run
@@ -10,6 +10,7 @@ Runs use the installed ``dryneedle``, with stdout to a pipe unless the case sets
 Last, ``explain neck`` with a clinic folder of condition files (``DRYNEEDLE_CONTENT_DIR``)
 against the same without it: 1,000 and 10,000 files with a warm cache, and 1,000 files cold
 (the first run after a change: one file is rewritten before each timed run, so the cache misses).
+``--quick`` leaves those out.
 
 Run it on an installed wheel, not an editable checkout (with PYTHONDONTWRITEBYTECODE set, a
 checkout recompiles every module on every run):
@@ -36,6 +37,7 @@ from pathlib import Path
 CASES = [
     ("explain neck (piped)", ["explain", "neck"], {}),
     ("explain neck (terminal)", ["explain", "neck"], {"FORCE_COLOR": "1", "COLUMNS": "100"}),
+    ("explain neck --lang es", ["explain", "neck", "--lang", "es"], {}),
     ("conditions --json", ["conditions", "--json"], {}),
     ("--help", ["--help"], {}),
 ]
@@ -136,6 +138,8 @@ def main() -> int:
         f"{'1,000 queries (explain -)':28} {many * 1000:9.1f} {'':8} {many / one:5.1f}x one query"
     )
     print(f"peak memory of explain neck: {_peak_mib([exe, 'explain', 'neck'], env):.1f} MiB")
+    if "--quick" in sys.argv:  # no clinic folders
+        return 0
     for count in (1000, 10_000):
         _clinic_case(exe, env, runs, count, cold=False)
     _clinic_case(exe, env, runs, 1000, cold=True)

@@ -60,6 +60,11 @@ class Ambiguous(NotFound):
     """A query fits several pages equally; ``suggestions`` lists them all with their ids."""
 
 
+class NotTranslated(NotFound):
+    """A page asked for in a language (with --lang or DRYNEEDLE_LANG) has no usable
+    translation in it: not found, never shown in English instead (exit 1)."""
+
+
 class UsageError(DryneedleError):
     exit_code = ExitCode.USAGE
 

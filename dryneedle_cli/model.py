@@ -181,14 +181,32 @@ class Labels(_Document, frozen=True, kw_only=True):
     defaults: dict[str, Text] = {}
 
 
+class Translation(_Base, frozen=True, kw_only=True):
+    """A translation file's ``translation`` block: its review trail (ISO 17100: a translator,
+    then a second person who revises), and the hash of the English it was made from."""
+
+    lang: str
+    translator: str
+    reviser: str | None  # required, null until a second person has revised it
+    date: _dt.date
+    source_hash: str
+
+
 class KnowledgeBase:
-    """The whole merged knowledge base, as the query layer sees it.
+    """The whole merged knowledge base, as the query layer sees it, in one language.
 
     One attribute per kind of knowledge file (``content.kinds.Kind.kb``), given as keywords:
     ``topics`` and ``conditions`` are mappings from id; from the cache they decode each item
     only when it is first used, so a clinic folder of a thousand conditions costs little.
     ``index`` maps every search name to (kind, id) and ``codes`` every ICD-10 code to ids; both
     are worked out when the files are read, not on every run.
+
+    ``lang`` is the language of its text (``content.i18n`` makes one per language from the
+    English and the translations); ``untranslated`` maps ``kind:id`` (``condition:neck-pain``,
+    ``labels:labels``, ``region:neck``) to why that item has no usable translation (it then
+    holds the English, which the query layer never shows in this language). ``trail`` lists
+    the translations behind it and what is not translated (``content.i18n.Translator``), one
+    record each, for the clinician (``dryneedle translations``).
     """
 
     topics: Mapping[str, Topic]
@@ -208,6 +226,9 @@ class KnowledgeBase:
         codes,
         warnings=(),
         provenance=None,
+        lang="en",
+        untranslated=None,
+        trail=None,
         **content,
     ):
         for name, value in content.items():  # one per kind: topics=..., prepare=...
@@ -218,6 +239,9 @@ class KnowledgeBase:
         self.warnings: tuple[str, ...] = tuple(warnings)  # one line each, for stderr
         # id (``reference:key`` for an item of a shared file) -> "how by layer: file" lines
         self.provenance: dict[str, list[str]] = provenance or {}
+        self.lang: str = lang
+        self.untranslated: Mapping[str, str] = untranslated or {}
+        self.trail: list[dict] = trail if trail is not None else []
 
 
 class Lazy(Mapping):

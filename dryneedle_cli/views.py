@@ -50,6 +50,7 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
     evidence_strength: str | None = None  # conditions: "moderate" ... "conflicting"
     rules_out: tuple[tuple[str, tuple[str, ...]], ...] = ()  # sheets: (line, reference keys)
     related: tuple[str, ...] = ()  # names of the "See also" pages, without ids (patient view)
+    lang: str = "en"  # the language of every word on it (a page is never a mix)
 
 
 class ConditionRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,6 +73,7 @@ class ConditionList(msgspec.Struct, frozen=True):
     query: str | None
     groups: tuple[tuple[str, str, tuple[ConditionRow, ...]], ...]  # (region id, name, rows)
     labels: dict[str, str]
+    lang: str = "en"
 
     @property
     def rows(self) -> tuple[ConditionRow, ...]:
@@ -88,6 +90,7 @@ class ReferenceList(msgspec.Struct, frozen=True):
     subject: str | None  # id of the topic or condition whose references these are
     references: tuple[RefView, ...]
     labels: dict[str, str]
+    lang: str = "en"  # of the title and labels; references stay in their original language
 
 
 class Missing(msgspec.Struct, frozen=True):

@@ -1,9 +1,10 @@
 """Sheet layout: every text line read back from the PDF; no two overlap, none leaves the page.
 
 Each PDF is drawn for every sheet x paper x large print x profile x area set, with long
-realistic names, and its words are read back with pdfplumber, grouped into lines. A line may not
-overlap another line, may not stray outside the printable area (the margins), and the emergency
-footer owns its reserved space at the bottom of each page.
+realistic names (and in Spanish and French for the longest cases: the longest profile, the most
+areas, each sheet, paper and size), and its words are read back with pdfplumber, grouped into
+lines. A line may not overlap another line, may not stray outside the printable area (the
+margins), and the emergency footer owns its reserved space at the bottom of each page.
 """
 
 from __future__ import annotations
@@ -113,6 +114,11 @@ def queries():
     return {
         None: query(Settings(), handout.values_for(None), quiet=True),
         "long": query(Settings(), handout.values_for(LONG_CLINIC), quiet=True),
+        **{
+            (lang, profile): query(Settings(), handout.values_for(clinic), quiet=True, lang=lang)
+            for lang in ("es", "fr")
+            for profile, clinic in ((None, None), ("long", LONG_CLINIC))
+        },
     }
 
 
@@ -140,15 +146,50 @@ def test_no_text_overlaps_or_leaves_the_page(queries, which, paper, large, profi
             assert len(doc.pages) == 1
 
 
+@pytest.mark.parametrize("areas", ["near-lungs", "all"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("which", ["aftercare", "prepare"])
-def test_footer_has_version_review_date_and_notice(queries, which):
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_translated_sheets_keep_their_layout(queries, lang, which, paper, large, areas):
+    """Spanish and French run longer than English: the longest cases still keep one page at
+    normal size, every line inside the page and clear of the others and of the footer, and
+    every character in the font (no box or missing glyph: each word reads back as drawn)."""
+    data, h = render(queries[(lang, "long")], which, AREA_SETS[areas], LONG_CLINIC, paper, large)
+    assert h.page.lang == lang
+    found = problems(data, pdf.footer_texts(h))
+    assert not found, "\n".join(found[:10])
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        if not large:
+            assert len(doc.pages) == 1
+        text = " ".join(" ".join(page.extract_text().split()) for page in doc.pages)
+    title = " ".join(h.page.title.split())
+    assert title in text and "\ufffd" not in text
+    for s in h.page.sections:
+        first = " ".join((s.items[0] if s.items else s.text).split()[:4])
+        assert first in text, first
+
+
+@pytest.mark.parametrize(
+    "lang,date,notice",
+    [
+        ("en", "23 November 2026", "supports your clinician's advice"),
+        ("es", "23 de noviembre de 2026", "Esta hoja apoya los consejos"),
+        ("fr", "23 novembre 2026", "Cette fiche appuie les conseils"),
+    ],
+)
+@pytest.mark.parametrize("which", ["aftercare", "prepare"])
+def test_footer_has_version_review_date_and_notice(queries, which, lang, date, notice):
+    """The footer, and the date, in the sheet's language (labels date_format and months)."""
     from dryneedle_cli import __version__
 
-    data, h = render(queries[None], which, ["neck"], None, "letter", False)
+    q = queries[None] if lang == "en" else queries[(lang, None)]
+    data, h = render(q, which, ["neck"], None, "letter", False)
     with pdfplumber.open(io.BytesIO(data)) as doc:
         text = " ".join(doc.pages[-1].extract_text().split())
-    assert __version__ in text and h.page.data["reviewed_on"] in text
-    assert "supports your clinician's advice" in text
+    assert __version__ in text and notice in text
+    assert f"{h.labels['date']}: {date}" in text  # --date 2026-11-23, as the language writes it
+    assert f"{h.labels['reviewed']} {q.date(h.page.data['reviewed_on'])}" in text
 
 
 def test_no_areas_no_outline(queries):

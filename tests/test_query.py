@@ -158,15 +158,25 @@ def test_evidence_without_words_lists_all(q, kb):
     assert len(q.evidence(None).references) == len(kb.references)
 
 
-def test_text_in_another_language_with_english_fallback(data_copy):
-    from dryneedle_cli.content.build import build_dir as build
+def test_text_in_another_language_comes_from_its_translation_file(data_copy):
+    """Each language's text comes from i18n/<lang>/; an inline {en: ..., es: ...} in an English
+    file has no review trail and is not used (validate warns; see test_i18n.py)."""
+    from dryneedle_cli.content.build import Layer, build
     from dryneedle_cli.query.pages import Query
 
     f = data_copy / "conditions" / "neck-pain.yaml"
     f.write_text(
-        f.read_text().replace("name: Neck pain", "name: {en: Neck pain, es: Dolor de cuello}")
+        f.read_text().replace("name: Neck pain", "name: {en: Neck pain, es: Dolor del cuello}")
     )
-    kb = build(data_copy)
-    assert Query(kb, lang="es").explain("neck").title == "Dolor de cuello"
-    assert Query(kb, lang="fr").explain("neck").title == "Neck pain"
-    assert Query(kb, lang="es").find("dolor de cuello") == ("condition", "neck-pain")
+    result = build([Layer("built-in", data_copy, True)], langs=("es", "fr"))
+    english, es = result.kb, result.translated["es"]
+    assert Query(english).explain("neck").title == "Neck pain"
+    with pytest.raises(ValueError):
+        Query(english, lang="es")  # a knowledge base is in one language
+    # the English changed, so the translation is stale: not used, never the inline text
+    assert "stale" in es.untranslated["condition:neck-pain"]
+    from dryneedle_cli.errors import NotTranslated
+
+    with pytest.raises(NotTranslated, match="stale"):
+        Query(result.translated["fr"]).explain("neck")
+    assert Query(result.translated["fr"]).explain("coude du tennisman").id == "tennis-elbow"

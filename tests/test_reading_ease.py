@@ -289,10 +289,26 @@ def test_tool_best_median_worst(tmp_path, capsys):
     (tmp_path / "b.md").write_text(pages[1][1], encoding="utf-8")
     assert tool.main(["--lang", "es", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    fh = "fernandez_huerta: 2 pages: best 105.7, median 73.5, worst 41.2 (gate >= 70; 1 below)"
-    sp = "szigriszt_pazos: 2 pages: best 102.2, median 68.7, worst 35.3 (gate >= 65; 1 below)"
+    a, b = tmp_path / "a.txt", tmp_path / "b.md"
+    fh = (
+        f"es fernandez_huerta: 2 pages: best 105.7 ({a}), median 73.5, worst 41.2 ({b}) "
+        "(gate >= 70; 1 below)"
+    )
+    sp = (
+        f"es szigriszt_pazos: 2 pages: best 102.2 ({a}), median 68.7, worst 35.3 ({b}) "
+        "(gate >= 65; 1 below)"
+    )
     assert fh in out
     assert sp in out
+
+
+def test_tool_table_of_the_knowledge_base(capsys):
+    """--table: every page a patient sees in each language, best, median and worst."""
+    tool = _tool()
+    assert tool.main(["--table", "--lang", "fr"]) == 0
+    out = capsys.readouterr().out
+    assert "explain neck-pain" in out and "aftercare (all areas)" in out
+    assert "fr kandel_moles: 50 pages: best" in out and "(gate >= 70; 0 below)" in out
 
 
 def test_tool_samples_and_bad_language(capsys):

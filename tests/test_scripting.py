@@ -54,6 +54,11 @@ def run(args, input=None, **env):
         (["validate"], "validate.schema.json"),
         (["paths"], "paths.schema.json"),
         (["paths", "neck"], "paths.schema.json"),
+        (["explain", "neck", "--lang", "es"], "page.schema.json"),
+        (["aftercare", "--lang", "fr"], "page.schema.json"),
+        (["conditions", "--lang", "es"], "conditions.schema.json"),
+        (["evidence", "neck", "--lang", "fr"], "evidence.schema.json"),
+        (["translations"], "translations.schema.json"),
     ],
 )
 def test_json_output_matches_its_schema(args, schema):

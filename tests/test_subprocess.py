@@ -108,6 +108,16 @@ def test_python_m():
     assert result.returncode == 0 and result.stdout.startswith("Tennis elbow\n")
 
 
-def test_language_falls_back_to_english():
-    result = run("explain", "neck", env={"DRYNEEDLE_LANG": "es"})
-    assert result.returncode == 0 and result.stdout.startswith("Neck pain")
+NO_LOCALE = {"LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": "", "LANG": "C.UTF-8"}
+
+
+def test_language_from_the_environment_and_the_locale():
+    """DRYNEEDLE_LANG and the locale choose the language of the installed command; a language
+    that does not ship is exit 2 naming those that do (see test_i18n.py for the rest)."""
+    result = run("explain", "neck", env={**NO_LOCALE, "DRYNEEDLE_LANG": "es"})
+    assert result.returncode == 0 and result.stdout.startswith("Dolor de cuello\n")
+    result = run("explain", "neck", env={**NO_LOCALE, "LANG": "fr_CA.UTF-8"})
+    assert result.returncode == 0 and result.stdout.startswith("Douleur au cou\n")
+    result = run("explain", "neck", env={**NO_LOCALE, "DRYNEEDLE_LANG": "de"})
+    assert result.returncode == 2 and result.stdout == ""
+    assert "choose one of en, es, fr" in result.stderr

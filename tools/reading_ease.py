@@ -1,12 +1,14 @@
 """Reading ease of Spanish and French pages: each page's gate scores, then best/median/worst.
 
+python tools/reading_ease.py --table                   # every page a patient sees, es and fr
+python tools/reading_ease.py --table --lang fr         # one language
 python tools/reading_ease.py --lang es page1.txt page2.md ...   # or a folder of .txt/.md
 python tools/reading_ease.py --lang fr --sample                  # built-in sample texts
 
-No translated knowledge base exists yet (issue 14), so pages come as text files. Once one
-does, feed ``table()`` the (name, text) pairs that
-``dryneedle_cli.content.readability.patient_pages`` and ``page_text`` give for it; the English
-grades stay in ``tools/grades.py``.
+``--table`` measures the pages as a patient reads them (``readability.patient_pages`` and
+``page_text`` over the built-in knowledge base in that language: summary, headings, text and
+list lines; no facts or citations) and ends with the best, median and worst page for each
+metric. The English grades stay in ``tools/grades.py``.
 Higher is easier. Gates: Spanish Fernández-Huerta >= 70 and Szigriszt-Pazos/INFLESZ >= 65;
 French Kandel-Moles >= 70 (``dryneedle_cli.content.reading_ease.GATES``).
 """
@@ -77,7 +79,48 @@ def _read_pages(paths: list[str]) -> list[tuple[str, str]]:
     return pages
 
 
+def knowledge_pages(lang: str) -> list[tuple[str, str]]:
+    """(page name, text as a patient reads it) for every page of the built-in knowledge base in
+    ``lang``."""
+    from dryneedle_cli.content.build import Layer, build
+    from dryneedle_cli.content.readability import page_text, patient_pages
+    from dryneedle_cli.env import data_dir
+    from dryneedle_cli.query.pages import Query
+
+    result = build([Layer("built-in", data_dir(), True)], langs=(lang,))
+    if result.errors:
+        raise SystemExit(f"the built-in files do not load: {result.errors[0]}")
+    q = Query(result.translated[lang])
+    return [(name, page_text(page)) for name, page in patient_pages(q)]
+
+
+def print_table(rows, lang: str) -> None:
+    metrics = list(GATES[lang])
+    print(f"{'page':40} " + " ".join(f"{m:>17}" for m in metrics))
+    for name, got in rows:
+        print(f"{name[:40]:40} " + " ".join(f"{got[m]:17.1f}" for m in metrics))
+    print()
+    for metric, (best, median, worst, below) in summary(rows, lang).items():
+        first = max(rows, key=lambda r: r[1][metric])[0]
+        last = min(rows, key=lambda r: r[1][metric])[0]
+        print(
+            f"{lang} {metric}: {len(rows)} pages: best {best:.1f} ({first}), median "
+            f"{median:.1f}, worst {worst:.1f} ({last}) (gate >= {GATES[lang][metric]:g}; "
+            f"{below} below)"
+        )
+
+
 def main(argv: list[str]) -> int:
+    if "--table" in argv:
+        langs = [argv[argv.index("--lang") + 1]] if "--lang" in argv else list(GATES)
+        for n, lang in enumerate(langs):
+            if lang not in GATES:
+                print(f"no reading-ease gate for {lang!r}; have: {', '.join(GATES)}")
+                return 2
+            if n:
+                print()
+            print_table(table(knowledge_pages(lang), lang), lang)
+        return 0
     if "--lang" not in argv or argv[argv.index("--lang") + 1 :][:1] == []:
         print(__doc__, file=sys.stderr)
         return 2
@@ -92,16 +135,7 @@ def main(argv: list[str]) -> int:
     if not rows:
         print("no pages with words", file=sys.stderr)
         return 1
-    metrics = list(GATES[lang])
-    print(f"{'page':40} " + " ".join(f"{m:>17}" for m in metrics))
-    for name, got in rows:
-        print(f"{name[:40]:40} " + " ".join(f"{got[m]:17.1f}" for m in metrics))
-    print()
-    for metric, (best, median, worst, below) in summary(rows, lang).items():
-        print(
-            f"{metric}: {len(rows)} pages: best {best:.1f}, median {median:.1f}, "
-            f"worst {worst:.1f} (gate >= {GATES[lang][metric]:g}; {below} below)"
-        )
+    print_table(rows, lang)
     return 0
 
 

@@ -33,12 +33,14 @@ def main(paths: list[str]) -> int:
         rel = path.relative_to(DATA / "i18n")
         english = DATA.joinpath(*rel.parts[1:])
         text = path.read_text(encoding="utf-8")
-        new, n = re.subn(r"(?m)^(  source_hash: )\S+$", rf"\g<1>{source_hash(english)}", text)
+        digest = source_hash(english)
+        shown = f'"{digest}"' if digest.isdigit() else digest  # else YAML reads a number
+        new, n = re.subn(r"(?m)^(  source_hash: )\S+$", rf"\g<1>{shown}", text)
         if n != 1:
             print(f"{name}: no single 'source_hash:' line", file=sys.stderr)
             return 1
         path.write_text(new, encoding="utf-8")
-        print(f"{name}: {source_hash(english)}")
+        print(f"{name}: {digest}")
     return 0
 
 

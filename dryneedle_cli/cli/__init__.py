@@ -38,6 +38,7 @@ COMMANDS = {
     "evidence": "lists",
     "validate": "content",
     "paths": "content",
+    "translations": "translations",
     "sheet": "sheets",
     "teachback": "record",
     "note": "record",

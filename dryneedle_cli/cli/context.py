@@ -35,20 +35,64 @@ def say(message: object) -> None:
         typer.echo(safe.line(message), err=True)
 
 
+def language(s: Settings, flag: str | None = None, profile: str | None = None, quiet=False):
+    """The language of this run (``languages.choose``): ``--lang`` (``flag``), else
+    ``DRYNEEDLE_LANG``, else the clinic profile's ``language``, else the locale, else English.
+    A strict choice that does not ship is a UsageError (exit 2) naming those that do."""
+    from dryneedle_cli import languages
+    from dryneedle_cli.errors import UsageError
+
+    def available() -> list[str]:
+        from dryneedle_cli.content.layers import discover
+        from dryneedle_cli.content.layers import languages as shipped
+
+        return shipped(discover(s.content_dirs))
+
+    try:
+        choice = languages.choose(flag, profile, os.environ, available)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    if profile and not quiet and choice.source not in ("--lang", "DRYNEEDLE_LANG"):
+        code = languages.base(profile)
+        if code != choice.code and code != "en":
+            say(
+                f"dryneedle: note: the clinic profile's language '{profile}' has no text here "
+                f"(there is {', '.join(available())}); showing {languages.name(choice.code)}"
+            )
+    return choice
+
+
 def query(
-    s: Settings, values: dict[str, str] | None = None, quiet: bool = False, lang: str | None = None
+    s: Settings,
+    values: dict[str, str] | None = None,
+    quiet: bool = False,
+    lang: str | None = None,
+    profile_lang: str | None = None,
 ):
-    """The query layer over every active layer; skipped clinic files are warned about.
-    ``lang``: the language of the pages [default: $DRYNEEDLE_LANG, else en]."""
+    """The query layer over every active layer, in the language of this run (``language``:
+    ``lang`` is the --lang flag, ``profile_lang`` the clinic profile's); skipped clinic files
+    are warned about, and a page shown in English instead of a language from the profile or
+    the locale is noted."""
     from dryneedle_cli import env
     from dryneedle_cli.content import cache
     from dryneedle_cli.query.pages import Query
 
-    kb = cache.load(s.content_dirs, env.cache_dir())
+    choice = language(s, lang, profile_lang, quiet)
+    kb = cache.load(s.content_dirs, env.cache_dir(), choice.code)
     if not quiet:
         for warning in kb.warnings:
             say(f"dryneedle: warning: {warning}")
-    return Query(kb, lang=lang or os.environ.get("DRYNEEDLE_LANG", "en"), values=values)
+    notify = None if quiet else (lambda message: say(f"dryneedle: note: {message}"))
+    english = None
+    if choice.code != "en":
+        made: list = []
+
+        def english():
+            if not made:
+                made.append(Query(cache.load(s.content_dirs, env.cache_dir()), values=values))
+            return made[0]
+
+    return Query(kb, values=values, strict=choice.strict, english=english, notify=notify)
 
 
 def clinic_values(flag) -> dict[str, str]:
@@ -56,13 +100,18 @@ def clinic_values(flag) -> dict[str, str]:
 
     Fields still holding the template's example text are not shown: a warning says so.
     """
+    return clinic_profile(flag)[0]
+
+
+def clinic_profile(flag) -> tuple[dict[str, str], str]:
+    """(``clinic_values``, the profile's ``language`` or '') of the profile in force."""
     from dryneedle_cli import env
     from dryneedle_cli.handouts import clinic
     from dryneedle_cli.handouts.handout import values_for
 
     path, source = clinic.locate_profile(str(flag) if flag else None)
     if path is None:
-        return {}
+        return {}, ""
     profile = clinic.load(path, source)
     values = values_for(profile)
     left = clinic.placeholders(profile, env.data_dir() / "clinic-template.yaml")
@@ -75,4 +124,4 @@ def clinic_values(flag) -> dict[str, str]:
             values.pop("clinic", None)
         if "phone" in left:
             values.pop("clinic_phone", None)
-    return values
+    return values, profile.language

@@ -31,7 +31,7 @@ def _complete(ctx: typer.Context, incomplete: str, areas: bool) -> list[str]:
     try:
         from dryneedle_cli.query.search import region_index
 
-        q = context.query(context.settings(ctx), quiet=True)
+        q = context.query(context.settings(ctx), quiet=True, lang=ctx.params.get("lang"))
         names = set(region_index(q.kb)) if areas else set()
         names.update(k for k, (kind, _) in q.index.items() if not areas or kind == "condition")
         start = incomplete.casefold()
@@ -40,6 +40,30 @@ def _complete(ctx: typer.Context, incomplete: str, areas: bool) -> list[str]:
         return []
 
 
+def _complete_langs(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for --lang: the languages the active layers have."""
+    try:
+        from dryneedle_cli.content.layers import discover, languages
+
+        found = languages(discover(context.settings(ctx).content_dirs))
+        return [code for code in found if code.startswith(incomplete.casefold())]
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        return []
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="CODE",
+        help="Language of the text: en, es or fr. Strict: a page not yet translated is not "
+        "shown in English instead (exit 1) [default: $DRYNEEDLE_LANG (strict too), else the "
+        "clinic profile's language, else the locale's, else en; these two show English for "
+        "a page not yet translated, with a note].",
+        show_default=False,
+        autocompletion=_complete_langs,
+    ),
+]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="JSON (see docs/json.md); JSON Lines when reading '-'.")
 ]

@@ -78,16 +78,19 @@ def show(
     refs: bool = False,
     no_pager: bool = True,
     clinic=None,
+    lang: str | None = None,
 ) -> ExitCode:
     """Answer one query, or with the word '-' every line of stdin; the exit code.
 
     ``clinic`` is the --clinic flag: the profile found (flag, environment, config) gives the
-    screen the clinic's name and emergency number, as on its sheets.
+    screen the clinic's name and emergency number, as on its sheets, and its language.
+    ``lang``: the --lang flag.
     """
-    from dryneedle_cli.cli.context import clinic_values
+    from dryneedle_cli.cli.context import clinic_profile
 
     renderer = renderer_for(json_, plain, color, refs, no_pager)
-    q = query(settings, clinic_values(clinic))
+    values, profile_lang = clinic_profile(clinic)
+    q = query(settings, values, lang=lang, profile_lang=profile_lang)
     if words == ["-"]:
         return _stream(command, q, view_of, renderer, header)
     text = " ".join(words) if words else None

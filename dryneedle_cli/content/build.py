@@ -50,7 +50,21 @@ class _Patch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     add: dict[str, list[Any]] = {}
 
 
-Reused = tuple[str, str, bool, bytes]
+# (signature, kind, is a patch, msgpack of the file's model, hash of the English it holds)
+Reused = tuple[str, str, bool, bytes, str]
+
+
+def source_hash(data: dict) -> str:
+    """What a translation records of the English it was made from: the first 16 hex digits of
+    the SHA-256 of the English file's YAML, parsed, without its review fields (a new review
+    date alone does not make a translation stale), as sorted JSON. ``tools/restamp.py`` and
+    ``tests/test_translations.py`` compute the same."""
+    import hashlib
+    import json
+
+    kept = {k: v for k, v in data.items() if k not in ("reviewed_on", "reviewed_by")}
+    blob = json.dumps(kept, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
 def signature(path: Path) -> str | None:
@@ -76,6 +90,8 @@ class Result:
     # path -> (signature, kind, is a patch, msgpack of what the file converted to): what the
     # next build may reuse for a file whose signature has not changed (see ``cache``)
     files: dict[str, Reused] = field(default_factory=dict)
+    # language -> the knowledge base in that language (``build(langs=...)``; see ``i18n``)
+    translated: dict[str, KnowledgeBase] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,6 +106,7 @@ class Version:
     at: str = "$"  # where the item sits in its file: ``$.terms[3]`` for an item of a list
     patch: _Patch | None = None  # set when this version is a patch of the one below
     base: dict | None = None  # the item below, as plain data, for locating patch errors
+    own: Any = None  # labels: what this file itself set (``doc`` is the merge so far)
 
     def where(self, at: str) -> tuple[Path, str]:
         """Where to point at a field of this version: in a patch, the line that set it."""
@@ -115,6 +132,7 @@ class Builder(Checks):
         self.result = Result()
         self.stacks: dict[str, dict[str, list[Version]]] = {k.space: {} for k in kinds.KINDS}
         self.failed: set[int] = set()  # built-in versions already reported broken
+        self.hashes: dict[str, str] = {}  # English file -> its ``source_hash``
         self._seen_warnings: set[str] = set()
 
     # --------------------------------------------------------------- problems
@@ -200,25 +218,35 @@ class Builder(Checks):
                 except ContentError as err:
                     self.problem(layer, err)
 
-    def load(self, path: Path, kind: Kind, is_patch: bool):
+    def load(self, path: Path, kind: Kind, is_patch: bool, model: type | None = None):
         """The model object of one file: parsed and checked, or, when the file's signature is
         the one ``reuse`` gives, decoded from what the last build made of it. Patches are always
-        parsed: their values are untyped, so msgpack would not give back a YAML date."""
-        model = _Patch if is_patch else kind.model
+        parsed: their values are untyped, so msgpack would not give back a YAML date.
+
+        ``model``: read the file as this instead (a translation: ``i18n``); an English file's
+        ``source_hash`` is kept in ``hashes``."""
+        english = model is None
+        tag = kind.name if english else f"{kind.name}:{model.__name__}"
+        model = model or (_Patch if is_patch else kind.model)
         sig = None if is_patch else signature(path)
         hit = self.reuse.get(str(path))
-        if sig is not None and hit is not None and hit[:3] == (sig, kind.name, is_patch):
+        if sig is not None and hit is not None and hit[:3] == (sig, tag, is_patch):
             with contextlib.suppress(msgspec.DecodeError, msgspec.ValidationError):
                 doc = msgspec.msgpack.decode(hit[3], type=model)
                 self.result.files[str(path)] = hit
+                if english:
+                    self.hashes[str(path)] = hit[4]
                 return doc
         data = parse(path)
+        digest = source_hash(data) if english else ""
         doc = convert(path, data, model)
-        if not is_patch:
-            _english(path, doc)
+        if english:
+            self.hashes[str(path)] = digest
+            if not is_patch:
+                _english(path, doc)
         if sig is not None:
             encoded = msgspec.msgpack.encode(doc)
-            self.result.files[str(path)] = (sig, kind.name, is_patch, encoded)
+            self.result.files[str(path)] = (sig, tag, is_patch, encoded, digest)
         return doc
 
     def add(self, layer: Layer, path: Path, kind: Kind, doc) -> None:
@@ -291,7 +319,7 @@ class Builder(Checks):
 
     def _lay_labels(self, layer: Layer, path: Path, kind: Kind, doc) -> None:
         """A higher layer's labels and defaults are laid over the ones below."""
-        below = self.labels
+        below, own = self.labels, doc
         if below is not None:
             doc = msgspec.structs.replace(
                 below,
@@ -301,7 +329,7 @@ class Builder(Checks):
             )
         verb = "defined" if layer.builtin else "changed"
         self.stacks[kind.space].setdefault(kind.name, []).append(
-            Version(layer, path, kind, doc, f"{verb} by {layer.name}: {path}")
+            Version(layer, path, kind, doc, f"{verb} by {layer.name}: {path}", own=own)
         )
 
     def patch(self, layer: Layer, path: Path, kind: Kind, patch: _Patch) -> None:
@@ -320,28 +348,7 @@ class Builder(Checks):
             raise error_at(
                 path, "$.id", f"nothing called '{patch.id}' to patch in the layers below"
             )
-        base = msgspec.to_builtins(stack[-1].doc, builtin_types=(dt.date,))
-        data = dict(base)
-        for name, value in patch.set.items():
-            if name == "id" or name not in data:
-                raise error_at(
-                    path,
-                    f"$.set.{name}",
-                    f"'{name}' is not a field that can be set",
-                )
-            data[name] = value
-        for name, values in patch.add.items():
-            if not isinstance(data.get(name), (list, tuple)):
-                raise error_at(
-                    path, f"$.add.{name}", f"'{name}' is not a list field that can be added to"
-                )
-            data[name] = [*data[name], *values]
-        try:
-            doc = msgspec.convert(data, type=kind.model, strict=True)
-        except msgspec.ValidationError as e:
-            # the same words as the same mistake in a plain file, at the patch's line
-            where, message, key = explain(e)
-            raise error_at(path, _patch_path(patch, base, where), message, key=key) from None
+        doc, base = apply_patch(path, kind, stack[-1].doc, patch)
         version = Version(
             layer, path, kind, doc, f"patched by {layer.name}: {path}", patch=patch, base=base
         )
@@ -393,6 +400,33 @@ class Builder(Checks):
         )
 
 
+def apply_patch(path: Path, kind: Kind, below: Any, patch: _Patch) -> tuple[Any, dict]:
+    """(``below`` with the patch's ``set`` and ``add`` applied, ``below`` as plain data); a
+    ContentError at the patch's own line if it cannot be."""
+    base = msgspec.to_builtins(below, builtin_types=(dt.date,))
+    data = dict(base)
+    for name, value in patch.set.items():
+        if name == "id" or name not in data:
+            raise error_at(
+                path,
+                f"$.set.{name}",
+                f"'{name}' is not a field that can be set",
+            )
+        data[name] = value
+    for name, values in patch.add.items():
+        if not isinstance(data.get(name), (list, tuple)):
+            raise error_at(
+                path, f"$.add.{name}", f"'{name}' is not a list field that can be added to"
+            )
+        data[name] = [*data[name], *values]
+    try:
+        return msgspec.convert(data, type=kind.model, strict=True), base
+    except msgspec.ValidationError as e:
+        # the same words as the same mistake in a plain file, at the patch's line
+        where, message, key = explain(e)
+        raise error_at(path, _patch_path(patch, base, where), message, key=key) from None
+
+
 def _english(path: Path, doc: Any, version: Version | None = None) -> None:
     """Every text given per language must have English, the fallback for the others."""
     for at, text in walk.translations(doc):
@@ -422,14 +456,26 @@ def _patch_path(patch: _Patch | None, base: dict, at: str) -> str:
 
 
 def build(
-    layers: list[Layer], strict: bool = False, reuse: Mapping[str, Reused] | None = None
+    layers: list[Layer],
+    strict: bool = False,
+    reuse: Mapping[str, Reused] | None = None,
+    langs: tuple[str, ...] = (),
 ) -> Result:
     """Read, merge and check ``layers`` (lowest first); ``reuse``: ``Result.files`` of an
-    earlier build, so that files not changed since are not parsed again."""
+    earlier build, so that files not changed since are not parsed again. ``langs``: also the
+    knowledge base in each of these languages (``Result.translated``), from the layers'
+    ``i18n/<lang>/`` translations."""
     builder = Builder(layers, strict, reuse)
     builder.read()
     if builder.check():
         builder.result.kb = builder.knowledge_base()
+        if langs:
+            from dryneedle_cli.content import i18n
+
+            for lang in langs:
+                kb = i18n.translate(builder, lang)
+                if kb is not None:
+                    builder.result.translated[lang] = kb
     return builder.result
 
 

@@ -29,7 +29,7 @@ from dryneedle_cli.content.layers import Layer, discover
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import KnowledgeBase, Later, Lazy, Sharded
 
-_FORMAT = "7"
+_FORMAT = "8"
 
 # cli.py calls ``store.layers``; the CLI half of issue 11 should call ``layers.discover``.
 layers = discover
@@ -62,6 +62,9 @@ _Cached = msgspec.defstruct(
         ("provenance", Span),
         ("files", Span),  # what a rebuild may reuse: build.Result.files
         ("warnings", list[str]),
+        ("lang", str),
+        ("untranslated", dict[str, str]),
+        ("trail", Span),
     ],
     array_like=True,
 )
@@ -69,6 +72,7 @@ _LATER = {
     "sources": dict[str, str],
     "codes": dict[str, list[str]],
     "provenance": dict[str, list[str]],
+    "trail": list[dict[str, str | None]],
 }
 
 
@@ -90,7 +94,7 @@ class _Body:
             os.close(self.fd)
 
 
-_Files = dict[str, tuple[str, str, bool, bytes]]
+_Files = dict[str, tuple[str, str, bool, bytes, str]]
 
 
 def _open(path: Path, key: str) -> tuple[KnowledgeBase | None, _Files]:
@@ -115,7 +119,14 @@ def _open(path: Path, key: str) -> tuple[KnowledgeBase | None, _Files]:
         content[k.kb] = Lazy(Sharded(lambda i, s=spans: body.read(s[i]), len(spans)), k.model)
     later = {n: Later(functools.partial(body.read, getattr(c, n)), t) for n, t in _LATER.items()}
     index = Sharded(lambda i: body.read(c.index[i]), len(c.index), tuple[str, str])
-    return KnowledgeBase(**content, **later, index=index, warnings=c.warnings), {}
+    return KnowledgeBase(
+        **content,
+        **later,
+        index=index,
+        warnings=c.warnings,
+        lang=c.lang,
+        untranslated=c.untranslated,
+    ), {}
 
 
 def _file(kb: KnowledgeBase, key: str, files: _Files) -> bytes:
@@ -143,6 +154,8 @@ def _file(kb: KnowledgeBase, key: str, files: _Files) -> bytes:
             **later,
             files=reuse,
             warnings=list(kb.warnings),
+            lang=kb.lang,
+            untranslated=dict(kb.untranslated),
         )
     )
     return struct.pack("<Q", len(header)) + header + bytes(body)
@@ -204,35 +217,47 @@ def _folder(folder: str) -> list[str]:
     return [folder, *lines]
 
 
-def fingerprint(found: list[Layer]) -> str:
+def fingerprint(found: list[Layer], lang: str = "en") -> str:
     """Every layer folder, every name in it and in its knowledge folders, and every name's
-    metadata: a folder or file that appears, goes, is rewritten or changes mode is seen."""
-    parts = [_FORMAT, __version__]
+    metadata: a folder or file that appears, goes, is rewritten or changes mode is seen.
+    For another language, the same of each layer's ``i18n/<lang>/`` too."""
+    parts = [_FORMAT, __version__, lang]
     for name, root, _ in found:
         parts.append(f"layer {name} {_stat(str(root))}")
-        top = _folder(str(root))
-        parts += top
-        names = {line.partition(":")[0] for line in top[1:]}
-        parts += [line for sub in kinds.subfolders() if sub in names
-                  for line in _folder(str(root / sub))]  # fmt: skip
+        parts += _tree(root)
+        if lang != "en":
+            parts += _folder(str(root / kinds.I18N))
+            parts += _tree(root / kinds.I18N / lang)
     return "\n".join(parts)
+
+
+def _tree(root: Path) -> list[str]:
+    """A layer folder's lines and those of its knowledge folders."""
+    top = _folder(str(root))
+    names = {line.partition(":")[0] for line in top[1:]}
+    return top + [line for sub in kinds.subfolders() if sub in names
+                  for line in _folder(str(root / sub))]  # fmt: skip
 
 
 # A cache is a few MB even for a clinic with 100,000 files; anything larger is not ours.
 MAX_CACHE_BYTES = 256 * 1024 * 1024
 
 
-def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> KnowledgeBase:
-    """The merged knowledge base of every active layer; from ``cache`` when it is current.
+def load(
+    content_dirs: list[str] | None = None, cache: Path | None = None, lang: str = "en"
+) -> KnowledgeBase:
+    """The merged knowledge base of every active layer in ``lang``; from ``cache`` when it is
+    current (one cache file per language: only the language asked for is built and read).
 
-    A ContentError if the built-in files are broken; problems in a clinic's files are left out
-    and listed in ``kb.warnings``.
+    A ContentError if the built-in files are broken (for another language: or its built-in
+    translations); problems in a clinic's files are left out and listed in ``kb.warnings``.
     """
     found = layers(content_dirs)
-    key = fingerprint(found) if cache is not None else ""
+    key = fingerprint(found, lang) if cache is not None else ""
     path = None
     if cache is not None:
-        path = cache / f"kb-{zlib.crc32(str([str(r) for _, r, _ in found]).encode()):08x}.msgpack"
+        crc = zlib.crc32(str([str(r) for _, r, _ in found]).encode())
+        path = cache / (f"kb-{crc:08x}.msgpack" if lang == "en" else f"kb-{crc:08x}-{lang}.msgpack")
     reuse: _Files = {}
     if cache is not None:
         try:
@@ -243,10 +268,10 @@ def load(content_dirs: list[str] | None = None, cache: Path | None = None) -> Kn
             pass
     from dryneedle_cli.content.build import build
 
-    result = build(found, reuse=reuse)
+    result = build(found, reuse=reuse, langs=(lang,) if lang != "en" else ())
     if result.errors:
         raise result.errors[0]
-    kb = result.kb
+    kb = result.kb if lang == "en" else result.translated[lang]
     # Not cached while a clinic file is skipped: the warning is then worked out afresh on every
     # run, so it goes away the moment its cause does (a chmod, a folder that appears).
     if path is not None and not kb.warnings:

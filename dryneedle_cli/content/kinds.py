@@ -12,6 +12,12 @@ Merge rules:
   whose id is the file name).
 - ``ITEMS``: one file holds a list of items; a higher layer adds items or replaces them by key.
 - ``LABELS``: a higher layer's labels and defaults are laid over the ones below.
+
+Translations (``content.i18n``): a kind with ``text`` fields is translated. A translation file
+sits at ``i18n/<lang>/<the English file's path>`` and gives its own text for every field named
+in ``text`` (at any depth: a section's ``heading``, an item's ``text``), its own search words
+for the fields in ``words``; every other field must equal the English. A new kind is translated
+the same way once it lists its text fields here.
 """
 
 from __future__ import annotations
@@ -66,6 +72,14 @@ class Kind:
     # (label, label shown instead) on this kind's pages: before a visit the areas are still to
     # be treated, so the preparation sheet says "Areas to be treated", not "Areas treated".
     label_swaps: tuple[tuple[str, str], ...] = ()
+    # Fields holding text a reader sees (translated, one text for one text), and search words
+    # (translated freely: a language has its own). Empty ``text``: never translated.
+    text: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+
+    @property
+    def translated(self) -> bool:
+        return bool(self.text)
 
     @property
     def one(self) -> bool:
@@ -92,29 +106,45 @@ def patch_name(name: str) -> str:
     return name.replace(".yaml", ".patch.yaml")
 
 
+# The text of a page, wherever it sits (``items`` holds plain-text lines, or items whose ``text``
+# is the line), and the words a patient may type to find it.
+PAGE_TEXT = frozenset({
+    "title", "name", "clinical_name", "summary", "heading", "text", "items", "term",
+    "definition", "icd10_note",
+})  # fmt: skip
+SEARCH_WORDS = frozenset({"aliases", "shared_aliases"})
+
 KINDS: tuple[Kind, ...] = (
-    Kind("labels", Labels, Merge.LABELS, "labels", file="labels.yaml", checks=("labels",)),
+    Kind("labels", Labels, Merge.LABELS, "labels", file="labels.yaml", checks=("labels",),
+         text=frozenset({"labels", "defaults"})),
     Kind("reference", References, Merge.ITEMS, "references", file="references.yaml",
          items="items", key="key", item_word="reference", item=Reference),
     Kind("glossary", Glossary, Merge.ITEMS, "glossary", file="glossary.yaml",
-         items="terms", item_word="glossary term", item=Term, checks=("term",), pages=True),
+         items="terms", item_word="glossary term", item=Term, checks=("term",), pages=True,
+         text=PAGE_TEXT, words=SEARCH_WORDS),
     Kind("region", Regions, Merge.ITEMS, "regions", file="regions.yaml",
-         items="regions", item_word="region", item=Region),
+         items="regions", item_word="region", item=Region, text=frozenset({"name"}),
+         words=SEARCH_WORDS),
     Kind("prepare", Sheet, Merge.REPLACE, "prepare", file="sheets/prepare.yaml",
          patchable=True, checks=("document", "teachback"), pages=True,
-         label_swaps=(("areas", "areas_planned"), ("outline", "outline_planned"))),
+         label_swaps=(("areas", "areas_planned"), ("outline", "outline_planned")),
+         text=PAGE_TEXT, words=SEARCH_WORDS),
     Kind("aftercare", Sheet, Merge.REPLACE, "aftercare", file="sheets/aftercare.yaml",
-         patchable=True, checks=("document", "aftercare", "teachback"), pages=True),
+         patchable=True, checks=("document", "aftercare", "teachback"), pages=True, text=PAGE_TEXT,
+         words=SEARCH_WORDS),
     Kind("topic", Topic, Merge.REPLACE, "topics", folder="topics", patchable=True,
-         ids="documents", checks=("document", "teachback"), pages=True),
+         ids="documents", checks=("document", "teachback"), pages=True, text=PAGE_TEXT,
+         words=SEARCH_WORDS),
     Kind("condition", Condition, Merge.REPLACE, "conditions", folder="conditions",
-         patchable=True, ids="documents", checks=("document", "teachback"), pages=True),
+         patchable=True, ids="documents", checks=("document", "teachback"), pages=True,
+         text=PAGE_TEXT, words=SEARCH_WORDS),
 )  # fmt: skip
 BY_NAME = {k.name: k for k in KINDS}
 
-# Folders a layer may hold that no kind reads yet: recognised (not stray), not loaded.
-# ``i18n/<lang>/``: translations, loaded by a later issue.
-KNOWN_FOLDERS = ("i18n",)
+# Folders a layer may hold besides the kinds' own: ``i18n/<lang>/``, the translations, each a
+# tree of the same layout (read by ``content.i18n`` for the language in use only).
+I18N = "i18n"
+KNOWN_FOLDERS = (I18N,)
 
 
 def single_files() -> tuple[Kind, ...]:

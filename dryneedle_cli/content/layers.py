@@ -43,6 +43,20 @@ def discover(content_dirs: list[str] | None = None, absent: bool = False) -> lis
     return found
 
 
+def languages(found: list[Layer]) -> list[str]:
+    """English, then every language some layer has an ``i18n/<lang>/`` folder for (a clinic
+    may add one), sorted."""
+    codes: set[str] = set()
+    for layer in found:
+        with contextlib.suppress(OSError):
+            codes.update(
+                n for n in os.listdir(layer.root / kinds.I18N)
+                if len(n) in (2, 3) and n.isascii() and n.isalpha() and n.islower()
+            )  # fmt: skip
+    codes.discard("en")
+    return ["en", *sorted(codes)]
+
+
 def layer_files(root: Path) -> list[tuple[Path, kinds.Kind, bool]]:
     """(path, kind, is a patch) for every knowledge file in a layer folder, in a stable order:
     single files, then their patches, then each item folder (its patches sorted in).

@@ -4,7 +4,9 @@ With no paths, every active layer is checked. A folder is checked as a clinic la
 the built-in files; a single file is checked inside the layer folder it belongs to, and only
 its own problems are reported. Errors: anything that would stop the file being used. Warnings:
 a statement with no reference, a review older than 24 months, a name shared by two items, and
-(when textstat is installed) a page above reading grade 6.0.
+(when textstat is installed) a page above reading grade 6.0. Every language the layers have
+(``i18n/<lang>/``) is checked too: a translation that does not mirror its English is an error,
+a stale one (its English changed since) and each page not translated are warnings.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from dryneedle_cli.content import kinds
 from dryneedle_cli.content.build import build
-from dryneedle_cli.content.layers import Layer, root_of
+from dryneedle_cli.content.layers import Layer, languages, root_of
 from dryneedle_cli.errors import ContentError, ContentWarning
 
 
@@ -58,7 +60,7 @@ def run(targets: list[Path], active: list[Layer]) -> Report:
             if root != builtin.root.resolve() and all(la.root != root for la in layers):
                 layers.append(Layer(str(target), root))
     report.checked = [str(layer.root) for layer in layers]
-    result = build(layers, strict=True)
+    result = build(layers, strict=True, langs=tuple(languages(layers)[1:]))
 
     def wanted(file: str) -> bool:
         """Whether problems in ``file`` are asked for."""
@@ -72,7 +74,37 @@ def run(targets: list[Path], active: list[Layer]) -> Report:
     report.warnings += [w for w in result.warnings if wanted(w.file)]
     if result.kb is not None:
         _readability(result.kb, report, wanted)
+    for lang, kb in result.translated.items():
+        _reading_ease(kb, lang, report, wanted)
     return report
+
+
+def _reading_ease(kb, lang: str, report: Report, wanted) -> None:
+    """A translated page that reads harder than its language's gate (``reading_ease``: never
+    the English grade), for the languages that have a gate."""
+    from dryneedle_cli.content import reading_ease
+    from dryneedle_cli.content.readability import page_text, patient_pages
+    from dryneedle_cli.query.pages import Query
+
+    if lang not in reading_ease.GATES:
+        return
+    q = Query(kb)
+    ids = {i for i, f in kb.sources.items() if wanted(f)}
+    ids -= {k.split(":", 1)[1] for k in kb.untranslated}
+    if "labels:labels" in kb.untranslated:
+        return
+    files = {r["item"].split(":", 1)[1]: r["file"] for r in kb.trail if r["file"]}
+    for name, page in patient_pages(q, ids):
+        try:
+            low = reading_ease.failures(page_text(page), lang)
+        except ValueError:  # no words
+            continue
+        for metric, got, gate in low:
+            report.warnings.append(ContentWarning(
+                files.get(page.id) or kb.sources.get(page.id, name),
+                f"'{name}' in {lang} scores {got:.1f} on "
+                f"{metric}, below {gate:g}; use shorter sentences and everyday words",
+            ))  # fmt: skip
 
 
 def _readability(kb, report: Report, wanted) -> None:

@@ -50,7 +50,7 @@ class Clinic(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     logo: str = ""
     email: str = ""
     paper: str = ""  # letter | a4; empty: the locale's paper size
-    language: str = ""  # e.g. "en", "es": stored and shown; used once languages ship
+    language: str = ""  # e.g. "en", "es", "fr-CA": the default language (cli.context)
     default_clinician: str = ""
     clinicians: tuple[str, ...] = ()
     folder: str = ""  # where the profile lives, to find the logo; set by the loader

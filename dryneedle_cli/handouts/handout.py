@@ -120,6 +120,7 @@ def printed_page(q, which: str, areas: list[str]):
     sheets in ``KEY_POINTS_BOX``, its key points box after the warning signs. ``note`` hashes
     this page, so the hash in the record matches what was printed."""
     page = q.sheet(which, areas)
+    q = q.speaking(page.lang)  # the key points in the page's own language
     if which not in KEY_POINTS_BOX:
         return page
     from dryneedle_cli.query import teachback
@@ -154,6 +155,7 @@ def make(
     after the warning signs, in every format.
     """
     page = printed_page(q, which, areas)
+    q = q.speaking(page.lang)  # the English Query when the page could not be translated
     notes = [clean(n, "--note", MAX_NOTE) for n in notes]
     notes = [n for n in notes if n]
     if len(notes) > MAX_NOTES:
@@ -176,7 +178,7 @@ def make(
         clinic=clinic,
         patient=clean(patient, "patient's name"),
         clinician=clean(clinician, "clinician's name"),
-        date=clean(date, "date"),
+        date=q.date(clean(date, "date")),
         next_visit=clean(next_visit, "next visit"),
         areas=names,
         paper=paper,
@@ -196,6 +198,6 @@ def _notice(q, page) -> str:
     reviewed = page.data.get("reviewed_on", "")
     parts = [f"{q.label('content_version')} {__version__}"]
     if reviewed:
-        parts.append(f"{q.label('reviewed')} {reviewed}")
+        parts.append(f"{q.label('reviewed')} {q.date(reviewed)}")
     parts.append(q.label("supports"))
     return " · ".join(parts)

@@ -1,5 +1,12 @@
 """Pages: the view models of ``explain``, the sheets and the lists, built from the knowledge
-model in one language. Finding what a query names is ``search``."""
+model in one language. Finding what a query names is ``search``.
+
+A knowledge base in another language marks what has no usable translation
+(``KnowledgeBase.untranslated``). A page that needs any such item (itself, its body area, the
+labels, for a condition the sheets its area notes come from) is never shown in that language:
+asked for strictly it is ``NotTranslated`` (exit 1, with the fix); else it is shown whole in
+English by the English ``Query`` (``english``), with one note (``notify``). Pages in "See also"
+that are not translated are left out of it."""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ import re
 import msgspec
 
 from dryneedle_cli.content.kinds import BY_NAME
-from dryneedle_cli.errors import NotFound
+from dryneedle_cli.errors import NotFound, NotTranslated
 from dryneedle_cli.model import (
     Block,
     Condition,
@@ -36,17 +43,92 @@ from dryneedle_cli.views import (
 )
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 class Query(Search):
-    """Look-ups over one knowledge base in one language, and the pages built from them."""
+    """Look-ups over one knowledge base in its language (``kb.lang``), and the pages built
+    from them.
 
-    def __init__(self, kb: KnowledgeBase, lang: str = "en", values: dict[str, str] | None = None):
+    ``strict``: a page not translated into this language is ``NotTranslated``; else it comes
+    from ``english()`` (a Query over the English knowledge base) and ``notify`` gets one note.
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        lang: str | None = None,
+        values: dict[str, str] | None = None,
+        *,
+        strict: bool = True,
+        english=None,
+        notify=None,
+    ):
+        lang = getattr(kb, "lang", "en") if lang is None else lang
+        if lang != getattr(kb, "lang", "en"):
+            raise ValueError(f"this knowledge base is in '{kb.lang}', not '{lang}'")
         super().__init__(kb, lang)
         self.labels = {k: tr(v, lang) for k, v in kb.labels.labels.items()}
         self.values = {k: tr(v, lang) for k, v in kb.labels.defaults.items()}
         self.values.update(values or {})
         self._local: dict[str, str] = {}  # placeholder values for the page being built
+        self.strict = strict
+        self._english = english
+        self._notify = notify
+        self._noted: set[str] = set()
+
+    # ------------------------------------------------------------------ languages
+
+    def _in_english(self, what: str, needs) -> Query | None:
+        """None when a page needing the items ``needs`` (``kind:id``) can be shown in this
+        language; else the English Query to show it with, or ``NotTranslated``."""
+        missing = self.kb.untranslated
+        if not missing:
+            return None
+        reason = next((missing[k] for k in ("labels:labels", *needs) if k in missing), None)
+        if reason is None:
+            return None
+        from dryneedle_cli.languages import name
+
+        if self.strict or self._english is None:
+            raise NotTranslated(
+                f"{what} is not translated into {name(self.lang)}: {reason}; "
+                "or show it in English with --lang en"
+            )
+        if what not in self._noted and self._notify is not None:
+            self._noted.add(what)
+            self._notify(f"{what} is not in {name(self.lang)} yet ({reason}); shown in English")
+        return self._english()
+
+    def speaking(self, lang: str) -> Query:
+        """This Query, or the English one a page fell back to (``Page.lang``)."""
+        if lang == self.lang or self._english is None:
+            return self
+        return self._english()
+
+    def _shown(self, ids) -> list[str]:
+        """The related pages that exist in this language."""
+        missing = self.kb.untranslated
+        kind = lambda i: "topic" if i in self.kb.topics else "condition"  # noqa: E731
+        return [i for i in ids if f"{kind(i)}:{i}" not in missing]
+
+    def date(self, value: str) -> str:
+        """A YYYY-MM-DD date as this language writes it (labels ``date_format``, ``months``,
+        ``day_one``: '23 November 2026', '23 de noviembre de 2026', '1er décembre 2026');
+        anything else as given."""
+        m = _DATE.fullmatch(value.strip()) if value else None
+        months = [n.strip() for n in self.labels.get("months", "").split(",")]
+        fmt = self.labels.get("date_format")
+        if not m or not fmt or len(months) != 12 or not 1 <= int(m.group(2)) <= 12:
+            return value
+        day = int(m.group(3))
+        parts = {
+            "day": self.labels.get("day_one", "1") if day == 1 else str(day),
+            "month": months[int(m.group(2)) - 1],
+            "year": m.group(1),
+            "iso": m.group(0),
+        }
+        return _PLACEHOLDER.sub(lambda x: parts.get(x.group(1), x.group(0)), fmt)
 
     # ------------------------------------------------------------------ helpers
 
@@ -133,6 +215,7 @@ class Query(Search):
             labels=self.labels,
             facts=tuple(facts),
             data=data or {},
+            lang=self.lang,
             **typed,
         )
 
@@ -140,25 +223,41 @@ class Query(Search):
 
     def explain(self, words: str | None) -> Page:
         if not words:
-            return self.topic_page(self.kb.topics[self.kb.labels.overview_topic], kind="overview")
+            return self.page_of("topic", self.kb.labels.overview_topic, overview=True)
         if not normalize(words):  # only punctuation or undecodable bytes: not the overview
             raise NotFound(f"nothing found for '{words}'")
         kind, ident = self.find(words)
+        return self.page_of(kind, ident)
+
+    def page_of(self, kind: str, ident: str, overview: bool = False) -> Page:
+        """The page of a topic, condition or glossary term (``kind`` as ``find`` gives it)."""
+        needs = [f"{'glossary' if kind == 'term' else kind}:{ident}"]
+        if kind == "condition":
+            region = self.kb.conditions[ident].region
+            needs += [f"region:{region}", f"prepare:{self.kb.prepare.id}",
+                      f"aftercare:{self.kb.aftercare.id}"]  # fmt: skip
+        other = self._in_english(self._display((kind, ident)), needs)
+        if other is not None:
+            return other.page_of(kind, ident, overview)
         if kind == "topic":
-            return self.topic_page(self.kb.topics[ident])
+            topic = self.kb.topics[ident]
+            return self.topic_page(topic, kind="overview") if overview else self.topic_page(topic)
         if kind == "condition":
             return self.condition_page(self.kb.conditions[ident])
         return self.term_page(self.kb.glossary[ident])
 
     def _related(self, ids) -> tuple[tuple[str, str], ...]:
-        names = [self._display(("topic" if i in self.kb.topics else "condition", i)) for i in ids]
+        names = [
+            self._display(("topic" if i in self.kb.topics else "condition", i))
+            for i in self._shown(ids)
+        ]
         return ((self.labels["related"], "; ".join(names)),) if names else ()
 
     def _related_names(self, ids) -> tuple[str, ...]:
         """The names of related pages as a patient reads them: no ids."""
         return tuple(
             self.t(self.kb.topics[i].title if i in self.kb.topics else self.kb.conditions[i].name)
-            for i in ids
+            for i in self._shown(ids)
         )
 
     def topic_page(self, topic: Topic, kind: str = "topic") -> Page:
@@ -270,9 +369,16 @@ class Query(Search):
     # ------------------------------------------------------------------ areas and sheets
 
     def sheet(self, which: str, area_words: list[str]) -> Page:
+        return self.sheet_for(which, self.areas(area_words))
+
+    def sheet_for(self, which: str, areas: list[str]) -> Page:
+        """The preparation or aftercare page for these region ids."""
         kind = BY_NAME[which]
         sheet: Sheet = getattr(self.kb, kind.kb)
-        areas = self.areas(area_words)
+        needs = [f"{kind.name}:{sheet.id}", *(f"region:{a}" for a in areas)]
+        other = self._in_english(f"the {which} sheet", needs)
+        if other is not None:
+            return other.sheet_for(which, areas)
         lung = self.near_lungs(areas)
         names = [tr(self.kb.regions[a].name, self.lang) for a in areas]
         self._local = {
@@ -340,6 +446,32 @@ class Query(Search):
                 raise NotFound(
                     f"no condition matches '{words}'", self.suggest(key, conds, self._display)
                 )
+        # Conditions not in this language are left out of its list (with a note); only when
+        # none is left, or the labels are not translated, is the whole list not in it.
+        missing = self.kb.untranslated
+        ready = [
+            c for c in chosen
+            if f"condition:{c.id}" not in missing and f"region:{c.region}" not in missing
+        ]  # fmt: skip
+        if ready and len(ready) < len(chosen) and "labels:labels" not in missing:
+            from dryneedle_cli.languages import name
+
+            left = [self._display(("condition", c.id)) for c in chosen if c not in ready]
+            if self._notify is not None:
+                self._notify(
+                    f"not in {name(self.lang)} yet, so not listed: {'; '.join(left)} "
+                    "(dryneedle validate says why)"
+                )
+            chosen = ready
+        needs = [f"condition:{c.id}" for c in chosen] + [f"region:{c.region}" for c in chosen]
+        other = self._in_english("the list of conditions", needs)
+        if other is not None:
+            return other.condition_list([c.id for c in chosen], words)
+        return self.condition_list([c.id for c in chosen], words)
+
+    def condition_list(self, ids: list[str], words: str | None) -> ConditionList:
+        """The conditions with these ids, by body region."""
+        chosen = [self.kb.conditions[i] for i in ids]
         groups = []
         for rid, region in self.kb.regions.items():
             rows = tuple(
@@ -348,7 +480,12 @@ class Query(Search):
             if rows:
                 groups.append((rid, tr(region.name, self.lang), rows))
         return ConditionList(
-            "conditions", self.labels["conditions"], words or None, tuple(groups), self.labels
+            "conditions",
+            self.labels["conditions"],
+            words or None,
+            tuple(groups),
+            self.labels,
+            lang=self.lang,
         )
 
     def evidence(self, words: str | None) -> ReferenceList:
@@ -360,6 +497,13 @@ class Query(Search):
             keys = ref_keys(self._doc(kind, subject))
         else:
             keys = sorted(self.kb.references)
+        other = self._in_english("the list of references", [])
+        if other is not None:
+            return other.reference_list(keys, words, subject)
+        return self.reference_list(keys, words, subject)
+
+    def reference_list(self, keys, words: str | None, subject: str | None) -> ReferenceList:
+        """These references, with their full citations (in their original language)."""
         return ReferenceList(
             "evidence",
             self.labels["references_title"],
@@ -368,6 +512,7 @@ class Query(Search):
             subject,
             self._refs(keys),
             self.labels,
+            lang=self.lang,
         )
 
     def origin(self, words: str) -> tuple[str, list[str]]:

@@ -23,12 +23,24 @@ class Match(NamedTuple):
     targets: tuple[tuple[str, str], ...]
 
 
-_APOSTROPHES = str.maketrans("", "", "'\u2019")
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})  # French "nœud" = "noeud"
+_POSSESSIVE = re.compile(r"['\u2019\u02bc](?=s\b)")
 
 
 def normalize(words: str) -> str:
-    """Lowercase words with case and punctuation ignored: "Golfer's-Elbow!" -> 'golfers elbow'."""
-    return " ".join(_WORD.findall(words.casefold().translate(_APOSTROPHES)))
+    """Lowercase words with case, accents and punctuation ignored, in any language:
+    "Golfer's-Elbow!" -> 'golfers elbow', "Douleur à l'Épaule" -> 'douleur a l epaule'.
+
+    An English possessive's apostrophe joins ("golfer's" -> "golfers"); any other apostrophe
+    separates, as French elision does ("l'épaule" -> "l epaule", so "épaule" finds it).
+    """
+    text = _POSSESSIVE.sub("", words.casefold())
+    if not text.isascii():
+        import unicodedata
+
+        decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(text))
 
 
 def code_key(code: str) -> str:

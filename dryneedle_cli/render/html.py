@@ -115,7 +115,7 @@ def document(h: Handout) -> str:
     return "\n".join(
         [
             "<!DOCTYPE html>",
-            '<html lang="en">',
+            f'<html lang="{escape(p.lang)}">',
             '<head><meta charset="utf-8">',
             f"<title>{escape(p.title)}</title>",
             f"<style>{css}</style></head>",

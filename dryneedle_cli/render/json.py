@@ -45,6 +45,7 @@ def page(p: Page) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "command": p.command,
+        "lang": p.lang,
         "kind": p.kind,
         "id": p.id,
         "title": p.title,
@@ -69,6 +70,7 @@ def conditions(v: ConditionList) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "command": v.command,
+        "lang": v.lang,
         "query": v.query,
         "count": len(v.rows),
         "conditions": [
@@ -92,6 +94,7 @@ def references(v: ReferenceList) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "command": v.command,
+        "lang": v.lang,
         "query": v.query,
         "subject": v.subject,
         "count": len(v.references),

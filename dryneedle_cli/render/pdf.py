@@ -153,6 +153,7 @@ class _Sheet(FPDF):
         self.set_title(h.page.title)  # never the patient's name
         self.set_author(h.clinic.name if h.clinic else "dryneedle")
         self.set_creator("dryneedle")
+        self.set_lang(h.page.lang)  # the document's language, for screen readers
         self.line_h = size * 0.45
 
     # ----------------------------------------------------------------- pieces

@@ -112,6 +112,17 @@ def clinic_check(clinic: ClinicOpt = None) -> ExitCode:
         say(f"dryneedle: {e}")
         return ExitCode.BAD_CONTENT
     found = clinics.problems(path, profile, env.data_dir() / "clinic-template.yaml")
+    if profile.language:  # a language with no text here would quietly be English
+        from dryneedle_cli import languages
+        from dryneedle_cli.content.layers import discover
+        from dryneedle_cli.content.layers import languages as shipped
+
+        have = shipped(discover())
+        if languages.base(profile.language) not in have:
+            found.append(
+                f"{path}: language '{profile.language}' has no text here; use one of "
+                f"{', '.join(have)} (or leave it empty)"
+            )
     for problem in found:
         say(f"dryneedle: {problem}")
     if found:

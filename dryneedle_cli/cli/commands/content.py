@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from dryneedle_cli.cli.context import query, say, settings
-from dryneedle_cli.cli.options import JsonOpt
+from dryneedle_cli.cli.options import JsonOpt, LangOpt
 from dryneedle_cli.cli.output import renderer_for
 from dryneedle_cli.errors import ExitCode
 
@@ -56,8 +56,12 @@ def paths(
         ),
     ] = None,
     json_: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> ExitCode:
-    """Show the content layers, highest first; with WORDS, which layer each part of it came from."""
+    """Show the content layers, highest first; with WORDS, which layer each part of it came from.
+
+    With --lang (or another language in force), the translation each part came from too.
+    """
     from dryneedle_cli.content.layers import discover
     from dryneedle_cli.views import Layer, Paths
 
@@ -71,7 +75,7 @@ def paths(
             )
         )
     else:
-        ident, parts = query(settings(ctx)).origin(" ".join(words))
+        ident, parts = query(settings(ctx), lang=lang).origin(" ".join(words))
         view = Paths(id=ident, parts=tuple(parts))
     renderer.show(view)
     return ExitCode.OK

@@ -8,6 +8,7 @@ from dryneedle_cli.cli.options import (
     Color,
     ColorOpt,
     JsonOpt,
+    LangOpt,
     NoPagerOpt,
     PlainOpt,
     RefsOpt,
@@ -26,6 +27,7 @@ def explain(
     clinic: ClinicOpt = None,
     refs: RefsOpt = False,
     no_pager: NoPagerOpt = False,
+    lang: LangOpt = None,
 ) -> ExitCode:
     """Explain dry needling, a topic (acupuncture, side effects ...), a condition, or a term.
 
@@ -35,6 +37,7 @@ def explain(
     id to type, and exit 1. With '-', one query per line of stdin (JSON Lines with --json); a
     query not found or not one page is a record with "found": false and the pages as suggestions.
     On a terminal: no ids or codes, sources as [1] marks (--refs lists them), long pages paged.
+    With --lang es or fr, names in that language find pages too ('dolor de cuello').
     """
     view_of = lambda q, w: q.explain(w)  # noqa: E731
     return show(
@@ -48,6 +51,7 @@ def explain(
         refs=refs,
         no_pager=no_pager,
         clinic=clinic,
+        lang=lang,
     )
 
 

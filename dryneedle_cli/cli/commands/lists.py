@@ -9,6 +9,7 @@ from dryneedle_cli.cli.options import (
     ColorOpt,
     HeaderOpt,
     JsonOpt,
+    LangOpt,
     PlainOpt,
     WordsArg,
 )
@@ -24,6 +25,7 @@ def conditions(
     color: ColorOpt = Color.auto,
     header: HeaderOpt = False,
     clinic: ClinicOpt = None,
+    lang: LangOpt = None,
 ) -> ExitCode:
     """List conditions by body region, or those matching WORDS (name, alias, code or text).
 
@@ -33,7 +35,16 @@ def conditions(
     """
     view_of = lambda q, w: q.conditions(w)  # noqa: E731
     return show(
-        settings(ctx), "conditions", view_of, json_, plain, color, words, header, clinic=clinic
+        settings(ctx),
+        "conditions",
+        view_of,
+        json_,
+        plain,
+        color,
+        words,
+        header,
+        clinic=clinic,
+        lang=lang,
     )
 
 
@@ -45,6 +56,7 @@ def evidence(
     color: ColorOpt = Color.auto,
     header: HeaderOpt = False,
     clinic: ClinicOpt = None,
+    lang: LangOpt = None,
 ) -> ExitCode:
     """The references with full citations; with WORDS, those used by that topic or condition.
 
@@ -53,7 +65,16 @@ def evidence(
     """
     view_of = lambda q, w: q.evidence(w)  # noqa: E731
     return show(
-        settings(ctx), "evidence", view_of, json_, plain, color, words, header, clinic=clinic
+        settings(ctx),
+        "evidence",
+        view_of,
+        json_,
+        plain,
+        color,
+        words,
+        header,
+        clinic=clinic,
+        lang=lang,
     )
 
 

@@ -14,6 +14,7 @@ from dryneedle_cli.cli.options import (
     ColorOpt,
     Format,
     JsonOpt,
+    LangOpt,
     NoPagerOpt,
     PaperOpt,
     PlainOpt,
@@ -33,6 +34,7 @@ def prepare(
     clinic: ClinicOpt = None,
     refs: RefsOpt = False,
     no_pager: NoPagerOpt = False,
+    lang: LangOpt = None,
 ) -> ExitCode:
     """How to prepare for a visit, and what to tell your clinician first."""
     view_of = lambda q, _: q.sheet("prepare", areas or [])  # noqa: E731
@@ -46,6 +48,7 @@ def prepare(
         refs=refs,
         no_pager=no_pager,
         clinic=clinic,
+        lang=lang,
     )
 
 
@@ -58,6 +61,7 @@ def aftercare(
     clinic: ClinicOpt = None,
     refs: RefsOpt = False,
     no_pager: NoPagerOpt = False,
+    lang: LangOpt = None,
 ) -> ExitCode:
     """What is normal after dry needling, what helps, and warning signs that need urgent care."""
     view_of = lambda q, _: q.sheet("aftercare", areas or [])  # noqa: E731
@@ -71,6 +75,7 @@ def aftercare(
         refs=refs,
         no_pager=no_pager,
         clinic=clinic,
+        lang=lang,
     )
 
 
@@ -116,6 +121,7 @@ def sheet(
             "--print", help="Send the written sheet to the default printer (lp, else lpr)."
         ),
     ] = False,
+    lang: LangOpt = None,
 ) -> ExitCode:
     """Write a printable preparation or aftercare sheet (PDF, HTML, Markdown or text).
 
@@ -155,7 +161,12 @@ def sheet(
         clinician = clinician or profile.default_clinician or None
         if clinician and profile.clinicians and clinician not in profile.clinicians:
             say(f"dryneedle: warning: '{clinician}' is not in the clinicians of {profile_path}")
-    q = query(settings(ctx), handout.values_for(profile))
+    q = query(
+        settings(ctx),
+        handout.values_for(profile),
+        lang=lang,
+        profile_lang=profile.language if profile else None,
+    )
     request = jobs.SheetRequest(
         which=which.value,
         date=jobs.check_date(date) or jobs.today(),
