@@ -187,6 +187,7 @@ class TeachBack(msgspec.Struct, frozen=True, kw_only=True):
     references: tuple[RefView, ...]
     labels: dict[str, str]
     areas: tuple[str, ...] = ()  # sheets: the chosen region ids
+    lang: str = "en"  # the language of every text on the screen
 
     @property
     def summary(self) -> str:

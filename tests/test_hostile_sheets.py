@@ -150,7 +150,7 @@ def test_a_date_column_dates_each_row(tmp_path):
     assert "day.csv:3: date: not a real date; write it as YYYY-MM-DD" in result.stderr
     assert made == ["001-ann-lee-aftercare.txt"]
     text = (tmp_path / "out" / made[0]).read_text(encoding="utf-8")
-    assert "Date: 2026-12-01" in text
+    assert "Date: 1 December 2026" in text
 
 
 def test_an_unknown_column_refuses_the_file_once_with_did_you_mean(tmp_path):

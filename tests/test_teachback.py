@@ -373,3 +373,38 @@ def test_html_and_markdown_box_the_key_points():
     assert '<section class="keypoints"><h2>Key points</h2>' in html
     md = invoke("sheet", "prepare", "--format", "md", "-o", "-").stdout
     assert "> **Key points**" in md
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "opener"),
+    [("es", "Puntos clave", "Quiero asegurarme"), ("fr", "Points clés", "Je veux m'assurer")],
+)
+def test_teachback_speaks_the_chosen_language(lang, heading, opener):
+    result = invoke("teachback", "aftercare", "--area", "neck", "--lang", lang, "--plain")
+    assert result.exit_code == 0, result.output
+    assert heading in result.stdout and opener in result.stdout
+    assert "Key points" not in result.stdout and "In your own words" not in result.stdout
+    data = json.loads(invoke("teachback", "--lang", lang, "--json").stdout)
+    assert data["lang"] == lang
+
+
+def test_teachback_refuses_a_language_that_does_not_ship():
+    result = invoke("teachback", "--lang", "de")
+    assert result.exit_code == 2
+    assert "en, es, fr" in result.stderr
+
+
+def test_teachback_of_an_untranslated_page_is_never_mixed(tmp_path):
+    topic = (Path(__file__).parent.parent / "data" / "topics" / "exercise.yaml").read_text()
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "topics" / "my-exercise.yaml").write_text(
+        topic.replace("id: exercise", "id: my-exercise", 1)
+    )
+    base = ("--content-dir", str(tmp_path), "teachback", "my-exercise", "--plain")
+    strict = invoke(*base, "--lang", "es")
+    assert strict.exit_code == 1
+    assert "not translated into Spanish" in strict.stderr and strict.stdout == ""
+    soft = runner.invoke(app, list(base), env={"COLUMNS": "100", "LANG": "es_MX.UTF-8"})
+    assert soft.exit_code == 0
+    assert "Key points" in soft.stdout and "Puntos clave" not in soft.stdout
+    assert "shown in English" in soft.stderr

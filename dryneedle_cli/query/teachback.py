@@ -68,6 +68,12 @@ def points_and_questions(q, doc, areas) -> tuple[tuple[Point, ...], tuple[str, .
 def view(q, words: str | None, area_words: list[str] | None = None) -> TeachBack:
     """The teach-back screen of the page ``words`` name."""
     kind, doc, areas = page_of(q, words, list(area_words or ()))
+    needs = [f"{'topic' if kind == 'overview' else kind}:{doc.id}"]
+    needs += [f"region:{a}" for a in areas or ()]
+    other = q._in_english(f"the teach-back of '{doc.id}'", needs)
+    if other is not None:  # strict: NotTranslated was raised; else the whole screen in English
+        again = doc.id if kind in ("topic", "condition") else words
+        return view(other, again, area_words)
     title = q.t(doc.name if kind == "condition" else doc.title)
     points, questions = points_and_questions(q, doc, areas)
     if not points and not questions:
@@ -85,6 +91,7 @@ def view(q, words: str | None, area_words: list[str] | None = None) -> TeachBack
         references=q._refs(k for p in points for k in p.refs),
         labels=q.labels,
         areas=tuple(areas or ()),
+        lang=q.lang,
     )
 
 

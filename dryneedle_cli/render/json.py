@@ -142,6 +142,7 @@ def teachback(v: TeachBack) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "command": v.command,
+        "lang": v.lang,
         "kind": v.kind,
         "id": v.id,
         "title": v.title,

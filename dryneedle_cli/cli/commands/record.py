@@ -5,13 +5,14 @@ from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import clinic_values, query, say, settings
+from dryneedle_cli.cli.context import clinic_profile, query, say, settings
 from dryneedle_cli.cli.options import (
     AreaOpt,
     ClinicianOpt,
     ClinicOpt,
     Color,
     ColorOpt,
+    LangOpt,
     PlainOpt,
     RefsOpt,
     _complete_words,
@@ -41,6 +42,7 @@ def teachback(
     color: ColorOpt = Color.auto,
     clinic: ClinicOpt = None,
     refs: RefsOpt = False,
+    lang: LangOpt = None,
 ) -> ExitCode:
     """Key points and open teach-back questions for one page, on one screen.
 
@@ -52,7 +54,8 @@ def teachback(
     from dryneedle_cli.query import teachback as teach
 
     renderer = renderer_for(json_, plain, color, refs)
-    q = query(settings(ctx), clinic_values(clinic))
+    values, profile_lang = clinic_profile(clinic)
+    q = query(settings(ctx), values, lang=lang, profile_lang=profile_lang)
     text = " ".join(words) if words else None
     if text is not None and len(text) > MAX_QUERY:
         raise _too_long()
