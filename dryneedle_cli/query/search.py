@@ -133,6 +133,7 @@ class Search:
     def __init__(self, kb: KnowledgeBase, lang: str = "en"):
         self.kb, self.lang = kb, lang
         self._suggestions: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._scans: dict[str, list] = {}
 
     @property
     def index(self) -> dict[str, tuple[str, str]]:
@@ -165,6 +166,28 @@ class Search:
         self._suggestions[memo] = tuple(seen)
         return self._suggestions[memo]
 
+    def _scan(self, what: str) -> list:
+        """What the matcher's later steps read, made once per run: ``codes`` (each condition's
+        code keys), ``names`` (each name's words and its target), ``texts`` (the words of each
+        condition's summary and description). ``explain -`` with many queries reads these
+        lists instead of walking the knowledge base again for each query."""
+        made = self._scans.get(what)
+        if made is None:
+            conditions = self.kb.conditions.values()
+            if what == "codes":
+                made = [(tuple(code_key(x) for x in (*c.icd10, *c.icd10_cm)), c.id)
+                        for c in conditions]  # fmt: skip
+            elif what == "names":
+                made = [(name.split(), target) for name, target in self.index.items()]
+            else:
+                made = [
+                    (set(" ".join(normalize(tr(t, self.lang)) for t in
+                                  (c.summary, c.description.text)).split()), c.id)
+                    for c in conditions
+                ]  # fmt: skip
+            self._scans[what] = made
+        return made
+
     def matches(
         self, words: str, kinds=("topic", "condition", "term"), exact: bool = True
     ) -> Match:
@@ -186,18 +209,15 @@ class Search:
         compact = code_key(words)
         if "condition" in kinds and _CODE.fullmatch(compact):
             ids = [
-                c.id
-                for c in self.kb.conditions.values()
-                if any(code_key(x).startswith(compact) for x in (*c.icd10, *c.icd10_cm))
+                i for codes, i in self._scan("codes") if any(x.startswith(compact) for x in codes)
             ]
             if ids:
                 return Match("code", tuple(("condition", i) for i in ids))
         wanted = key.split()
         scored: dict[tuple[str, str], float] = {}
-        for name, target in self.index.items():
+        for have, target in self._scan("names"):
             if target[0] not in kinds:
                 continue
-            have = name.split()
             if all(w in have for w in wanted):
                 score = len(wanted) / len(have)
                 scored[target] = max(score, scored.get(target, 0.0))
@@ -206,12 +226,9 @@ class Search:
             return Match("words", tuple(best))
         if "condition" in kinds:
             found = []
-            for c in self.kb.conditions.values():
-                text = " ".join(
-                    normalize(tr(t, self.lang)) for t in (c.summary, c.description.text)
-                )
-                if all(w in text.split() for w in wanted):
-                    found.append(("condition", c.id))
+            for text, ident in self._scan("texts"):
+                if all(w in text for w in wanted):
+                    found.append(("condition", ident))
             if found:
                 return Match("text", tuple(sorted(found, key=lambda t: t[1])))
         return Match("none", ())
