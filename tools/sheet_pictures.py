@@ -25,6 +25,8 @@ PICTURES = {
                                        "--note", "Heat pack on the low back tonight, 15 minutes."],
                          60),
     "aftercare-large-print": ("aftercare", ["--area", "neck", "--large-print"], 60),
+    "aftercare-es": ("aftercare", ["--area", "neck", "--lang", "es",
+                                   "--next-visit", "mar 1 dic, 10:00"], 60),
     "prepare-a4": ("prepare", ["--area", "knee", "--paper", "a4",
                                "--next-visit", "Thu 3 Dec, 14:15"], 60),
     "prepare-large-print": ("prepare", ["--area", "knee", "--large-print"], 60),
