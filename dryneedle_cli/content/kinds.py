@@ -22,12 +22,14 @@ from enum import Enum
 
 from dryneedle_cli.model import (
     Condition,
+    Consent,
     Glossary,
     Labels,
     Reference,
     References,
     Region,
     Regions,
+    Screening,
     Sheet,
     Term,
     Topic,
@@ -109,6 +111,11 @@ KINDS: tuple[Kind, ...] = (
          ids="documents", checks=("document",), pages=True),
     Kind("condition", Condition, Merge.REPLACE, "conditions", folder="conditions",
          patchable=True, ids="documents", checks=("document",), pages=True),
+    # the forms of issue 13: screening questions and the information and consent form
+    Kind("screening", Screening, Merge.REPLACE, "screening", file="screening.yaml",
+         patchable=True, checks=("document", "screening"), pages=True),
+    Kind("consent", Consent, Merge.REPLACE, "consent", file="consent.yaml",
+         patchable=True, checks=("document", "consent"), pages=True),
 )  # fmt: skip
 BY_NAME = {k.name: k for k in KINDS}
 
