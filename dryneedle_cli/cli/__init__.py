@@ -39,6 +39,7 @@ COMMANDS = {
     "validate": "content",
     "paths": "content",
     "sheet": "sheets",
+    "screen": "screening",
     "clinic": "clinic",
 }
 

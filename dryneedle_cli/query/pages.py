@@ -20,6 +20,7 @@ from dryneedle_cli.model import (
     Topic,
     tr,
 )
+from dryneedle_cli.query.forms import Forms
 from dryneedle_cli.query.search import (
     Search,
     normalize,
@@ -36,7 +37,7 @@ from dryneedle_cli.views import (
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
-class Query(Search):
+class Query(Forms, Search):
     """Look-ups over one knowledge base in one language, and the pages built from them."""
 
     def __init__(self, kb: KnowledgeBase, lang: str = "en", values: dict[str, str] | None = None):

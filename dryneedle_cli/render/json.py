@@ -132,6 +132,18 @@ def paths(v: Paths) -> dict:
     return {"schema_version": SCHEMA_VERSION, "command": v.command, **doc}
 
 
+def screen_questions(v) -> dict:
+    from dryneedle_cli.render.screening import json_questions
+
+    return json_questions(v)
+
+
+def screen_result(v) -> dict:
+    from dryneedle_cli.render.screening import json_result
+
+    return json_result(v)
+
+
 _DOCUMENTS = {
     "page": page,
     "conditions": conditions,
@@ -139,6 +151,8 @@ _DOCUMENTS = {
     "missing": missing,
     "validate_report": validate_report,
     "paths": paths,
+    "screen_questions": screen_questions,
+    "screen_result": screen_result,
 }
 
 
@@ -174,3 +188,4 @@ class JsonRenderer(Renderer):
         self.out.write(render(view, stream, query))
 
     page = conditions = references = missing = validate_report = paths = _write
+    screen_questions = screen_result = _write
