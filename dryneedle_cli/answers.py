@@ -20,6 +20,8 @@ from dryneedle_cli.errors import ContentError, UsageError
 
 MAX_BYTES = 64 * 1024  # an answers file for 30 questions is well under 2 KiB
 _NULL = {"", "~", "null", "Null", "NULL"}
+# the tags plain YAML and JSON give on their own; an explicit tag (!!python/...) is refused
+_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "int", "float", "null", "timestamp")}
 
 
 class Entry(NamedTuple):
@@ -87,8 +89,11 @@ def _entries(text: str, where: str) -> list[Entry]:
     try:
         check_shape(yaml, text, Path(where))  # bounds depth and size before composing
         node = yaml.compose(text, Loader=loader)
-    except ContentError as e:
-        raise _fail(where, e.detail, e.line) from None
+    except ContentError as e:  # too deep or too many values: the first half of its message
+        shape = e.detail.split(";")[0]
+        raise _fail(
+            where, f"{shape}; an answers file is one 'question-id: yes' per line", e.line
+        ) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         problem = (e.problem or e.context or "invalid YAML").strip()
@@ -114,6 +119,11 @@ def _entries(text: str, where: str) -> list[Entry]:
         line = key.start_mark.line + 1
         if not isinstance(key, yaml.ScalarNode):
             raise _fail(where, "a question id must be a word like 'pregnancy', not a list", line)
+        for n in (key, value):
+            if n.tag not in _TAGS and not isinstance(n, (yaml.SequenceNode, yaml.MappingNode)):
+                raise _fail(
+                    where, "tags (!!) are not allowed; write plain answers", n.start_mark.line + 1
+                )
         ident = key.value
         if ident in seen:
             raise _fail(

@@ -54,6 +54,8 @@ def run(args, input=None, **env):
         (["validate"], "validate.schema.json"),
         (["paths"], "paths.schema.json"),
         (["paths", "neck"], "paths.schema.json"),
+        (["screen", "--questions"], "screen-questions.schema.json"),
+        (["screen", "--questions", "--area", "foot"], "screen-questions.schema.json"),
     ],
 )
 def test_json_output_matches_its_schema(args, schema):

@@ -57,8 +57,10 @@ def _sources(h, keys) -> str:
 
 
 def _sign(labels) -> str:
+    last = len(labels) - 1
     cells = "".join(
-        f'<div class="{"short" if len(lbl) <= 5 else ""}">{escape(lbl)}</div>' for lbl in labels
+        f'<div class="{"short" if n == last and n else ""}">{escape(lbl)}</div>'
+        for n, lbl in enumerate(labels)
     )
     return f'<div class="sign">{cells}</div>'
 

@@ -81,29 +81,40 @@ class _Form(sheet._Sheet):
         return y + 2
 
     def fields(self, y: float, width: float) -> float:
-        """'Label: value' pairs across the line; an empty value is a line to write on."""
+        """'Label: value' pairs across the line, a pair never split unless it is longer than
+        a line (then its value wraps beside the label); an empty value is a line to write
+        on."""
         lh = self.line_h * 1.5
-        x = MARGIN
+        right = self.w - MARGIN
+        x, row_h = MARGIN, lh
         blank = min(55.0, width / 2 - 5)
         for label, value in self.hand.fields:
             self.font(1.0, True)
             lw = self.get_string_width(f"{label}: ")
             self.font(1.0)
-            vw = self.get_string_width(value) if value else blank
-            if x > MARGIN + 0.01 and x + lw + vw > self.w - MARGIN:
-                x, y = MARGIN, y + lh
-            vw = min(vw, self.w - MARGIN - x - lw)
+            vw = self.get_string_width(value) + 1 if value else blank
+            if x > MARGIN + 0.01 and x + lw + vw > right:
+                x, y, row_h = MARGIN, y + row_h, lh
+            if x <= MARGIN + 0.01:  # a new row: it goes to a new page if it does not fit
+                need = lh
+                if value and lw + vw > width:
+                    need += self.text_block(x + lw, width - lw, value, measure=True)
+                y = self.room(y, need)
             self.font(1.0, True)
             self.set_xy(x, y)
             self.cell(lw, lh, f"{label}: ")
-            if value:
+            if not value:
+                self.rule(x + lw, x + lw + vw, y + lh * 0.8)
+            elif x + lw + vw <= right:
                 self.font(1.0)
                 self.set_xy(x + lw, y)
                 self.cell(vw, lh, value)
-            else:
-                self.rule(x + lw, x + lw + vw, y + lh * 0.8)
+            else:  # longer than the line: it wraps beside its label, and the row grows
+                vw = right - x - lw
+                self.set_y(y + (lh - self.line_h) / 2)
+                row_h = max(row_h, self.text_block(x + lw, vw, value) + (lh - self.line_h))
             x += lw + vw + 6
-        return y + lh + self.line_h * 0.6
+        return y + row_h + self.line_h * 0.6
 
     def write_lines(self, x: float, y: float, w: float, n: int, measure: bool) -> float:
         """``n`` empty lines to write on; their height."""
@@ -115,7 +126,10 @@ class _Form(sheet._Sheet):
     def cells(self, x: float, y: float, w: float, labels, measure: bool) -> float:
         """One row to sign: a line per label (Name, Signature, Date) with the label under it;
         the row's height."""
-        weights = [0.55 if len(lbl) <= 5 else 1.0 for lbl in labels]
+        # the last line (the date) is short; the others share the rest
+        weights = [1.0] * len(labels)
+        if len(labels) >= 2:
+            weights[-1] = 0.55
         unit = (w - 4 * (len(labels) - 1)) / sum(weights)
         label_h = self.text_block(x, w, "Ag", 0.78, measure=True)
         if not measure:
@@ -178,7 +192,8 @@ class _Form(sheet._Sheet):
         answers = [h.words["answer_yes"], h.words["answer_no"], h.words["answer_not_sure"]]
         side = self.line_h * 0.7
         self.font(1.0)
-        widths = [side + 1.2 + self.get_string_width(a) + 3.5 for a in answers]
+        gap = max(3.5, self.size * 0.4)  # room between one answer's word and the next box
+        widths = [side + 1.2 + self.get_string_width(a) + gap for a in answers]
         boxes_w = sum(widths)
         num_w = self.size * 0.75
         text_w = w - num_w - boxes_w - 2
@@ -225,8 +240,10 @@ class _Form(sheet._Sheet):
         width = self.w - 2 * MARGIN
         y = self.header_block(MARGIN, width)
         title = p.title + (f"  ·  {self.copy}" if self.copy else "")
+        y = self.room(y, self.text_block(MARGIN, width, title, 1.45, True, measure=True))
         self.set_y(y)
         y += self.text_block(MARGIN, width, title, 1.45, True)
+        y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
         self.set_y(y)
         y += self.text_block(MARGIN, width, p.summary)
         refs = p.data.get("summary_refs") or []
