@@ -9,8 +9,6 @@ the patient.
 
 from __future__ import annotations
 
-import hashlib
-
 import msgspec
 
 from dryneedle_cli.content.kinds import BY_NAME
@@ -56,6 +54,8 @@ class Forms:
             raise UsageError(
                 f"no form called '{kind}'; use screening, consent, prepare or aftercare"
             )
+        import hashlib  # here: most runs never print a form
+
         item = getattr(self.kb, BY_NAME[kind].kb)
         blob = msgspec.json.encode({"kind": kind, "lang": self.lang, "content": item})
         return hashlib.sha256(blob).hexdigest()[:HASH_LENGTH]

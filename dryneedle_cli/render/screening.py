@@ -161,24 +161,22 @@ _CLASS_STYLE = {
 
 
 def terminal_questions(v: ScreenQuestions, console) -> None:
-    from rich.table import Table
+    """The questions by group, numbered, each with its id and strongest class (dim)."""
+    from rich.padding import Padding
     from rich.text import Text
 
-    table = Table(title=Text(v.title), show_lines=False)
-    table.add_column("#", justify="right")
-    table.add_column("question")
-    table.add_column("id", style="dim")
-    table.add_column("strongest class")
+    console.print(Text(v.title, style="bold"))
     group = None
     for n, i in enumerate(v.items, 1):
         if i.group != group:
-            if group is not None:
-                table.add_section()
             group = i.group
-        table.add_row(
-            Text(str(n)), Text(i.question), Text(i.id), Text(i.strongest, _CLASS_STYLE[i.strongest])
-        )
-    console.print(table)
+            console.print()
+            console.print(Text(i.group_heading, style="bold cyan"))
+        line = Text(f"{n:>2}. ")
+        line.append(i.question)
+        line.append(f"  {i.id}", style="dim")
+        line.append(f" · {i.strongest}", style=_CLASS_STYLE[i.strongest])
+        console.print(Padding(line, (0, 0, 0, 1)))
 
 
 def terminal_result(v: ScreenResult, console) -> None:

@@ -217,7 +217,12 @@ class TerminalRenderer(Renderer):
     def screen_questions(self, v, **_) -> None:
         from dryneedle_cli.render.screening import terminal_questions
 
-        terminal_questions(v, self.console)
+        width = self.console.width
+        self.console.width = min(width, READ_WIDTH + 12)
+        try:
+            terminal_questions(v, self.console)
+        finally:
+            self.console.width = width
 
     def screen_result(self, v, **_) -> None:
         from dryneedle_cli.render.screening import terminal_result
