@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from dryneedle_cli.cli.context import query, settings
-from dryneedle_cli.cli.options import AreaOpt, Color, ColorOpt, HeaderOpt, JsonOpt, PlainOpt
+from dryneedle_cli.cli.options import AreaOpt, Color, ColorOpt, HeaderOpt, PlainOpt
 from dryneedle_cli.cli.output import renderer_for
 from dryneedle_cli.errors import ExitCode, UsageError
 
@@ -33,10 +33,10 @@ def screen(
     questions: Annotated[
         bool, typer.Option("--questions", help="List the questions (ids, classes) and exit.")
     ] = False,
-    json_: JsonOpt = False,
+    json_: Annotated[bool, typer.Option("--json", help="JSON (see docs/json.md).")] = False,
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
-    header: HeaderOpt = False,
+    header: HeaderOpt = False,  # --questions --plain
 ) -> ExitCode:
     """Ask the screening questions before the first needle; list what needs attention.
 
