@@ -192,6 +192,122 @@ class Translation(_Base, frozen=True, kw_only=True):
     source_hash: str
 
 
+# ---------------------------------------------------------------- screening and consent
+# The two forms of issue 13. Clinician-only text (``why``, ``discuss``, ``as_written``) is plain
+# English (``str``); what a patient reads is ``Text``.
+
+ScreenClass = Literal["contraindication", "relative-contraindication", "precaution", "ask-only"]
+# strongest first: a question is grouped under the strongest class any of its sources gives
+SCREEN_CLASSES: tuple[str, ...] = (
+    "contraindication",
+    "relative-contraindication",
+    "precaution",
+    "ask-only",
+)
+
+
+class SourceClass(_Base, frozen=True, kw_only=True):
+    """How one source classes one screening item (clinician view only)."""
+
+    source: str  # a reference key
+    class_: ScreenClass = msgspec.field(name="class")
+    as_written: str | None = None  # the source's own qualifier, where the class alone misleads
+
+
+class ScreenQuestion(_Base, frozen=True, kw_only=True):
+    id: str
+    group: str  # a ``ScreenGroup`` id: the heading it is asked under
+    question: Text  # the patient's yes / no question
+    why: str  # for the clinician: why it is asked
+    classes: tuple[SourceClass, ...]
+    discuss: str  # for the clinician: what to talk through on "yes" or "not sure"
+    refs: Refs
+    areas: tuple[str, ...] = ()  # asked only for these areas (none: always)
+    near_lungs: bool = False  # asked only for areas regions.yaml marks near the lungs
+
+
+class ScreenGroup(_Base, frozen=True, kw_only=True):
+    id: str
+    heading: Text
+
+
+class ScreenWords(_Base, frozen=True, kw_only=True):
+    """Words the screening screen and form show (in the file, so a translation has them)."""
+
+    answer_yes: Text
+    answer_no: Text
+    answer_not_sure: Text
+    reply_hint: Text
+    reply_again: Text
+    replies_yes: tuple[str, ...]  # what a patient may type for each answer
+    replies_no: tuple[str, ...]
+    replies_not_sure: tuple[str, ...]
+    result_title: Text
+    result_summary: Text
+    contraindication: Text  # group headings, one per class
+    relative_contraindication: Text
+    precaution: Text
+    ask_only: Text
+    short_contraindication: Text  # one or two words per class, beside a source's name
+    short_relative_contraindication: Text
+    short_precaution: Text
+    short_ask_only: Text
+    answer: Text
+    discuss: Text
+    not_answered: Text
+    nothing_flagged: Text
+    closing: Text
+    form_name: Text
+    form_date: Text
+    form_signature: Text
+    form_anything_else: Text
+    form_checked_by: Text
+    form_code: Text
+
+
+class Screening(_Document, frozen=True, kw_only=True):
+    title: Text
+    summary: Text
+    refs: Refs  # the summary's
+    groups: tuple[ScreenGroup, ...]
+    words: ScreenWords
+    questions: tuple[ScreenQuestion, ...]
+
+
+class FormSection(Block, frozen=True, kw_only=True):
+    """A section of a form: ``lines`` items are labels with a line to write on."""
+
+    heading: Text
+    style: Literal["normal", "warning", "checklist", "lines"] = "normal"
+
+
+class SignatureBlock(Block, frozen=True, kw_only=True):
+    """Who signs: a heading, an optional statement (``text``) and the lines to fill in."""
+
+    id: str
+    heading: Text
+    lines: tuple[Text, ...]
+    optional: bool = False
+
+
+class ConsentWords(_Base, frozen=True, kw_only=True):
+    clinic_copy: Text
+    patient_copy: Text
+    form_code: Text
+
+
+class Consent(_Document, frozen=True, kw_only=True):
+    title: Text
+    summary: Text
+    sections: tuple[FormSection, ...]
+    # A clinic's own sections (its jurisdiction's wording), after the information and before
+    # the patient's consent: a consent.patch.yaml adds them with ``add: {extra_sections: [...]}``.
+    extra_sections: tuple[FormSection, ...] = ()
+    agreement: FormSection
+    signatures: tuple[SignatureBlock, ...]
+    words: ConsentWords
+
+
 class KnowledgeBase:
     """The whole merged knowledge base, as the query layer sees it, in one language.
 
@@ -217,6 +333,8 @@ class KnowledgeBase:
     glossary: dict[str, Term]
     references: dict[str, Reference]
     labels: Labels
+    screening: Screening
+    consent: Consent
 
     def __init__(
         self,

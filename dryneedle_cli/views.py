@@ -241,3 +241,70 @@ class Fhir(msgspec.Struct, frozen=True):
     RENDER: ClassVar[str] = "fhir"
 
     resource: dict
+
+
+# ---------------------------------------------------------------- screening (issue 13)
+
+
+class ScreenClassView(msgspec.Struct, frozen=True, kw_only=True):
+    """How one source classes one question (clinician view)."""
+
+    source: str  # reference key
+    short: str  # the reference's short name
+    cls: str  # contraindication | relative-contraindication | precaution | ask-only
+    label: str  # the class in a word or two ("rules out")
+    as_written: str = ""  # the source's own qualifier
+
+
+class ScreenItem(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    group: str
+    group_heading: str
+    question: str  # as the patient reads it
+    why: str  # clinician
+    discuss: str  # clinician
+    classes: tuple[ScreenClassView, ...]
+    strongest: str  # the strongest class any source gives it
+    refs: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    near_lungs: bool = False
+    answer: str | None = None  # yes | no | not-sure, in a result
+    answer_label: str = ""
+
+
+class ScreenQuestions(msgspec.Struct, frozen=True, kw_only=True):
+    """``screen --questions``: the questions asked for the chosen areas, for the clinician."""
+
+    RENDER: ClassVar[str] = "screen_questions"
+
+    command: str = "screen"
+    title: str
+    summary: str
+    areas: tuple[str, ...]
+    items: tuple[ScreenItem, ...]
+    references: tuple[RefView, ...]
+    words: dict[str, str]
+
+
+class ScreenGroupView(msgspec.Struct, frozen=True, kw_only=True):
+    cls: str
+    heading: str
+    items: tuple[ScreenItem, ...]
+
+
+class ScreenResult(msgspec.Struct, frozen=True, kw_only=True):
+    """``screen``'s result: what needs the clinician's attention, never a verdict."""
+
+    RENDER: ClassVar[str] = "screen_result"
+
+    command: str = "screen"
+    title: str
+    summary: str  # "" when nothing is flagged
+    areas: tuple[str, ...]
+    answers: tuple[tuple[str, str], ...]  # (id, answer) as given, in question order
+    groups: tuple[ScreenGroupView, ...]  # strongest class first
+    unanswered: tuple[ScreenItem, ...]
+    message: str  # the neutral line when nothing is flagged and nothing is left, else ""
+    closing: str
+    references: tuple[RefView, ...]
+    words: dict[str, str]

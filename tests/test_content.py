@@ -62,7 +62,8 @@ def test_every_statement_has_a_resolving_reference(q, kb):
 
 def test_every_reference_is_used_and_complete(kb):
     used = set()
-    for doc in [*kb.topics.values(), *kb.conditions.values(), kb.prepare, kb.aftercare]:
+    docs = [*kb.topics.values(), *kb.conditions.values(), kb.prepare, kb.aftercare]
+    for doc in [*docs, kb.screening, kb.consent]:
         used.update(doc.references)
     used.update(k for t in kb.glossary.values() for k in t.refs)
     assert used == set(kb.references), f"unused references: {set(kb.references) - used}"
@@ -146,6 +147,7 @@ def test_every_condition_area_has_notes(q, kb):
 
 def test_every_file_says_when_and_by_whom_it_was_reviewed(kb):
     docs = [*kb.topics.values(), *kb.conditions.values(), kb.prepare, kb.aftercare, kb.labels]
+    docs += [kb.screening, kb.consent]
     for doc in docs:
         assert doc.reviewed_on and doc.reviewed_by.strip()
 
@@ -157,6 +159,9 @@ def _patient_text(kb) -> str:
     for doc in [*kb.topics.values(), *kb.conditions.values(), kb.prepare, kb.aftercare]:
         parts.extend(t for _, t in texts(doc))
     parts.extend(t for term in kb.glossary.values() for _, t in texts(term))
+    # the forms: everything a patient reads on them (walk.texts leaves out the clinician's
+    # why, discuss and as_written)
+    parts.extend(t for doc in (kb.screening, kb.consent) for _, t in texts(doc))
     return " ".join(parts)
 
 

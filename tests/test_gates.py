@@ -50,6 +50,8 @@ def patient_pages(q, kb):
     for which in ("prepare", "aftercare"):
         yield which, q.sheet(which, [])
         yield f"{which} (all areas)", q.sheet(which, list(kb.regions))
+    for form in ("screening", "consent"):  # what a patient reads on the forms
+        yield form, q.form_page(form)
 
 
 def test_no_internal_words_on_patient_pages(q, kb):
@@ -59,7 +61,7 @@ def test_no_internal_words_on_patient_pages(q, kb):
 
 
 @pytest.mark.parametrize("fmt", ["txt", "md", "html"])
-@pytest.mark.parametrize("which", ["prepare", "aftercare"])
+@pytest.mark.parametrize("which", ["prepare", "aftercare", "screening", "consent"])
 def test_no_internal_words_on_sheets(kb, fmt, which):
     args = ["sheet", which, "--format", fmt, "-o", "-"]
     for region in kb.regions:
@@ -142,7 +144,7 @@ def msgspec_replace(obj, **changes):
     return msgspec.structs.replace(obj, **changes)
 
 
-@pytest.mark.parametrize("which", ["prepare", "aftercare"])
+@pytest.mark.parametrize("which", ["prepare", "aftercare", "screening", "consent"])
 def test_no_internal_words_in_pdf_sheets(kb, which):
     pypdf = pytest.importorskip("pypdf")
     args = ["sheet", which, "--format", "pdf", "-o", "-"]

@@ -219,3 +219,42 @@ def test_right_to_left_names_and_notes_keep_the_layout(queries, which, paper, la
     with pdfplumber.open(io.BytesIO(data)) as doc:
         if not large:
             assert len(doc.pages) == 1
+
+
+# ------------------------------------------------------------------------------ the forms
+
+
+def render_form(q, which, areas, clinic, paper, large, copies=1):
+    from dryneedle_cli.handouts import forms
+    from dryneedle_cli.render.forms import pdf as form_pdf
+
+    h = forms.make(
+        q, which, areas, clinic=clinic, patient=PATIENT, clinician=CLINICIAN,
+        date="2026-11-23", paper=paper, large_print=large, copies=copies,
+    )  # fmt: skip
+    return form_pdf.render(h), h
+
+
+@pytest.mark.parametrize("areas", ["none", "near-lungs", "all"])
+@pytest.mark.parametrize("profile", [None, "long"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("which", ["screening", "consent"])
+def test_forms_no_text_overlaps_or_leaves_the_page(queries, which, paper, large, profile, areas):
+    """The screening and consent forms, two copies of the consent form in one file: no line
+    overlaps another or leaves the page, every page has its footer (with the copy's name),
+    and at normal size the screening form is one page, the consent form two at most a copy."""
+    clinic = LONG_CLINIC if profile else None
+    copies = 2 if which == "consent" else 1
+    data, h = render_form(queries[profile], which, AREA_SETS[areas], clinic, paper, large, copies)
+    footer = [*pdf.footer_texts(h), *h.copies]
+    found = problems(data, footer)
+    assert not found, "\n".join(found[:10])
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        pages = [" ".join((p.extract_text() or "").split()) for p in doc.pages]
+    if not large:
+        assert len(pages) <= (1 if which == "screening" else 2) * copies
+    for label in h.copies:
+        if label:
+            assert any(label in p for p in pages)
+    assert all(h.form_hash in p for p in pages), "the form code on every page"

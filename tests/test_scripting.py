@@ -59,6 +59,8 @@ def run(args, input=None, **env):
         (["conditions", "--lang", "es"], "conditions.schema.json"),
         (["evidence", "neck", "--lang", "fr"], "evidence.schema.json"),
         (["translations"], "translations.schema.json"),
+        (["screen", "--questions"], "screen-questions.schema.json"),
+        (["screen", "--questions", "--area", "foot"], "screen-questions.schema.json"),
     ],
 )
 def test_json_output_matches_its_schema(args, schema):

@@ -51,10 +51,13 @@ TRANSLATED = [
     for lang in LANGS
     for path in _files(lang)
 ]
+# The forms of issue 13 are translated in a later step, with their own review trail; until
+# then the screening and consent forms print in English only.
+NOT_YET_TRANSLATED = ("screening.yaml", "consent.yaml")
 PATIENT_FILES = [
     p
     for p in _english_files()
-    if p.name not in ("references.yaml", "clinic-template.yaml")
+    if p.name not in ("references.yaml", "clinic-template.yaml", *NOT_YET_TRANSLATED)
     and not p.name.endswith(".patch.yaml")
 ]
 

@@ -42,6 +42,7 @@ COMMANDS = {
     "sheet": "sheets",
     "teachback": "record",
     "note": "record",
+    "screen": "screening",
     "clinic": "clinic",
 }
 

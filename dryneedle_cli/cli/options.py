@@ -12,7 +12,16 @@ from dryneedle_cli.cli import context
 from dryneedle_cli.render import DOCUMENTS
 
 Color = Enum("Color", {"auto": "auto", "always": "always", "never": "never"}, type=str)
-Which = Enum("Which", {"aftercare": "aftercare", "prepare": "prepare"}, type=str)
+Which = Enum(
+    "Which",
+    {
+        "aftercare": "aftercare",
+        "prepare": "prepare",
+        "screening": "screening",
+        "consent": "consent",
+    },
+    type=str,
+)
 Paper = Enum("Paper", {"letter": "letter", "a4": "a4"}, type=str)  # either case on the command line
 Format = Enum("Format", {name: name for name in DOCUMENTS}, type=str)
 

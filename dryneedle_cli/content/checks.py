@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from dryneedle_cli.content.build import Version
 
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STALE_AFTER = dt.timedelta(days=730)
 # Labels the program asks for; the built-in labels.yaml must define each one.
 REQUIRED_LABELS = (
@@ -237,6 +238,82 @@ class Checks:
             if fatal:
                 raise err
             self.warn(err)
+
+    def check_screening(self, stack: list[Version], ctx: Context) -> None:
+        """Ids that are unique and well formed, groups that exist, every class's source a
+        reference the question also cites, and answers a patient can tell apart."""
+        version = stack[-1]
+        doc = version.doc
+
+        def error(at: str, message: str) -> ContentError:
+            return error_at(*version.where(at), message)
+
+        groups = set()
+        for i, g in enumerate(doc.groups):
+            if not ID_RE.match(g.id) or g.id in groups:
+                raise error(f"$.groups[{i}].id", f"group id '{g.id}' is invalid or appears twice")
+            groups.add(g.id)
+        seen = set()
+        for i, q in enumerate(doc.questions):
+            at = f"$.questions[{i}]"
+            if not ID_RE.match(q.id) or q.id in seen:
+                raise error(
+                    f"{at}.id",
+                    f"question id '{q.id}' must be lowercase letters, digits and hyphens, "
+                    "and used once",
+                )
+            seen.add(q.id)
+            if q.group not in groups:
+                raise error(
+                    f"{at}.group", f"group '{q.group}' is not one of: {', '.join(sorted(groups))}"
+                )
+            if not q.classes:
+                raise error(f"{at}.classes", "give at least one source and the class it gives")
+            for n, c in enumerate(q.classes):
+                if c.source not in ctx.keys:
+                    raise error(
+                        f"{at}.classes[{n}].source",
+                        f"reference '{c.source}' is not in references.yaml; add it there",
+                    )
+                if c.source not in q.refs:
+                    raise error(f"{at}.refs", f"add '{c.source}' (a source in its classes) to refs")
+        if not doc.questions:
+            raise error("$.questions", "give at least one question")
+        replies: dict[str, str] = {}
+        for name in ("replies_yes", "replies_no", "replies_not_sure"):
+            words = getattr(doc.words, name)
+            if not words:
+                raise error(f"$.words.{name}", "give at least one reply a patient may type")
+            for word in words:
+                key = " ".join(word.casefold().split())
+                if not key or replies.setdefault(key, name) != name:
+                    raise error(
+                        f"$.words.{name}",
+                        f"the reply '{word}' is empty or also means another answer",
+                    )
+
+    def check_consent(self, stack: list[Version], ctx: Context) -> None:
+        """The patient and the clinician each have lines to sign; signature ids are unique."""
+        version = stack[-1]
+        ids = [b.id for b in version.doc.signatures]
+        for i, ident in enumerate(ids):
+            if not ID_RE.match(ident) or ident in ids[:i]:
+                raise error_at(
+                    *version.where(f"$.signatures[{i}].id"),
+                    f"signature id '{ident}' is invalid or appears twice",
+                )
+        for needed in ("patient", "clinician"):
+            if needed not in ids:
+                raise error_at(
+                    *version.where("$.signatures"),
+                    f"the form needs a signature block with id '{needed}'",
+                )
+        for i, block in enumerate(version.doc.signatures):
+            if not block.lines:
+                raise error_at(
+                    *version.where(f"$.signatures[{i}].lines"),
+                    "give the lines to fill in (for example Name, Signature, Date)",
+                )
 
     def check_required_labels(self, builtin) -> None:
         path = builtin.root / BY_NAME["labels"].file

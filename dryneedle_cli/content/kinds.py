@@ -28,12 +28,14 @@ from enum import Enum
 
 from dryneedle_cli.model import (
     Condition,
+    Consent,
     Glossary,
     Labels,
     Reference,
     References,
     Region,
     Regions,
+    Screening,
     Sheet,
     Term,
     Topic,
@@ -113,6 +115,10 @@ PAGE_TEXT = frozenset({
     "definition", "icd10_note",
 })  # fmt: skip
 SEARCH_WORDS = frozenset({"aliases", "shared_aliases"})
+# The forms (screening, consent): what a patient reads; their ``words`` (answers a patient may
+# type, headings of the result) are the language's own, like search words.
+FORM_TEXT = frozenset({"title", "summary", "heading", "question", "text", "items", "lines"})
+FORM_WORDS = frozenset({"words"})
 
 KINDS: tuple[Kind, ...] = (
     Kind("labels", Labels, Merge.LABELS, "labels", file="labels.yaml", checks=("labels",),
@@ -138,6 +144,13 @@ KINDS: tuple[Kind, ...] = (
     Kind("condition", Condition, Merge.REPLACE, "conditions", folder="conditions",
          patchable=True, ids="documents", checks=("document", "teachback"), pages=True,
          text=PAGE_TEXT, words=SEARCH_WORDS),
+    # the forms of issue 13: screening questions and the information and consent form
+    Kind("screening", Screening, Merge.REPLACE, "screening", file="screening.yaml",
+         patchable=True, checks=("document", "screening"), pages=True,
+         text=FORM_TEXT, words=FORM_WORDS),
+    Kind("consent", Consent, Merge.REPLACE, "consent", file="consent.yaml",
+         patchable=True, checks=("document", "consent"), pages=True,
+         text=FORM_TEXT, words=FORM_WORDS),
 )  # fmt: skip
 BY_NAME = {k.name: k for k in KINDS}
 

@@ -66,6 +66,9 @@ def patient_pages(q, ids=None):
     if ids is None or "aftercare" in ids:
         yield "aftercare", q.sheet("aftercare", [])
         yield "aftercare (all areas)", q.sheet("aftercare", list(q.kb.regions))
+    for form in ("screening", "consent"):  # the forms: what the patient reads on them
+        if ids is None or form in ids:
+            yield f"sheet {form}", q.form_page(form)
 
 
 def teachback_pages(q, ids=None):

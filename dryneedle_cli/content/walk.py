@@ -20,6 +20,8 @@ from dryneedle_cli.model import Block, Item, Labels
 NOT_TEXT = frozenset({
     "id", "refs", "rules_out", "near_lungs", "references", "areas", "related", "see", "region",
     "reviewed_by", "reviewed_on", "aliases", "icd10", "icd10_cm", "note",
+    # screening: a class's source key and the clinician-only texts
+    "source", "class_", "as_written", "why", "discuss", "group",
 })  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from dryneedle_cli.errors import (
 )
 from dryneedle_cli.handouts.files import write_atomic, write_stdout
 from dryneedle_cli.handouts.handout import make
+from dryneedle_cli.query.forms import FORMS
 from dryneedle_cli.render import DOCUMENTS, EXTENSIONS, document
 
 BATCH_COLUMNS = ("patient", "areas", "clinician", "next_visit", "date", "note", "format")
@@ -53,6 +54,7 @@ class SheetRequest:
     output: str | None = None  # a file, '-' for stdout, None for the default name here
     force: bool = False
     notes: tuple[str, ...] = ()  # the clinician's own instructions (--note), on every sheet
+    copies: int = 1  # the consent form: 2 is a clinic copy and a patient copy in one file
 
 
 def make_file(q, request: SheetRequest) -> Path | None:
@@ -65,22 +67,27 @@ def make_file(q, request: SheetRequest) -> Path | None:
         from dryneedle_cli.handouts.clinic import require_logo
 
         require_logo(request.clinic, request.clinic_path)
-    handout = make(
-        q,
-        request.which,
-        list(request.areas),
-        clinic=request.clinic,
-        patient=request.patient,
-        clinician=request.clinician,
-        date=request.date,
-        next_visit=request.next_visit,
-        paper=request.paper,
-        large_print=request.large_print,
-        notes=request.notes,
-    )
-    if request.output == "-" and fmt == "pdf" and sys.stdout.isatty():
-        raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")
-    data = document(handout, fmt, request.font)
+    if request.which in FORMS:  # the screening and consent forms (issue 13)
+        data = _form(q, request, fmt)
+    else:
+        handout = make(
+            q,
+            request.which,
+            list(request.areas),
+            clinic=request.clinic,
+            patient=request.patient,
+            clinician=request.clinician,
+            date=request.date,
+            next_visit=request.next_visit,
+            paper=request.paper,
+            large_print=request.large_print,
+            notes=request.notes,
+        )
+        if request.output == "-" and fmt == "pdf" and sys.stdout.isatty():
+            raise UsageError(
+                "a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE"
+            )
+        data = document(handout, fmt, request.font)
     if request.output == "-":
         write_stdout(data)
         return None
@@ -96,6 +103,35 @@ def is_folder(output: str) -> bool:
     """-o names a folder (one that exists, or any path ending in /): the sheet goes there
     under its default name."""
     return output.endswith(("/", os.sep)) or Path(output).is_dir()
+
+
+def _form(q, request: SheetRequest, fmt: str) -> bytes:
+    """The bytes of a form (``handouts.forms``): what a form does not use is refused."""
+    from dryneedle_cli.handouts import forms
+
+    if request.notes:
+        raise UsageError(
+            f"--note is for the aftercare and prepare sheets, not the {request.which} form"
+        )
+    if request.next_visit:
+        raise UsageError(
+            f"--next-visit is for the aftercare and prepare sheets, not the {request.which} form"
+        )
+    h = forms.make(
+        q,
+        request.which,
+        list(request.areas),
+        clinic=request.clinic,
+        patient=request.patient,
+        clinician=request.clinician,
+        date=request.date,
+        paper=request.paper,
+        large_print=request.large_print,
+        copies=request.copies,
+    )
+    if request.output == "-" and fmt == "pdf" and sys.stdout.isatty():
+        raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")
+    return forms.document(h, fmt, request.font)
 
 
 def write_new(folder: Path, which: str, date: str, patient: str | None, fmt: str, data: bytes):

@@ -29,6 +29,7 @@ from dryneedle_cli.model import (
     Topic,
     tr,
 )
+from dryneedle_cli.query.forms import Forms
 from dryneedle_cli.query.search import (
     Search,
     normalize,
@@ -46,7 +47,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-class Query(Search):
+class Query(Forms, Search):
     """Look-ups over one knowledge base in its language (``kb.lang``), and the pages built
     from them.
 

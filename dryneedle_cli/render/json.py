@@ -181,6 +181,18 @@ def fhir(v: Fhir) -> dict:
     return v.resource
 
 
+def screen_questions(v) -> dict:
+    from dryneedle_cli.render.screening import json_questions
+
+    return json_questions(v)
+
+
+def screen_result(v) -> dict:
+    from dryneedle_cli.render.screening import json_result
+
+    return json_result(v)
+
+
 _DOCUMENTS = {
     "page": page,
     "conditions": conditions,
@@ -191,6 +203,8 @@ _DOCUMENTS = {
     "teachback": teachback,
     "note": note,
     "fhir": fhir,
+    "screen_questions": screen_questions,
+    "screen_result": screen_result,
 }
 
 
@@ -227,3 +241,4 @@ class JsonRenderer(Renderer):
 
     page = conditions = references = missing = validate_report = paths = _write
     teachback = note = fhir = _write
+    screen_questions = screen_result = _write

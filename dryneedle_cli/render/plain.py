@@ -172,6 +172,16 @@ class PlainRenderer(Renderer):
     def note(self, v: Note, **_) -> None:
         self.out.write(note(v))
 
+    def screen_questions(self, v, header=False, **_) -> None:
+        from dryneedle_cli.render.screening import plain_questions
+
+        self.out.write(plain_questions(v, header))
+
+    def screen_result(self, v, **_) -> None:
+        from dryneedle_cli.render.screening import plain_result
+
+        self.out.write(plain_result(v))
+
 
 def render(view, stream: bool = False, header: bool = False) -> str:
     """The plain text of a view (as ``PlainRenderer`` shows it, without escaping)."""

@@ -264,6 +264,26 @@ class TerminalRenderer(Renderer):
     def note(self, v: Note, **_) -> None:
         self.out.write(plain.note(v))
 
+    def screen_questions(self, v, **_) -> None:
+        from dryneedle_cli.render.screening import terminal_questions
+
+        width = self.console.width
+        self.console.width = min(width, READ_WIDTH + 12)
+        try:
+            terminal_questions(v, self.console)
+        finally:
+            self.console.width = width
+
+    def screen_result(self, v, **_) -> None:
+        from dryneedle_cli.render.screening import terminal_result
+
+        width = self.console.width
+        self.console.width = min(width, READ_WIDTH)
+        try:
+            terminal_result(v, self.console)
+        finally:
+            self.console.width = width
+
 
 def write(view, out, stream: bool = False, force_terminal: bool | None = None, **_) -> None:
     TerminalRenderer(out, force_terminal=force_terminal).show(view, stream=stream)

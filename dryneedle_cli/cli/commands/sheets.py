@@ -81,7 +81,7 @@ def aftercare(
 
 def sheet(
     ctx: typer.Context,
-    which: Annotated[Which, typer.Argument(help="aftercare or prepare")],
+    which: Annotated[Which, typer.Argument(help="aftercare, prepare, screening or consent")],
     areas: AreaOpt = None,
     patient: Annotated[str | None, typer.Option(help="The patient's name.")] = None,
     clinician: ClinicianOpt = None,
@@ -122,11 +122,20 @@ def sheet(
         ),
     ] = False,
     lang: LangOpt = None,
+    copies: Annotated[
+        int,
+        typer.Option(
+            min=1, max=2, help="consent: 2 prints a clinic copy and a patient copy in one file."
+        ),
+    ] = 1,
 ) -> ExitCode:
-    """Write a printable preparation or aftercare sheet (PDF, HTML, Markdown or text).
+    """Write a printable sheet or form (PDF, HTML, Markdown or text).
 
-    The clinic's name, phone, logo and emergency number come from its profile (see
-    'dryneedle clinic init'). Nothing about the patient is stored or logged.
+    aftercare and prepare are handouts; screening is the screening questions with Yes / No /
+    Not sure boxes; consent is the information and consent form, with the content version and
+    a form code that every copy shares. The clinic's name, phone, logo and emergency number come
+    from its profile (see 'dryneedle clinic init'). Nothing about the patient is stored or
+    logged.
 
     Every format has the same parts in the same order, warning signs first. --paper and
     --large-print shape PDF and HTML sheets; a Markdown or text file has no paper or type
@@ -185,6 +194,7 @@ def sheet(
         output=output,
         force=force,
         notes=tuple(note or ()),
+        copies=copies,
     )
     if batch is None:
         path = jobs.make_file(q, request)

@@ -1,0 +1,139 @@
+"""The printed forms: the screening questions (``sheet screening``) and the information and
+consent form (``sheet consent``), as a view every document format can draw.
+
+A ``FormHandout`` has the attributes the handout renderers rely on (``page``, ``clinic``,
+``paper``, ``large_print``, ``labels``, ``emergency``, ``questions``, ``notice``), plus what a
+form adds: the fields to fill in, the copies (``--copies 2``: a clinic copy and a patient copy
+in one file) and the form code (``Query.form_hash``), printed on every page of every copy so
+that the record copy matches the one the patient took home. Nothing about the patient is
+stored or logged.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import msgspec
+
+from dryneedle_cli.errors import UsageError
+from dryneedle_cli.handouts.clinic import Clinic
+from dryneedle_cli.handouts.handout import clean
+from dryneedle_cli.query.forms import FORMS
+from dryneedle_cli.views import Page
+
+MAX_COPIES = 2
+
+
+class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
+    page: Page
+    clinic: Clinic | None
+    # (label, value) to fill in at the top; an empty value is a line to write on
+    fields: tuple[tuple[str, str], ...] = ()
+    areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
+    paper: str = "letter"
+    large_print: bool = False
+    labels: dict[str, str] = {}
+    words: dict[str, str] = {}  # the form's own words (answers, lines, copy labels)
+    copies: tuple[str, ...] = ("",)  # one label per copy ("" for a single unlabelled copy)
+    form_hash: str = ""
+    questions: str = ""  # the footer line
+    emergency: str = ""  # the emergency line
+    notice: str = ""  # content version, form code, review date, "supports your clinician"
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """The fields that are filled in (the sheet renderers' patient block)."""
+        return [(k, v) for k, v in self.fields if v]
+
+    @property
+    def area_names(self) -> str:
+        return ", ".join(name for _, name in self.areas)
+
+    def notice_for(self, copy: str) -> str:
+        """The footer's small print on the pages of one copy: the copy's name first."""
+        return f"{copy} · {self.notice}" if copy else self.notice
+
+
+def make(
+    q,
+    which: str,
+    areas: list[str],
+    *,
+    clinic: Clinic | None,
+    patient=None,
+    clinician=None,
+    date=None,
+    paper="letter",
+    large_print=False,
+    copies: int = 1,
+) -> FormHandout:
+    """The form ``which`` (screening or consent) from a ``Query`` made with
+    ``handout.values_for(clinic)``."""
+    if which not in FORMS:
+        raise UsageError(f"'{which}' is not a form; use {' or '.join(FORMS)}")
+    if copies not in range(1, MAX_COPIES + 1):
+        raise UsageError(f"--copies must be 1 or {MAX_COPIES}")
+    if copies > 1 and which != "consent":
+        raise UsageError("--copies 2 is for the consent form (a clinic copy and a patient copy)")
+    page = q.form_page(which, areas)
+    labels = dict(page.labels)
+    names = tuple((a, q.region_name(a)) for a in page.areas)
+    patient = clean(patient, "patient's name")
+    clinician = clean(clinician, "clinician's name")
+    date = clean(date, "date")
+    if which == "screening":
+        words = q.screen_words()
+        fields = ((words["form_name"], patient), (words["form_date"], date))
+        copy_labels: tuple[str, ...] = ("",)
+    else:
+        words = q.consent_words()
+        fields = (
+            (labels["patient"], patient),
+            (labels["date"], date),
+            (labels["clinician"], clinician),
+            (labels["areas_planned"], ", ".join(n for _, n in names)),
+        )
+        copy_labels = (words["clinic_copy"], words["patient_copy"]) if copies == 2 else ("",)
+    code = q.form_hash(which)
+    label = "questions_phone" if clinic is not None and clinic.phone else "questions"
+    return FormHandout(
+        page=page,
+        clinic=clinic,
+        fields=fields,
+        areas=names,
+        paper=paper,
+        large_print=large_print,
+        labels=labels,
+        words=words,
+        copies=copy_labels,
+        form_hash=code,
+        questions=q.label(label),
+        emergency=q.label("emergency"),
+        notice=_notice(q, page, words["form_code"], code),
+    )
+
+
+def _notice(q, page, form_word: str, code: str) -> str:
+    """Content version, form code, review date and that the form supports the clinician's
+    advice (words from labels.yaml and the form's file)."""
+    from dryneedle_cli import __version__
+
+    parts = [f"{q.label('content_version')} {__version__}", f"{form_word} {code}"]
+    reviewed = page.data.get("reviewed_on", "")
+    if reviewed:
+        parts.append(f"{q.label('reviewed')} {reviewed}")
+    parts.append(q.label("supports"))
+    return " · ".join(parts)
+
+
+# document format (a key of render.DOCUMENTS) -> module in dryneedle_cli.render.forms
+MODULES = {"pdf": "pdf", "html": "html", "md": "markdown", "txt": "text"}
+
+
+def document(h: FormHandout, fmt: str, font=None) -> bytes:
+    """The bytes of a form in a document format; every text made safe first, as for sheets."""
+    from dryneedle_cli import safe
+
+    h = safe.view(h)
+    module = importlib.import_module(f"dryneedle_cli.render.forms.{MODULES[fmt]}")
+    return module.render(h, font=font)

@@ -1,0 +1,300 @@
+"""The screening questions and the consent form: their views, the answers' result, and the
+short hash that ties a printed form to the chart note.
+
+``Forms`` is a mixin of ``pages.Query`` (it uses its ``t``, ``areas``, ``near_lungs`` and
+``_refs``). Nothing here says a person is fit for needling: a "yes" or "not sure" is listed for
+the clinician under how each source classes it, and the decision stays with the clinician and
+the patient.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from dryneedle_cli.content.kinds import BY_NAME
+from dryneedle_cli.errors import UsageError
+from dryneedle_cli.model import SCREEN_CLASSES, ScreenQuestion, tr
+from dryneedle_cli.views import (
+    Page,
+    ScreenClassView,
+    ScreenGroupView,
+    ScreenItem,
+    ScreenQuestions,
+    ScreenResult,
+    SectionView,
+)
+
+ANSWERS = ("yes", "no", "not-sure")  # what an answers file may say (and the JSON says)
+FLAGGED = ("yes", "not-sure")  # answers that need the clinician's attention
+FORMS = ("screening", "consent")  # the sheets that are forms
+HASH_LENGTH = 8  # hex digits of the form code
+
+
+def _word_key(cls: str) -> str:
+    """The ScreenWords field of a class: 'relative-contraindication' -> 'relative_...'."""
+    return cls.replace("-", "_")
+
+
+class Forms:
+    """Screening and consent, for ``pages.Query``."""
+
+    # ------------------------------------------------------------------ the form code
+
+    def form_hash(self, kind: str) -> str:
+        """The short code printed on a form (and in the chart note) so that the copy in the
+        record can be matched to the one the patient took home.
+
+        ``kind`` is ``screening``, ``consent``, ``prepare`` or ``aftercare``. The code is the
+        first 8 hex digits of the SHA-256 of the merged knowledge item (every clinic layer,
+        patches included, encoded as msgspec JSON) and the language. It does not depend on the
+        patient, the date, the areas, the clinic profile or the copy, so every copy of a form
+        and the note about it carry the same code; any change to the form's content changes it.
+        """
+        if kind not in BY_NAME or not BY_NAME[kind].one or BY_NAME[kind].name == "labels":
+            raise UsageError(
+                f"no form called '{kind}'; use screening, consent, prepare or aftercare"
+            )
+        import hashlib  # here: most runs never print a form
+
+        item = getattr(self.kb, BY_NAME[kind].kb)
+        blob = msgspec.json.encode({"kind": kind, "lang": self.lang, "content": item})
+        return hashlib.sha256(blob).hexdigest()[:HASH_LENGTH]
+
+    # ------------------------------------------------------------------ screening questions
+
+    def screen_words(self) -> dict[str, str]:
+        """The screening words (``ScreenWords``) in this language; the reply lists joined."""
+        words = self.kb.screening.words
+        out = {}
+        for name in words.__struct_fields__:
+            value = getattr(words, name)
+            out[name] = "|".join(value) if isinstance(value, tuple) else self.t(value)
+        out["areas"] = self.labels["areas_planned"]
+        out["references"] = self.labels["references"]
+        return out
+
+    def replies(self) -> dict[str, str]:
+        """What a patient may type (folded) -> the answer it means (yes, no, not-sure)."""
+        words = self.kb.screening.words
+        out: dict[str, str] = {}
+        for answer, field in (
+            ("yes", words.replies_yes),
+            ("no", words.replies_no),
+            ("not-sure", words.replies_not_sure),
+        ):
+            for reply in field:
+                out[" ".join(reply.casefold().split())] = answer
+        return out
+
+    def asks(self, q: ScreenQuestion, areas: list[str] | None) -> bool:
+        """Whether ``q`` is asked for the chosen areas (``None``: no area given, ask it)."""
+        if areas is None or (not q.areas and not q.near_lungs):
+            return True
+        return bool(
+            (q.areas and set(q.areas) & set(areas)) or (q.near_lungs and self.near_lungs(areas))
+        )
+
+    def _chosen(self, area_words: list[str] | None) -> list[str] | None:
+        return self.areas(area_words) if area_words else None
+
+    def _screen_item(self, q: ScreenQuestion, answer: str | None = None) -> ScreenItem:
+        words = self.kb.screening.words
+        heading = {g.id: g.heading for g in self.kb.screening.groups}
+        classes = tuple(
+            ScreenClassView(
+                source=c.source,
+                short=self.kb.references[c.source].short,
+                cls=c.class_,
+                label=self.t(getattr(words, f"short_{_word_key(c.class_)}")),
+                as_written=c.as_written or "",
+            )
+            for c in q.classes
+        )
+        strongest = min((SCREEN_CLASSES.index(c.class_) for c in q.classes), default=3)
+        labels = {"yes": words.answer_yes, "no": words.answer_no, "not-sure": words.answer_not_sure}
+        return ScreenItem(
+            id=q.id,
+            group=q.group,
+            group_heading=self.t(heading[q.group]),
+            question=self.t(q.question),
+            why=q.why,
+            discuss=q.discuss,
+            classes=classes,
+            strongest=SCREEN_CLASSES[strongest],
+            refs=tuple(q.refs),
+            areas=tuple(q.areas),
+            near_lungs=q.near_lungs,
+            answer=answer,
+            answer_label=self.t(labels[answer]) if answer else "",
+        )
+
+    def screen_questions(self, area_words: list[str] | None = None) -> ScreenQuestions:
+        """Every question asked for the chosen areas, in order, for the clinician."""
+        areas = self._chosen(area_words)
+        s = self.kb.screening
+        items = tuple(self._screen_item(q) for q in s.questions if self.asks(q, areas))
+        keys = [*s.refs, *(k for i in items for k in i.refs)]
+        return ScreenQuestions(
+            title=self.t(s.title),
+            summary=self.t(s.summary),
+            areas=tuple(areas or ()),
+            items=items,
+            references=self._refs(keys),
+            words=self.screen_words(),
+        )
+
+    def check_answers(self, answers: dict[str, str], where: str = "the answers") -> None:
+        """A UsageError (exit 2) naming every unknown id or answer and the fix."""
+        ids = [q.id for q in self.kb.screening.questions]
+        unknown = [i for i in answers if i not in ids]
+        if unknown:
+            shown = ", ".join(f"'{i[:60]}'" for i in unknown[:3])
+            more = f" (and {len(unknown) - 3} more)" if len(unknown) > 3 else ""
+            raise UsageError(
+                f"{where}: unknown question id {shown}{more}; valid ids: {', '.join(ids)} "
+                "(see 'dryneedle screen --questions')"
+            )
+        bad = [(i, a) for i, a in answers.items() if a not in ANSWERS]
+        if bad:
+            i, a = bad[0]
+            raise UsageError(
+                f"{where}: the answer for '{i}' is '{a[:40]}'; answer yes, no or not-sure "
+                "(leave a question out, or empty, if it was not asked)"
+            )
+
+    def screen_result(
+        self, answers: dict[str, str], area_words: list[str] | None = None
+    ) -> ScreenResult:
+        """What needs the clinician's attention: every "yes" and "not sure", grouped by the
+        strongest class any source gives it, and the questions left unanswered. Never a
+        verdict: with nothing flagged it says only that no answer needs follow-up from this
+        list, and that the clinician decides with the patient."""
+        self.check_answers(answers)
+        areas = self._chosen(area_words)
+        s = self.kb.screening
+        words = s.words
+        flagged = [
+            self._screen_item(q, answers[q.id]) for q in s.questions if answers.get(q.id) in FLAGGED
+        ]
+        unanswered = tuple(
+            self._screen_item(q) for q in s.questions if q.id not in answers and self.asks(q, areas)
+        )
+        groups = []
+        for cls in SCREEN_CLASSES:
+            items = tuple(i for i in flagged if i.strongest == cls)
+            if items:
+                heading = self.t(getattr(words, _word_key(cls)))
+                groups.append(ScreenGroupView(cls=cls, heading=heading, items=items))
+        keys = [k for i in flagged for k in i.refs]
+        return ScreenResult(
+            title=self.t(words.result_title),
+            summary=self.t(words.result_summary) if flagged else "",
+            areas=tuple(areas or ()),
+            answers=tuple((q.id, answers[q.id]) for q in s.questions if q.id in answers),
+            groups=tuple(groups),
+            unanswered=unanswered,
+            message=self.t(words.nothing_flagged) if not flagged and not unanswered else "",
+            closing=self.t(words.closing),
+            references=self._refs(keys),
+            words=self.screen_words(),
+        )
+
+    # ------------------------------------------------------------------ the printed forms
+
+    def form_page(self, kind: str, area_words: list[str] | None = None) -> Page:
+        """The screening form or the consent form as a page: what the patient reads and fills
+        in, in reading order (for the sheets and the reading gates)."""
+        if kind == "screening":
+            return self._screening_page(self._chosen(area_words))
+        if kind == "consent":
+            return self._consent_page(self._chosen(area_words))
+        raise UsageError(f"no form called '{kind}'; use screening or consent")
+
+    def _screening_page(self, areas: list[str] | None) -> Page:
+        s = self.kb.screening
+        sections = []
+        for g in s.groups:
+            qs = [q for q in s.questions if q.group == g.id and self.asks(q, areas)]
+            if qs:
+                refs = tuple(dict.fromkeys(k for q in qs for k in q.refs))
+                sections.append(
+                    SectionView(
+                        heading=self.t(g.heading),
+                        items=tuple(self.t(q.question) for q in qs),
+                        refs=refs,
+                        style="questions",
+                    )
+                )
+        asked = [q.id for q in s.questions if self.asks(q, areas)]
+        keys = [*s.refs, *(k for sec in sections for k in sec.refs)]
+        return Page(
+            command="sheet",
+            kind="screening",
+            id=s.id,
+            title=self.t(s.title),
+            summary=self.t(s.summary),
+            sections=tuple(sections),
+            references=self._refs(keys),
+            labels=self.labels,
+            data={
+                "summary_refs": list(s.refs),
+                "questions": asked,
+                "areas": list(areas or ()),
+                "reviewed_on": s.reviewed_on.isoformat(),
+                "reviewed_by": s.reviewed_by,
+            },
+            areas=tuple(areas or ()),
+        )
+
+    def _consent_page(self, areas: list[str] | None) -> Page:
+        c = self.kb.consent
+
+        def view(section, style=None) -> SectionView:
+            return SectionView(
+                heading=self.t(section.heading),
+                text=self.t(section.text) if section.text is not None else "",
+                items=tuple(self._item_text(i) for i in section.items),
+                refs=tuple(section.refs),
+                style=style or section.style,
+            )
+
+        sections = [view(s) for s in (*c.sections, *c.extra_sections)]
+        sections.append(view(c.agreement))
+        sections += [
+            SectionView(
+                heading=self.t(b.heading),
+                text=self.t(b.text) if b.text is not None else "",
+                items=tuple(self.t(line) for line in b.lines),
+                refs=tuple(b.refs),
+                style="signature",
+            )
+            for b in c.signatures
+        ]
+        keys = [k for s in sections for k in s.refs]
+        return Page(
+            command="sheet",
+            kind="consent",
+            id=c.id,
+            title=self.t(c.title),
+            summary=self.t(c.summary),
+            sections=tuple(sections),
+            references=self._refs(keys),
+            labels=self.labels,
+            data={
+                "areas": list(areas or ()),
+                "extra_sections": len(c.extra_sections),
+                "reviewed_on": c.reviewed_on.isoformat(),
+                "reviewed_by": c.reviewed_by,
+            },
+            areas=tuple(areas or ()),
+        )
+
+    def _item_text(self, item) -> str:
+        return self.t(item if isinstance(item, (str, dict)) else item.text)
+
+    def consent_words(self) -> dict[str, str]:
+        words = self.kb.consent.words
+        return {n: self.t(getattr(words, n)) for n in words.__struct_fields__}
+
+    def region_names(self, areas) -> list[str]:
+        return [tr(self.kb.regions[a].name, self.lang) for a in areas]

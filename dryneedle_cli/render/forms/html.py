@@ -1,0 +1,161 @@
+"""A form as one self-contained HTML file: the sheets' look, a table of questions with
+Yes / No / Not sure boxes, lines to write on, signature rows, and each copy on its own page
+when printed. Every value is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from dryneedle_cli.render.html import _logo
+
+_CSS = """
+@page { size: %(paper)s; margin: 10mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111;
+  font-size: %(size)s; line-height: 1.2; margin: 0 auto; max-width: 190mm; }
+article + article { break-before: page; margin-top: 12mm; }
+header { display: flex; justify-content: space-between; align-items: flex-start;
+  border-bottom: 2px solid #1f4e79; padding-bottom: 4px; margin-bottom: 6px; }
+header .clinic { font-size: 1.35em; font-weight: bold; color: #1f4e79; }
+header .contact { font-size: 0.85em; white-space: pre-line; }
+header img { max-height: 16mm; max-width: 45mm; }
+h1 { font-size: 1.3em; margin: 4px 0 2px; }
+h2 { font-size: 1.05em; color: #1f4e79; margin: 6px 0 2px; }
+p { margin: 0 0 3px; }
+.fields { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 6px 0; }
+.blank { display: inline-block; min-width: 45mm; border-bottom: 1px solid #555; }
+table.questions { width: 100%%; border-collapse: collapse; }
+table.questions td { padding: 2px 4px; border-bottom: 1px solid #ddd; vertical-align: top; }
+table.questions td.n { width: 2.2em; font-weight: bold; }
+table.questions td.boxes { white-space: nowrap; text-align: right; }
+.box { display: inline-block; width: 0.9em; height: 0.9em; border: 1px solid #111;
+  vertical-align: -0.1em; margin: 0 0.25em 0 0.8em; }
+main { columns: %(columns)s; column-gap: 8mm; }
+section { break-inside: avoid; margin: 0 0 6px; }
+section.warning { border: 3px solid #b00020; background: #fff3f3; padding: 3px 8px; }
+section.warning h2 { color: #b00020; }
+ul { margin: 0 0 2px; padding-left: 1.2em; }
+ul.checklist { list-style: none; padding-left: 0.2em; }
+ul.checklist li::before { content: "\\2610  "; }
+.line { border-bottom: 1px solid #555; height: 7mm; margin-bottom: 2px; }
+.sign { display: flex; gap: 4mm; margin: 2px 0 8px; }
+.sign div { flex: 1; border-top: 1px solid #555; padding-top: 1px; margin-top: 8mm;
+  font-size: 0.8em; color: #555; }
+.sign div.short { flex: 0.55; }
+.sources { color: #555; font-size: 0.72em; }
+footer { border-top: 1px solid #999; margin-top: 6px; padding-top: 3px; font-weight: bold; }
+footer .emergency { color: #b00020; }
+footer .notice { color: #555; font-size: 0.8em; font-weight: normal; }
+@media screen { body { padding: 12mm; } }
+"""
+
+
+def _sources(h, keys) -> str:
+    shorts = {r.key: r.short for r in h.page.references}
+    names = "; ".join(shorts[k] for k in keys)
+    return f'<p class="sources">{escape(h.labels["sources"])}: {escape(names)}</p>'
+
+
+def _sign(labels) -> str:
+    last = len(labels) - 1
+    cells = "".join(
+        f'<div class="{"short" if n == last and n else ""}">{escape(lbl)}</div>'
+        for n, lbl in enumerate(labels)
+    )
+    return f'<div class="sign">{cells}</div>'
+
+
+def _section(h, s) -> str:
+    out = [f"<h2>{escape(s.heading)}</h2>"]
+    if s.text:
+        out.append(f"<p>{escape(s.text)}</p>")
+    if s.style == "signature":
+        out.append(_sign(s.items))
+    elif s.style == "lines":
+        out += [f'<p>{escape(i)}</p><div class="line"></div>' for i in s.items]
+    elif s.items:
+        cls = ' class="checklist"' if s.style == "checklist" else ""
+        out.append(f"<ul{cls}>{''.join(f'<li>{escape(i)}</li>' for i in s.items)}</ul>")
+    if s.refs and s.style != "signature":
+        out.append(_sources(h, s.refs))
+    cls = ' class="warning"' if s.style == "warning" else ""
+    return f"<section{cls}>{''.join(out)}</section>"
+
+
+def _copy(h, copy: str) -> str:
+    p, w = h.page, h.words
+    parts = []
+    if h.clinic:
+        contact = "\n".join(h.clinic.contact)
+        parts.append(
+            f'<header><div><div class="clinic">{escape(h.clinic.name)}</div>'
+            f'<div class="contact">{escape(contact)}</div></div>{_logo(h)}</header>'
+        )
+    title = p.title + (f" · {copy}" if copy else "")
+    parts += [f"<h1>{escape(title)}</h1>", f"<p>{escape(p.summary)}</p>"]
+    if p.data.get("summary_refs"):
+        parts.append(_sources(h, p.data["summary_refs"]))
+    fields = "".join(
+        f"<span><b>{escape(k)}:</b> "
+        + (escape(v) if v else '<span class="blank">&nbsp;</span>')
+        + "</span>"
+        for k, v in h.fields
+    )
+    parts.append(f'<div class="fields">{fields}</div>')
+    if p.kind == "screening":
+        boxes = "".join(
+            f'<span class="box"></span>{escape(w[k])}'
+            for k in ("answer_yes", "answer_no", "answer_not_sure")
+        )
+        n = 0
+        for s in p.sections:
+            rows = []
+            for item in s.items:
+                n += 1
+                rows.append(
+                    f'<tr><td class="n">{n}.</td><td>{escape(item)}</td>'
+                    f'<td class="boxes">{boxes}</td></tr>'
+                )
+            parts.append(f"<h2>{escape(s.heading)}</h2>")
+            parts.append(f'<table class="questions">{"".join(rows)}</table>')
+        parts.append(f"<h2>{escape(w['form_anything_else'])}</h2>")
+        parts.append('<div class="line"></div><div class="line"></div>')
+        parts.append(_sign((w["form_signature"], w["form_date"])))
+        parts.append(_sign((w["form_checked_by"], w["form_date"])))
+    else:
+        rest = [s for s in p.sections if s.style == "signature"]
+        info = [s for s in p.sections if s.style != "signature"]
+        parts.append(f"<main>{''.join(_section(h, s) for s in info[:-1])}</main>")
+        parts += [_section(h, s) for s in (info[-1], *rest)]
+    parts.append(
+        f'<footer><div class="emergency">{escape(h.emergency)}</div>'
+        f"<div>{escape(h.questions)}</div>"
+        f'<div class="notice">{escape(h.notice_for(copy))}</div></footer>'
+    )
+    return f"<article>{''.join(parts)}</article>"
+
+
+def document(h) -> str:
+    css = _CSS % {
+        "paper": h.paper,
+        "size": "18pt" if h.large_print else "9pt",
+        "columns": "1" if h.large_print else "2",
+    }
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            '<head><meta charset="utf-8">',
+            f"<title>{escape(h.page.title)}</title>",
+            f"<style>{css}</style></head>",
+            "<body>",
+            *(_copy(h, copy) for copy in h.copies),
+            "</body></html>",
+            "",
+        ]
+    )
+
+
+def render(h, font=None) -> bytes:
+    """The file's bytes; ``font`` is for the PDF only."""
+    return document(h).encode("utf-8")

@@ -1,0 +1,346 @@
+"""A form as PDF: the sheet's fonts, header and footer (``render.pdf``), with what a form
+adds: Yes / No / Not sure boxes beside each question, lines to write on, signature rows, and
+one or two labelled copies in one file.
+
+The screening form fits one page at normal size (the type shrinks from 9.5 pt to fit); the
+consent form takes at most two pages per copy. Large print (18 pt, else 16 pt, one column)
+takes the pages it needs. Every page carries the footer: the emergency line, the clinic line,
+and the copy's name, content version and form code.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from dryneedle_cli.errors import ContentError
+from dryneedle_cli.render import pdf as sheet
+from dryneedle_cli.render.pdf import BLACK, GAP, GREY, MARGIN, NAVY, RED
+
+# pages per copy at normal size, and in large print
+PAGES = {"screening": (1, 4), "consent": (2, 7)}
+WRITE = 7.0  # mm of room to write on a line
+
+
+class _Form(sheet._Sheet):
+    """One PDF: every copy of one form."""
+
+    def __init__(self, h, size, extra_font):
+        super().__init__(h, size, extra_font)
+        self.copy = ""
+
+    # ----------------------------------------------------------------- footer (per copy)
+
+    def footer_parts(self):
+        h = self.hand
+        parts = (
+            (h.emergency, 1.0, True, RED),
+            (h.questions, 1.0, True, BLACK),
+            (h.notice_for(self.copy), 0.78, False, GREY),
+        )
+        return [p for p in parts if p[0]]
+
+    # ----------------------------------------------------------------- pieces
+
+    def rule(self, x0: float, x1: float, y: float) -> None:
+        self.set_draw_color(*GREY)
+        self.set_line_width(0.3)
+        self.line(x0, y, x1, y)
+
+    def box(self, x: float, y: float, side: float) -> None:
+        self.set_draw_color(*BLACK)
+        self.set_line_width(0.3)
+        self.rect(x, y, side, side)
+
+    def header_block(self, y: float, width: float) -> float:
+        """The clinic's name, contact lines and logo, as on the sheets; the y below them."""
+        h = self.hand
+        if not h.clinic:
+            return y
+        logo = h.clinic.logo_path()
+        if logo is not None:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    self.image(
+                        str(logo), x=self.w - MARGIN - 40, y=y, h=14, keep_aspect_ratio=True, w=40
+                    )
+            except Exception as e:  # noqa: BLE001 - the profile was checked; still no crash
+                raise ContentError(
+                    str(logo), "the logo cannot be drawn; use another PNG or SVG", field="logo"
+                ) from e
+        self.set_y(y)
+        y += self.text_block(MARGIN, width - 45, h.clinic.name, 1.5, True, NAVY)
+        contact = "\n".join(h.clinic.contact)
+        if contact:
+            self.set_y(y)
+            y += self.text_block(MARGIN, width - 45, contact, 0.85)
+        y = max(y, MARGIN + 15) + 1
+        self.set_draw_color(*NAVY)
+        self.set_line_width(0.6)
+        self.line(MARGIN, y, self.w - MARGIN, y)
+        return y + 2
+
+    def fields(self, y: float, width: float) -> float:
+        """'Label: value' pairs across the line, a pair never split unless it is longer than
+        a line (then its value wraps beside the label); an empty value is a line to write
+        on."""
+        lh = self.line_h * 1.5
+        right = self.w - MARGIN
+        x, row_h = MARGIN, lh
+        blank = min(55.0, width / 2 - 5)
+        for label, value in self.hand.fields:
+            self.font(1.0, True)
+            lw = self.get_string_width(f"{label}: ")
+            self.font(1.0)
+            vw = self.get_string_width(value) + 1 if value else blank
+            if x > MARGIN + 0.01 and x + lw + vw > right:
+                x, y, row_h = MARGIN, y + row_h, lh
+            if x <= MARGIN + 0.01:  # a new row: it goes to a new page if it does not fit
+                need = lh
+                if value and lw + vw > width:
+                    need += self.text_block(x + lw, width - lw, value, measure=True)
+                y = self.room(y, need)
+            self.font(1.0, True)
+            self.set_xy(x, y)
+            self.cell(lw, lh, f"{label}: ")
+            if not value:
+                self.rule(x + lw, x + lw + vw, y + lh * 0.8)
+            elif x + lw + vw <= right:
+                self.font(1.0)
+                self.set_xy(x + lw, y)
+                self.cell(vw, lh, value)
+            else:  # longer than the line: it wraps beside its label, and the row grows
+                vw = right - x - lw
+                self.set_y(y + (lh - self.line_h) / 2)
+                row_h = max(row_h, self.text_block(x + lw, vw, value) + (lh - self.line_h))
+            x += lw + vw + 6
+        return y + row_h + self.line_h * 0.6
+
+    def write_lines(self, x: float, y: float, w: float, n: int, measure: bool) -> float:
+        """``n`` empty lines to write on; their height."""
+        for i in range(n):
+            if not measure:
+                self.rule(x, x + w, y + WRITE * (i + 1) - 1)
+        return WRITE * n
+
+    def cells(self, x: float, y: float, w: float, labels, measure: bool) -> float:
+        """One row to sign: a line per label (Name, Signature, Date) with the label under it;
+        the row's height."""
+        # the last line (the date) is short; the others share the rest
+        weights = [1.0] * len(labels)
+        if len(labels) >= 2:
+            weights[-1] = 0.55
+        unit = (w - 4 * (len(labels) - 1)) / sum(weights)
+        label_h = self.text_block(x, w, "Ag", 0.78, measure=True)
+        if not measure:
+            cx = x
+            for lbl, weight in zip(labels, weights, strict=True):
+                cw = unit * weight
+                self.rule(cx, cx + cw, y + WRITE)
+                self.set_y(y + WRITE + 0.5)
+                self.text_block(cx, cw, lbl, 0.78, False, GREY)
+                cx += cw + 4
+        return WRITE + 0.5 + label_h
+
+    # ----------------------------------------------------------------- sections
+
+    def section(self, s, x, y, w, measure=False) -> float:
+        if s.style == "lines":
+            return self.lines_section(s, x, y, w, measure)
+        if s.style == "signature":
+            return self.signature(s, x, y, w, measure)
+        return super().section(s, x, y, w, measure)
+
+    def lines_section(self, s, x, y, w, measure) -> float:
+        height = self.text_block(x, w, s.heading, 1.12, True, NAVY, measure=True)
+        if not measure:
+            self.set_y(y)
+            self.text_block(x, w, s.heading, 1.12, True, NAVY)
+        if s.text:
+            if not measure:
+                self.set_y(y + height)
+            height += self.text_block(x, w, s.text, 1.0, False, BLACK, measure) + 1
+        for item in s.items:
+            if not measure:
+                self.set_y(y + height)
+            height += self.text_block(x, w, item, 1.0, False, BLACK, measure)
+            height += self.write_lines(x, y + height - 2, w, 1, measure)
+        if s.refs:
+            names = "; ".join(self.shorts[k] for k in s.refs)
+            if not measure:
+                self.set_y(y + height)
+            label = self.hand.labels["sources"]
+            height += self.text_block(x, w, f"{label}: {names}", 0.78, False, GREY, measure)
+        return height + self.line_h * 0.6
+
+    def signature(self, s, x, y, w, measure) -> float:
+        height = self.text_block(x, w, s.heading, 1.0, True, NAVY, measure=True)
+        if not measure:
+            self.set_y(y)
+            self.text_block(x, w, s.heading, 1.0, True, NAVY)
+        if s.text:
+            if not measure:
+                self.set_y(y + height)
+            height += self.text_block(x, w, s.text, 0.92, False, BLACK, measure)
+        height += self.cells(x, y + height, w, s.items, measure)
+        return height + self.line_h * 0.5
+
+    def question(self, n: int, text: str, x: float, y: float, w: float, measure=False) -> float:
+        """One question: its number and words, then a box and a word for each answer, on
+        the same line when they fit, else on the next."""
+        h = self.hand
+        answers = [h.words["answer_yes"], h.words["answer_no"], h.words["answer_not_sure"]]
+        side = self.line_h * 0.7
+        self.font(1.0)
+        gap = max(3.5, self.size * 0.4)  # room between one answer's word and the next box
+        widths = [side + 1.2 + self.get_string_width(a) + gap for a in answers]
+        boxes_w = sum(widths)
+        num_w = self.size * 0.75
+        text_w = w - num_w - boxes_w - 2
+        beside = text_w >= w * 0.45
+        if not beside:
+            text_w = w - num_w
+        text_h = self.text_block(x + num_w, text_w, text, 1.0, measure=True)
+        height = text_h if beside else text_h + self.line_h
+        if measure:
+            return height + self.line_h * 0.35
+        self.font(1.0, True)
+        self.set_xy(x, y)
+        self.cell(num_w, self.line_h, f"{n}.")
+        self.set_y(y)
+        self.text_block(x + num_w, text_w, text, 1.0)
+        bx = x + w - boxes_w if beside else x + num_w
+        by = y if beside else y + text_h
+        if beside:  # a faint line from the words to the boxes, to read across
+            self.set_draw_color(215, 215, 215)
+            self.set_line_width(0.15)
+            self.line(x + num_w, y + height + 0.6, x + w, y + height + 0.6)
+        for answer, aw in zip(answers, widths, strict=True):
+            self.box(bx, by + (self.line_h - side) / 2, side)
+            self.font(1.0)
+            self.set_xy(bx + side + 1.2, by)
+            self.cell(aw - side - 1.2, self.line_h, answer)
+            bx += aw
+        return height + self.line_h * 0.35
+
+    # ----------------------------------------------------------------- the form
+
+    def build(self):
+        h = self.hand
+        self.shorts = {r.key: r.short for r in h.page.references}
+        for copy in h.copies:
+            self.copy = copy
+            self.add_page()
+            self.bottom = self.h - MARGIN - self.footer_height() - 1.5
+            self.one_copy()
+            self.footer_lines()
+
+    def one_copy(self) -> None:
+        h, p = self.hand, self.hand.page
+        width = self.w - 2 * MARGIN
+        y = self.header_block(MARGIN, width)
+        title = p.title + (f"  ·  {self.copy}" if self.copy else "")
+        y = self.room(y, self.text_block(MARGIN, width, title, 1.45, True, measure=True))
+        self.set_y(y)
+        y += self.text_block(MARGIN, width, title, 1.45, True)
+        y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
+        self.set_y(y)
+        y += self.text_block(MARGIN, width, p.summary)
+        refs = p.data.get("summary_refs") or []
+        if refs:
+            names = "; ".join(self.shorts[k] for k in refs)
+            self.set_y(y)
+            label = h.labels["sources"]
+            y += self.text_block(MARGIN, width, f"{label}: {names}", 0.78, False, GREY)
+        y += 1.5
+        y = self.fields(y, width)
+        if p.kind == "screening":
+            self.screening(y, width)
+        else:
+            self.consent(y, width)
+
+    def screening(self, y: float, width: float) -> None:
+        h = self.hand
+        n = 0
+        for s in h.page.sections:
+            head = self.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, measure=True)
+            first = self.question(n + 1, s.items[0], MARGIN, 0, width, measure=True)
+            y = self.room(y, head + first)
+            self.set_y(y)
+            y += self.text_block(MARGIN, width, s.heading, 1.12, True, NAVY) + 0.5
+            for item in s.items:
+                n += 1
+                y = self.room(y, self.question(n, item, MARGIN, 0, width, measure=True))
+                y += self.question(n, item, MARGIN, y, width)
+            y += self.line_h * 0.4
+        words = h.words
+        other = self.text_block(MARGIN, width, words["form_anything_else"], 1.0, True, measure=True)
+        y = self.room(y, other + 2 * WRITE)
+        self.set_y(y)
+        y += self.text_block(MARGIN, width, words["form_anything_else"], 1.0, True)
+        y += self.write_lines(MARGIN, y, width, 2, False) + 1
+        for labels in (
+            (words["form_signature"], words["form_date"]),
+            (words["form_checked_by"], words["form_date"]),
+        ):
+            need = self.cells(MARGIN, y, width, labels, measure=True)
+            y = self.room(y, need)
+            y += self.cells(MARGIN, y, width, labels, measure=False) + 1
+
+    def consent(self, y: float, width: float) -> None:
+        sections = self.hand.page.sections
+        info = [s for s in sections if s.style != "signature"][:-1]
+        agreement = [s for s in sections if s.style != "signature"][-1]
+        signatures = [s for s in sections if s.style == "signature"]
+        if self.hand.large_print:
+            for s in info:
+                y = self.room(y, self.measure(s, width))
+                y += self.section(s, MARGIN, y, width)
+        else:
+            y = self.columns(info, y, (width - GAP) / 2)
+        for s in [agreement, *signatures]:
+            y = self.room(y, self.measure(s, width))
+            y += self.section(s, MARGIN, y, width)
+
+    def columns(self, sections, top: float, col_w: float) -> float:
+        """Sections in two columns, a section never split, the columns as even as the order
+        allows; what does not fit goes on to a new page. The y below the lower column."""
+        heights = [self.measure(s, col_w) for s in sections]
+        total = sum(heights)
+        split, acc = len(sections), 0.0
+        for i, hgt in enumerate(heights):
+            if acc + hgt / 2 > total / 2 and i > 0:
+                split = i
+                break
+            acc += hgt
+        col_h = (sum(heights[:split]), sum(heights[split:]))
+        if top + max(col_h) <= self.bottom:
+            for col, group in enumerate((sections[:split], sections[split:])):
+                y = top
+                for s in group:
+                    y += self.section(s, MARGIN + col * (col_w + GAP), y, col_w)
+            return top + max(col_h)
+        col, y, low = 0, top, top
+        for i, (s, need) in enumerate(zip(sections, heights, strict=True)):
+            if y + need > self.bottom and y > top:
+                col, y = col + 1, top
+                if col == 2:  # the rest starts a new page, in balanced columns again
+                    self.footer_lines()
+                    self.add_page()
+                    return self.columns(sections[i:], MARGIN, col_w)
+            y += self.section(s, MARGIN + col * (col_w + GAP), y, col_w)
+            low = max(low, y)
+        return low
+
+
+def render(h, font=None) -> bytes:
+    extra = sheet.choose_fallback(h, font)
+    normal, large = PAGES[h.page.kind]
+    sizes = (18.0, 16.0) if h.large_print else (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
+    limit = (large if h.large_print else normal) * len(h.copies)
+    for size in sizes:
+        pdf = _Form(h, size, extra)
+        pdf.build()
+        if pdf.pages_count <= limit:
+            break
+    return bytes(pdf.output())
