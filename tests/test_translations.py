@@ -24,7 +24,12 @@ LANGS = ("es", "fr")
 TEXT_KEYS = {
     "title", "name", "clinical_name", "summary", "heading", "text", "items", "term",
     "definition", "icd10_note", "labels", "defaults", "aliases", "shared_aliases",
+    "question", "lines",  # the forms: a screening question, a line to fill in on the consent form
 }  # fmt: skip
+# The forms' ``words`` (answers a patient may type, the result's headings) are the language's
+# own, like search words: translated freely, checked for English prose but not for replies.
+FREE_KEYS = {"aliases", "shared_aliases", "words"}
+REPLIES = {"replies_yes", "replies_no", "replies_not_sure"}
 # Words that only English prose uses; none may appear in a translated text.
 ENGLISH = {"the", "your", "with", "and", "you", "of", "this", "what", "may", "after", "before"}
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -53,7 +58,7 @@ TRANSLATED = [
 ]
 # The forms of issue 13 are translated in a later step, with their own review trail; until
 # then the screening and consent forms print in English only.
-NOT_YET_TRANSLATED = ("screening.yaml", "consent.yaml")
+NOT_YET_TRANSLATED: tuple[str, ...] = ()
 PATIENT_FILES = [
     p
     for p in _english_files()
@@ -72,11 +77,14 @@ def _texts(obj, key=None):
         for k, v in obj.items():
             if k == "translation":
                 continue
-            yield from _texts(v, k if k in TEXT_KEYS or key in ("labels", "defaults") else key)
+            if k in REPLIES:
+                continue  # what a patient may type ("y", "?"), not prose
+            inside = key in ("labels", "defaults", "words")
+            yield from _texts(v, k if k in TEXT_KEYS | {"words"} or inside else key)
     elif isinstance(obj, list):
         for v in obj:
             yield from _texts(v, key)
-    elif isinstance(obj, str) and key in TEXT_KEYS | {"labels", "defaults"}:
+    elif isinstance(obj, str) and key in TEXT_KEYS | {"labels", "defaults", "words"}:
         yield key, obj
 
 
@@ -91,8 +99,8 @@ def _mirror(en, tr, at="$") -> list[str]:
         if missing or extra:
             problems.append(f"{at}: keys differ (missing {sorted(missing)}, extra {sorted(extra)})")
         for k in set(en) & set(tr):
-            if k in ("aliases", "shared_aliases"):
-                continue  # replaced by the language's own search words
+            if k in FREE_KEYS:
+                continue  # replaced by the language's own search words, or a form's own words
             if k in ("labels", "defaults") and isinstance(en[k], dict):
                 if set(en[k]) != set(tr[k]):
                     problems.append(f"{at}.{k}: label keys differ")
