@@ -303,12 +303,14 @@ def test_tool_best_median_worst(tmp_path, capsys):
 
 
 def test_tool_table_of_the_knowledge_base(capsys):
-    """--table: every page a patient sees in each language, best, median and worst."""
+    """--table: every page a patient sees in each language (the forms too), best, median and
+    worst."""
     tool = _tool()
     assert tool.main(["--table", "--lang", "fr"]) == 0
     out = capsys.readouterr().out
     assert "explain neck-pain" in out and "aftercare (all areas)" in out
-    assert "fr kandel_moles: 50 pages: best" in out and "(gate >= 70; 0 below)" in out
+    assert "sheet screening" in out and "sheet consent" in out
+    assert "fr kandel_moles: 52 pages: best" in out and "(gate >= 70; 0 below)" in out
 
 
 def test_tool_samples_and_bad_language(capsys):
