@@ -284,6 +284,9 @@ class ScreenQuestions(msgspec.Struct, frozen=True, kw_only=True):
     items: tuple[ScreenItem, ...]
     references: tuple[RefView, ...]
     words: dict[str, str]
+    # the language of the questions, words and headings (the clinician's why, discuss and each
+    # source's own words stay in English, like the citations)
+    lang: str = "en"
 
 
 class ScreenGroupView(msgspec.Struct, frozen=True, kw_only=True):
@@ -308,3 +311,6 @@ class ScreenResult(msgspec.Struct, frozen=True, kw_only=True):
     closing: str
     references: tuple[RefView, ...]
     words: dict[str, str]
+    # the language of the questions, words and headings (the clinician's why, discuss and each
+    # source's own words stay in English, like the citations)
+    lang: str = "en"

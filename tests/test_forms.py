@@ -31,7 +31,7 @@ def pdf_pages(data: bytes) -> list[str]:
 
 
 def code_of(text: str) -> list[str]:
-    return re.findall(r"Form ([0-9a-f]{8})\b", text)
+    return re.findall(r"Form ([0-9a-f]{12})\b", text)
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "html", "md", "txt"])
@@ -97,15 +97,20 @@ def test_one_copy_is_one_to_two_pages_at_normal_size():
 
 
 def test_the_form_code_is_one_function_of_the_content(q, tmp_path):
-    """Query.form_hash: the same for any patient, date, area, profile and copy; changed by a
-    clinic's added wording; different per form."""
+    """Query.form_hash: the same for any patient, date, clinician, area and copy; changed by
+    what the patient reads (a clinic's added wording, its emergency number in the text);
+    different per form."""
     codes = {q.form_hash(k) for k in ("screening", "consent", "prepare", "aftercare")}
-    assert len(codes) == 4 and all(re.fullmatch(r"[0-9a-f]{8}", c) for c in codes)
-    with_clinic = query(Settings(), handout.values_for(CLINIC), quiet=True)
-    assert with_clinic.form_hash("consent") == q.form_hash("consent")
+    assert len(codes) == 4 and all(re.fullmatch(r"[0-9a-f]{12}", c) for c in codes)
     a = forms.make(q, "consent", ["neck"], clinic=None, patient="A", date="2026-01-01")
-    b = forms.make(with_clinic, "consent", [], clinic=CLINIC, patient="B", copies=2)
+    b = forms.make(q, "consent", [], clinic=None, patient="B", clinician="C", copies=2)
     assert a.form_hash == b.form_hash == q.form_hash("consent")
+    assert q.form_hash("screening", ["foot"]) == q.form_hash("screening")  # the whole form
+    # the consent form says "Call {emergency_number}": the clinic's number is part of its text
+    with_clinic = query(Settings(), handout.values_for(CLINIC), quiet=True)
+    c = forms.make(with_clinic, "consent", [], clinic=CLINIC, patient="B", copies=2)
+    assert c.form_hash == with_clinic.form_hash("consent") != q.form_hash("consent")
+    assert with_clinic.form_hash("screening") == q.form_hash("screening")  # no number in it
     clinic = _jurisdiction(tmp_path)
     patched = query(Settings([str(clinic)]), quiet=True)
     assert patched.form_hash("consent") != q.form_hash("consent")

@@ -304,7 +304,8 @@ def test_tool_best_median_worst(tmp_path, capsys):
 
 
 def test_tool_table_of_the_knowledge_base(capsys):
-    """--table: every page a patient sees in each language, best, median and worst."""
+    """--table: every page a patient sees in each language (the forms too), best, median and
+    worst."""
     tool = _tool()
     assert tool.main(["--table", "--lang", "fr"]) == 0
     out = capsys.readouterr().out

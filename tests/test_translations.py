@@ -17,18 +17,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dryneedle_cli.content.kinds import FORM_TEXT, FORM_WORDS, PAGE_TEXT, SEARCH_WORDS
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 I18N = DATA / "i18n"
 LANGS = ("es", "fr")
-# Keys whose values a translator translates; everything else must equal the English.
-TEXT_KEYS = {
-    "title", "name", "clinical_name", "summary", "heading", "text", "items", "term",
-    "definition", "icd10_note", "labels", "defaults", "aliases", "shared_aliases",
-    "question", "lines",  # the forms: a screening question, a line to fill in on the consent form
-}  # fmt: skip
-# The forms' ``words`` (answers a patient may type, the result's headings) are the language's
-# own, like search words: translated freely, checked for English prose but not for replies.
-FREE_KEYS = {"aliases", "shared_aliases", "words"}
+# Keys whose values a translator translates (as content/kinds.py declares them for pages and
+# forms); everything else must equal the English. Search words and a form's words (its answer
+# words, the replies a patient types) are the language's own: not compared with the English.
+FREE_WORDS = SEARCH_WORDS | FORM_WORDS
+TEXT_KEYS = PAGE_TEXT | FORM_TEXT | FREE_WORDS | {"labels", "defaults"}
+# What a patient may type at the screening prompt ("s", "?"): words, not prose.
 REPLIES = {"replies_yes", "replies_no", "replies_not_sure"}
 # Words that only English prose uses; none may appear in a translated text.
 ENGLISH = {"the", "your", "with", "and", "you", "of", "this", "what", "may", "after", "before"}
@@ -56,8 +55,8 @@ TRANSLATED = [
     for lang in LANGS
     for path in _files(lang)
 ]
-# The forms of issue 13 are translated in a later step, with their own review trail; until
-# then the screening and consent forms print in English only.
+# Every file a patient reads is translated, the forms of issue 13 (screening.yaml,
+# consent.yaml) too.
 NOT_YET_TRANSLATED: tuple[str, ...] = ()
 PATIENT_FILES = [
     p
@@ -99,8 +98,8 @@ def _mirror(en, tr, at="$") -> list[str]:
         if missing or extra:
             problems.append(f"{at}: keys differ (missing {sorted(missing)}, extra {sorted(extra)})")
         for k in set(en) & set(tr):
-            if k in FREE_KEYS:
-                continue  # replaced by the language's own search words, or a form's own words
+            if k in FREE_WORDS:
+                continue  # replaced by the language's own words
             if k in ("labels", "defaults") and isinstance(en[k], dict):
                 if set(en[k]) != set(tr[k]):
                     problems.append(f"{at}.{k}: label keys differ")

@@ -7,7 +7,8 @@ python tools/reading_ease.py --lang fr --sample                  # built-in samp
 
 ``--table`` measures the pages as a patient reads them (``readability.patient_pages`` and
 ``page_text`` over the built-in knowledge base in that language: summary, headings, text and
-list lines; no facts or citations) and ends with the best, median and worst page for each
+list lines, the screening and consent forms too; no facts or citations; a page not yet
+translated is left out, named on stderr) and ends with the best, median and worst page for each
 metric. The English grades stay in ``tools/grades.py``.
 Higher is easier. Gates: Spanish Fernández-Huerta >= 70 and Szigriszt-Pazos/INFLESZ >= 65;
 French Kandel-Moles >= 70 (``dryneedle_cli.content.reading_ease.GATES``).
@@ -91,7 +92,14 @@ def knowledge_pages(lang: str) -> list[tuple[str, str]]:
     if result.errors:
         raise SystemExit(f"the built-in files do not load: {result.errors[0]}")
     q = Query(result.translated[lang])
-    return [(name, page_text(page)) for name, page in patient_pages(q)]
+    missing: list[str] = []
+    pages = [(name, page_text(page)) for name, page in patient_pages(q, untranslated=missing)]
+    if missing:  # never measured in English with this language's formula
+        print(
+            f"not measured, not translated into {lang} yet: {', '.join(missing)}",
+            file=sys.stderr,
+        )
+    return pages
 
 
 def print_table(rows, lang: str) -> None:

@@ -1,6 +1,8 @@
 """Write docs/sheets/*.png: page 1 of each sheet kind (aftercare, prepare) at normal size and in
-large print, as the example clinic (docs/example/clinic.yaml) prints them; and the README's
-docs/aftercare-sheet.png. Needs pdftoppm (poppler-utils).
+large print, both pages of the consent form and the screening form (with the options the
+README's "Screening and consent" shows), as the example clinic (docs/example/clinic.yaml)
+prints them; and the README's docs/aftercare-sheet.png. Every other PNG in docs/sheets/ is
+removed. Needs pdftoppm (poppler-utils).
 
 Run: python tools/sheet_pictures.py
 """
@@ -18,8 +20,9 @@ DOCS = ROOT / "docs"
 SHEETS = DOCS / "sheets"
 PROFILE = DOCS / "example" / "clinic.yaml"
 PATIENT = ["--patient", "Zoë Nguyễn", "--clinician", "Sam Okafor, PT", "--date", "2026-11-23"]
+CONSENT = ["--area", "neck", "--area", "upper back", "--copies", "2"]
 PICTURES = {
-    # name: (sheet, options, resolution)
+    # name: (sheet, options, resolution[, page of the PDF, 1 when not given])
     "aftercare-letter": ("aftercare", ["--area", "neck", "--area", "low back",
                                        "--next-visit", "Tue 1 Dec, 10:00",
                                        "--note", "Heat pack on the low back tonight, 15 minutes."],
@@ -30,10 +33,13 @@ PICTURES = {
     "prepare-a4": ("prepare", ["--area", "knee", "--paper", "a4",
                                "--next-visit", "Thu 3 Dec, 14:15"], 60),
     "prepare-large-print": ("prepare", ["--area", "knee", "--large-print"], 60),
+    "consent-1": ("consent", CONSENT, 60, 1),
+    "consent-2": ("consent", CONSENT, 60, 2),
+    "screening": ("screening", ["--area", "neck"], 60),
 }  # fmt: skip
 
 
-def render(name: str, which: str, options: list[str], dpi: int, dest: Path) -> None:
+def render(name: str, which: str, options: list[str], dpi: int, dest: Path, page=1) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / f"{name}.pdf"
         exe = Path(sys.executable).parent / "dryneedle"
@@ -43,8 +49,8 @@ def render(name: str, which: str, options: list[str], dpi: int, dest: Path) -> N
         )
         stem = Path(tmp) / name
         subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-             str(stem)],
+            ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile",
+             str(pdf), str(stem)],
             check=True,
         )  # fmt: skip
         dest.write_bytes(stem.with_suffix(".png").read_bytes())
@@ -54,8 +60,8 @@ def main() -> None:
     SHEETS.mkdir(exist_ok=True)
     for old in SHEETS.glob("*.png"):
         old.unlink()
-    for name, (which, options, dpi) in PICTURES.items():
-        render(name, which, options, dpi, SHEETS / f"{name}.png")
+    for name, (which, options, dpi, *page) in PICTURES.items():
+        render(name, which, options, dpi, SHEETS / f"{name}.png", *page)
     which, options, _ = PICTURES["aftercare-letter"]
     render("readme", which, options, 80, DOCS / "aftercare-sheet.png")
 

@@ -47,28 +47,41 @@ def grade(text: str) -> float:
     return float(textstat.flesch_kincaid_grade(text))
 
 
-def patient_pages(q, ids=None):
-    """(name, page) for every page a patient may see; only ``ids`` when given."""
+def patient_pages(q, ids=None, untranslated: list[str] | None = None):
+    """(name, page) for every page a patient may see; only ``ids`` when given.
+
+    ``untranslated``: a list to which the names of the pages not translated into the query's
+    language are added (they are left out); without it such a page is ``NotTranslated``."""
+
+    def one(name, make, *args):
+        if untranslated is None:
+            return [(name, make(*args))]
+        from dryneedle_cli.errors import NotTranslated
+
+        try:
+            return [(name, make(*args))]
+        except NotTranslated:
+            untranslated.append(name)
+            return []
+
     if ids is None:
-        yield "explain (overview)", q.explain(None)
+        yield from one("explain (overview)", q.explain, None)
     for tid in q.kb.topics:
         if ids is None or tid in ids:
-            yield f"explain {tid}", q.topic_page(q.kb.topics[tid])
+            yield from one(f"explain {tid}", q.page_of, "topic", tid)
     for cid in q.kb.conditions:
         if ids is None or cid in ids:
-            yield f"explain {cid}", q.condition_page(q.kb.conditions[cid])
+            yield from one(f"explain {cid}", q.page_of, "condition", cid)
     for term in q.kb.glossary.values():
         if term.see is None and (ids is None or term.id in ids):
-            yield f"explain {term.id}", q.term_page(term)
-    if ids is None or "prepare" in ids:
-        yield "prepare", q.sheet("prepare", [])
-        yield "prepare (all areas)", q.sheet("prepare", list(q.kb.regions))
-    if ids is None or "aftercare" in ids:
-        yield "aftercare", q.sheet("aftercare", [])
-        yield "aftercare (all areas)", q.sheet("aftercare", list(q.kb.regions))
+            yield from one(f"explain {term.id}", q.page_of, "term", term.id)
+    for which in ("prepare", "aftercare"):
+        if ids is None or which in ids:
+            yield from one(which, q.sheet, which, [])
+            yield from one(f"{which} (all areas)", q.sheet, which, list(q.kb.regions))
     for form in ("screening", "consent"):  # the forms: what the patient reads on them
         if ids is None or form in ids:
-            yield f"sheet {form}", q.form_page(form)
+            yield from one(f"sheet {form}", q.form_page, form)
 
 
 def teachback_pages(q, ids=None):

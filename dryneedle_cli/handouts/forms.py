@@ -4,8 +4,10 @@ consent form (``sheet consent``), as a view every document format can draw.
 A ``FormHandout`` has the attributes the handout renderers rely on (``page``, ``clinic``,
 ``paper``, ``large_print``, ``labels``, ``emergency``, ``questions``, ``notice``), plus what a
 form adds: the fields to fill in, the copies (``--copies 2``: a clinic copy and a patient copy
-in one file) and the form code (``Query.form_hash``), printed on every page of every copy so
-that the record copy matches the one the patient took home. Nothing about the patient is
+in one file) and the form code (``Query.form_hash``, the same hash ``dryneedle note`` writes for
+the form), printed on every page of every copy so that the record copy matches the one the
+patient took home. The form and every word around it are in one language
+(``Query.form_query``). Nothing about the patient is
 stored or logged.
 """
 
@@ -76,11 +78,14 @@ def make(
     if copies > 1 and which != "consent":
         raise UsageError("--copies 2 is for the consent form (a clinic copy and a patient copy)")
     page = q.form_page(which, areas)
+    # the Query of the form's language: every word around the form (labels, dates, footer)
+    # is in the language the form is shown in, English when it fell back to English
+    q = q.speaking(page.lang)
     labels = dict(page.labels)
     names = tuple((a, q.region_name(a)) for a in page.areas)
     patient = clean(patient, "patient's name")
     clinician = clean(clinician, "clinician's name")
-    date = clean(date, "date")
+    date = q.date(clean(date, "date"))
     if which == "screening":
         words = q.screen_words()
         fields = ((words["form_name"], patient), (words["form_date"], date))
@@ -94,7 +99,7 @@ def make(
             (labels["areas_planned"], ", ".join(n for _, n in names)),
         )
         copy_labels = (words["clinic_copy"], words["patient_copy"]) if copies == 2 else ("",)
-    code = q.form_hash(which)
+    code = q.form_hash(which)  # the chart note's hash of this form (dryneedle note)
     label = "questions_phone" if clinic is not None and clinic.phone else "questions"
     return FormHandout(
         page=page,
@@ -121,7 +126,7 @@ def _notice(q, page, form_word: str, code: str) -> str:
     parts = [f"{q.label('content_version')} {__version__}", f"{form_word} {code}"]
     reviewed = page.data.get("reviewed_on", "")
     if reviewed:
-        parts.append(f"{q.label('reviewed')} {reviewed}")
+        parts.append(f"{q.label('reviewed')} {q.date(reviewed)}")
     parts.append(q.label("supports"))
     return " · ".join(parts)
 

@@ -11,8 +11,10 @@ section's heading, style, text and list items, with the clinic's values (emergen
 clinic name) filled in, exactly as printed. Not included: ids, reference keys and citations,
 review dates, the patient's details, the date or the clinician's own --note lines. So the same
 content gives the same hash on any machine and in any release; a changed word, a different
-language or a different set of area notes gives another. Any other form (a consent or screening
-form) passes its own patient-facing fields to ``content_hash``, so there is one definition.
+language or a different set of area notes gives another. A form (the screening questions, the
+consent form) is hashed the same way over ``form_text``: every field its kind declares as text
+or words, the fields a translation translates. ``Query.form_hash`` is the one entry point: the
+code printed on a form and the hash in the chart note are both made by it.
 """
 
 from __future__ import annotations
@@ -66,3 +68,41 @@ def page_fields(page, lang: str) -> dict:
 def page_hash(page, lang: str) -> str:
     """``content_hash`` of a page view as given in ``lang``."""
     return content_hash(page_fields(page, lang))
+
+
+def _is_text(value: Any) -> bool:
+    """A text given per language (``{en: ..., es: ...}``)."""
+    if not isinstance(value, dict) or "en" not in value:
+        return False
+    return all(isinstance(v, str) for v in value.values())
+
+
+def form_text(doc: Any, kind, fill) -> Any:
+    """The patient-facing text of a form ``doc`` (a model struct) of ``kind``
+    (``content.kinds.Kind``): every field named in ``kind.text`` (at any depth: a section's
+    ``heading``, an item's ``text``) and in ``kind.words`` (wholly), each text passed through
+    ``fill`` (``Query.t``: the query's language, placeholders filled); everything else
+    (ids, reference keys, review dates, clinician notes, classes) left out."""
+    text, words = kind.text, kind.words
+
+    def keep(value: Any, mode: str | None) -> Any:
+        # mode: None (look for text fields), "text" (this value is text), "all" (words)
+        if isinstance(value, str):
+            return fill(value) if mode else None
+        if isinstance(value, (list, tuple)):
+            out = [keep(v, mode) for v in value]
+            return [v for v in out if v not in (None, [], {})]
+        if isinstance(value, dict):
+            if mode and _is_text(value):
+                return fill(value)
+            if mode == "all":
+                return {k: keep(v, "all") for k, v in value.items()}
+            out = {}
+            for k, v in value.items():
+                got = keep(v, "all" if k in words else "text" if k in text else None)
+                if got not in (None, [], {}):
+                    out[k] = got
+            return out
+        return None
+
+    return keep(msgspec.to_builtins(doc), None)

@@ -9,8 +9,6 @@ the patient.
 
 from __future__ import annotations
 
-import msgspec
-
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.errors import UsageError
 from dryneedle_cli.model import SCREEN_CLASSES, ScreenQuestion, tr
@@ -27,7 +25,8 @@ from dryneedle_cli.views import (
 ANSWERS = ("yes", "no", "not-sure")  # what an answers file may say (and the JSON says)
 FLAGGED = ("yes", "not-sure")  # answers that need the clinician's attention
 FORMS = ("screening", "consent")  # the sheets that are forms
-HASH_LENGTH = 8  # hex digits of the form code
+SHEETS = ("prepare", "aftercare")  # the handouts, which the chart note also codes
+FORM_NAMES = {"screening": "the screening form", "consent": "the consent form"}
 
 
 def _word_key(cls: str) -> str:
@@ -38,32 +37,63 @@ def _word_key(cls: str) -> str:
 class Forms:
     """Screening and consent, for ``pages.Query``."""
 
+    # ------------------------------------------------------------------ the language
+
+    def form_query(self, kind: str, area_ids=(), what: str | None = None):
+        """The Query a form is shown with: this one when the form (and the labels and the
+        chosen areas it names) is translated into this language; else the English Query, the
+        whole form in English with one note, or ``NotTranslated`` when the language was asked
+        for strictly (``pages.Query._in_english``). A form is never a mix of languages."""
+        item = getattr(self.kb, BY_NAME[kind].kb)
+        needs = [f"{kind}:{item.id}", *(f"region:{a}" for a in area_ids)]
+        other = self._in_english(what or FORM_NAMES[kind], needs)
+        return self if other is None else other
+
     # ------------------------------------------------------------------ the form code
 
-    def form_hash(self, kind: str) -> str:
-        """The short code printed on a form (and in the chart note) so that the copy in the
-        record can be matched to the one the patient took home.
+    def form_fields(self, kind: str, area_ids=()) -> dict:
+        """What the code of a form (or a handout) is made from: the text the patient reads,
+        in the language it is shown in (``form_query``), placeholders filled with the clinic's
+        values, as the form prints it.
 
-        ``kind`` is ``screening``, ``consent``, ``prepare`` or ``aftercare``. The code is the
-        first 8 hex digits of the SHA-256 of the merged knowledge item (every clinic layer,
-        patches included, encoded as msgspec JSON) and the language. It does not depend on the
-        patient, the date, the areas, the clinic profile or the copy, so every copy of a form
-        and the note about it carry the same code; any change to the form's content changes it.
-        """
-        if kind not in BY_NAME or not BY_NAME[kind].one or BY_NAME[kind].name == "labels":
-            raise UsageError(
-                f"no form called '{kind}'; use screening, consent, prepare or aftercare"
-            )
-        import hashlib  # here: most runs never print a form
+        ``screening`` and ``consent``: every field the kind declares as text or words (the
+        fields a translation translates: ``kinds.FORM_TEXT``, ``kinds.FORM_WORDS``) of the
+        whole form, whatever the areas (the code names the form, not the questions picked
+        for one visit; the areas are printed on it). ``prepare`` and ``aftercare``: the page as
+        printed for these areas (``handout.printed_page``, ``fingerprint.page_fields``).
+        Never ids, reference keys, review dates or anything about the patient."""
+        from dryneedle_cli.query import fingerprint
 
-        item = getattr(self.kb, BY_NAME[kind].kb)
-        blob = msgspec.json.encode({"kind": kind, "lang": self.lang, "content": item})
-        return hashlib.sha256(blob).hexdigest()[:HASH_LENGTH]
+        if kind in FORMS:
+            q = self.form_query(kind)
+            item = getattr(q.kb, BY_NAME[kind].kb)
+            text = fingerprint.form_text(item, BY_NAME[kind], q.t)
+            return {"lang": q.lang, "form": kind, "text": text}
+        if kind in SHEETS:
+            from dryneedle_cli.handouts.handout import printed_page
+
+            page = printed_page(self, kind, list(area_ids))
+            return fingerprint.page_fields(page, page.lang)
+        raise UsageError(f"no form called '{kind}'; use screening, consent, prepare or aftercare")
+
+    def form_hash(self, kind: str, area_ids=()) -> str:
+        """The code printed on a form and written in the chart note (``dryneedle note``), so
+        that the copy in the record can be matched to the one the patient took home: the one
+        definition, ``fingerprint.content_hash`` (the first 12 hex digits of SHA-256 over the
+        canonical JSON) of ``form_fields``. The same for any patient, date, clinician and copy;
+        another language, another word or another emergency number gives another."""
+        from dryneedle_cli.query import fingerprint
+
+        return fingerprint.content_hash(self.form_fields(kind, area_ids))
 
     # ------------------------------------------------------------------ screening questions
 
     def screen_words(self) -> dict[str, str]:
-        """The screening words (``ScreenWords``) in this language; the reply lists joined."""
+        """The screening words (``ScreenWords``) in the form's language; the reply lists
+        joined."""
+        q = self.form_query("screening")
+        if q is not self:
+            return q.screen_words()
         words = self.kb.screening.words
         out = {}
         for name in words.__struct_fields__:
@@ -74,7 +104,11 @@ class Forms:
         return out
 
     def replies(self) -> dict[str, str]:
-        """What a patient may type (folded) -> the answer it means (yes, no, not-sure)."""
+        """What a patient may type (folded) -> the answer it means (yes, no, not-sure): the
+        reply words of the form's language (``words.replies_*`` of its translation)."""
+        q = self.form_query("screening")
+        if q is not self:
+            return q.replies()
         words = self.kb.screening.words
         out: dict[str, str] = {}
         for answer, field in (
@@ -130,7 +164,12 @@ class Forms:
 
     def screen_questions(self, area_words: list[str] | None = None) -> ScreenQuestions:
         """Every question asked for the chosen areas, in order, for the clinician."""
-        areas = self._chosen(area_words)
+        return self._screen_questions(self._chosen(area_words))
+
+    def _screen_questions(self, areas: list[str] | None) -> ScreenQuestions:
+        q = self.form_query("screening", areas or ())
+        if q is not self:
+            return q._screen_questions(areas)
         s = self.kb.screening
         items = tuple(self._screen_item(q) for q in s.questions if self.asks(q, areas))
         keys = [*s.refs, *(k for i in items for k in i.refs)]
@@ -141,6 +180,7 @@ class Forms:
             items=items,
             references=self._refs(keys),
             words=self.screen_words(),
+            lang=self.lang,
         )
 
     def check_answers(self, answers: dict[str, str], where: str = "the answers") -> None:
@@ -170,7 +210,12 @@ class Forms:
         verdict: with nothing flagged it says only that no answer needs follow-up from this
         list, and that the clinician decides with the patient."""
         self.check_answers(answers)
-        areas = self._chosen(area_words)
+        return self._screen_result(answers, self._chosen(area_words))
+
+    def _screen_result(self, answers: dict[str, str], areas: list[str] | None) -> ScreenResult:
+        q = self.form_query("screening", areas or ())
+        if q is not self:
+            return q._screen_result(answers, areas)
         s = self.kb.screening
         words = s.words
         flagged = [
@@ -197,6 +242,7 @@ class Forms:
             closing=self.t(words.closing),
             references=self._refs(keys),
             words=self.screen_words(),
+            lang=self.lang,
         )
 
     # ------------------------------------------------------------------ the printed forms
@@ -204,11 +250,18 @@ class Forms:
     def form_page(self, kind: str, area_words: list[str] | None = None) -> Page:
         """The screening form or the consent form as a page: what the patient reads and fills
         in, in reading order (for the sheets and the reading gates)."""
+        if kind not in FORMS:
+            raise UsageError(f"no form called '{kind}'; use screening or consent")
+        return self.form_page_for(kind, self._chosen(area_words))
+
+    def form_page_for(self, kind: str, areas: list[str] | None) -> Page:
+        """``form_page`` for region ids (``None``: no area given), in the form's language."""
+        q = self.form_query(kind, areas or ())
+        if q is not self:
+            return q.form_page_for(kind, areas)
         if kind == "screening":
-            return self._screening_page(self._chosen(area_words))
-        if kind == "consent":
-            return self._consent_page(self._chosen(area_words))
-        raise UsageError(f"no form called '{kind}'; use screening or consent")
+            return self._screening_page(areas)
+        return self._consent_page(areas)
 
     def _screening_page(self, areas: list[str] | None) -> Page:
         s = self.kb.screening
@@ -244,6 +297,7 @@ class Forms:
                 "reviewed_by": s.reviewed_by,
             },
             areas=tuple(areas or ()),
+            lang=self.lang,
         )
 
     def _consent_page(self, areas: list[str] | None) -> Page:
@@ -287,12 +341,17 @@ class Forms:
                 "reviewed_by": c.reviewed_by,
             },
             areas=tuple(areas or ()),
+            lang=self.lang,
         )
 
     def _item_text(self, item) -> str:
         return self.t(item if isinstance(item, (str, dict)) else item.text)
 
     def consent_words(self) -> dict[str, str]:
+        """The consent form's words (copy labels, form code) in the form's language."""
+        q = self.form_query("consent")
+        if q is not self:
+            return q.consent_words()
         words = self.kb.consent.words
         return {n: self.t(getattr(words, n)) for n in words.__struct_fields__}
 

@@ -56,32 +56,10 @@ def check_lang(value: str) -> str:
     return value.replace("_", "-")
 
 
-def _form_texts(q, obj) -> list:
-    """The patient-facing texts of a form with no page view, in the query's language."""
-    import msgspec
-
-    from dryneedle_cli.content.walk import NOT_TEXT
-
-    def keep(value, key=None):
-        if key in NOT_TEXT:
-            return None
-        if isinstance(value, dict):
-            if "en" in value and all(isinstance(v, str) for v in value.values()):
-                return q.t(value)  # a text given per language
-            out = {k: keep(v, k) for k, v in value.items()}
-            return {k: v for k, v in out.items() if v is not None}
-        if isinstance(value, list):
-            return [x for x in (keep(v, key) for v in value) if x is not None]
-        return q.t(value) if isinstance(value, str) else value
-
-    return keep(msgspec.to_builtins(obj, builtin_types=(dt.date,)))
-
-
 def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
     """What ``word`` names (a form, or a page as ``explain`` finds it), as given in the
     query's language: the record's entry and the patient-facing fields that were hashed."""
     from dryneedle_cli.content.kinds import BY_NAME
-    from dryneedle_cli.model import Sheet
 
     if len(word) > MAX_WORD:
         raise UsageError(f"--gave: a value is longer than {MAX_WORD} characters")
@@ -93,17 +71,15 @@ def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
                 f"--gave {word}: this version of dryneedle has no {form} form; give aftercare, "
                 "prepare, or a topic or condition"
             )
-        if kind.model is Sheet:
-            from dryneedle_cli.handouts.handout import printed_page
-
-            page = printed_page(q, form, areas)
-            item = getattr(q.kb, kind.kb)
-            fields = fingerprint.page_fields(page, q.lang)
-            return _entry(form, item.id, tr(item.title, "en"), q.lang, fields), fields
+        # Query.form_fields and form_hash: the very code the form or sheet prints
+        fields = q.form_fields(form, areas)
         item = getattr(q.kb, kind.kb)
-        fields = {"lang": q.lang, "form": _form_texts(q, item)}
         title = tr(getattr(item, "title", form), "en")
-        return _entry(form, getattr(item, "id", form), title, q.lang, fields), fields
+        entry = Given(
+            kind=form, id=getattr(item, "id", form), title=title, language=fields["lang"],
+            hash=q.form_hash(form, areas),
+        )  # fmt: skip
+        return entry, fields
     if not normalize(word):
         raise UsageError(f"--gave '{word}': name what was given, for example --gave aftercare")
     try:

@@ -120,6 +120,7 @@ def json_questions(v: ScreenQuestions) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "command": v.command,
+        "lang": v.lang,
         "kind": "questions",
         "title": v.title,
         "summary": v.summary,
@@ -134,6 +135,7 @@ def json_result(v: ScreenResult) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "command": v.command,
+        "lang": v.lang,
         "kind": "result",
         "title": v.title,
         "summary": v.summary,

@@ -6,8 +6,16 @@ from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import query, settings
-from dryneedle_cli.cli.options import AreaOpt, Color, ColorOpt, HeaderOpt, PlainOpt
+from dryneedle_cli.cli.context import clinic_profile, query, settings
+from dryneedle_cli.cli.options import (
+    AreaOpt,
+    ClinicOpt,
+    Color,
+    ColorOpt,
+    HeaderOpt,
+    LangOpt,
+    PlainOpt,
+)
 from dryneedle_cli.cli.output import renderer_for
 from dryneedle_cli.errors import ExitCode, UsageError
 
@@ -37,6 +45,8 @@ def screen(
     plain: PlainOpt = False,
     color: ColorOpt = Color.auto,
     header: HeaderOpt = False,  # --questions --plain
+    clinic: ClinicOpt = None,
+    lang: LangOpt = None,
 ) -> ExitCode:
     """Ask the screening questions before the first needle; list what needs attention.
 
@@ -44,10 +54,15 @@ def screen(
     nothing kept (exit 130). --answers FILE reads them instead. The result lists every "yes"
     and "not sure" under how each source classes it, with what to discuss. It never says a
     person can or cannot have dry needling: the clinician and the patient decide together.
-    Nothing is stored.
+    Nothing is stored. --lang: the questions, the replies a patient types and the result's
+    headings in that language (the clinician's notes and the sources' words stay in English).
     """
     renderer = renderer_for(json_, plain, color)
-    q = query(settings(ctx))
+    values, profile_lang = clinic_profile(clinic)
+    # The whole screen is in one language: the form's, or all English with a note when the
+    # language came from the profile or the locale (Query.form_query); exit 1 when it was
+    # asked for strictly and the questions are not translated into it.
+    q = query(settings(ctx), values, lang=lang, profile_lang=profile_lang)
     chosen = list(areas or [])
     if questions:
         if answers is not None:

@@ -144,7 +144,7 @@ def document(h) -> str:
     return "\n".join(
         [
             "<!DOCTYPE html>",
-            '<html lang="en">',
+            f'<html lang="{escape(h.page.lang)}">',
             '<head><meta charset="utf-8">',
             f"<title>{escape(h.page.title)}</title>",
             f"<style>{css}</style></head>",
