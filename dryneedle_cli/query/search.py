@@ -134,6 +134,7 @@ class Search:
         self.kb, self.lang = kb, lang
         self._suggestions: dict[tuple[str, int], tuple[str, ...]] = {}
         self._scans: dict[str, list] = {}
+        self._matches: dict[tuple, Match] = {}
 
     @property
     def index(self) -> dict[str, tuple[str, str]]:
@@ -203,6 +204,12 @@ class Search:
         key = normalize(words)
         if not key:
             return Match("none", ())
+        memo = (key, tuple(kinds), exact)
+        if memo not in self._matches:  # a batch asks the same words many times
+            self._matches[memo] = self._match(words, key, kinds, exact)
+        return self._matches[memo]
+
+    def _match(self, words: str, key: str, kinds, exact: bool) -> Match:
         hit = self.index.get(key)
         if exact and hit and hit[0] in kinds:
             return Match("exact", (hit,))
