@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from dryneedle_cli.errors import ContentError, UsageError
+from dryneedle_cli.model import reply_key
 
 MAX_BYTES = 64 * 1024  # an answers file for 30 questions is well under 2 KiB
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -154,7 +155,7 @@ def normalize(entries: list[Entry], replies: dict[str, str], where: str) -> dict
     for e in entries:
         if e.answer is None:
             continue
-        answer = words.get(" ".join(e.answer.casefold().split()))
+        answer = words.get(reply_key(e.answer))
         if answer is None:
             raise _fail(
                 where,

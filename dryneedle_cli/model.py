@@ -231,6 +231,14 @@ class ScreenGroup(_Base, frozen=True, kw_only=True):
     heading: Text
 
 
+def reply_key(text: str) -> str:
+    """A typed reply as the screening compares it: case, spaces and Unicode form ignored
+    ("  Pas SÛR " typed with a combining accent is the reply "pas sûr")."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", " ".join(text.casefold().split()))
+
+
 class ScreenWords(_Base, frozen=True, kw_only=True):
     """Words the screening screen and form show (in the file, so a translation has them)."""
 

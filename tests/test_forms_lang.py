@@ -523,3 +523,18 @@ def test_the_sheet_pictures_tool_keeps_every_picture_the_readme_shows():
         assert opt in command
     assert options == ["--area", "neck", "--area", "upper back", "--copies", "2"]
     assert tool.PICTURES["screening"][:2] == ("screening", ["--area", "neck"])
+
+
+def test_a_reply_typed_with_a_combining_accent_is_the_same_reply():
+    """"pas sûr" with û as u + U+0302 (as some keyboards type it) is French for not sure."""
+    from dryneedle_cli.model import reply_key
+
+    decomposed = "Pas  SU\u0302R "
+    assert reply_key(decomposed) == reply_key("pas sûr") == "pas sûr"
+    result = CliRunner().invoke(
+        app,
+        ["screen", "--answers", "-", "--lang", "fr", "--json"],
+        input=f'blood-thinners: "{decomposed}"\n',
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["answers"] == {"blood-thinners": "not-sure"}

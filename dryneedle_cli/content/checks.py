@@ -17,7 +17,7 @@ from dryneedle_cli.content import kinds, walk
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.content.yamlfile import error_at
 from dryneedle_cli.errors import ContentError
-from dryneedle_cli.model import Condition
+from dryneedle_cli.model import Condition, reply_key
 
 if TYPE_CHECKING:
     from dryneedle_cli.content.build import Version
@@ -285,7 +285,7 @@ class Checks:
             if not words:
                 raise error(f"$.words.{name}", "give at least one reply a patient may type")
             for word in words:
-                key = " ".join(word.casefold().split())
+                key = reply_key(word)
                 if not key or replies.setdefault(key, name) != name:
                     raise error(
                         f"$.words.{name}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.errors import UsageError
-from dryneedle_cli.model import SCREEN_CLASSES, ScreenQuestion, tr
+from dryneedle_cli.model import SCREEN_CLASSES, ScreenQuestion, reply_key, tr
 from dryneedle_cli.views import (
     Page,
     ScreenClassView,
@@ -117,7 +117,7 @@ class Forms:
             ("not-sure", words.replies_not_sure),
         ):
             for reply in field:
-                out[" ".join(reply.casefold().split())] = answer
+                out[reply_key(reply)] = answer
         return out
 
     def asks(self, q: ScreenQuestion, areas: list[str] | None) -> bool:

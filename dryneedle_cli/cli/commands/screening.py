@@ -96,6 +96,7 @@ def _ask(q, listing, renderer) -> dict[str, str]:
     Ctrl-C raises KeyboardInterrupt and end of input (Ctrl-D) aborts: exit 130, and nothing
     was written to stdout or anywhere else."""
     from dryneedle_cli import safe
+    from dryneedle_cli.model import reply_key
 
     words = listing.words
     replies = q.replies()
@@ -131,7 +132,7 @@ def _ask(q, listing, renderer) -> dict[str, str]:
                 while raw and not raw.endswith("\n"):  # skip the rest of a long line
                     raw = sys.stdin.readline(MAX_REPLY)
                 raw = ""
-            answer = replies.get(" ".join(raw.casefold().split()))
+            answer = replies.get(reply_key(raw))
             if answer is not None:
                 given[item.id] = answer
                 break
