@@ -526,7 +526,7 @@ def test_the_sheet_pictures_tool_keeps_every_picture_the_readme_shows():
 
 
 def test_a_reply_typed_with_a_combining_accent_is_the_same_reply():
-    """"pas sûr" with û as u + U+0302 (as some keyboards type it) is French for not sure."""
+    """ "pas sûr" with û as u + U+0302 (as some keyboards type it) is French for not sure."""
     from dryneedle_cli.model import reply_key
 
     decomposed = "Pas  SU\u0302R "
