@@ -314,3 +314,16 @@ def test_bad_jpeg_is_refused_naming_file_and_field(tmp_path, au, data, message):
     result = invoke("sheet", "aftercare", "--clinic", str(au), "-f", "pdf", "-o", "-")
     assert result.exit_code == 3 and message in result.stderr
     assert f"{au}:4:" in result.stderr and "(field 'logo')" in result.stderr
+
+
+def test_clinic_show_prints_an_address_on_its_own_lines(tmp_path):
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text(
+        'name: Test Clinic\naddress: "12 Mill Lane\\nSpringfield"\nphone: "555 0100"\n'
+        'emergency_number: "000"\n',
+        encoding="utf-8",
+    )
+    result = invoke("clinic", "show", "--clinic", str(profile))
+    assert result.exit_code == 0, result.output
+    assert "address: 12 Mill Lane\n         Springfield" in result.stdout
+    assert "\\n" not in result.stdout

@@ -84,7 +84,11 @@ def clinic_show(clinic: ClinicOpt = None, json_: JsonOpt = False) -> ExitCode:
         value = values[name]
         if isinstance(value, list):
             value = ", ".join(value)
-        typer.echo(f"{name}: {safe.line(value or '')}".rstrip())
+        # an address's lines as lines, each one escaped, under the first
+        first, *rest = str(value or "").splitlines() or [""]
+        typer.echo(f"{name}: {safe.line(first)}".rstrip())
+        for more in rest:
+            typer.echo(f"{' ' * (len(name) + 2)}{safe.line(more)}".rstrip())
     typer.echo(f"paper used: {paper}{origin}")
     return ExitCode.OK
 
