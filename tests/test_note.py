@@ -366,3 +366,20 @@ def test_installed_note_pipes_one_line_and_exits_2_on_bad_usage():
     bad = subprocess.run([EXE, "note", "--gave", "nekc"], capture_output=True, text=True,
                          env=env, timeout=60)  # fmt: skip
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and not bad.stdout
+
+
+def test_the_note_speaks_the_language_the_sheets_print_in(tmp_path):
+    """With no --lang, the note takes the language the sheets of the same run print in (the
+    profile's language here), so its hash is the one on the printed sheet."""
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text(
+        'name: T\naddress: x\nphone: "1"\nemergency_number: "000"\nlanguage: es\n',
+        encoding="utf-8",
+    )
+    args = ["note", "--gave", "aftercare", "--clinic", str(profile), "--clinician", "A", "--json"]
+    env = {"DRYNEEDLE_LANG": "", "LANG": "C", "LC_ALL": "", "LANGUAGE": ""}
+    by_profile = CliRunner().invoke(app, args, env=env)
+    assert by_profile.exit_code == 0, by_profile.output
+    explicit = CliRunner().invoke(app, [*args, "--lang", "es"], env=env)
+    doc, want = json.loads(by_profile.stdout), json.loads(explicit.stdout)
+    assert doc["language"] == "es" and doc["given"] == want["given"]

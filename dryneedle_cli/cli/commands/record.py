@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from dryneedle_cli.cli.context import clinic_profile, query, say, settings
+from dryneedle_cli.cli.context import language as context_language
 from dryneedle_cli.cli.options import (
     AreaOpt,
     ClinicianOpt,
@@ -85,7 +86,8 @@ def note(
         str | None,
         typer.Option(
             "--lang",
-            help="Language it was given in [default: $DRYNEEDLE_LANG, else en].",
+            help="Language it was given in [default: as the sheets: $DRYNEEDLE_LANG, the "
+            "profile's language, the locale, else en].",
             show_default=False,
         ),
     ] = None,
@@ -114,7 +116,6 @@ def note(
     '--gave consent' records consent as given: use it once the form is signed.
     """
     import datetime as dt
-    import os
 
     from dryneedle_cli import __version__, safe
     from dryneedle_cli.handouts import handout
@@ -125,8 +126,12 @@ def note(
         raise UsageError("choose one of --json and --fhir")
     renderer = renderer_for(json_ or fhir, False, Color.never)
     when = record.check_date(date, dt.date.today())
-    language = record.check_lang(lang or os.environ.get("DRYNEEDLE_LANG") or "en")
+    if lang is not None:
+        record.check_lang(lang)
     profile, profile_path = _profile(clinic)
+    # the language the sheets of this run would print in: --lang, DRYNEEDLE_LANG, the
+    # profile's language, the locale, English (so the hashes match what was printed)
+    language = context_language(settings(ctx), lang, profile.language if profile else None).code
     clinician = clinician or (profile.default_clinician if profile else None) or None
     if clinician is not None:
         if safe.has_control(clinician):
