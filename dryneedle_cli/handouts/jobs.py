@@ -63,6 +63,8 @@ def make_file(q, request: SheetRequest) -> Path | None:
     ``q`` is a ``Query`` made with ``handout.values_for(request.clinic)``.
     """
     fmt = resolve_format(request.format, request.output)
+    if request.output == "-" and fmt == "pdf" and sys.stdout.isatty():
+        raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")
     if fmt in ("pdf", "html"):  # these draw the logo: one that cannot be used stops the sheet
         from dryneedle_cli.handouts.clinic import require_logo
 
@@ -83,10 +85,6 @@ def make_file(q, request: SheetRequest) -> Path | None:
             large_print=request.large_print,
             notes=request.notes,
         )
-        if request.output == "-" and fmt == "pdf" and sys.stdout.isatty():
-            raise UsageError(
-                "a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE"
-            )
         data = document(handout, fmt, request.font)
     if request.output == "-":
         write_stdout(data)
@@ -109,14 +107,11 @@ def _form(q, request: SheetRequest, fmt: str) -> bytes:
     """The bytes of a form (``handouts.forms``): what a form does not use is refused."""
     from dryneedle_cli.handouts import forms
 
-    if request.notes:
-        raise UsageError(
-            f"--note is for the aftercare and prepare sheets, not the {request.which} form"
-        )
-    if request.next_visit:
-        raise UsageError(
-            f"--next-visit is for the aftercare and prepare sheets, not the {request.which} form"
-        )
+    for flag, given in (("--note", request.notes), ("--next-visit", request.next_visit)):
+        if given:
+            raise UsageError(
+                f"{flag} is for the aftercare and prepare sheets, not the {request.which} form"
+            )
     h = forms.make(
         q,
         request.which,
@@ -129,8 +124,6 @@ def _form(q, request: SheetRequest, fmt: str) -> bytes:
         large_print=request.large_print,
         copies=request.copies,
     )
-    if request.output == "-" and fmt == "pdf" and sys.stdout.isatty():
-        raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")
     return forms.document(h, fmt, request.font)
 
 
