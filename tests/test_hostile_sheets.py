@@ -171,3 +171,22 @@ def test_a_note_column_adds_the_rows_own_note(tmp_path):
     ann, bo = (p.read_text(encoding="utf-8") for p in sorted(out.iterdir()))
     assert "- Drink water\n- Ice the knee tonight" in ann
     assert "Drink water" in bo and "Ice the knee" not in bo
+
+
+@pytest.mark.parametrize("which", ["aftercare", "consent"])
+def test_a_pdf_is_never_written_to_a_terminal(which, monkeypatch):
+    """`-o -` with a PDF while stdout is a terminal: exit 2 with the fix, nothing written,
+    for a handout and for a form alike (N26)."""
+    import types
+
+    from dryneedle_cli.handouts import jobs
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(jobs, "sys", types.SimpleNamespace(stdout=Terminal()))
+    result = runner.invoke(app, ["sheet", which, "-f", "pdf", "-o", "-"])
+    assert result.exit_code == 2
+    assert "a PDF cannot be shown on a terminal" in result.stderr
+    assert result.stdout == ""
