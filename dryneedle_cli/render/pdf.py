@@ -348,9 +348,10 @@ class _Sheet(FPDF):
                 y += self.section(s, MARGIN, y, col_w)
         self.footer_lines()
 
-    def two_columns(self, sections, top, col_w):
+    def two_columns(self, sections, top: float, col_w: float) -> float:
         """Sections in two columns, a section never split, the columns as even as the order
-        allows; what does not fit goes on to a new page (the size is then made smaller)."""
+        allows; what does not fit goes on to a new page, in balanced columns again (a handout
+        is then made smaller). The y below the lower column."""
         heights = [self.measure(s, col_w) for s in sections]
         total = sum(heights)
         # the first column takes sections until it holds at least half
@@ -366,17 +367,18 @@ class _Sheet(FPDF):
                 y = top
                 for s in group:
                     y += self.section(s, MARGIN + col * (col_w + GAP), y, col_w)
-            return
-        col, y = 0, top  # else fill the first column, then the second, then a new page
-        for s, need in zip(sections, heights, strict=True):
+            return top + max(col_h)
+        col, y, low = 0, top, top  # else fill the first column, then the second, then a page
+        for i, (s, need) in enumerate(zip(sections, heights, strict=True)):
             if y + need > self.bottom and y > top:
                 col, y = col + 1, top
-                if col == 2:
+                if col == 2:  # the rest starts a new page
                     self.footer_lines()
                     self.add_page()
-                    col, y = 0, MARGIN
-                    top = y
+                    return self.two_columns(sections[i:], MARGIN, col_w)
             y += self.section(s, MARGIN + col * (col_w + GAP), y, col_w)
+            low = max(low, y)
+        return low
 
     def details(self, y: float, width: float) -> float:
         """The patient block: "Label: value" pairs on a line, a pair never split across lines

@@ -297,40 +297,10 @@ class _Form(sheet._Sheet):
                 y = self.room(y, self.measure(s, width))
                 y += self.section(s, MARGIN, y, width)
         else:
-            y = self.columns(info, y, (width - GAP) / 2)
+            y = self.two_columns(info, y, (width - GAP) / 2)
         for s in [agreement, *signatures]:
             y = self.room(y, self.measure(s, width))
             y += self.section(s, MARGIN, y, width)
-
-    def columns(self, sections, top: float, col_w: float) -> float:
-        """Sections in two columns, a section never split, the columns as even as the order
-        allows; what does not fit goes on to a new page. The y below the lower column."""
-        heights = [self.measure(s, col_w) for s in sections]
-        total = sum(heights)
-        split, acc = len(sections), 0.0
-        for i, hgt in enumerate(heights):
-            if acc + hgt / 2 > total / 2 and i > 0:
-                split = i
-                break
-            acc += hgt
-        col_h = (sum(heights[:split]), sum(heights[split:]))
-        if top + max(col_h) <= self.bottom:
-            for col, group in enumerate((sections[:split], sections[split:])):
-                y = top
-                for s in group:
-                    y += self.section(s, MARGIN + col * (col_w + GAP), y, col_w)
-            return top + max(col_h)
-        col, y, low = 0, top, top
-        for i, (s, need) in enumerate(zip(sections, heights, strict=True)):
-            if y + need > self.bottom and y > top:
-                col, y = col + 1, top
-                if col == 2:  # the rest starts a new page, in balanced columns again
-                    self.footer_lines()
-                    self.add_page()
-                    return self.columns(sections[i:], MARGIN, col_w)
-            y += self.section(s, MARGIN + col * (col_w + GAP), y, col_w)
-            low = max(low, y)
-        return low
 
 
 def render(h, font=None) -> bytes:
