@@ -9,10 +9,9 @@ imported only by the terminal functions.
 
 from __future__ import annotations
 
+from dryneedle_cli.render.json import SCHEMA_VERSION, _ref
 from dryneedle_cli.safe import line as _one_line
 from dryneedle_cli.views import ScreenItem, ScreenQuestions, ScreenResult
-
-SCHEMA_VERSION = 1
 
 
 def _by_class(item: ScreenItem, detail: bool) -> str:
@@ -80,18 +79,6 @@ def plain_result(v: ScreenResult) -> str:
 
 
 # ---------------------------------------------------------------------------- JSON
-
-
-def _ref(r) -> dict:
-    return {
-        "key": r.key,
-        "short": r.short,
-        "citation": r.citation,
-        "doi": r.doi,
-        "url": r.url,
-        "status": r.status,
-        "supports": r.supports,
-    }
 
 
 def _item(i: ScreenItem) -> dict:
