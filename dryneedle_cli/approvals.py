@@ -458,6 +458,9 @@ def diff(folder: Path, q, ref: PageRef, st: Status) -> list[str]:
 # --------------------------------------------------------------------------- review show
 
 
+NAMES = ("title", "name", "term", "heading")  # fields that name a part, not a statement
+
+
 def statements(q, kind: str, ident: str) -> list[tuple[str, str, tuple[str, ...]]]:
     """(field, text, reference keys) for every statement of a page in ``q``'s language: the
     words ``fields`` covers, each with the keys of the nearest ``refs`` around it (an item's
@@ -488,7 +491,9 @@ def statements(q, kind: str, ident: str) -> list[tuple[str, str, tuple[str, ...]
                 out.append((path, q.t(value), refs))
                 return
             refs = keys(value, refs)
-            for k, v in value.items():
+            first = [k for k in NAMES if k in value]  # a section's heading before its text
+            for k in [*first, *(k for k in value if k not in NAMES)]:
+                v = value[k]
                 if k in ("refs", "rules_out", "references"):
                     continue
                 m = "all" if (k in words or mode == "all") else "text" if k in spec.text else None
@@ -523,6 +528,8 @@ def show_text(q, ref: PageRef, st: Status) -> str:
     lines += ["", "Statements", "----------"]
     for path, text, refs in statements(q, ref.kind, ref.id):
         lines.append(f"{path}: {text}")
+        if path.rsplit(".", 1)[-1] in NAMES:  # a title or heading states nothing itself
+            continue
         known = [k for k in refs if k in q.kb.references]
         used += [k for k in known if k not in used]
         lines.append(
