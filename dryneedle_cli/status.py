@@ -153,6 +153,18 @@ def refuse(q, kind: str, ident: str, title: str, st: Status, policy: Policy) -> 
     )
 
 
+def gate(q, kind: str, ident: str, title: str, lang: str) -> None:
+    """Refuse (``NotApproved``) a patient-facing output that is not a ``Page`` (the screening
+    questions asked on the consult screen) under ``require_approval``, unless approved."""
+    policy = policy_of(q)
+    if not policy.require:
+        return
+    speaker = q.speaking(lang)
+    st = status(speaker, kind, ident, policy)
+    if st.state != "approved":
+        raise refuse(speaker, kind, ident, title, st, policy)
+
+
 def stamp(q, view):
     """``view`` (a ``Page`` or a ``TeachBack``) with its status line and, for a page's JSON,
     ``status``; refused (``NotApproved``) under ``require_approval`` unless approved."""

@@ -276,6 +276,19 @@ def test_require_approval_refuses_every_patient_facing_output(clinic, strict, ar
     assert "Approved" not in result.stdout and "Draft" not in result.stdout
 
 
+def test_require_approval_refuses_the_questions_asked_on_screen(clinic, strict, monkeypatch):
+    """The patient reads the screening questions on the consult screen: refused unless the
+    screening form is approved; the clinician's list (--questions) is not."""
+    monkeypatch.setattr("dryneedle_cli.cli.commands.screening._terminal", lambda: True)
+    result = run("--content-dir", clinic, "screen", "--clinic", strict, input="n\n" * 40)
+    assert result.exit_code == 3 and "review approve screening" in result.stderr
+    questions = run("--content-dir", clinic, "screen", "--questions", "--clinic", strict)
+    assert questions.exit_code == 0, questions.output
+    assert review(clinic, "approve", "screening", "--by", BY, "--clinic", strict).exit_code == 0
+    result = run("--content-dir", clinic, "screen", "--clinic", strict, input="n\n" * 40)
+    assert "review approve" not in result.stderr
+
+
 def test_require_approval_shows_what_is_approved(clinic, strict):
     for page in ("neck-pain", "aftercare", "consent"):
         assert review(clinic, "approve", page, "--by", BY, "--clinic", strict).exit_code == 0
