@@ -44,6 +44,7 @@ KINDS = ("topic", "condition", "glossary", "prepare", "aftercare", "screening", 
 SHEETS = ("prepare", "aftercare")
 FORMS = ("screening", "consent")
 MAX_BY = 150
+MAX_BYTES = 16 * 1024 * 1024  # an approvals file read without the YAML parser
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _HASH = re.compile(r"^[0-9a-f]{12}$")
@@ -92,11 +93,70 @@ def load(path: str | Path) -> dict[tuple[str, str, str], Record]:
 
 @functools.lru_cache(maxsize=4)
 def _load(path: str, *_signature) -> dict[tuple[str, str, str], Record]:
-    from dryneedle_cli.content.yamlfile import convert, error_at, parse
+    from dryneedle_cli import safeio
 
     where = Path(path)
     if not where.is_file():
         raise ContentError(path, "the approvals file is not a regular file; remove it")
+    try:
+        fast = _quick(safeio.read_limited(where, MAX_BYTES).decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        fast = None  # the YAML reader says why, naming the file
+    if fast is not None:
+        return fast
+    return _read(where)
+
+
+# One line of the file as ``dump`` writes it; anything else is read by the YAML parser.
+_LINE = re.compile(r"^(  - id|    kind|    lang|    by|    date|    hash): (\S.*)$")
+
+
+def _quick(text: str) -> dict[tuple[str, str, str], Record] | None:
+    """The records of a file exactly as ``dump`` writes it, read without the YAML parser (a
+    consult pays for no YAML import); None for anything else, which ``_read`` then reads (and
+    reports with its line)."""
+    import json
+
+    rows: list[dict] = []
+    started = False
+    for raw in text.split("\n"):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        if raw in ("approvals:", "approvals: []") and not started:
+            started = True
+            continue
+        m = _LINE.match(raw)
+        if m is None or not started:
+            return None
+        key, value = m.group(1).lstrip(" -"), m.group(2)
+        if key == "id":
+            rows.append({})
+        if key in rows[-1]:
+            return None
+        if value.startswith('"'):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return None
+            if not isinstance(value, str):
+                return None
+        rows[-1][key] = value
+    out: dict[tuple[str, str, str], Record] = {}
+    try:
+        for row in rows:
+            r = Record(**{**row, "date": dt.date.fromisoformat(row["date"])})
+            if _problem(r) or r.key in out:
+                return None
+            out[r.key] = r
+    except (KeyError, TypeError, ValueError):
+        return None
+    return out
+
+
+def _read(where: Path) -> dict[tuple[str, str, str], Record]:
+    """The records by the YAML parser; every problem a ContentError naming file and line."""
+    from dryneedle_cli.content.yamlfile import convert, error_at, parse
+
     data = parse(where)
     records = convert(where, data, _File).approvals
     out: dict[tuple[str, str, str], Record] = {}

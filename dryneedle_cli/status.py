@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode
 
@@ -30,8 +30,7 @@ class NotApproved(DryneedleError):
     exit_code = ExitCode.BAD_CONTENT
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """The clinic's approval settings for one run (``cli.context.query`` sets ``q.review``)."""
 
     folder: str | None = None  # the clinic folder approvals are kept in (None: there is none)
@@ -48,8 +47,7 @@ class Policy:
         return path if os.path.lexists(path) else None
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     state: str = "draft"  # draft | approved | changed
     by: str | None = None  # who approved it (approved or changed)
     on: str | None = None  # when, YYYY-MM-DD

@@ -557,3 +557,23 @@ def test_the_clinic_template_and_check_know_require_approval(tmp_path):
     assert result.exit_code == 0, result.output
     assert "0 of" in result.stderr and "approved" in result.stderr
     shutil.rmtree(folder)
+
+
+def test_the_file_as_written_and_as_any_yaml_read_the_same(clinic):
+    """The file as `review approve` writes it is read without the YAML parser; any other valid
+    YAML (a clinic's hand-formatted copy) is read by the parser, to the same records."""
+    from dryneedle_cli import approvals
+
+    assert review(clinic, "approve", "neck-pain", "consent", "--by", BY).exit_code == 0
+    path = clinic / "approvals.yaml"
+    fast = approvals._quick(path.read_text())
+    assert fast is not None and fast == approvals._read(path)
+    page = listed(clinic)[("en", "condition", "neck-pain")]
+    path.write_text(
+        "approvals:\n- {id: neck-pain, kind: condition, lang: en, by: 'Dr Ana Ruiz, PT',\n"
+        f"   date: 2026-12-02, hash: '{page['hash']}'}}\n"
+    )
+    assert approvals._quick(path.read_text()) is None
+    again = listed(clinic)[("en", "condition", "neck-pain")]
+    assert again["status"] == "approved" and again["approved_on"] == "2026-12-02"
+    assert listed(clinic)[("en", "consent", "consent")]["status"] == "draft"
