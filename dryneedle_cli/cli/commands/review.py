@@ -22,7 +22,7 @@ IdsArg = Annotated[
     typer.Argument(
         show_default=False,
         help="Page ids as 'review list' shows them (neck-pain, aftercare, consent); "
-        "kind:id when two kinds share an id (glossary:trigger-point).",
+        "KIND:ID when two kinds share an id (glossary:pneumothorax).",
     ),
 ]
 ReviewLangOpt = Annotated[
@@ -144,7 +144,10 @@ def review_approve(
     lang: ReviewLangOpt = None,
     date: Annotated[
         str | None,
-        typer.Option(help="The date of the approval, YYYY-MM-DD [default: today]."),
+        typer.Option(
+            metavar="YYYY-MM-DD",
+            help="The date of the approval (one given on paper earlier) [default: today].",
+        ),
     ] = None,
     clinic: ClinicOpt = None,
 ) -> ExitCode:
