@@ -443,6 +443,16 @@ def clinic_folder(content_dirs) -> Path:
         raise OutputError(
             f"the clinic folder {folder} does not exist or is not a folder; create it first"
         )
+    from dryneedle_cli import env
+
+    real = path.resolve()
+    package = Path(__file__).resolve().parent
+    builtin = env.data_dir().resolve()
+    if real in (builtin, package) or package in real.parents or builtin in real.parents:
+        raise UsageError(
+            f"{folder} is dryneedle's own built-in folder, which an upgrade replaces; keep "
+            "approvals in the clinic's own content folder (--content-dir FOLDER)"
+        )
     return path
 
 

@@ -437,6 +437,14 @@ def test_the_approval_goes_to_the_first_clinic_folder_never_the_package(clinic, 
     assert result.exit_code == 0 and (env_folder / "approvals.yaml").exists()
 
 
+def test_the_built_in_folder_is_never_a_clinic_folder():
+    for folder in (ROOT / "data", ROOT / "dryneedle_cli"):
+        result = run("--content-dir", folder, "review", "approve", "neck-pain", "--by", BY)
+        assert result.exit_code == 2 and "built-in folder" in result.stderr
+    assert not (ROOT / "data" / "approvals.yaml").exists()
+    assert not (ROOT / "dryneedle_cli" / "approvals.yaml").exists()
+
+
 @pytest.mark.parametrize(
     "by",
     [
