@@ -585,3 +585,45 @@ def test_the_file_as_written_and_as_any_yaml_read_the_same(clinic):
     again = listed(clinic)[("en", "condition", "neck-pain")]
     assert again["status"] == "approved" and again["approved_on"] == "2026-12-02"
     assert listed(clinic)[("en", "consent", "consent")]["status"] == "draft"
+
+
+ALL_AREAS = ("head-jaw", "neck", "upper-back", "chest", "shoulder", "elbow", "forearm-wrist",
+             "low-back", "hip-buttock", "thigh", "knee", "lower-leg", "foot")  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_approved_sheet_still_fits_one_page(clinic, tmp_path, lang):
+    """The approval line (with the clinic's name, and a translation's reviser) is longer than
+    the draft line: the fullest aftercare sheet on Letter still fits one page."""
+    import pdfplumber
+
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        'name: "Riverside Physiotherapy"\nphone: "+61 (0)2 5550 1020 ext. 4417"\n'
+        'emergency_number: "000"\naddress: "Suite 14, Level 3, Riverside Medical & Allied '
+        "Health Centre, 1207-1211 Great Western Highway, North Springfield Heights NSW 2777, "
+        'Australia"\nwebsite: "www.riverside-sports-physiotherapy-and-rehabilitation.example"\n'
+    )
+    if lang != "en":
+        src = ROOT / "data" / "i18n" / lang / "sheets" / "aftercare.yaml"
+        dest = clinic / "i18n" / lang / "sheets" / "aftercare.yaml"
+        dest.parent.mkdir(parents=True)
+        dest.write_text(src.read_text().replace("reviser: null", 'reviser: "Marta Gil"', 1))
+    args = ("approve", "aftercare", "--by", BY, "--lang", lang, "--clinic", profile)
+    assert review(clinic, *args).exit_code == 0
+    areas = [x for a in ALL_AREAS for x in ("--area", a)]
+    out = tmp_path / "a.pdf"
+    result = run(
+        "--content-dir", clinic, "sheet", "aftercare", "--lang", lang, "--clinic", profile,
+        "--paper", "letter", "-o", out, "--patient", "Anh-Thư Nguyễn-Wójcik", "--clinician",
+        "Dr Maria-Fernanda Castellanos-Villarreal", "--next-visit", "Tuesday 1 December 2026",
+        "--note", "Put a cold pack on the left side of your neck for 10 minutes, twice this "
+        "evening, and again tomorrow morning if it is still sore.",
+        "--note", "Skip tomorrow's swim; light walking is fine. Ring us on Friday.",
+        *areas,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(str(out)) as doc:
+        assert len(doc.pages) == 1
+        text = " ".join((doc.pages[0].extract_text() or "").split())
+    assert "Riverside Physiotherapy" in text and "Dr Ana Ruiz, PT" in text
