@@ -556,6 +556,7 @@ def test_the_clinic_template_and_check_know_require_approval(tmp_path):
     assert "require_approval: false" in template
     profile = tmp_path / "p.yaml"
     profile.write_text('name: "Riverside"\nphone: "555 0100"\nrequire_approval: true\n')
+    assert "require_approval: true" in run("clinic", "show", "--clinic", profile).stdout
     result = run("clinic", "check", "--clinic", profile)
     assert result.exit_code == 3 and "require_approval" in result.stderr
     assert "--content-dir" in result.stderr

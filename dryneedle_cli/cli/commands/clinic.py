@@ -17,7 +17,7 @@ clinic_app = typer.Typer(
 # the fields `clinic show` lists, in the template's order
 FIELDS = (
     "name", "address", "phone", "email", "website", "emergency_number", "logo", "paper",
-    "language", "default_clinician", "clinicians",
+    "language", "default_clinician", "clinicians", "require_approval",
 )  # fmt: skip
 
 
@@ -84,6 +84,8 @@ def clinic_show(clinic: ClinicOpt = None, json_: JsonOpt = False) -> ExitCode:
         value = values[name]
         if isinstance(value, list):
             value = ", ".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
         # an address's lines as lines, each one escaped, under the first
         first, *rest = str(value or "").splitlines() or [""]
         typer.echo(f"{name}: {safe.line(first)}".rstrip())
