@@ -137,6 +137,9 @@ class Region(_Base, frozen=True, kw_only=True):
     shared_aliases: tuple[str, ...] = ()
     # A needle here can reach a lung: the aftercare sheet shows the lung warning for it.
     near_lungs: bool = False
+    # Names no place ("Several areas"): the lung warning names the places near the lungs
+    # instead of this area, as when no area is given.
+    any_area: bool = False
 
 
 class Regions(_Document, frozen=True, kw_only=True):

@@ -121,12 +121,9 @@ class Forms:
         return out
 
     def asks(self, q: ScreenQuestion, areas: list[str] | None) -> bool:
-        """Whether ``q`` is asked for the chosen areas (``None``: no area given, ask it)."""
-        if areas is None or (not q.areas and not q.near_lungs):
-            return True
-        return bool(
-            (q.areas and set(q.areas) & set(areas)) or (q.near_lungs and self.near_lungs(areas))
-        )
+        """Whether ``q`` is asked for the chosen areas (``None``: no area given): the one area
+        rule, ``pages.applies_to``."""
+        return self.applies(q, areas)
 
     def _chosen(self, area_words: list[str] | None) -> list[str] | None:
         return self.areas(area_words) if area_words else None
