@@ -412,3 +412,37 @@ def test_warning_sections_print_first_when_the_clinic_file_lists_them_last(
     shown = [h for h in others if h in screen]
     for out in (screen, printed):
         assert out.index(tiers[-1]) < min(out.index(h) for h in shown), (lang, areas)
+
+
+# ------------------------------------------------------------------ one rule
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sheets_area_notes_and_screening_follow_one_rule(queries, lang):
+    """For every area: the area-bound lines a sheet shows are the lines a condition page's area
+    notes show, and the screening questions asked follow the same rule."""
+    from dryneedle_cli.query.pages import applies_to
+
+    q = queries[lang]
+    for rid, region in q.kb.regions.items():
+        places = q.lung_places([rid])
+        q._local = {"lung_areas": places} if places else {}
+        try:
+            on_sheets = {
+                q._item(i)
+                for sheet in (q.kb.prepare, q.kb.aftercare)
+                for s in sheet.sections
+                for i in s.items
+                if (s.areas or s.near_lungs or isinstance(i, Item) and (i.areas or i.near_lungs))
+                and q._shows(s, [rid])
+                and q._shows(i, [rid])
+            }
+        finally:
+            q._local = {}
+        in_notes = {i for s in q.area_notes(rid) for i in s.items}
+        assert in_notes == on_sheets, (lang, rid)
+        for question in q.kb.screening.questions:
+            asked = q.asks(question, [rid])
+            assert asked == applies_to(q.kb.regions, question, [rid]), (lang, rid, question.id)
+            if question.near_lungs:
+                assert asked == region.near_lungs, (lang, rid, question.id)
