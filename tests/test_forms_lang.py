@@ -520,7 +520,7 @@ def test_the_sheet_pictures_tool_keeps_every_picture_the_readme_shows():
     which, options, _, page = tool.PICTURES["consent-2"]
     assert (which, page) == ("consent", 2) and tool.PICTURES["consent-1"][3] == 1
     command = readme[readme.index("$ dryneedle sheet consent --area neck") :]
-    command = command[: command.index("\n$") if "\n$" in command else command.index("```")]
+    command = re.split(r"\n\$|```", command[1:])[0]  # up to the next command or the block's end
     for opt in ("--copies 2", "--area neck", '--area "upper back"'):
         assert opt in command
     assert options == ["--area", "neck", "--area", "upper back", "--copies", "2"]
