@@ -3,7 +3,7 @@
 import typer
 
 from dryneedle_cli.cli.context import settings
-from dryneedle_cli.cli.explain_fast import answer
+from dryneedle_cli.cli.fast import answer
 from dryneedle_cli.cli.options import (
     ClinicOpt,
     Color,

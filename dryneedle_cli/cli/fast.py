@@ -1,14 +1,15 @@
-"""``dryneedle explain WORDS`` without importing Typer: the common run, started in about two
-thirds of the time (Typer's import is a quarter of a short run).
+"""Two command lines answered without importing Typer (a quarter of a short run): ``explain
+WORDS`` and ``--help``.
 
-Typer stays the one definition of the command line. ``parse`` reads only what the table
-``explain_table.py`` holds, and that table is made from the Typer app by
-``tools/explain_table.py`` (a test checks it is current). Any command line ``parse`` is not
-certain about (an option not in the table, '-', '--', -h, --x=y, a value that looks like an
-option, a choice not in the list, shell completion, no words) gives None: Typer takes it.
-``tests/test_explain_fast.py`` runs a corpus of command lines both ways and compares them.
+Typer stays the one definition of the command line. ``fast_table.py`` is made from the Typer
+app by ``tools/fast_table.py`` (a test checks it is current): the options of ``explain`` that
+``parse`` may read, and the text Typer prints for ``--help``. Any command line this module is
+not certain about (an option not in the table, '-', '--', -h after a command, --x=y, a value
+that looks like an option, a choice not in the list, shell completion, no words, a terminal
+narrower than the help was made for) gives None: Typer takes it. ``tests/test_fast_path.py``
+runs a corpus of command lines both ways and compares them.
 
-``answer`` is the command's work; the Typer command (``commands/explain.py``) calls it too.
+``answer`` is the work of ``explain``; the Typer command (``commands/explain.py``) calls it too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import importlib
 import os
 import sys
 
-from dryneedle_cli.cli import explain_table as table
+from dryneedle_cli.cli import fast_table as table
 
 
 def answer(settings, words, json_, plain, color, clinic, refs, no_pager, lang):
@@ -42,9 +43,7 @@ def answer(settings, words, json_, plain, color, clinic, refs, no_pager, lang):
 
 def parse(args: list[str], environ) -> dict | None:
     """The parameters of ``explain`` as Typer would pass them, or None: let Typer parse it."""
-    if not args or args[0] != table.COMMAND:
-        return None
-    if any(name.startswith(("_DRYNEEDLE", "_TYPER")) for name in environ):  # shell completion
+    if not args or args[0] != table.COMMAND or _completing(environ):
         return None
     params = dict(table.DEFAULTS)
     words: list[str] = []
@@ -76,6 +75,37 @@ def parse(args: list[str], environ) -> dict | None:
     return params
 
 
+def _completing(environ) -> bool:
+    """Shell completion asks Typer (``_DRYNEEDLE_COMPLETE``, ``_TYPER_COMPLETE_ARGS`` ...)."""
+    return any(name.startswith(("_DRYNEEDLE", "_TYPER")) for name in environ)
+
+
+def is_help(args: list[str], environ) -> bool:
+    """``dryneedle --help`` (or -h) whose text Typer would print exactly as the table holds it:
+    a terminal (or ``COLUMNS``) at least as wide as the text was made for, and the same
+    commands as the app has now."""
+    if len(args) != 1 or args[0] not in table.HELP_OPTIONS or _completing(environ):
+        return False
+    from dryneedle_cli.cli import COMMANDS
+
+    return tuple(COMMANDS) == table.HELP_COMMANDS and _columns(environ) >= table.HELP_COLUMNS
+
+
+def _columns(environ) -> int:
+    """The width Click formats help for: ``shutil.get_terminal_size().columns`` (its steps,
+    without importing shutil)."""
+    try:
+        columns = int(environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns
+
+
 def _plain_text(token: str) -> bool:
     """Text a UTF-8 terminal could have typed (no undecodable bytes, no NUL): else Typer."""
     try:
@@ -86,22 +116,28 @@ def _plain_text(token: str) -> bool:
 
 
 def run(args: list[str]) -> int | None:
-    """Answer ``explain WORDS`` without Typer; None when Typer should take the command line.
+    """Answer ``explain WORDS`` or ``--help`` without Typer; None when Typer should take the
+    command line.
 
     The run ends as Typer's does: stdout flushed inside the boundary, and any exception handed
     to the same boundary (``typer_app.boundary``, imported only then), so error lines and exit
     codes are the same.
     """
-    params = parse(args, os.environ)
-    if params is None:
+    helping = is_help(args, os.environ)
+    params = None if helping else parse(args, os.environ)
+    if params is None and not helping:
         return None
     from dryneedle_cli.cli import streams
 
     streams.standard()
     try:
-        from dryneedle_cli.cli.context import Settings
+        if helping:
+            sys.stdout.write(table.HELP)
+            code = 0
+        else:
+            from dryneedle_cli.cli.context import Settings
 
-        code = answer(Settings([]), **params)
+            code = answer(Settings([]), **params)
         if sys.stdout is not None:
             sys.stdout.flush()
     except BaseException as e:  # noqa: BLE001 - handed to the one boundary

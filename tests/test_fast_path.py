@@ -1,4 +1,4 @@
-"""``explain WORDS`` without Typer (cli/explain_fast.py) is Typer's ``explain``, run faster.
+"""``explain WORDS`` without Typer (cli/fast.py) is Typer's ``explain``, run faster.
 
 Typer stays the one definition of the command line: the fast path reads a table made from the
 Typer app (checked current here), and every command line below is run both ways, piped and
@@ -57,7 +57,19 @@ CORPUS = [
     (["explain", "neck", "--color", "always"], {"NO_COLOR": "1"}, True),
     (["explain", "neck"], {"TERM": "dumb"}, True),
     (["explain", "neck"], {"DRYNEEDLE_CLINIC": "/nonexistent/clinic.yaml"}, True),
+    (["--help"], {}, True),
+    (["-h"], {}, True),
+    (["--help"], {"COLUMNS": "80"}, True),
+    (["--help"], {"COLUMNS": "200"}, True),
+    (["--help"], {"COLUMNS": "wide"}, True),
+    (["--help"], {"COLUMNS": "0"}, True),
     # handed to Typer
+    (["--help"], {"COLUMNS": "79"}, False),
+    (["--help"], {"COLUMNS": "60"}, False),
+    (["--help", "--help"], {}, False),
+    (["--help", "explain"], {}, False),
+    (["--version", "--help"], {}, False),
+    ([], {}, False),
     (["explain"], {}, False),
     (["explain", "-"], {}, False),
     (["explain", "--", "neck"], {}, False),
@@ -124,9 +136,9 @@ def _typer(args):
 
 
 def _fast(args):
-    from dryneedle_cli.cli import explain_fast
+    from dryneedle_cli.cli import fast
 
-    code = explain_fast.run(args)
+    code = fast.run(args)
     return ("handed to Typer", _typer(args)) if code is None else ("fast", code)
 
 
@@ -149,7 +161,7 @@ def test_the_fast_path_answers_as_typer_does(args, env, fast, coloured, monkeypa
 
 
 def test_shell_completion_goes_to_typer():
-    from dryneedle_cli.cli.explain_fast import parse
+    from dryneedle_cli.cli.fast import parse
 
     assert parse(["explain", "neck"], {}) is not None
     assert parse(["explain", "neck"], {"_DRYNEEDLE_COMPLETE": "complete_bash"}) is None
@@ -157,19 +169,19 @@ def test_shell_completion_goes_to_typer():
 
 
 def test_the_table_is_made_from_the_typer_app():
-    """explain_table.py is what tools/explain_table.py makes from the Typer app today."""
+    """fast_table.py is what tools/fast_table.py makes from the Typer app today."""
     sys.path.insert(0, str(ROOT / "tools"))
-    from explain_table import TABLE, generate
+    from fast_table import TABLE, generate
 
-    assert TABLE.read_text(encoding="utf-8") == generate(), "run: python tools/explain_table.py"
+    assert TABLE.read_text(encoding="utf-8") == generate(), "run: python tools/fast_table.py"
 
 
 def test_a_fast_run_imports_no_typer(tmp_path):
     code = (
         "import io, sys\n"
-        "from dryneedle_cli.cli import explain_fast\n"
+        "from dryneedle_cli.cli import fast\n"
         "out, sys.stdout = sys.stdout, io.StringIO()\n"
-        "code = explain_fast.run(['explain', 'neck'])\n"
+        "code = fast.run(['explain', 'neck'])\n"
         "sys.stdout = out\n"
         "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich')))\n"
     )

@@ -1,19 +1,21 @@
-"""Write dryneedle_cli/cli/explain_table.py: the options of ``dryneedle explain`` that its fast
-path (``cli/explain_fast.py``) may parse, read from the Typer app itself.
+"""Write dryneedle_cli/cli/fast_table.py, read from the Typer app itself: the options of
+``dryneedle explain`` that the fast path (``cli/fast.py``) may parse, and the text of
+``dryneedle --help``.
 
-    python tools/explain_table.py          # rewrite the table
-    python tools/explain_table.py --check  # exit 1 if the table is not current
+    python tools/fast_table.py          # rewrite the table
+    python tools/fast_table.py --check  # exit 1 if the table is not current
 
 Typer stays the one definition of the command line: this table is made from the Click command
-Typer builds for ``explain``, and tests/test_explain_fast.py checks it is current (as for
-docs/cli.md). An option the fast path cannot take exactly as Click does (a path, a list, an
-environment variable, a callback, an eager option such as --help) is left out of the table, so
-a command line that has it goes to Typer.
+Typer builds, and tests/test_fast_path.py checks it is current (as for docs/cli.md). An option
+the fast path cannot take exactly as Click does (a path, a list, an environment variable, a
+callback, an eager option such as --help) is left out of the table, so a command line that has
+it goes to Typer. Run it after changing a command's options or the root help (a new command).
 """
 
 from __future__ import annotations
 
 import enum
+import json
 import sys
 import typing
 from pathlib import Path
@@ -23,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from dryneedle_cli.cli import typer_app  # noqa: E402
 
-TABLE = ROOT / "dryneedle_cli" / "cli" / "explain_table.py"
+TABLE = ROOT / "dryneedle_cli" / "cli" / "fast_table.py"
 COMMAND = "explain"
 
 
@@ -39,7 +41,7 @@ def _enum_of(func, name: str) -> str | None:
 def _py(value) -> str:
     """A literal as ruff formats it (double quotes), so that formatting never changes the table."""
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return json.dumps(value, ensure_ascii=False)  # its escapes are Python's too
     if isinstance(value, tuple):
         return "(" + ", ".join(_py(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     return repr(value)
@@ -102,8 +104,9 @@ def generate() -> str:
             if found:
                 enums[p.name] = found
     lines = [
-        '"""The options of ``dryneedle explain`` its fast path may parse: MADE from the Typer app',
-        "by tools/explain_table.py (do not edit; tests/test_explain_fast.py checks it is current).",
+        '"""What the fast path (cli/fast.py) may answer without Typer: the options of ``dryneedle',
+        "explain`` and the text of ``dryneedle --help``. MADE from the Typer app by",
+        "tools/fast_table.py (do not edit; tests/test_fast_path.py checks it is current).",
         "",
         "Anything else on a command line (an option not here, '-', '--', -h, --x=y) goes to Typer.",
         '"""',
@@ -117,9 +120,66 @@ def generate() -> str:
         *_dict("DEFAULTS", defaults),
         "# parameter -> the Enum ('module:Name') Typer turns its choice into",
         *_dict("ENUMS", enums),
+        *help_lines(),
         "",
     ]
     return "\n".join(lines)
+
+
+def _help(columns: int) -> str:
+    """What ``dryneedle --help`` prints on a terminal ``columns`` wide (``COLUMNS``)."""
+    import io
+    import os
+    from contextlib import redirect_stderr, redirect_stdout
+
+    import typer
+
+    group = typer.main.get_command(typer_app.build())
+    out, err = io.StringIO(), io.StringIO()
+    before = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = str(columns)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = group.main(["--help"], prog_name="dryneedle", standalone_mode=False)
+    finally:
+        if before is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = before
+    if code != 0 or err.getvalue():
+        raise SystemExit(f"dryneedle --help failed: {code} {err.getvalue()!r}")
+    return out.getvalue()
+
+
+def help_lines() -> list[str]:
+    """The root help, and the narrowest terminal that shows it so (Click wraps the help at
+    most 80 columns wide, so every terminal from there up gets the same text)."""
+    import typer
+
+    from dryneedle_cli.cli import COMMANDS
+
+    text = _help(1000)
+    low, high = 20, 1000  # the narrowest width that gives ``text`` is in (low, high]
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if _help(middle) == text else (middle, high)
+    columns = high
+    if any(_help(c) != text for c in (columns, columns + 1, 2 * columns, 10 * columns)):
+        raise SystemExit("the help text depends on the terminal width in a way not understood")
+    group = typer.main.get_command(typer_app.build())
+    options = tuple(group.context_settings.get("help_option_names", ["--help"]))
+    return [
+        "# dryneedle --help (or -h): its text on a terminal at least HELP_COLUMNS wide, and the",
+        "# commands it lists (the fast path hands over to Typer if the app has others)",
+        f"HELP_OPTIONS = {_py(options)}",
+        f"HELP_COLUMNS = {columns}",
+        "HELP_COMMANDS = (",
+        *(f"    {_py(name)}," for name in COMMANDS),
+        ")",
+        "HELP = (",
+        *(f"    {_py(line)}" for line in text.splitlines(keepends=True)),
+        ")",
+    ]
 
 
 def main() -> int:
@@ -127,7 +187,7 @@ def main() -> int:
     if "--check" in sys.argv:
         current = TABLE.read_text(encoding="utf-8") if TABLE.exists() else ""
         if current != text:
-            print(f"{TABLE} is not current: run python tools/explain_table.py", file=sys.stderr)
+            print(f"{TABLE} is not current: run python tools/fast_table.py", file=sys.stderr)
             return 1
         return 0
     TABLE.write_text(text, encoding="utf-8")
