@@ -2,6 +2,7 @@
 interpreter in the same round.
 
     python bench/startup.py [--rounds 21] [--wheel dist/dryneedle-*.whl] [--quick] [--only-startup]
+                            [--against another-dryneedle.whl]
 
 Without ``--wheel`` it builds one from this checkout (``pip wheel --no-deps``); either way it
 installs the wheel into a scratch venv (the dependencies are the running interpreter's, through
@@ -14,6 +15,9 @@ same round; wall ratios are printed too. Each cell is the median [min-max] over 
 after two warm-up rounds (the content cache and the page cache are warm). Cases run with empty
 XDG config and cache folders (no clinic profile) and stdout a pipe; "terminal" is
 ``FORCE_COLOR=1 COLUMNS=100`` (Rich output, still into a pipe, so no pager).
+
+With ``--against`` another wheel (say, main's) is installed in a second venv and run in the
+same rounds, and each case's CPU time is also given as a ratio to that wheel's.
 
 Targets (CPU ratio to bare): ``explain neck`` piped <= 5x (aim 4.5x); on a terminal <= 7.5x;
 ``--help`` <= 5x.
@@ -147,7 +151,7 @@ def _cpu_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return usage.ru_utime + usage.ru_stime, wall
 
 
-def scratch_venv(root: Path, wheel: str | None) -> Path:
+def scratch_venv(root: Path, wheel: str | None, name: str = "venv") -> Path:
     """A venv in ``root`` with the wheel installed (built from this checkout if not given);
     its ``bin`` folder."""
     here = Path(__file__).resolve().parent.parent
@@ -159,7 +163,7 @@ def scratch_venv(root: Path, wheel: str | None) -> Path:
             check=True,
         )
         (wheel,) = (str(w) for w in out.glob("dryneedle-*.whl"))
-    venv = root / "venv"
+    venv = root / name
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     py = venv / "bin" / "python"
     subprocess.run(
@@ -183,18 +187,27 @@ def _cell(values: list[float]) -> str:
     return f"{statistics.median(values):5.2f}x [{min(values):.2f}-{max(values):.2f}]"
 
 
-def startup(bin_dir: Path, env: dict[str, str], rounds: int) -> dict[str, float]:
-    """The start-up table: each case's CPU and wall ratio to bare, paired within rounds."""
+def startup(
+    bin_dir: Path, env: dict[str, str], rounds: int, other: Path | None = None
+) -> dict[str, float]:
+    """The start-up table: each case's CPU and wall ratio to bare, paired within rounds; with
+    ``other`` (the bin folder of another wheel's venv), also this wheel's CPU time over the
+    other's, run in the same rounds."""
     exe = str(bin_dir / "dryneedle")
     bare = [str(bin_dir / "python"), "-c", "pass"]
     cpu: dict[str, list[float]] = {name: [] for name, *_ in CASES}
     wall: dict[str, list[float]] = {name: [] for name, *_ in CASES}
     ms: dict[str, list[float]] = {name: [] for name, *_ in CASES}
     bare_ms: list[float] = []
+    against: dict[str, list[float]] = {name: [] for name, *_ in CASES}
     for n in range(rounds + 2):  # two warm-up rounds
         for name, args, extra, _ in CASES:
             base_cpu, base_wall = _cpu_run(bare, env)
             ours_cpu, ours_wall = _cpu_run([exe, *args], {**env, **extra})
+            if other is not None:
+                theirs, _ = _cpu_run([str(other / "dryneedle"), *args], {**env, **extra})
+                if n >= 2:
+                    against[name].append(ours_cpu / theirs)
             if n >= 2:
                 cpu[name].append(ours_cpu / base_cpu)
                 wall[name].append(ours_wall / base_wall)
@@ -215,6 +228,10 @@ def startup(bin_dir: Path, env: dict[str, str], rounds: int) -> dict[str, float]
             f"{name:24} {_cell(cpu[name]):26} {_cell(wall[name]):24} "
             f"{statistics.median(ms[name]):7.1f} {verdict}"
         )
+    if other is not None:
+        print("this wheel's CPU time over the other wheel's (--against), same rounds:")
+        for name, *_ in CASES:
+            print(f"  {name:24} {_cell(against[name]).replace('x [', ' [')}")
     print("commands (each against the same venv's `python -c pass`, stdout a pipe):")
     for name, args, extra, _ in CASES:
         prefix = "".join(f"{k}={v} " for k, v in extra.items())
@@ -227,6 +244,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         bin_dir = scratch_venv(root, _arg("--wheel"))
+        other = scratch_venv(root, _arg("--against"), "other") if "--against" in sys.argv else None
         exe = str(bin_dir / "dryneedle")
         for folder in ("config", "cache"):
             (root / folder).mkdir()
@@ -238,7 +256,7 @@ def main() -> int:
             XDG_CACHE_HOME=str(root / "cache"),
             PATH=f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}",
         )
-        startup(bin_dir, env, rounds)
+        startup(bin_dir, env, rounds, other)
         if "--only-startup" in sys.argv:
             return 0
         runs = max(5, rounds // 2)
