@@ -148,14 +148,14 @@ def run(args: list[str]) -> int | None:
     from dryneedle_cli.cli import streams
 
     streams.standard()
-    if not helping:
-        _import_msgspec()
     try:
         if helping:
             sys.stdout.write(table.HELP)
             code = 0
         else:
             from dryneedle_cli.cli.context import Settings
+
+            _import_msgspec()
 
             code = answer(Settings([]), **params)
         if sys.stdout is not None:
