@@ -51,6 +51,9 @@ CORPUS = [
     (["explain", "[bold]neck[/bold]"], {}, True),
     (["explain", "x" * 1001], {}, True),
     (["explain", ""], {}, True),
+    (["explain", "-"], {}, True),  # stdin: here pytest's, which refuses to be read
+    (["explain", "-", "--json"], {}, True),
+    (["explain", "neck", "-"], {}, True),
     (["explain", "neck"], {"DRYNEEDLE_LANG": "es"}, True),
     (["explain", "neck"], {"DRYNEEDLE_LANG": "xx"}, True),
     (["explain", "neck", "--lang", "en"], {"DRYNEEDLE_LANG": "es"}, True),
@@ -71,7 +74,6 @@ CORPUS = [
     (["--version", "--help"], {}, False),
     ([], {}, False),
     (["explain"], {}, False),
-    (["explain", "-"], {}, False),
     (["explain", "--", "neck"], {}, False),
     (["explain", "neck", "--", "--json"], {}, False),
     (["explain", "-h"], {}, False),

@@ -4,7 +4,7 @@ WORDS`` and ``--help``.
 Typer stays the one definition of the command line. ``fast_table.py`` is made from the Typer
 app by ``tools/fast_table.py`` (a test checks it is current): the options of ``explain`` that
 ``parse`` may read, and the text Typer prints for ``--help``. Any command line this module is
-not certain about (an option not in the table, '-', '--', -h after a command, --x=y, a value
+not certain about (an option not in the table, '--', -h after a command, --x=y, a value
 that looks like an option, a choice not in the list, shell completion, no words, a terminal
 narrower than the help was made for) gives None: Typer takes it. ``tests/test_fast_path.py``
 runs a corpus of command lines both ways and compares them.
@@ -62,7 +62,7 @@ def parse(args: list[str], environ) -> dict | None:
             if choices is not None and value not in choices:
                 return None
             params[name] = value
-        elif token.startswith("-"):
+        elif token.startswith("-") and token != "-":  # a lone '-' is a word to Click: stdin
             return None
         else:
             words.append(token)

@@ -2,11 +2,11 @@
 explain`` and the text of ``dryneedle --help``. MADE from the Typer app by
 tools/fast_table.py (do not edit; tests/test_fast_path.py checks it is current).
 
-Anything else on a command line (an option not here, '-', '--', -h, --x=y) goes to Typer.
+Anything else on a command line (an option not here, '--', -h, --x=y) goes to Typer.
 """
 
 COMMAND = "explain"
-ARGUMENT = "words"  # the words: every token that does not start with '-'
+ARGUMENT = "words"  # the words: every token not starting with '-', and '-'
 # option -> (parameter, the value it sets)
 FLAGS = {
     "--json": ("json_", True),
