@@ -1,32 +1,38 @@
-"""Start-up benchmark: each case as a real process, alternating with a bare interpreter.
+"""Start-up benchmark: each case as a real process on an installed wheel, paired with a bare
+interpreter in the same round.
 
-    python bench/startup.py [--runs 15] [--quick]
+    python bench/startup.py [--rounds 21] [--wheel dist/dryneedle-*.whl] [--quick] [--only-startup]
+                            [--against another-dryneedle.whl]
 
-Prints the median wall time of each case and its ratio to ``python -c pass`` (the ratio, not
-the time, is what compares across machines), then the ratio of 1,000 queries in one run
-(``explain - --json``) to one ``explain neck``, and the peak memory of ``explain neck``.
-Runs use the installed ``dryneedle``, with stdout to a pipe unless the case sets FORCE_COLOR.
+Without ``--wheel`` it builds one from this checkout (``pip wheel --no-deps``); either way it
+installs the wheel into a scratch venv (the dependencies are the running interpreter's, through
+a .pth file, so nothing is downloaded) and times that venv's ``dryneedle`` against that venv's
+own ``python -c pass``. An editable checkout is not what users run, so it is not measured.
 
-Last, ``explain neck`` with a clinic folder of condition files (``DRYNEEDLE_CONTENT_DIR``)
-against the same without it: 1,000 and 10,000 files with a warm cache, and 1,000 files cold
-(the first run after a change: one file is rewritten before each timed run, so the cache misses).
-``--quick`` leaves those out.
+The machine may be loaded, so the ratio that counts is CPU time (user+sys of the child, from
+``wait4``) of a case divided by the CPU time of the bare interpreter run just before it in the
+same round; wall ratios are printed too. Each cell is the median [min-max] over the rounds,
+after two warm-up rounds (the content cache and the page cache are warm). Cases run with empty
+XDG config and cache folders (no clinic profile) and stdout a pipe; "terminal" is
+``FORCE_COLOR=1 COLUMNS=100`` (Rich output, still into a pipe, so no pager).
 
-Run it on an installed wheel, not an editable checkout (with PYTHONDONTWRITEBYTECODE set, a
-checkout recompiles every module on every run):
+With ``--against`` another wheel (say, main's) is installed in a second venv and run in the
+same rounds, and each case's CPU time is also given as a ratio to that wheel's.
 
-    pip wheel --no-deps -w /tmp/w . && python -m venv /tmp/v && /tmp/v/bin/pip install /tmp/w/*.whl
-    PATH=/tmp/v/bin:$PATH /tmp/v/bin/python bench/startup.py
+Targets (CPU ratio to bare): ``explain neck`` piped <= 5x (aim 4.5x); on a terminal <= 7.5x;
+``--help`` <= 5x.
 
-Targets: explain neck piped <= 5.5x (aim 4.5x); on a terminal <= 8x; --help <= 5x;
-1,000 queries <= 3x one query; peak memory <= 40 MiB; 1,000 clinic files <= 1.2x;
-10,000 clinic files (warm) <= 1.5x; 1,000 clinic files cold <= 3x.
+Then, unless ``--only-startup``: 1,000 queries in one run (``explain - --json``) against one
+``explain neck`` (target <= 3x), the peak memory of ``explain neck`` (<= 40 MiB), and, unless
+``--quick``, ``explain neck`` with a clinic folder of condition files
+(``DRYNEEDLE_CONTENT_DIR``) against the same without it: 1,000 and 10,000 files with a warm
+cache (<= 1.2x, <= 1.5x), and 1,000 files cold (the first run after a change: one file is
+rewritten before each timed run, so the cache misses; <= 3x). These are wall-time ratios.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -34,12 +40,16 @@ import tempfile
 import time
 from pathlib import Path
 
+TERMINAL = {"FORCE_COLOR": "1", "COLUMNS": "100"}
+# (name, arguments, extra environment, target CPU ratio to bare or None)
 CASES = [
-    ("explain neck (piped)", ["explain", "neck"], {}),
-    ("explain neck (terminal)", ["explain", "neck"], {"FORCE_COLOR": "1", "COLUMNS": "100"}),
-    ("explain neck --lang es", ["explain", "neck", "--lang", "es"], {}),
-    ("conditions --json", ["conditions", "--json"], {}),
-    ("--help", ["--help"], {}),
+    ("explain neck, piped", ["explain", "neck"], {}, 5.0),
+    ("explain neck, terminal", ["explain", "neck"], TERMINAL, 7.5),
+    ("--help", ["--help"], {}, 5.0),
+    ("explain neck --lang es", ["explain", "neck", "--lang", "es"], {}, None),
+    ("explain neck --json", ["explain", "neck", "--json"], {}, None),
+    ("conditions --json", ["conditions", "--json"], {}, None),
+    ("aftercare --area neck", ["aftercare", "--area", "neck"], {}, None),
 ]
 QUERIES = ("\n".join(["neck", "M77.1", "nekc", "tennis elbow", "LTR"] * 200) + "\n").encode()
 
@@ -110,39 +120,159 @@ def _clinic_case(exe: str, env: dict[str, str], runs: int, count: int, cold: boo
         print(f"{name:28} {b * 1000:9.1f} {p * 1000:8.1f} {b / p:5.2f}x without")
 
 
-def main() -> int:
-    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 15
-    exe = shutil.which("dryneedle")
-    if exe is None:
-        print("dryneedle is not installed in this environment", file=sys.stderr)
-        return 1
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
-    bare = [sys.executable, "-c", "pass"]
-    print(f"{'case':28} {'median ms':>9} {'bare ms':>8} {'ratio':>6}")
-    medians = {}
-    for name, args, extra in CASES:
-        case_env = {**env, **extra}
-        _time([exe, *args], case_env)  # warm the file cache and the content cache
-        ours, base = [], []
-        for _ in range(runs):
-            ours.append(_time([exe, *args], case_env))
-            base.append(_time(bare, env))
-        m, b = statistics.median(ours), statistics.median(base)
-        medians[name] = m
-        print(f"{name:28} {m * 1000:9.1f} {b * 1000:8.1f} {m / b:5.1f}x")
-    many = statistics.median(
-        _time([exe, "explain", "-", "--json"], env, QUERIES) for _ in range(max(3, runs // 3))
+def _arg(name: str, default: str | None = None) -> str | None:
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+def _cpu_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one run, its stdout a pipe read to the end."""
+    read, write = os.pipe()
+    start = time.perf_counter()
+    pid = os.posix_spawn(
+        cmd[0],
+        cmd,
+        env,
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, write, 1),
+            (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_CLOSE, read),
+        ],
     )
-    one = medians["explain neck (piped)"]
+    os.close(write)
+    while os.read(read, 65536):
+        pass
+    os.close(read)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # 1: nothing found (a page not translated, with --lang)
+        raise SystemExit(f"{' '.join(cmd)} failed (exit {code})")
+    return usage.ru_utime + usage.ru_stime, wall
+
+
+def scratch_venv(root: Path, wheel: str | None, name: str = "venv") -> Path:
+    """A venv in ``root`` with the wheel installed (built from this checkout if not given);
+    its ``bin`` folder."""
+    here = Path(__file__).resolve().parent.parent
+    if wheel is None:
+        out = root / "dist"
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+            + ["-w", str(out), str(here)],
+            check=True,
+        )
+        (wheel,) = (str(w) for w in out.glob("dryneedle-*.whl"))
+    venv = root / name
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q", wheel],
+        check=True,
+    )
+    site = subprocess.check_output(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True
+    ).strip()
+    # the dependencies: this interpreter's site-packages as a plain path (its own .pth files,
+    # such as an editable install of this checkout, are not run)
+    deps = subprocess.check_output(
+        [sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        text=True,
+    ).strip()
+    (Path(site) / "dryneedle-bench-deps.pth").write_text(deps + "\n")
+    return venv / "bin"
+
+
+def _cell(values: list[float]) -> str:
+    return f"{statistics.median(values):5.2f}x [{min(values):.2f}-{max(values):.2f}]"
+
+
+def startup(
+    bin_dir: Path, env: dict[str, str], rounds: int, other: Path | None = None
+) -> dict[str, float]:
+    """The start-up table: each case's CPU and wall ratio to bare, paired within rounds; with
+    ``other`` (the bin folder of another wheel's venv), also this wheel's CPU time over the
+    other's, run in the same rounds."""
+    exe = str(bin_dir / "dryneedle")
+    bare = [str(bin_dir / "python"), "-c", "pass"]
+    cpu: dict[str, list[float]] = {name: [] for name, *_ in CASES}
+    wall: dict[str, list[float]] = {name: [] for name, *_ in CASES}
+    ms: dict[str, list[float]] = {name: [] for name, *_ in CASES}
+    bare_ms: list[float] = []
+    against: dict[str, list[float]] = {name: [] for name, *_ in CASES}
+    for n in range(rounds + 2):  # two warm-up rounds
+        for name, args, extra, _ in CASES:
+            base_cpu, base_wall = _cpu_run(bare, env)
+            ours_cpu, ours_wall = _cpu_run([exe, *args], {**env, **extra})
+            if other is not None:
+                theirs, _ = _cpu_run([str(other / "dryneedle"), *args], {**env, **extra})
+                if n >= 2:
+                    against[name].append(ours_cpu / theirs)
+            if n >= 2:
+                cpu[name].append(ours_cpu / base_cpu)
+                wall[name].append(ours_wall / base_wall)
+                ms[name].append(ours_cpu * 1000)
+                bare_ms.append(base_cpu * 1000)
     print(
-        f"{'1,000 queries (explain -)':28} {many * 1000:9.1f} {'':8} {many / one:5.1f}x one query"
+        f"python {sys.version.split()[0]}, {rounds} rounds, bare python -c pass: "
+        f"{statistics.median(bare_ms):.1f} ms CPU (median)"
     )
-    print(f"peak memory of explain neck: {_peak_mib([exe, 'explain', 'neck'], env):.1f} MiB")
-    if "--quick" in sys.argv:  # no clinic folders
-        return 0
-    for count in (1000, 10_000):
-        _clinic_case(exe, env, runs, count, cold=False)
-    _clinic_case(exe, env, runs, 1000, cold=True)
+    print(f"{'case':24} {'cpu ratio median [range]':26} {'wall ratio':24} {'cpu ms':>7} target")
+    medians = {}
+    for name, _, _, target in CASES:
+        medians[name] = statistics.median(cpu[name])
+        verdict = ""
+        if target is not None:
+            verdict = f"<= {target}x: {'met' if medians[name] <= target else 'NOT met'}"
+        print(
+            f"{name:24} {_cell(cpu[name]):26} {_cell(wall[name]):24} "
+            f"{statistics.median(ms[name]):7.1f} {verdict}"
+        )
+    if other is not None:
+        print("this wheel's CPU time over the other wheel's (--against), same rounds:")
+        for name, *_ in CASES:
+            print(f"  {name:24} {_cell(against[name]).replace('x [', ' [')}")
+    print("commands (each against the same venv's `python -c pass`, stdout a pipe):")
+    for name, args, extra, _ in CASES:
+        prefix = "".join(f"{k}={v} " for k, v in extra.items())
+        print(f"  {name:24} {prefix}dryneedle {' '.join(args)}")
+    return medians
+
+
+def main() -> int:
+    rounds = int(_arg("--rounds", _arg("--runs", "21")))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        bin_dir = scratch_venv(root, _arg("--wheel"))
+        other = scratch_venv(root, _arg("--against"), "other") if "--against" in sys.argv else None
+        exe = str(bin_dir / "dryneedle")
+        for folder in ("config", "cache"):
+            (root / folder).mkdir()
+        keep = {"PATH", "LANG", "LC_ALL", "TMPDIR"}
+        env = {k: v for k, v in os.environ.items() if k in keep}
+        env.update(
+            HOME=str(root),
+            XDG_CONFIG_HOME=str(root / "config"),
+            XDG_CACHE_HOME=str(root / "cache"),
+            PATH=f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}",
+        )
+        startup(bin_dir, env, rounds, other)
+        if "--only-startup" in sys.argv:
+            return 0
+        runs = max(5, rounds // 2)
+        one = statistics.median(_time([exe, "explain", "neck"], env) for _ in range(runs))
+        many = statistics.median(
+            _time([exe, "explain", "-", "--json"], env, QUERIES) for _ in range(max(3, runs // 3))
+        )
+        print(f"1,000 queries (explain - --json): {many / one:5.1f}x one explain neck (wall)")
+        peak = _peak_mib([exe, "explain", "neck"], env)
+        print(f"peak memory of explain neck: {peak:.1f} MiB")
+        if "--quick" in sys.argv:  # no clinic folders
+            return 0
+        print(f"{'case':28} {'median ms':>9} {'without':>8} ratio (wall)")
+        for count in (1000, 10_000):
+            _clinic_case(exe, env, runs, count, cold=False)
+        _clinic_case(exe, env, runs, 1000, cold=True)
     return 0
 
 

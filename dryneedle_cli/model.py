@@ -5,8 +5,6 @@ code to a string, such as ``{en: ..., es: ...}``. ``tr`` picks a language with E
 fallback.
 """
 
-from __future__ import annotations
-
 import datetime as _dt
 import zlib
 from collections.abc import Mapping

@@ -10,11 +10,23 @@ keeps line breaks and tabs, for renderers that deliberately lay text out over li
 
 from __future__ import annotations
 
+import functools
 import re
 
 _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-_TEXT = re.compile(f"[{_CONTROL}\r\ud800-\udfff]")
-_LINE = re.compile(f"[{_CONTROL}\n\t\r\ud800-\udfff]")
+_NAMED_PATTERNS = {
+    "text": f"[{_CONTROL}\r\ud800-\udfff]",
+    "line": f"[{_CONTROL}\n\t\r\ud800-\udfff]",
+}
+
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern:
+    """Compiled when first used (each takes about a millisecond: the surrogate range), so a
+    run that never needs one does not pay for it."""
+    return re.compile(_NAMED_PATTERNS[name])
+
+
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -30,7 +42,7 @@ def _visible(m: re.Match) -> str:
 
 def line(value: object) -> str:
     """One line with nothing a terminal would act on (for messages and one-line fields)."""
-    return _LINE.sub(_visible, str(value))
+    return _pattern("line").sub(_visible, str(value))
 
 
 def short(value: object, limit: int = 60) -> str:
@@ -42,12 +54,12 @@ def short(value: object, limit: int = 60) -> str:
 
 def text(value: str) -> str:
     """Like ``line`` but keeping line breaks and tabs."""
-    return _TEXT.sub(_visible, value)
+    return _pattern("text").sub(_visible, value)
 
 
 def has_control(value: str, newlines: bool = False) -> bool:
     """True when ``value`` holds a character ``line`` (``text`` with ``newlines``) would show."""
-    return bool((_TEXT if newlines else _LINE).search(value))
+    return bool(_pattern("text" if newlines else "line").search(value))
 
 
 def view(obj, skip: frozenset[str] = frozenset({"folder", "logo"})):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-
-import typer
+from typing import TYPE_CHECKING
 
 from dryneedle_cli import safe
+
+if TYPE_CHECKING:
+    import typer
 
 
 class Settings:
@@ -31,6 +33,8 @@ def settings(ctx: typer.Context | None) -> Settings:
 def say(message: object) -> None:
     """One line on stderr, with nothing a terminal would act on. A stderr that cannot be
     written (full, closed) loses the message, never the answer on stdout."""
+    import typer  # here, not at the top: the fast path of ``explain`` runs without Typer
+
     with contextlib.suppress(OSError):
         typer.echo(safe.line(message), err=True)
 

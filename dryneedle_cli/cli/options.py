@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from dryneedle_cli.cli import context
+from dryneedle_cli.cli.color import Color  # noqa: F401 - here for the commands and tests
 from dryneedle_cli.render import DOCUMENTS
 
-Color = Enum("Color", {"auto": "auto", "always": "always", "never": "never"}, type=str)
 Which = Enum(
     "Which",
     {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 
+from dryneedle_cli.cli.color import Color
 from dryneedle_cli.cli.context import Settings, query, say
-from dryneedle_cli.cli.options import Color
 from dryneedle_cli.errors import Ambiguous, ExitCode, NotFound, UsageError
 
 MAX_QUERY = 1000  # characters: a longer query (argument or stdin line) is not looked up

@@ -23,8 +23,9 @@ the same way once it lists its text fields here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
+
+import msgspec
 
 from dryneedle_cli.model import (
     Condition,
@@ -51,9 +52,10 @@ class Merge(Enum):
     LABELS = "labels merge"
 
 
-@dataclass(frozen=True, eq=False)
-class Kind:
-    """One kind of knowledge file. Exactly one of ``folder`` and ``file`` is set."""
+class Kind(msgspec.Struct, frozen=True, eq=False):
+    """One kind of knowledge file. Exactly one of ``folder`` and ``file`` is set.
+
+    A Struct, not a dataclass: ``dataclasses`` is not imported on the way to an answer."""
 
     name: str  # "topic", "aftercare" ...: also the key of its items in provenance
     model: type

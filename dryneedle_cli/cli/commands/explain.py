@@ -3,6 +3,7 @@
 import typer
 
 from dryneedle_cli.cli.context import settings
+from dryneedle_cli.cli.fast import answer
 from dryneedle_cli.cli.options import (
     ClinicOpt,
     Color,
@@ -14,7 +15,6 @@ from dryneedle_cli.cli.options import (
     RefsOpt,
     WordsArg,
 )
-from dryneedle_cli.cli.output import show
 from dryneedle_cli.errors import ExitCode
 
 
@@ -39,20 +39,7 @@ def explain(
     On a terminal: no ids or codes, sources as [1] marks (--refs lists them), long pages paged.
     With --lang es or fr, names in that language find pages too ('dolor de cuello').
     """
-    view_of = lambda q, w: q.explain(w)  # noqa: E731
-    return show(
-        settings(ctx),
-        "explain",
-        view_of,
-        json_,
-        plain,
-        color,
-        words,
-        refs=refs,
-        no_pager=no_pager,
-        clinic=clinic,
-        lang=lang,
-    )
+    return answer(settings(ctx), words, json_, plain, color, clinic, refs, no_pager, lang)
 
 
 COMMANDS = {"explain": explain}
