@@ -441,7 +441,7 @@ def test_sheet_and_batch_take_lang(tmp_path):
     result = run(["sheet", "aftercare", "--area", "neck", "-o", str(out), "--lang", "fr"])
     assert result.exit_code == 0, result.output
     html = out.read_text()
-    assert '<html lang="fr">' in html and "Obtenez de l&#x27;aide tout de suite" in html
+    assert '<html lang="fr">' in html and "Urgence\u00a0: appelez tout de suite" in html
     csv = tmp_path / "day.csv"
     csv.write_text("patient,areas,format\nAnn Lee,neck,txt\nBo Li,cuello,txt\n")
     result = run(["sheet", "aftercare", "--batch", str(csv), "--out-dir", str(tmp_path / "d"),
