@@ -554,12 +554,17 @@ FRENCH_REPLIES = [
     ("Je ne suis pas sûre", "not-sure"),
     ("je sais pas", "not-sure"),
     ("?", "not-sure"),
+    ("Pas sûr.", "not-sure"),
+    ("Je ne sais pas.", "not-sure"),
+    ("Oui.", "yes"),
+    ("Non.", "no"),
 ]
 
 
 @pytest.mark.parametrize(("typed", "answer"), FRENCH_REPLIES)
 def test_french_typed_replies_mean_one_answer(typed, answer):
-    """What a French patient types (translation review 3, M4) means the answer it says."""
+    """What a French patient types (translation review 3, M4), a final full stop or a "maybe"
+    included, means the answer it says: never re-asked, and a maybe is never a yes or a no."""
     result = runner.invoke(
         app,
         ["screen", "--answers", "-", "--lang", "fr", "--json"],
