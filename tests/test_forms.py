@@ -120,7 +120,7 @@ def test_the_form_code_is_one_function_of_the_content(q, tmp_path):
 
 
 def _jurisdiction(tmp_path) -> Path:
-    """The README's example: a clinic adds its state's wording to the consent form."""
+    """The content guide's example: a clinic adds its state's wording to the consent form."""
     clinic = tmp_path / "riverside"
     clinic.mkdir()
     (clinic / "consent.patch.yaml").write_text(

@@ -511,17 +511,19 @@ def test_the_reading_ease_table_measures_the_forms(tmp_path, monkeypatch, capsys
 
 def test_the_sheet_pictures_tool_keeps_every_picture_the_readme_shows():
     """tools/sheet_pictures.py removes the PNGs it does not make: every picture in docs/sheets/
-    and every one the README shows is in its table, the forms with the README's options."""
+    and every one the README or a page of docs/ shows is in its table, the forms with the
+    options the clinic guide gives."""
     tool = _tool("sheet_pictures")
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = set(re.findall(r"docs/sheets/([a-z0-9-]+)\.png", readme))
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    readme = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    shown = set(re.findall(r"\]\((?:docs/)?sheets/([a-z0-9-]+)\.png\)", readme))
     present = {p.stem for p in (ROOT / "docs" / "sheets").glob("*.png")}
     assert {"consent-1", "consent-2", "screening"} <= shown
     assert shown | present <= set(tool.PICTURES)
     which, options, _, page = tool.PICTURES["consent-2"]
     assert (which, page) == ("consent", 2) and tool.PICTURES["consent-1"][3] == 1
     command = readme[readme.index("$ dryneedle sheet consent --area neck") :]
-    command = command[: command.index("\n$") if "\n$" in command else command.index("```")]
+    command = re.split(r"\n\$|```", command[1:])[0]  # up to the next command or the block's end
     for opt in ("--copies 2", "--area neck", '--area "upper back"'):
         assert opt in command
     assert options == ["--area", "neck", "--area", "upper back", "--copies", "2"]

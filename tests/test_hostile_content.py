@@ -112,9 +112,9 @@ def test_hostile_F14_deep_nesting_is_a_content_error(tmp_path, style, loader):
     path.parent.mkdir()
     path.write_text(_nested(style, DEEP))
     assert path.stat().st_size < 256 * 1024
-    result, seconds, mib = parse_in_child(path, loader)
+    result, _, mib = parse_in_child(path, loader)
     assert result.startswith(f"error {path}:"), result
-    assert seconds < 3 and mib < 100
+    assert mib < 100  # the time it takes is measured by bench/nesting.py, not asserted here
 
 
 def test_hostile_F14_consult_and_validate_survive(tmp_path):
@@ -124,10 +124,16 @@ def test_hostile_F14_consult_and_validate_survive(tmp_path):
     bad.write_text(_nested("flow-brackets", DEEP))
     for args in (["explain", "neck"], ["validate", str(clinic)]):
         done = _exe("--content-dir", str(clinic), *args)
-        assert done.returncode in (0, 3), done.stderr
-        assert f"{bad}:" in done.stderr + done.stdout and "nested more than" in (
-            done.stderr + done.stdout
-        )
+        assert done.returncode == (0 if args[0] == "explain" else 3), done.stderr
+        said = done.stderr + done.stdout
+        assert "Traceback" not in said
+        # dryneedle's own message, naming the file and line: its depth check ("nested more
+        # than 64 levels"), or, when libyaml stops first (PyYAML 6.0.4 caps nesting itself),
+        # dryneedle's wording of a syntax error, never PyYAML's message alone
+        line = next(ln for ln in said.splitlines() if f"{bad}:2:" in ln)
+        assert "nested more than 64 levels" in line or (
+            "YAML syntax error:" in line and "check the indentation and brackets" in line
+        ), line
 
 
 @pytest.mark.parametrize("n", [5, 64])
@@ -140,8 +146,8 @@ def test_hostile_F14_nesting_within_the_limit_still_loads(tmp_path, n):
 def test_hostile_F14_many_values_cost_little(tmp_path):
     path = tmp_path / "x.yaml"
     path.write_text("a: [" + ",".join(["[" * 20 + "1" + "]" * 20] * 5000) + "]\n")
-    result, seconds, _ = parse_in_child(path)
-    assert "more than 20,000 values" in result and seconds < 3
+    result, _, _ = parse_in_child(path)
+    assert "more than 20,000 values" in result  # its time: bench/nesting.py
 
 
 # Flow openers and their closers: any sequence of them nests validly, in any order.
@@ -186,9 +192,9 @@ def test_hostile_F14_any_nesting_never_crashes_the_parser(tmp_path, block, flow,
     """Nested YAML of any mix of styles and depths: content or a ContentError, never a signal."""
     path = tmp_path / "x.yaml"
     path.write_text(_deep_document(block, flow, depth))
-    result, seconds, mib = parse_in_child(path)
+    result, _, mib = parse_in_child(path)
     assert result == "ok" or result.startswith(f"error {path}"), result
-    assert seconds < 3 and mib < 100
+    assert mib < 100
 
 
 # --------------------------------------------------------------- files that are not files

@@ -175,6 +175,9 @@ def test_html_prints_on_one_page_in_chromium(tmp_path, clinic, paper):
         capture_output=True,
         timeout=120,
         check=True,
+        # the browser lays the page out with the machine's fonts (conftest hides them from
+        # dryneedle's PDFs only)
+        env={k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"},
     )
     pages, text = pdf_text(pdf.read_bytes())
     assert pages == 1

@@ -1,8 +1,8 @@
 """Write docs/sheets/*.png: page 1 of each sheet kind (aftercare, prepare) at normal size and in
-large print, both pages of the consent form and the screening form (with the options the
-README's "Screening and consent" shows), as the example clinic (docs/example/clinic.yaml)
-prints them; and the README's docs/aftercare-sheet.png. Every other PNG in docs/sheets/ is
-removed. Needs pdftoppm (poppler-utils).
+large print, both pages of the consent form and the screening form (with the options that
+docs/clinic-guide.md's "Screening and consent" shows), as the example clinic
+(docs/example/clinic.yaml) prints them; and the README's docs/aftercare-sheet.png. Every other
+PNG in docs/sheets/ is removed. Needs pdftoppm (poppler-utils).
 
 Run: python tools/sheet_pictures.py
 """
