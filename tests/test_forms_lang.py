@@ -543,3 +543,53 @@ def test_a_reply_typed_with_a_combining_accent_is_the_same_reply():
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["answers"] == {"blood-thinners": "not-sure"}
+
+
+FRENCH_REPLIES = [
+    ("Oui", "yes"),
+    ("o", "yes"),
+    ("ouais", "yes"),
+    ("Non", "no"),
+    ("nan", "no"),
+    ("Pas sûr", "not-sure"),
+    ("pas sure", "not-sure"),
+    ("pas sur", "not-sure"),
+    ("nsp", "not-sure"),
+    ("peut-être", "not-sure"),
+    ("Je ne suis pas sûre", "not-sure"),
+    ("je sais pas", "not-sure"),
+    ("?", "not-sure"),
+    ("Pas sûr.", "not-sure"),
+    ("Je ne sais pas.", "not-sure"),
+    ("Oui.", "yes"),
+    ("Non.", "no"),
+]
+
+
+@pytest.mark.parametrize(("typed", "answer"), FRENCH_REPLIES)
+def test_french_typed_replies_mean_one_answer(typed, answer):
+    """What a French patient types (translation review 3, M4), a final full stop or a "maybe"
+    included, means the answer it says: never re-asked, and a maybe is never a yes or a no."""
+    result = runner.invoke(
+        app,
+        ["screen", "--answers", "-", "--lang", "fr", "--json"],
+        input=f"blood-thinners: {json.dumps(typed)}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["answers"] == {"blood-thinners": answer}
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
+def test_no_reply_word_means_two_answers_even_without_accents(lang):
+    """A reply word never stands for two answers, also once accents and case are ignored
+    (as a patient may type them), in every language's screening file."""
+    import unicodedata
+
+    path = DATA / "screening.yaml" if lang == "en" else DATA / "i18n" / lang / "screening.yaml"
+    words = yaml.safe_load(path.read_text(encoding="utf-8"))["words"]
+    seen: dict[str, str] = {}
+    for answer in ("replies_yes", "replies_no", "replies_not_sure"):
+        for reply in words[answer]:
+            folded = unicodedata.normalize("NFKD", " ".join(str(reply).casefold().split()))
+            folded = "".join(c for c in folded if not unicodedata.combining(c))
+            assert seen.setdefault(folded, answer) == answer, (lang, reply, seen[folded])

@@ -441,7 +441,7 @@ def test_sheet_and_batch_take_lang(tmp_path):
     result = run(["sheet", "aftercare", "--area", "neck", "-o", str(out), "--lang", "fr"])
     assert result.exit_code == 0, result.output
     html = out.read_text()
-    assert '<html lang="fr">' in html and "Obtenez de l&#x27;aide tout de suite" in html
+    assert '<html lang="fr">' in html and "Urgence\u00a0: appelez tout de suite" in html
     csv = tmp_path / "day.csv"
     csv.write_text("patient,areas,format\nAnn Lee,neck,txt\nBo Li,cuello,txt\n")
     result = run(["sheet", "aftercare", "--batch", str(csv), "--out-dir", str(tmp_path / "d"),
@@ -779,3 +779,31 @@ def test_an_english_run_imports_no_translation_code():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+# The French emergency sentence reads "Appelez le 15 / le 112 / le 911" with a clinic's number
+# and "Appelez le numéro d'urgence de votre pays (…)" with none (translation review 3, M1, FR-F1).
+FR_EMERGENCY_PAGES = [
+    ["aftercare", "--area", "neck"],
+    ["explain", "warning-signs"],
+    ["explain", "low-back-pain"],
+    ["explain", "sciatica"],
+]
+
+
+@pytest.mark.parametrize("number", ["15", "112", "144", "911", None])
+@pytest.mark.parametrize("page", FR_EMERGENCY_PAGES, ids=lambda p: p[-1])
+def test_the_french_emergency_sentence_reads_with_any_number(page, number, tmp_path):
+    env = {"COLUMNS": "1000", "XDG_CONFIG_HOME": str(tmp_path)}
+    args = [*page, "--lang", "fr", "--plain"]
+    if number:
+        profile = tmp_path / "clinic.yaml"
+        profile.write_text(f'name: "Clinique"\nphone: "01 23"\nemergency_number: "{number}"\n')
+        args.append(f"--clinic={profile}")
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    said = number or "numéro d'urgence de votre pays (15 ou 112 en France"
+    assert f"Appelez le {said}" in text
+    bare = re.findall(r"[Aa]ppelez (?:\d|numéro|le (?:le|la|l')\b)\S*", text)
+    assert bare == [], bare

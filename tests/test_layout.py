@@ -175,7 +175,7 @@ def test_translated_sheets_keep_their_layout(queries, lang, which, paper, large,
     [
         ("en", "23 November 2026", "supports your clinician's advice"),
         ("es", "23 de noviembre de 2026", "Esta hoja apoya los consejos"),
-        ("fr", "23 novembre 2026", "Cette fiche appuie les conseils"),
+        ("fr", "23 novembre 2026", "Cette feuille accompagne les conseils"),
     ],
 )
 @pytest.mark.parametrize("which", ["aftercare", "prepare"])
