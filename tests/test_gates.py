@@ -176,3 +176,54 @@ def test_every_condition_page_puts_risks_right_after_how_it_may_help(q, kb):
         assert headings[at + 1] == labels["risks"], c.id
         risks = q.condition_page(c).sections[at + 1]
         assert "brady-2014" in risks.refs and risks.text, c.id
+
+
+# Issue 18 (content review 3, Wd1, Wd3, Wd7): the evidence list is a clinician view whose
+# review notes need --notes; a condition shows a certainty level, never "Mixed" alone; no
+# patient page tells the patient to type a flag.
+NOTE = "Full author list, last page and DOI not seen"  # mejuto-2014's review note
+
+
+@pytest.mark.parametrize("fmt", [["--plain"], ["--json"], ["--color", "always"]])
+def test_evidence_keeps_review_notes_out_unless_notes_asks(fmt):
+    runner = CliRunner()
+    plain_run = runner.invoke(app, ["evidence", "neck", *fmt], env={"COLUMNS": "200"})
+    assert plain_run.exit_code == 0, plain_run.output
+    assert NOTE not in plain_run.stdout
+    notes_run = runner.invoke(app, ["evidence", "neck", *fmt, "--notes"], env={"COLUMNS": "200"})
+    assert notes_run.exit_code == 0, notes_run.output
+    assert NOTE in notes_run.stdout
+
+
+def test_evidence_json_without_notes_keeps_its_schema():
+    import json
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator
+
+    import dryneedle_cli
+
+    schemas = Path(dryneedle_cli.__file__).parent / "schemas"
+    ref_schema = json.loads((schemas / "reference.schema.json").read_text())
+    doc = json.loads(CliRunner().invoke(app, ["evidence", "neck", "--json"]).stdout)
+    assert doc["references"] and all(r.get("note") is None for r in doc["references"])
+    for r in doc["references"]:
+        errors = list(Draft202012Validator(ref_schema).iter_errors(r))
+        assert not errors, errors[0].message
+
+
+def test_evidence_heading_says_it_is_for_clinicians(q):
+    view = q.evidence(None)
+    assert "clinician" in (view.title + view.summary).lower()
+
+
+def test_every_built_in_condition_shows_a_certainty_level(kb):
+    levels = {"moderate", "low", "very-low", "limited"}
+    odd = {c.id: c.evidence.strength for c in kb.conditions.values()}
+    assert {k: v for k, v in odd.items() if v not in levels} == {}
+
+
+def test_no_patient_page_tells_the_patient_to_type_a_flag(q, kb):
+    for name, page in patient_pages(q, kb):
+        text = terminal_text(page) + plain.render(page)
+        assert not re.search(r"(^|\s)--[a-z]", text), name

@@ -39,7 +39,9 @@ def test_patient_view_has_no_ids_codes_or_citations(q, width):
     assert "(upper-back-pain)" not in text and "(whiplash)" not in text
     assert "Whiplash; Upper back and shoulder tension" in " ".join(text.split())
     assert "[1]" in text and "Kietrys" not in text and "doi:" not in text
-    assert "--refs" in text  # says how to see the sources
+    # says how to see the sources, without asking the patient to type a flag
+    assert "Your clinician can show you the list." in " ".join(text.split())
+    assert "--refs" not in text
 
 
 @pytest.mark.parametrize("width", [80, 120, 200])

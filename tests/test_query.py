@@ -66,7 +66,7 @@ def test_condition_page_has_facts_evidence_and_area_notes(q):
     page = q.explain("neck")
     assert page.kind == "condition"
     facts = dict(page.facts)
-    assert facts["ICD-10 (WHO)"] == "M54.2" and facts["Strength of evidence"] == "Mixed"
+    assert facts["ICD-10 (WHO)"] == "M54.2" and facts["Strength of evidence"] == "Low"
     styles = [s.style for s in page.sections]
     assert "evidence" in styles
     notes = [s for s in page.sections if s.heading == "After your visit, for this area"]

@@ -49,7 +49,7 @@ def test_json_page(q):
     assert doc["schema_version"] == 1
     assert doc["command"] == "explain" and doc["kind"] == "condition" and doc["id"] == "neck-pain"
     assert doc["icd10"] == ["M54.2"] and doc["region"] == "neck"
-    assert doc["evidence_strength"] == "conflicting"
+    assert doc["evidence_strength"] == "low"
     assert all(set(s) == {"heading", "style", "text", "items", "refs"} for s in doc["sections"])
     keys = {r["key"] for r in doc["references"]}
     assert {k for s in doc["sections"] for k in s["refs"]} == keys

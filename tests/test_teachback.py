@@ -291,7 +291,7 @@ def test_terminal_is_the_patient_view_no_ids():
     assert "Key points" in out and "In your own words" in out and "[1]" in out
     for clinician_only in ("neck-pain", "apta-2012", "Sources:", "M54"):
         assert clinician_only not in out
-    assert "--refs" in out  # the hint
+    assert "Your clinician can show" in out and "--refs" not in out  # the hint, no flag
     with_refs = invoke("teachback", "neck", "--color", "always", "--refs").stdout
     assert "American Physical Therapy Association" in with_refs
 

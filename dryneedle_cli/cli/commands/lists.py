@@ -1,5 +1,8 @@
 """dryneedle conditions, dryneedle evidence."""
 
+from typing import Annotated
+
+import msgspec
 import typer
 
 from dryneedle_cli.cli.context import settings
@@ -15,6 +18,23 @@ from dryneedle_cli.cli.options import (
 )
 from dryneedle_cli.cli.output import show
 from dryneedle_cli.errors import ExitCode
+from dryneedle_cli.views import ReferenceList
+
+NotesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--notes",
+        help="Clinician view: add each source's review note (how far it was checked, and where).",
+    ),
+]
+
+
+def without_notes(view):
+    """The reference list with its review notes taken out (kept only when --notes asks)."""
+    if not isinstance(view, ReferenceList):
+        return view
+    refs = tuple(msgspec.structs.replace(r, note=None) for r in view.references)
+    return msgspec.structs.replace(view, references=refs)
 
 
 def conditions(
@@ -57,13 +77,16 @@ def evidence(
     header: HeaderOpt = False,
     clinic: ClinicOpt = None,
     lang: LangOpt = None,
+    notes: NotesOpt = False,
 ) -> ExitCode:
-    """The references with full citations; with WORDS, those used by that topic or condition.
+    """For clinicians: the sources with full citations; with WORDS, those of that topic or
+    condition. Review notes only with --notes.
 
     Plain output: one reference a line, tab-separated: key, citation, DOI or URL, what it
-    supports, and the clinician's review note (how far the source was checked; may be empty).
+    supports, and the review note (empty unless --notes; how far the source was checked).
     """
-    view_of = lambda q, w: q.evidence(w)  # noqa: E731
+    keep = (lambda v: v) if notes else without_notes
+    view_of = lambda q, w: keep(q.evidence(w))  # noqa: E731
     return show(
         settings(ctx),
         "evidence",
