@@ -185,7 +185,7 @@ def test_a_translation_that_does_not_mirror_its_english_names_file_and_field(tmp
     [
         ("Dolor de cuello\n", "Neck pain {clinic}\n", "placeholders"),
         ("icd10: [M54.2]", "icd10: [M54.3]", "M54.3"),
-        ("strength: conflicting", "strength: low", "'low'"),
+        ("strength: low", "strength: moderate", "'moderate'"),
     ],
 )
 def test_mirror_problems(tmp_path, old, new, problem):
