@@ -51,6 +51,9 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
     rules_out: tuple[tuple[str, tuple[str, ...]], ...] = ()  # sheets: (line, reference keys)
     related: tuple[str, ...] = ()  # names of the "See also" pages, without ids (patient view)
     lang: str = "en"  # the language of every word on it (a page is never a mix)
+    # what the page is, in its language: a draft awaiting review, or approved by whom and when
+    # (``status.stamp``); the same words end every screen, sheet and form of it
+    status: str = ""
 
 
 class ConditionRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -188,6 +191,7 @@ class TeachBack(msgspec.Struct, frozen=True, kw_only=True):
     labels: dict[str, str]
     areas: tuple[str, ...] = ()  # sheets: the chosen region ids
     lang: str = "en"  # the language of every text on the screen
+    status: str = ""  # draft or approved, in its language (``status.stamp``)
 
     @property
     def summary(self) -> str:
@@ -216,6 +220,12 @@ class Given(msgspec.Struct, frozen=True, kw_only=True):
     title: str
     language: str
     hash: str  # fingerprint.content_hash of its patient-facing fields
+    # the page's approval when it was given (``status``): draft, approved or changed; who
+    # approved it, when, and the hash of the words approved
+    approval: str = "draft"
+    approved_by: str | None = None
+    approved_on: str | None = None
+    approved_hash: str | None = None
 
 
 class Note(msgspec.Struct, frozen=True, kw_only=True):

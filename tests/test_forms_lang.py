@@ -82,7 +82,8 @@ TITLES_ES = {
 # What only the English forms print: none of it may be on a Spanish form.
 ENGLISH_ONLY = [
     "Questions before dry needling", "Your name", "Not sure", "Clinic copy", "In an emergency",
-    "Sources", "Reviewed", "Content version", "November", "Screening answers", "To talk about",
+    "Sources", "Draft awaiting", "Content version", "November", "Screening answers",
+    "To talk about",
     "information and consent", "Your signature",
 ]  # fmt: skip
 
@@ -324,7 +325,7 @@ def test_a_soft_language_shows_the_whole_form_in_english_with_a_note(patched, tm
     out = sheet.stdout
     assert "Dry needling: information and consent" in out and "What our clinic asks" in out
     assert "Date: 23 November 2026" in out and "Areas to be treated: Neck" in out
-    assert "In an emergency, call" in out and "Reviewed 23 November 2026" in out
+    assert "In an emergency, call" in out and "Draft awaiting clinical review." in out
     words = set(re.findall(r"\w+", out))
     assert not {"Fuentes", "Llame", "noviembre", "Cuello", "Fecha", "Formulario"} & words
     assert "the consent form is not in Spanish (es) yet" in sheet.stderr
@@ -348,7 +349,8 @@ def test_both_forms_in_spanish_with_dates_labels_and_footer(spanish):
     assert screening.exit_code == 0, screening.output
     out = screening.stdout
     assert TITLES_ES["screening"] in out and "Su nombre: Zoë Nguyễn" in out
-    assert "Fecha: 23 de noviembre de 2026" in out and "Revisado 23 de noviembre de 2026" in out
+    assert "Fecha: 23 de noviembre de 2026" in out
+    assert "Borrador pendiente de revisión clínica." in out
     assert "[ ] Sí   [ ] No   [ ] No estoy seguro" in out
     assert "En una emergencia, llame a" in out and "Versión del contenido" in out
     assert "Formulario " in out

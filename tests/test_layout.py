@@ -179,7 +179,7 @@ def test_translated_sheets_keep_their_layout(queries, lang, which, paper, large,
     ],
 )
 @pytest.mark.parametrize("which", ["aftercare", "prepare"])
-def test_footer_has_version_review_date_and_notice(queries, which, lang, date, notice):
+def test_footer_has_version_review_status_and_notice(queries, which, lang, date, notice):
     """The footer, and the date, in the sheet's language (labels date_format and months)."""
     from dryneedle_cli import __version__
 
@@ -189,7 +189,8 @@ def test_footer_has_version_review_date_and_notice(queries, which, lang, date, n
         text = " ".join(doc.pages[-1].extract_text().split())
     assert __version__ in text and notice in text
     assert f"{h.labels['date']}: {date}" in text  # --date 2026-11-23, as the language writes it
-    assert f"{h.labels['reviewed']} {q.date(h.page.data['reviewed_on'])}" in text
+    # what the sheet is, never a review that did not happen (issue 19)
+    assert h.labels["status_draft"] in text and h.page.status.startswith(h.labels["status_draft"])
 
 
 def test_no_areas_no_outline(queries):

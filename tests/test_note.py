@@ -245,7 +245,8 @@ def test_json_matches_its_schema():
     assert not errors, errors[0].message
     assert doc["given"][0] == {
         "kind": "aftercare", "id": "aftercare", "title": "After dry needling",
-        "language": "en", "hash": doc["given"][0]["hash"],
+        "language": "en", "hash": doc["given"][0]["hash"], "approval": "draft",
+        "approved_by": None, "approved_on": None, "approved_hash": None,
     }  # fmt: skip
     assert doc["teachback"] == "partly" and doc["hash_algorithm"] == "sha256-12"
     bad = {**doc, "given": [{**doc["given"][0], "hash": "XYZ"}]}

@@ -72,12 +72,13 @@ def test_json_output_matches_its_schema(args, schema):
 
 def test_every_condition_page_matches_the_schema(q, kb):
     from dryneedle_cli.render.json import document
+    from dryneedle_cli.status import stamp
 
     validator = _validator("page.schema.json")
     for cid in kb.conditions:
-        validator.validate(document(q.explain(cid)))
+        validator.validate(document(stamp(q, q.explain(cid))))
     for tid in kb.topics:
-        validator.validate(document(q.explain(tid)))
+        validator.validate(document(stamp(q, q.explain(tid))))
 
 
 def test_validate_schema_matches_a_report_with_problems(data_copy):

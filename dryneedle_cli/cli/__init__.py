@@ -44,6 +44,7 @@ COMMANDS = {
     "note": "record",
     "screen": "screening",
     "clinic": "clinic",
+    "review": "review",
 }
 
 # what writing to stdout can fail with (besides a broken pipe): a full disk, a closed descriptor

@@ -68,14 +68,19 @@ def query(
     quiet: bool = False,
     lang: str | None = None,
     profile_lang: str | None = None,
+    *,
+    require: bool = False,
+    clinic_name: str = "",
 ):
     """The query layer over every active layer, in the language of this run (``language``:
     ``lang`` is the --lang flag, ``profile_lang`` the clinic profile's); skipped clinic files
     are warned about, and a page shown in English instead of a language from the profile or
-    the locale is noted."""
+    the locale is noted. ``require``: the profile's require_approval; ``clinic_name``: its
+    name, for the approval line ("Approved for use at ...", ``status``)."""
     from dryneedle_cli import env
     from dryneedle_cli.content import cache
     from dryneedle_cli.query.pages import Query
+    from dryneedle_cli.status import Policy, clinic_folder
 
     choice = language(s, lang, profile_lang, quiet)
     kb = cache.load(s.content_dirs, env.cache_dir(), choice.code)
@@ -92,7 +97,10 @@ def query(
                 made.append(Query(cache.load(s.content_dirs, env.cache_dir()), values=values))
             return made[0]
 
-    return Query(kb, values=values, strict=choice.strict, english=english, notify=notify)
+    q = Query(kb, values=values, strict=choice.strict, english=english, notify=notify)
+    dirs = tuple(s.content_dirs)
+    q.review = Policy(clinic_folder(dirs), require, clinic_name, dirs)
+    return q
 
 
 def clinic_values(flag) -> dict[str, str]:
@@ -105,13 +113,20 @@ def clinic_values(flag) -> dict[str, str]:
 
 def clinic_profile(flag) -> tuple[dict[str, str], str]:
     """(``clinic_values``, the profile's ``language`` or '') of the profile in force."""
+    values, lang, _ = clinic_settings(flag)
+    return values, lang
+
+
+def clinic_settings(flag) -> tuple[dict[str, str], str, dict]:
+    """``clinic_profile`` and the keywords ``query`` takes from the profile: its
+    require_approval and its name (as shown: not the template's example)."""
     from dryneedle_cli import env
     from dryneedle_cli.handouts import clinic
     from dryneedle_cli.handouts.handout import values_for
 
     path, source = clinic.locate_profile(str(flag) if flag else None)
     if path is None:
-        return {}, ""
+        return {}, "", {}
     profile = clinic.load(path, source)
     values = values_for(profile)
     left = clinic.placeholders(profile, env.data_dir() / "clinic-template.yaml")
@@ -124,4 +139,5 @@ def clinic_profile(flag) -> tuple[dict[str, str], str]:
             values.pop("clinic", None)
         if "phone" in left:
             values.pop("clinic_phone", None)
-    return values, profile.language
+    policy = {"require": profile.require_approval, "clinic_name": values.get("clinic", "")}
+    return values, profile.language, policy

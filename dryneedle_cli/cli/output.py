@@ -86,11 +86,12 @@ def show(
     screen the clinic's name and emergency number, as on its sheets, and its language.
     ``lang``: the --lang flag.
     """
-    from dryneedle_cli.cli.context import clinic_profile
+    from dryneedle_cli.cli.context import clinic_settings
 
     renderer = renderer_for(json_, plain, color, refs, no_pager)
-    values, profile_lang = clinic_profile(clinic)
-    q = query(settings, values, lang=lang, profile_lang=profile_lang)
+    values, profile_lang, policy = clinic_settings(clinic)
+    q = query(settings, values, lang=lang, profile_lang=profile_lang, **policy)
+    view_of = _stamped(view_of)
     if words == ["-"]:
         return _stream(command, q, view_of, renderer, header)
     text = " ".join(words) if words else None
@@ -98,6 +99,22 @@ def show(
         raise _too_long()
     renderer.show(view_of(q, text), header=header)
     return ExitCode.OK
+
+
+def _stamped(view_of: Callable) -> Callable:
+    """``view_of`` with every page it gives stamped with its review status (``status.stamp``:
+    refused under the profile's require_approval unless approved); lists and references are
+    clinician views and pass as they are."""
+
+    def stamped(q, words):
+        view = view_of(q, words)
+        if getattr(view, "RENDER", None) != "page":
+            return view
+        from dryneedle_cli.status import stamp
+
+        return stamp(q, view)
+
+    return stamped
 
 
 def _stream(command: str, q, view_of, renderer, header: bool) -> ExitCode:

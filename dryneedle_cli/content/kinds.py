@@ -157,7 +157,10 @@ BY_NAME = {k.name: k for k in KINDS}
 # Folders a layer may hold besides the kinds' own: ``i18n/<lang>/``, the translations, each a
 # tree of the same layout (read by ``content.i18n`` for the language in use only).
 I18N = "i18n"
-KNOWN_FOLDERS = (I18N,)
+# A clinic's approvals (``dryneedle review``): ``approvals.yaml`` and the approved words in
+# ``approvals/``; not knowledge files, but a clinic folder's own (``dryneedle_cli.approvals``).
+APPROVALS = ("approvals.yaml", "approvals")
+KNOWN_FOLDERS = (I18N, *APPROVALS)
 
 
 def single_files() -> tuple[Kind, ...]:

@@ -53,6 +53,9 @@ class Clinic(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     language: str = ""  # e.g. "en", "es", "fr-CA": the default language (cli.context)
     default_clinician: str = ""
     clinicians: tuple[str, ...] = ()
+    # every patient-facing output refuses a page a clinician has not approved in its language
+    # (``dryneedle review``); clinician views (evidence, review, validate) still work
+    require_approval: bool = False
     folder: str = ""  # where the profile lives, to find the logo; set by the loader
     logo_problem: str = ""  # why the logo cannot be used; set by the loader
 

@@ -40,7 +40,7 @@ class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
     form_hash: str = ""
     questions: str = ""  # the footer line
     emergency: str = ""  # the emergency line
-    notice: str = ""  # content version, form code, review date, "supports your clinician"
+    notice: str = ""  # content version, form code, review status, "supports your clinician"
 
     @property
     def details(self) -> list[tuple[str, str]]:
@@ -77,7 +77,10 @@ def make(
         raise UsageError(f"--copies must be 1 or {MAX_COPIES}")
     if copies > 1 and which != "consent":
         raise UsageError("--copies 2 is for the consent form (a clinic copy and a patient copy)")
-    page = q.form_page(which, areas)
+    from dryneedle_cli.status import stamp
+
+    # its review status (refused under require_approval unless approved)
+    page = stamp(q, q.form_page(which, areas))
     # the Query of the form's language: every word around the form (labels, dates, footer)
     # is in the language the form is shown in, English when it fell back to English
     q = q.speaking(page.lang)
@@ -119,14 +122,13 @@ def make(
 
 
 def _notice(q, page, form_word: str, code: str) -> str:
-    """Content version, form code, review date and that the form supports the clinician's
+    """Content version, form code, review status and that the form supports the clinician's
     advice (words from labels.yaml and the form's file)."""
     from dryneedle_cli import __version__
 
     parts = [f"{q.label('content_version')} {__version__}", f"{form_word} {code}"]
-    reviewed = page.data.get("reviewed_on", "")
-    if reviewed:
-        parts.append(f"{q.label('reviewed')} {q.date(reviewed)}")
+    if page.status:  # a draft awaiting review, or approved by whom and when (status.stamp)
+        parts.append(page.status)
     parts.append(q.label("supports"))
     return " · ".join(parts)
 

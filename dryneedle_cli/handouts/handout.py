@@ -27,7 +27,7 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
     labels: dict[str, str] = {}
     questions: str = ""  # the footer line
     emergency: str = ""  # the emergency line
-    notice: str = ""  # content version, review date, "supports your clinician's advice"
+    notice: str = ""  # content version, review status, "supports your clinician's advice"
 
     @property
     def details(self) -> list[tuple[str, str]]:
@@ -154,7 +154,10 @@ def make(
     ``notes`` (the clinician's --note lines) become their own section, style "note", right
     after the warning signs, in every format.
     """
-    page = printed_page(q, which, areas)
+    from dryneedle_cli.status import stamp
+
+    # its review status (refused under require_approval unless approved), before the notes
+    page = stamp(q, printed_page(q, which, areas))
     q = q.speaking(page.lang)  # the English Query when the page could not be translated
     notes = [clean(n, "--note", MAX_NOTE) for n in notes]
     notes = [n for n in notes if n]
@@ -191,13 +194,13 @@ def make(
 
 
 def _notice(q, page) -> str:
-    """The footer's small print: content version, review date, and that the sheet supports the
-    clinician's advice (all words from labels.yaml)."""
+    """The footer's small print: content version, what the sheet is (a draft awaiting a
+    clinician's review, or approved by whom and when: ``status.stamp``), and that the sheet
+    supports the clinician's advice (all words from labels.yaml)."""
     from dryneedle_cli import __version__
 
-    reviewed = page.data.get("reviewed_on", "")
     parts = [f"{q.label('content_version')} {__version__}"]
-    if reviewed:
-        parts.append(f"{q.label('reviewed')} {q.date(reviewed)}")
+    if page.status:
+        parts.append(page.status)
     parts.append(q.label("supports"))
     return " · ".join(parts)

@@ -79,7 +79,7 @@ def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
             kind=form, id=getattr(item, "id", form), title=title, language=fields["lang"],
             hash=q.form_hash(form, areas),
         )  # fmt: skip
-        return entry, fields
+        return _approval(q, entry), fields
     if not normalize(word):
         raise UsageError(f"--gave '{word}': name what was given, for example --gave aftercare")
     try:
@@ -101,12 +101,25 @@ def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
             f"--gave {word}: that is a glossary term, not a page; give the topic or condition"
         )
     fields = fingerprint.page_fields(page, q.lang)
-    return _entry(kind, ident, title, q.lang, fields), fields
+    return _approval(q, _entry(kind, ident, title, q.lang, fields)), fields
 
 
 def _entry(kind, ident, title, lang, fields) -> Given:
     return Given(
         kind=kind, id=ident, title=title, language=lang, hash=fingerprint.content_hash(fields)
+    )
+
+
+def _approval(q, entry: Given) -> Given:
+    """``entry`` with the approval of its page in the language it was given in (``status``):
+    draft, approved or changed, and who approved which words when."""
+    import msgspec
+
+    from dryneedle_cli.status import policy_of, status
+
+    st = status(q.speaking(entry.language), entry.kind, entry.id, policy_of(q))
+    return msgspec.structs.replace(
+        entry, approval=st.state, approved_by=st.by, approved_on=st.on, approved_hash=st.hash
     )
 
 
@@ -163,9 +176,11 @@ def note(
 
 
 def note_line(items, area_names, lang, teachback, version, date, clinician) -> str:
-    """'Dry needling education given: After dry needling (#3f2a9c1b7d4e). Areas: Neck. …'"""
+    """'Dry needling education given: After dry needling (#3f2a9c1b7d4e, draft). Areas: Neck.
+    …': each item with its hash and its approval (draft, approved or changed)."""
     parts = [
-        "Dry needling education given: " + "; ".join(f"{g.title} (#{g.hash})" for g in items),
+        "Dry needling education given: "
+        + "; ".join(f"{g.title} (#{g.hash}, {g.approval})" for g in items),
     ]
     if area_names:
         parts.append("Areas: " + ", ".join(area_names))
@@ -191,6 +206,16 @@ def _now() -> str:
     )
 
 
+def _approved(g: Given) -> str:
+    if g.approval == "approved":
+        return f"approved for use by {g.approved_by} on {g.approved_on} (hash {g.approved_hash})"
+    if g.approval == "changed":
+        return (
+            f"changed since {g.approved_by} approved it on {g.approved_on}; awaiting review again"
+        )
+    return "draft awaiting clinical review"
+
+
 def fhir_bundle(
     n: Note, created: str | None = None, new_id: Callable[[], str] | None = None
 ) -> dict:
@@ -213,7 +238,8 @@ def fhir_bundle(
         resource = {
             "resourceType": "DocumentReference",
             "status": "current",
-            "docStatus": "final",
+            # final only when a clinician of the clinic approved these words
+            "docStatus": "final" if g.approval == "approved" else "preliminary",
             "identifier": [
                 {
                     "type": {"text": "dryneedle content hash: first 12 hex digits of SHA-256"},
@@ -224,7 +250,7 @@ def fhir_bundle(
             "date": created,
             "description": (
                 f"{g.title}, given to the patient (dryneedle {n.content_version}, content "
-                f"hash {g.hash}, language {g.language}{teachback})"
+                f"hash {g.hash}, language {g.language}{teachback}; {_approved(g)})"
             ),
             "content": [{"attachment": {"title": g.title, "language": g.language}}],
             "context": {"period": {"start": n.date, "end": n.date}},

@@ -151,6 +151,7 @@ def teachback(v: TeachBack) -> dict:
         "key_points": [{"text": p.text, "refs": list(p.refs)} for p in v.key_points],
         "questions": [{"text": q} for q in v.questions],
         "references": [_ref(r) for r in v.references],
+        "status_line": v.status,
     }
 
 
@@ -170,7 +171,17 @@ def note(v: Note) -> dict:
         "areas": list(v.areas),
         "area_names": list(v.area_names),
         "given": [
-            {"kind": g.kind, "id": g.id, "title": g.title, "language": g.language, "hash": g.hash}
+            {
+                "kind": g.kind,
+                "id": g.id,
+                "title": g.title,
+                "language": g.language,
+                "hash": g.hash,
+                "approval": g.approval,
+                "approved_by": g.approved_by,
+                "approved_on": g.approved_on,
+                "approved_hash": g.approved_hash,
+            }  # fmt: skip
             for g in v.given
         ],
     }

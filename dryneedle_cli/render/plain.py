@@ -64,6 +64,8 @@ def page(p: Page, clinician: bool = True) -> str:
         lines.extend(_section(s, shorts, p.labels["sources"]))
     if clinician:
         lines.extend(_rules_out(p, shorts))
+    if p.status:  # what the page is: a draft awaiting review, or approved by whom and when
+        lines += ["", p.status]
     if p.references:
         lines.append("")
         lines.extend(_underline(p.labels["references"], "-"))
@@ -134,6 +136,8 @@ def teachback(v: TeachBack) -> str:
     if v.questions:
         lines += ["", *_underline(v.labels["teachback_questions"], "-")]
         lines += [f"- {question}" for question in v.questions]
+    if v.status:
+        lines += ["", v.status]
     if v.references:
         lines += ["", *_underline(v.labels["references"], "-")]
         lines += [_citation(r) for r in v.references]

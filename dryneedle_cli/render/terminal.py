@@ -112,6 +112,9 @@ def _page(p: Page, console: Console, refs: bool) -> None:
     for s in p.sections:
         console.print()
         console.print(_section(s, marks))
+    if p.status:  # one quiet line: a draft awaiting review, or approved by whom and when
+        console.print()
+        console.print(Text(p.status, style="dim italic"))
     if not p.references:
         return
     console.print()
@@ -151,6 +154,9 @@ def teachback(v: TeachBack, console: Console, refs: bool = False) -> None:
                 asks.add_row(Text(" •"), Text(question))
             console.print()
             console.print(Group(Text(v.labels["teachback_questions"], style="bold cyan"), asks))
+        if v.status:
+            console.print()
+            console.print(Text(v.status, style="dim italic"))
         if v.references:
             console.print()
             if not refs:

@@ -17,7 +17,7 @@ clinic_app = typer.Typer(
 # the fields `clinic show` lists, in the template's order
 FIELDS = (
     "name", "address", "phone", "email", "website", "emergency_number", "logo", "paper",
-    "language", "default_clinician", "clinicians",
+    "language", "default_clinician", "clinicians", "require_approval",
 )  # fmt: skip
 
 
@@ -84,6 +84,8 @@ def clinic_show(clinic: ClinicOpt = None, json_: JsonOpt = False) -> ExitCode:
         value = values[name]
         if isinstance(value, list):
             value = ", ".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
         # an address's lines as lines, each one escaped, under the first
         first, *rest = str(value or "").splitlines() or [""]
         typer.echo(f"{name}: {safe.line(first)}".rstrip())
@@ -94,10 +96,13 @@ def clinic_show(clinic: ClinicOpt = None, json_: JsonOpt = False) -> ExitCode:
 
 
 @clinic_app.command("check")
-def clinic_check(clinic: ClinicOpt = None) -> ExitCode:
+def clinic_check(ctx: typer.Context, clinic: ClinicOpt = None) -> ExitCode:
     """Check the profile as a sheet would, and for the template's example text left in it.
 
-    Exit 0 when it is ready; 3 naming each problem on stderr.
+    With require_approval: true, also that there is a clinic content folder to keep the
+    approvals in (--content-dir or DRYNEEDLE_CONTENT_DIR) and that its approvals file reads,
+    and how many pages are approved in the profile's language. Exit 0 when it is ready; 3
+    naming each problem on stderr.
     """
     from dryneedle_cli import env
     from dryneedle_cli.errors import ContentError
@@ -127,6 +132,8 @@ def clinic_check(clinic: ClinicOpt = None) -> ExitCode:
                 f"{path}: language '{profile.language}' has no text here; use one of "
                 f"{', '.join(have)} (or leave it empty)"
             )
+    if profile.require_approval:
+        found += _approval_problems(ctx, path, profile)
     for problem in found:
         say(f"dryneedle: {problem}")
     if found:
@@ -135,6 +142,38 @@ def clinic_check(clinic: ClinicOpt = None) -> ExitCode:
         return ExitCode.BAD_CONTENT
     typer.echo(f"{safe.line(path)}: ready")
     return ExitCode.OK
+
+
+def _approval_problems(ctx: typer.Context, path: Path, profile) -> list[str]:
+    """What would stop every page under require_approval; a count of what is approved."""
+    from dryneedle_cli import approvals
+    from dryneedle_cli.cli.context import language, query, settings
+    from dryneedle_cli.errors import DryneedleError
+    from dryneedle_cli.handouts.handout import values_for
+    from dryneedle_cli.status import clinic_folder
+
+    s = settings(ctx)
+    if clinic_folder(s.content_dirs) is None:
+        return [
+            f"{path}: require_approval is true, but no clinic content folder is given to keep "
+            "the approvals in, so every patient page would be refused; give --content-dir "
+            "FOLDER before the command, or set DRYNEEDLE_CONTENT_DIR (field 'require_approval')"
+        ]
+    try:
+        code = language(s, None, profile.language or None, quiet=True).code
+        q = query(s, values_for(profile), quiet=True, lang=code, clinic_name=profile.name)
+        records = approvals.load(q.review.records) if q.review.records else {}
+        pages = approvals.pages(q)
+        approved = sum(
+            approvals.status(q, p.kind, p.id, records).state == "approved" for p in pages
+        )
+    except DryneedleError as e:
+        return [str(e)]
+    say(
+        f"require_approval: {approved} of {len(pages)} pages approved in {code}; the others "
+        "are refused on screen and on paper ('dryneedle review list')"
+    )
+    return []
 
 
 COMMANDS = {"clinic": clinic_app}

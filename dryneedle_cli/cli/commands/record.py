@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import clinic_profile, query, say, settings
+from dryneedle_cli.cli.context import clinic_settings, query, say, settings
 from dryneedle_cli.cli.context import language as context_language
 from dryneedle_cli.cli.options import (
     AreaOpt,
@@ -53,14 +53,15 @@ def teachback(
     --area (teachback aftercare --area neck). On a terminal: no ids, sources as [1] marks.
     """
     from dryneedle_cli.query import teachback as teach
+    from dryneedle_cli.status import stamp
 
     renderer = renderer_for(json_, plain, color, refs)
-    values, profile_lang = clinic_profile(clinic)
-    q = query(settings(ctx), values, lang=lang, profile_lang=profile_lang)
+    values, profile_lang, policy = clinic_settings(clinic)
+    q = query(settings(ctx), values, lang=lang, profile_lang=profile_lang, **policy)
     text = " ".join(words) if words else None
     if text is not None and len(text) > MAX_QUERY:
         raise _too_long()
-    renderer.show(teach.view(q, text, list(areas or ())))
+    renderer.show(stamp(q, teach.view(q, text, list(areas or ()))))
     return ExitCode.OK
 
 
@@ -141,7 +142,8 @@ def note(
             say(f"dryneedle: warning: '{clinician}' is not in the clinicians of {profile_path}")
 
     values = handout.values_for(profile)  # as on the sheets, so hashes match what was printed
-    q = query(settings(ctx), values, lang=language)
+    # the approval of each thing given is recorded (never refused: the note is the record)
+    q = query(settings(ctx), values, lang=language, clinic_name=profile.name if profile else "")
     english = None if language == "en" else query(settings(ctx), values, quiet=True, lang="en")
     view = record.note(
         q,

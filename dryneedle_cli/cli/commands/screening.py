@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import clinic_profile, query, settings
+from dryneedle_cli.cli.context import clinic_settings, query, settings
 from dryneedle_cli.cli.options import (
     AreaOpt,
     ClinicOpt,
@@ -58,11 +58,11 @@ def screen(
     headings in that language (the clinician's notes and the sources' words stay in English).
     """
     renderer = renderer_for(json_, plain, color)
-    values, profile_lang = clinic_profile(clinic)
+    values, profile_lang, policy = clinic_settings(clinic)
     # The whole screen is in one language: the form's, or all English with a note when the
     # language came from the profile or the locale (Query.form_query); exit 1 when it was
     # asked for strictly and the questions are not translated into it.
-    q = query(settings(ctx), values, lang=lang, profile_lang=profile_lang)
+    q = query(settings(ctx), values, lang=lang, profile_lang=profile_lang, **policy)
     chosen = list(areas or [])
     if questions:
         if answers is not None:
@@ -73,6 +73,10 @@ def screen(
     if answers is not None:
         given = _from_file(q, answers)
     elif _terminal():
+        from dryneedle_cli.status import gate
+
+        # the patient reads and answers: under require_approval, only an approved form
+        gate(q, "screening", q.kb.screening.id, listing.title, listing.lang)
         given = _ask(q, listing, renderer)
     else:
         raise UsageError(

@@ -175,6 +175,8 @@ def sheet(
         handout.values_for(profile),
         lang=lang,
         profile_lang=profile.language if profile else None,
+        require=bool(profile and profile.require_approval),
+        clinic_name=profile.name if profile else "",
     )
     request = jobs.SheetRequest(
         which=which.value,
