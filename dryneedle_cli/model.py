@@ -137,6 +137,9 @@ class Region(_Base, frozen=True, kw_only=True):
     shared_aliases: tuple[str, ...] = ()
     # A needle here can reach a lung: the aftercare sheet shows the lung warning for it.
     near_lungs: bool = False
+    # Names no place ("Several areas"): the lung warning names the places near the lungs
+    # instead of this area, as when no area is given.
+    any_area: bool = False
 
 
 class Regions(_Document, frozen=True, kw_only=True):
@@ -196,10 +199,14 @@ class Translation(_Base, frozen=True, kw_only=True):
 # The two forms of issue 13. Clinician-only text (``why``, ``discuss``, ``as_written``) is plain
 # English (``str``); what a patient reads is ``Text``.
 
-ScreenClass = Literal["contraindication", "relative-contraindication", "precaution", "ask-only"]
-# strongest first: a question is grouped under the strongest class any of its sources gives
+ScreenClass = Literal[
+    "contraindication", "site-or-mode-only", "relative-contraindication", "precaution", "ask-only"
+]
+# The order a question's classes are listed in. Each source keeps its own class; no class of a
+# question is ever shown as the question's verdict (clinical-sources.md section 10).
 SCREEN_CLASSES: tuple[str, ...] = (
     "contraindication",
+    "site-or-mode-only",
     "relative-contraindication",
     "precaution",
     "ask-only",
@@ -252,11 +259,14 @@ class ScreenWords(_Base, frozen=True, kw_only=True):
     replies_not_sure: tuple[str, ...]
     result_title: Text
     result_summary: Text
-    contraindication: Text  # group headings, one per class
-    relative_contraindication: Text
-    precaution: Text
-    ask_only: Text
+    # Headings per class: no longer shown (the result is grouped by the form's own groups,
+    # never under a class); kept so translations stay valid.
+    contraindication: Text | None = None
+    relative_contraindication: Text | None = None
+    precaution: Text | None = None
+    ask_only: Text | None = None
     short_contraindication: Text  # one or two words per class, beside a source's name
+    short_site_or_mode_only: Text
     short_relative_contraindication: Text
     short_precaution: Text
     short_ask_only: Text

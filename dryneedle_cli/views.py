@@ -273,8 +273,7 @@ class ScreenItem(msgspec.Struct, frozen=True, kw_only=True):
     question: str  # as the patient reads it
     why: str  # clinician
     discuss: str  # clinician
-    classes: tuple[ScreenClassView, ...]
-    strongest: str  # the strongest class any source gives it
+    classes: tuple[ScreenClassView, ...]  # each source's own class; never one verdict
     refs: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
     near_lungs: bool = False
@@ -300,7 +299,7 @@ class ScreenQuestions(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ScreenGroupView(msgspec.Struct, frozen=True, kw_only=True):
-    cls: str
+    group: str  # the form's group id ("medicines"), never a class
     heading: str
     items: tuple[ScreenItem, ...]
 
@@ -315,7 +314,7 @@ class ScreenResult(msgspec.Struct, frozen=True, kw_only=True):
     summary: str  # "" when nothing is flagged
     areas: tuple[str, ...]
     answers: tuple[tuple[str, str], ...]  # (id, answer) as given, in question order
-    groups: tuple[ScreenGroupView, ...]  # strongest class first
+    groups: tuple[ScreenGroupView, ...]  # the form's groups, in its order
     unanswered: tuple[ScreenItem, ...]
     message: str  # the neutral line when nothing is flagged and nothing is left, else ""
     closing: str

@@ -52,11 +52,11 @@ def test_every_form_in_every_format(which, fmt):
 def test_screening_form_has_boxes_name_date_signature_and_one_page():
     result = run(["sheet", "screening", "-f", "pdf", "-o", "-", "--patient", "Zoë Nguyễn"])
     (page,) = pdf_pages(result.stdout_bytes)
-    assert page.count("Not sure") == 27 and "Zoë Nguyễn" in page
+    assert page.count("Not sure") == 28 and "Zoë Nguyễn" in page  # every question, one page
     for word in ("Your name", "Date", "Your signature", "Clinician"):
         assert word in page, word
     rects = pdfplumber_rects(result.stdout_bytes)
-    assert rects >= 27 * 3, "a box for each answer"
+    assert rects >= 28 * 3, "a box for each answer"
 
 
 def pdfplumber_rects(data: bytes) -> int:

@@ -210,7 +210,7 @@ def test_the_same_matcher_as_explain():
 
 @pytest.mark.parametrize(
     ("areas", "lung"),
-    [([], False), (["--area", "knee"], False), (["--area", "neck"], True),
+    [([], True), (["--area", "knee"], False), (["--area", "neck"], True),
      (["--area", "knee", "--area", "chest"], True)],
 )  # fmt: skip
 def test_aftercare_points_follow_the_areas(areas, lung):
@@ -218,7 +218,7 @@ def test_aftercare_points_follow_the_areas(areas, lung):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     texts = " ".join(p["text"] for p in doc["key_points"])
-    assert ("near a lung" in texts) is lung
+    assert ("breathing and chest signs" in texts) is lung
     assert len(doc["questions"]) == (2 if lung else 1)
     assert "911" in texts and "{emergency_number}" not in texts
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.errors import UsageError
-from dryneedle_cli.model import SCREEN_CLASSES, ScreenQuestion, reply_key, tr
+from dryneedle_cli.model import ScreenQuestion, reply_key, tr
 from dryneedle_cli.views import (
     Page,
     ScreenClassView,
@@ -98,6 +98,8 @@ class Forms:
         out = {}
         for name in words.__struct_fields__:
             value = getattr(words, name)
+            if value is None:
+                continue
             out[name] = "|".join(value) if isinstance(value, tuple) else self.t(value)
         out["areas"] = self.labels["areas_planned"]
         out["references"] = self.labels["references"]
@@ -121,12 +123,9 @@ class Forms:
         return out
 
     def asks(self, q: ScreenQuestion, areas: list[str] | None) -> bool:
-        """Whether ``q`` is asked for the chosen areas (``None``: no area given, ask it)."""
-        if areas is None or (not q.areas and not q.near_lungs):
-            return True
-        return bool(
-            (q.areas and set(q.areas) & set(areas)) or (q.near_lungs and self.near_lungs(areas))
-        )
+        """Whether ``q`` is asked for the chosen areas (``None``: no area given): the one area
+        rule, ``pages.applies_to``."""
+        return self.applies(q, areas)
 
     def _chosen(self, area_words: list[str] | None) -> list[str] | None:
         return self.areas(area_words) if area_words else None
@@ -144,7 +143,6 @@ class Forms:
             )
             for c in q.classes
         )
-        strongest = min((SCREEN_CLASSES.index(c.class_) for c in q.classes), default=3)
         labels = {"yes": words.answer_yes, "no": words.answer_no, "not-sure": words.answer_not_sure}
         return ScreenItem(
             id=q.id,
@@ -154,7 +152,6 @@ class Forms:
             why=q.why,
             discuss=q.discuss,
             classes=classes,
-            strongest=SCREEN_CLASSES[strongest],
             refs=tuple(q.refs),
             areas=tuple(q.areas),
             near_lungs=q.near_lungs,
@@ -205,10 +202,11 @@ class Forms:
     def screen_result(
         self, answers: dict[str, str], area_words: list[str] | None = None
     ) -> ScreenResult:
-        """What needs the clinician's attention: every "yes" and "not sure", grouped by the
-        strongest class any source gives it, and the questions left unanswered. Never a
-        verdict: with nothing flagged it says only that no answer needs follow-up from this
-        list, and that the clinician decides with the patient."""
+        """What needs the clinician's attention: every "yes" and "not sure", under the form's
+        own groups, each with every source's own class, and the questions left unanswered.
+        Never a verdict (no class of the tool's own, no "worst class" heading): with
+        nothing flagged it says only that no answer needs follow-up from this list, and that
+        the clinician decides with the patient."""
         self.check_answers(answers)
         return self._screen_result(answers, self._chosen(area_words))
 
@@ -225,11 +223,10 @@ class Forms:
             self._screen_item(q) for q in s.questions if q.id not in answers and self.asks(q, areas)
         )
         groups = []
-        for cls in SCREEN_CLASSES:
-            items = tuple(i for i in flagged if i.strongest == cls)
+        for g in s.groups:
+            items = tuple(i for i in flagged if i.group == g.id)
             if items:
-                heading = self.t(getattr(words, _word_key(cls)))
-                groups.append(ScreenGroupView(cls=cls, heading=heading, items=items))
+                groups.append(ScreenGroupView(group=g.id, heading=self.t(g.heading), items=items))
         keys = [k for i in flagged for k in i.refs]
         return ScreenResult(
             title=self.t(words.result_title),

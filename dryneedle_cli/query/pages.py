@@ -171,18 +171,26 @@ class Query(Forms, Search):
 
     def near_lungs(self, areas) -> list[str]:
         """The chosen areas that regions.yaml marks as near the lungs."""
-        return [a for a in areas if self.kb.regions[a].near_lungs]
+        return [a for a in areas or () if self.kb.regions[a].near_lungs]
+
+    def lung_places(self, areas) -> str | None:
+        """What ``{lung_areas}`` says for the chosen areas: the names of those near a lung, or
+        None (the label default, which names every place near the lungs) when no area is
+        given or the only ones near a lung name no place ("Several areas")."""
+        named = [a for a in self.near_lungs(areas) if not self.kb.regions[a].any_area]
+        return ", ".join(self.region_name(a) for a in named) if named else None
+
+    def applies(self, part, areas) -> bool:
+        """THE area rule, for every part that has ``areas``/``near_lungs`` (a sheet's items
+        and sections, key points, teach-back questions, screening questions, and a condition
+        page's area notes): ``applies_to`` over this knowledge base's regions."""
+        return applies_to(self.kb.regions, part, areas)
 
     def _shows(self, part, areas) -> bool:
-        """Whether an item or section with ``areas``/``near_lungs`` applies to the chosen areas."""
-        if areas is None or not isinstance(part, (Item, Section, KeyPoint, Question)):
+        """Whether a part of a page applies to the chosen areas (``applies``)."""
+        if not isinstance(part, (Item, Section, KeyPoint, Question)):
             return True
-        if not part.areas and not part.near_lungs:
-            return True
-        return bool(
-            (part.areas and _applies(part.areas, areas))
-            or (part.near_lungs and self.near_lungs(areas))
-        )
+        return self.applies(part, areas)
 
     def _block(self, heading: str, block: Block, style: str = "normal", areas=None) -> SectionView:
         items = [i for i in block.items if self._shows(i, areas)]
@@ -279,15 +287,16 @@ class Query(Forms, Search):
         )
 
     def area_notes(self, region: str) -> list[SectionView]:
-        """The preparation and aftercare lines that apply to one body region only."""
-        lung = self.kb.regions[region].near_lungs
-        self._local = {"lung_areas": tr(self.kb.regions[region].name, self.lang)} if lung else {}
+        """The preparation and aftercare lines that apply to one body region only (the parts
+        with ``areas`` or ``near_lungs`` that ``applies`` to it)."""
+        places = self.lung_places([region])
+        self._local = {"lung_areas": places} if places else {}
         try:
-            return self._area_notes(region, lung)
+            return self._area_notes(region)
         finally:
             self._local = {}
 
-    def _area_notes(self, region: str, lung: bool) -> list[SectionView]:
+    def _area_notes(self, region: str) -> list[SectionView]:
         out = []
         for label, sheet in (
             ("area_notes_prepare", self.kb.prepare),
@@ -295,13 +304,14 @@ class Query(Forms, Search):
         ):
             lines, refs = [], []
             for s in sheet.sections:
-                for i in s.items:
-                    if isinstance(i, Item) and (region in i.areas or (lung and i.near_lungs)):
-                        lines.append(self._item(i))
-                        refs.extend(i.refs or s.refs)
-                if region in s.areas or (lung and s.near_lungs):
+                if _area_bound(s) and self.applies(s, [region]):
                     lines.extend(self._item(i) for i in s.items)
                     refs.extend(s.refs)
+                    continue
+                for i in s.items:
+                    if isinstance(i, Item) and _area_bound(i) and self.applies(i, [region]):
+                        lines.append(self._item(i))
+                        refs.extend(i.refs or s.refs)
             if lines:
                 out.append(
                     SectionView(
@@ -382,9 +392,8 @@ class Query(Forms, Search):
             return other.sheet_for(which, areas)
         lung = self.near_lungs(areas)
         names = [tr(self.kb.regions[a].name, self.lang) for a in areas]
-        self._local = {
-            "lung_areas": ", ".join(tr(self.kb.regions[a].name, self.lang) for a in lung)
-        }
+        places = self.lung_places(areas)
+        self._local = {"lung_areas": places} if places else {}
         try:
             sections = [self._section(s, areas) for s in sheet.sections if self._shows(s, areas)]
         finally:
@@ -541,5 +550,23 @@ def _not_warning(section: SectionView) -> bool:
     return section.style != "warning"
 
 
-def _applies(item_areas, chosen) -> bool:
-    return not item_areas or any(a in chosen for a in item_areas)
+def _area_bound(part) -> bool:
+    return bool(part.areas or part.near_lungs)
+
+
+def applies_to(regions, part, chosen) -> bool:
+    """Whether a part with ``areas`` and/or ``near_lungs`` applies to the chosen region ids.
+
+    - A part with neither applies everywhere.
+    - ``areas``: it applies when one of them is chosen.
+    - ``near_lungs``: it applies when ANY chosen area (in any position) is one regions.yaml
+      marks ``near_lungs``, and also when no area is given (``None`` or empty): nobody has
+      said the needles were away from the lungs, so the lung parts are shown.
+    This is the only place that decides it (sheets, area notes, teach-back, screening)."""
+    if not part.areas and not part.near_lungs:
+        return True
+    if part.areas and chosen and any(a in chosen for a in part.areas):
+        return True
+    if part.near_lungs:
+        return not chosen or any(regions[a].near_lungs for a in chosen)
+    return False

@@ -53,8 +53,8 @@ def page_of(q, words: str | None, area_words: list[str]):
 def points_and_questions(q, doc, areas) -> tuple[tuple[Point, ...], tuple[str, ...]]:
     """The key points and questions of ``doc`` that apply to ``areas`` (None: all), in this
     language with placeholders filled ({emergency_number} ...)."""
-    lung = [] if areas is None else q.near_lungs(areas)
-    q._local = {"lung_areas": ", ".join(q.region_name(a) for a in lung)} if lung else {}
+    places = None if areas is None else q.lung_places(areas)
+    q._local = {"lung_areas": places} if places else {}
     try:
         points = tuple(
             Point(q.t(p.text), tuple(p.refs)) for p in doc.key_points if q._shows(p, areas)

@@ -1,7 +1,8 @@
 """``dryneedle screen``: the question list and the result, in plain text, JSON and Rich.
 
-The result is the clinician's view: each flagged answer under the strongest class any source
-gives it, every source's class beside it, and what to discuss. It never says that a person is
+The result is the clinician's view: each flagged answer under the form's own group heading,
+every source's own class beside it (never one class of the tool's own for the question), and
+what to discuss. It never says that a person is
 fit for needling; with nothing flagged it prints the neutral line from ``data/screening.yaml``.
 The renderer classes call these functions (``plain.PlainRenderer.screen_result`` ...); Rich is
 imported only by the terminal functions.
@@ -32,17 +33,14 @@ def _areas(item: ScreenItem) -> str:
 # ---------------------------------------------------------------------------- plain
 
 
-QUESTION_FIELDS = ("id", "group", "question", "strongest", "sources", "areas")
+QUESTION_FIELDS = ("id", "group", "question", "sources", "areas")
 
 
 def plain_questions(v: ScreenQuestions, header: bool = False) -> str:
-    """One question per line, tab-separated: id, group, question, strongest class, every
-    source's class, areas (``near-lungs``, area ids, or empty for every area)."""
+    """One question per line, tab-separated: id, group, question, every source's own class,
+    areas (``near-lungs``, area ids, or empty for every area)."""
     rows = [QUESTION_FIELDS] if header else []
-    rows += [
-        (i.id, i.group, i.question, i.strongest, _by_class(i, detail=False), _areas(i))
-        for i in v.items
-    ]
+    rows += [(i.id, i.group, i.question, _by_class(i, detail=False), _areas(i)) for i in v.items]
     return "".join("\t".join(_one_line(x) for x in row) + "\n" for row in rows)
 
 
@@ -87,7 +85,6 @@ def _item(i: ScreenItem) -> dict:
         "group": i.group,
         "group_heading": i.group_heading,
         "question": i.question,
-        "strongest": i.strongest,
         "classes": [
             {"source": c.source, "short": c.short, "class": c.cls, "as_written": c.as_written}
             for c in i.classes
@@ -129,7 +126,7 @@ def json_result(v: ScreenResult) -> dict:
         "areas": list(v.areas),
         "answers": dict(v.answers),
         "attention": [
-            {"class": g.cls, "heading": g.heading, "items": [_item(i) for i in g.items]}
+            {"group": g.group, "heading": g.heading, "items": [_item(i) for i in g.items]}
             for g in v.groups
         ],
         "unanswered": [{"id": i.id, "question": i.question} for i in v.unanswered],
@@ -141,16 +138,9 @@ def json_result(v: ScreenResult) -> dict:
 
 # ---------------------------------------------------------------------------- terminal
 
-_CLASS_STYLE = {
-    "contraindication": "bold red",
-    "relative-contraindication": "bold yellow",
-    "precaution": "bold cyan",
-    "ask-only": "bold",
-}
-
 
 def terminal_questions(v: ScreenQuestions, console) -> None:
-    """The questions by group, numbered, each with its id and strongest class (dim)."""
+    """The questions by group, numbered, each with its id (dim) and every source's class."""
     from rich.padding import Padding
     from rich.text import Text
 
@@ -164,8 +154,8 @@ def terminal_questions(v: ScreenQuestions, console) -> None:
         line = Text(f"{n:>2}. ")
         line.append(i.question)
         line.append(f"  {i.id}", style="dim")
-        line.append(f" · {i.strongest}", style=_CLASS_STYLE[i.strongest])
         console.print(Padding(line, (0, 0, 0, 1)))
+        console.print(Padding(Text(_by_class(i, detail=False), style="dim"), (0, 0, 0, 5)))
 
 
 def terminal_result(v: ScreenResult, console) -> None:
@@ -181,7 +171,7 @@ def terminal_result(v: ScreenResult, console) -> None:
     console.print(Panel(head, border_style="cyan", padding=(0, 1), expand=False))
     for g in v.groups:
         console.print()
-        console.print(Text(g.heading, style=_CLASS_STYLE[g.cls]))
+        console.print(Text(g.heading, style="bold cyan"))
         for i in g.items:
             line = Text(" • ")
             line.append(i.question, style="bold")
