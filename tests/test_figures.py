@@ -38,7 +38,7 @@ SOURCE = {
     ),
     "fig_tired": ("1 in 4", "1 de cada 4", "1 sur 4"),
     "fig_serious": ("1 in 1,000", "1 de cada 1000", f"1 sur 1{NB}000"),
-    "fig_serious_visits": ("20,000", "20 000", f"20{NB}000"),
+    "fig_serious_visits": ("20,000", f"20{NB}000", f"20{NB}000"),
     "fig_none_visits": ("7,600", "7600", f"7{NB}600"),
 }
 # A frequency ("1 in 13", "1 de cada 20 a 1 de cada 6", "1 sur 33 à 1 sur 17") or a count of

@@ -185,7 +185,7 @@ def test_a_translation_that_does_not_mirror_its_english_names_file_and_field(tmp
     [
         ("Dolor de cuello\n", "Neck pain {clinic}\n", "placeholders"),
         ("icd10: [M54.2]", "icd10: [M54.3]", "M54.3"),
-        ("strength: conflicting", "strength: low", "'low'"),
+        ("strength: low", "strength: moderate", "'moderate'"),
     ],
 )
 def test_mirror_problems(tmp_path, old, new, problem):
@@ -324,7 +324,7 @@ def test_clinic_labels_need_a_translation_unless_they_have_no_words(tmp_path):
     es = _build(DATA, Layer("riverside", clinic)).translated["es"]
     assert dict(es.untranslated) == {}
     warning = Query(es).sheet("aftercare", []).sections[0]
-    assert warning.style == "warning" and "Llame a 000 de inmediato" in warning.text
+    assert warning.style == "warning" and "Llame al 000 de inmediato" in warning.text
     labels.write_text(head + "labels: {sources: Evidence}\n")
     es = _build(DATA, Layer("riverside", clinic)).translated["es"]
     assert "labels.sources" in es.untranslated["labels:labels"]
@@ -448,7 +448,7 @@ def test_sheet_and_batch_take_lang(tmp_path):
                   "--lang", "es"])  # fmt: skip
     assert result.exit_code == 0, result.output
     texts = [p.read_text() for p in sorted((tmp_path / "d").iterdir())]
-    assert len(texts) == 2 and all("Pida ayuda ahora" in t for t in texts)
+    assert len(texts) == 2 and all("Busque ayuda urgente ahora" in t for t in texts)
 
 
 def test_profile_language_and_its_note(tmp_path):
@@ -630,6 +630,27 @@ def test_lay_names_accents_and_case(built, lang, words, expected):
     assert page.id == expected and page.lang == lang
 
 
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("No sé.", "not-sure"),
+        ("no se", "not-sure"),
+        ("Quizás", "not-sure"),
+        ("tal vez", "not-sure"),
+        ("No estoy segura.", "not-sure"),
+        ("Sí.", "yes"),
+        ("si", "yes"),
+        ("No.", "no"),
+    ],
+)
+def test_spanish_typed_replies_with_a_full_stop_or_a_maybe(built, typed, expected):
+    """What a Spanish patient types at the screening prompt: a final full stop or "quizás"
+    (maybe) is an answer, never re-asked; a maybe is "not sure", never a yes or a no."""
+    from dryneedle_cli.model import reply_key
+
+    assert Query(built.translated["es"]).replies().get(reply_key(typed)) == expected
+
+
 def test_a_shared_name_lists_the_pages_as_in_english():
     result = run(["explain", "dos", "--lang", "fr"])
     assert result.exit_code == 1 and result.stdout == ""
@@ -676,7 +697,7 @@ def test_labels_warning_box_and_areas_follow_the_language(built, lang):
     assert page.labels["sources"] == {"es": "Fuentes", "fr": "Sources"}[lang]
     warning = page.sections[0]
     assert warning.style == "warning"
-    assert ("su número local de emergencias" if lang == "es" else "numéro d'urgence") in (
+    assert ("número de emergencias de su país" if lang == "es" else "numéro d'urgence") in (
         warning.text
     )
     assert page.facts[0][1] == {"es": "Cuello", "fr": "Cou"}[lang]

@@ -163,6 +163,27 @@ def test_translation_has_no_english_prose_and_keeps_placeholders(lang, path):
     assert not leaks, leaks
 
 
+# The emergency sentence reads right with any number a clinic sets ("Llame al 911", "al 112")
+# and with the default value: the word before {emergency_number} in every text of the
+# language, and how the default must not start (it follows that word, so no article).
+EMERGENCY_BEFORE = {"es": "al"}
+EMERGENCY_DEFAULT_NOT = {"es": ("su ", "el ", "la ", "un ", "una ", "al ", "a ")}
+
+
+@pytest.mark.parametrize("lang", sorted(EMERGENCY_BEFORE))
+def test_the_emergency_number_reads_right_with_any_value(lang):
+    seen, wrong = 0, []
+    for path in _files(lang):
+        for key, text in _texts(_load(path)):
+            for m in re.finditer(r"(\S*)(\s*)\{emergency_number\}", text):
+                seen += 1
+                if m.group(1).casefold() != EMERGENCY_BEFORE[lang] or not m.group(2):
+                    wrong.append(f"{path.relative_to(I18N)}: {key}: {m.group(0)!r}")
+    default = _load(I18N / lang / "labels.yaml")["defaults"]["emergency_number"]
+    assert seen >= 8 and not wrong, wrong
+    assert not default.casefold().startswith(EMERGENCY_DEFAULT_NOT[lang]), default
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_patient_file_has_a_translation(lang):
     """Completeness: every English file a patient reads has its translation in each language."""
