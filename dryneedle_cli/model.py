@@ -183,13 +183,14 @@ class Labels(_Document, frozen=True, kw_only=True):
 
 class Translation(_Base, frozen=True, kw_only=True):
     """A translation file's ``translation`` block: its review trail (ISO 17100: a translator,
-    then a second person who revises), and the hash of the English it was made from."""
+    then a second person who revises), and the hashes of the English it was made from: one per
+    part (``content.stamp``), or, as stamped before, one for the whole file."""
 
     lang: str
     translator: str
     reviser: str | None  # required, null until a second person has revised it
     date: _dt.date
-    source_hash: str
+    source_hash: str | dict[str, str]
 
 
 # ---------------------------------------------------------------- screening and consent

@@ -9,7 +9,6 @@ and these tests fail until the translation is brought up to date (and re-stamped
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 import yaml
 
 from dryneedle_cli.content.kinds import FORM_TEXT, FORM_WORDS, PAGE_TEXT, SEARCH_WORDS
+from dryneedle_cli.content.stamp import stamp_file
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 I18N = DATA / "i18n"
@@ -34,12 +34,9 @@ ENGLISH = {"the", "your", "with", "and", "you", "of", "this", "what", "may", "af
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
-def source_hash(english: Path) -> str:
-    data = yaml.safe_load(english.read_text(encoding="utf-8"))
-    for key in ("reviewed_on", "reviewed_by"):
-        data.pop(key, None)
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+def source_hash(english: Path) -> dict[str, str]:
+    """The per-part stamp of an English file, by the package's own function."""
+    return stamp_file(english)[0]
 
 
 def _files(lang: str) -> list[Path]:
