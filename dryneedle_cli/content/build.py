@@ -80,6 +80,9 @@ class Result:
     files: dict[str, Reused] = field(default_factory=dict)
     # language -> the knowledge base in that language (``build(langs=...)``; see ``i18n``)
     translated: dict[str, KnowledgeBase] = field(default_factory=dict)
+    # language -> item (``condition:neck-pain``) -> (why it is not in that language, the
+    # English file whose change took it out): what ``validate`` sums up per language
+    out: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass

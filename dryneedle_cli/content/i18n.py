@@ -188,6 +188,12 @@ def overlay(en: Any, tr: Any, text, words, field: str | None = None) -> Any:
     return en
 
 
+def _hashes(version, fields: list[str]) -> str:
+    """'sections: "09ab..."': the stamp a translation of these fields of ``version`` needs."""
+    parts = stamp(version.kind, _data(version.doc))
+    return ", ".join(f'{f}: "{parts[f]}"' for f in fields if f in parts)
+
+
 def _fields(names: list[str]) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
@@ -348,6 +354,7 @@ class Translator:
         """``key`` has no usable translation; ``validate`` lists it (a stale one is reported
         at the translation file already)."""
         self.untranslated[key] = reason
+        self.b.result.out.setdefault(self.lang, {})[key] = (reason, str(english))
         if self.b.strict and not stale:
             self.b.warn(ContentError(
                 str(english), f"not translated into {languages.name(self.lang)}: {reason}"
@@ -513,8 +520,8 @@ class Translator:
             return (
                 f"{_fields(fields)} in {version.path} differ from the English its translation "
                 f"{fulls[0].path} was made from, so that translation is stale there; add "
-                f"{target}: a copy of it with {_fields(fields)} translated, and that "
-                "source_hash"
+                f"{target}: a copy of it with {_fields(fields)} translated, and in its "
+                f"source_hash {_hashes(version, fields)}"
             ), True
         return (
             f"its translation {fulls[0].path} is stale in {_fields(fields)} (the English "
