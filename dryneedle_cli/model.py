@@ -171,6 +171,21 @@ class References(_Document, frozen=True, kw_only=True):
     items: tuple[Reference, ...]
 
 
+class ReferenceLabel(_Base, frozen=True, kw_only=True):
+    """A reference in a translation of ``references.yaml``: its key and the short label a
+    patient page shows ("Consejos habituales de las clínicas"); the citation stays in its own
+    language and comes from the English file."""
+
+    key: str
+    short: str
+
+
+class ReferenceLabels(_Document, frozen=True, kw_only=True):
+    """A translation of ``references.yaml``: the short labels only."""
+
+    items: tuple[ReferenceLabel, ...]
+
+
 class Labels(_Document, frozen=True, kw_only=True):
     """Words the program itself shows (headings of fixed parts, field names)."""
 

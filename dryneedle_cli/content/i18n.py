@@ -273,7 +273,7 @@ class Translator:
                 f"{kind.file or kind.folder} is not translated (it is for the clinician, in "
                 "its original language); remove this file",
             )
-        base = _Patch if is_patch else kind.model
+        base = _Patch if is_patch else (kind.translation or kind.model)
         doc = self.b.load(path, kind, is_patch, model=translated_model(base))
         if doc.translation.lang != self.lang:
             raise error_at(

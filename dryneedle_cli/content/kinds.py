@@ -32,6 +32,7 @@ from dryneedle_cli.model import (
     Glossary,
     Labels,
     Reference,
+    ReferenceLabels,
     References,
     Region,
     Regions,
@@ -78,6 +79,9 @@ class Kind:
     # (translated freely: a language has its own). Empty ``text``: never translated.
     text: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
+    # the model of a translation file when it holds less than the English one (each item's
+    # key and its text only); None: the kind's own model
+    translation: type | None = None
 
     @property
     def translated(self) -> bool:
@@ -123,8 +127,10 @@ FORM_WORDS = frozenset({"words"})
 KINDS: tuple[Kind, ...] = (
     Kind("labels", Labels, Merge.LABELS, "labels", file="labels.yaml", checks=("labels",),
          text=frozenset({"labels", "defaults"})),
+    # a patient page shows each reference by its short label: translated (the citation is not)
     Kind("reference", References, Merge.ITEMS, "references", file="references.yaml",
-         items="items", key="key", item_word="reference", item=Reference),
+         items="items", key="key", item_word="reference", item=Reference,
+         text=frozenset({"short"}), translation=ReferenceLabels),
     Kind("glossary", Glossary, Merge.ITEMS, "glossary", file="glossary.yaml",
          items="terms", item_word="glossary term", item=Term, checks=("term",), pages=True,
          text=PAGE_TEXT, words=SEARCH_WORDS),
