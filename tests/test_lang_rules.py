@@ -305,11 +305,11 @@ def test_a_page_citing_a_source_whose_label_is_not_translated_is_not_shown(tmp_p
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_conditions_table_in_another_language_shows_no_ids(lang):
     """M7: '(tension-type-headache)', '(tmd)' under Spanish names."""
-    result = runner.invoke(app, ["conditions", "--lang", lang], env={"COLUMNS": "120",
-                                                                      "FORCE_COLOR": "1"})  # fmt: skip
+    env = {"COLUMNS": "120", "FORCE_COLOR": "1"}
+    result = runner.invoke(app, ["conditions", "--lang", lang], env=env)
     assert result.exit_code == 0
     assert "(neck-pain)" not in result.stdout and "(tmd)" not in result.stdout
-    english = runner.invoke(app, ["conditions"], env={"COLUMNS": "120", "FORCE_COLOR": "1"})
+    english = runner.invoke(app, ["conditions"], env=env)
     assert "(neck-pain)" in english.stdout
 
 
