@@ -135,7 +135,8 @@ def test_every_patient_facing_field_has_its_translation(built, lang):
         if kind.one:
             en_items, tr_items = {"": en_items}, {"": tr_items}
         for ident in en_items:
-            if tr_items[ident] == en_items[ident]:
+            # a source's label may be the same in every language ("Kietrys et al. 2013")
+            if tr_items[ident] == en_items[ident] and kind.name != "reference":
                 missing.append(f"{kind.name}:{ident}: the English itself")
             for at, problem in i18n.mirror(
                 i18n._data(en_items[ident]), i18n._data(tr_items[ident]), kind

@@ -28,7 +28,6 @@ from typer.testing import CliRunner
 
 from dryneedle_cli.cli import app
 from dryneedle_cli.content.build import Layer, build
-from dryneedle_cli.content.stamp import stamp_file
 from dryneedle_cli.errors import Ambiguous, NotTranslated
 from dryneedle_cli.query.pages import Query
 
@@ -204,6 +203,8 @@ def test_validate_says_per_language_which_pages_a_clinic_takes_out(tmp_path):
         assert any(line in x and "the prepare sheet" in x for x in result.stdout.splitlines())
         assert f"not translated into {name} ({lang}): 'sections'" in result.stdout
     # the fix it names: a copy of the translation with that part translated and stamped
+    from dryneedle_cli.content.stamp import stamp_file
+
     for lang in LANGS:
         mine = clinic / "i18n" / lang / "sheets" / "prepare.yaml"
         mine.parent.mkdir(parents=True)
@@ -326,6 +327,8 @@ def test_one_hash_function():
 
 
 def test_restamp_migrates_only_a_translation_that_is_up_to_date(tmp_path, monkeypatch):
+    from dryneedle_cli.content.stamp import stamp_file
+
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         import restamp
