@@ -10,23 +10,32 @@ that is not text, gives its own text for each field its kind lists as text
       translator: ...             # who translated it
       reviser: null               # the second person who revised it (null: draft, awaiting review)
       date: 2026-11-23
-      source_hash: 48e18ebe619482a6   # ``build.source_hash`` of the English it was made from
+      source_hash:                # ``stamp``: one hash per part of the English it was made from
+        name: 3f2a9c1b0d4e
+        summary: 7c1e0b2a9f31
 
-Which translation a page uses: an English file F in layer X (a whole file or a patch) is
-translated by a file at F's path under ``i18n/<lang>/`` in X or any layer above it whose
-``source_hash`` is F's; the highest one wins, so a clinic corrects a built-in translation by
-copying it into its own folder and editing it. A page made of a file and patches on it needs a
-translation of each. A translation whose hash is not its English's is stale: never used (the
-English may have changed a warning), and ``validate`` says so. Glossary terms and regions are
-paired by key (a correction may hold only the items it corrects); labels by name, and a label
-whose English has no letters ("000", "") needs none.
+Stale part by part. A page in a language is the English page (its ids, codes, references,
+areas: never translated) with each part that holds text taken from the highest translation made
+from that part's English as it is now: a whole-file translation of that page's file name in any
+layer (so the built-in translation still serves a clinic's copy of the file for every part the
+clinic left as it was), or a translation of the clinic patch that changed the part. Its search
+words are the translation's own: an alias the English adds is not a word of this language. A
+part whose English has no translation left (a clinic changed a summary, one item of a sheet's
+sections) takes the page out of the language: it is never shown mixed, and ``untranslated``
+says which part, which English file changed it, and the translation file to add. ``validate``
+warns at a translation made from other English, and sums up per language (``validate``).
 
-A page with no usable translation keeps its English in the translated knowledge base, marked in
-``KnowledgeBase.untranslated`` with the reason and the fix; the query layer never shows it in
-that language (``query.pages``). A translation that does not mirror its English is a
-``ContentError`` naming the translation file, line and field: fatal for that language in the
-built-in files, and in a clinic's folder the file is left out with a warning, as English files
-are. Imported only when a language other than English is built (a cache miss) or validated.
+Glossary terms, regions and reference labels are paired by key, each item stamped on its own
+(a correction may hold only the items it corrects); labels one by one, and a label whose
+English has no letters ("000", "") needs none. A page out of a language still answers to its
+names in it (from its stale translation), so that a query for it says it is not translated
+and never lands on another page (``query.pages``).
+
+A translation that does not mirror the English it was made from (the file at its path in its
+own layer or the nearest below) is a ``ContentError`` naming the translation file, line and
+field: fatal for that language in the built-in files, and in a clinic's folder the file is left
+out with a warning, as English files are. Imported only when a language other than English is
+built (a cache miss) or validated.
 """
 
 from __future__ import annotations

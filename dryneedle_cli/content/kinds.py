@@ -16,8 +16,9 @@ Merge rules:
 Translations (``content.i18n``): a kind with ``text`` fields is translated. A translation file
 sits at ``i18n/<lang>/<the English file's path>`` and gives its own text for every field named
 in ``text`` (at any depth: a section's ``heading``, an item's ``text``), its own search words
-for the fields in ``words``; every other field must equal the English. A new kind is translated
-the same way once it lists its text fields here.
+for the fields in ``words``; every other field must equal the English (a kind with a
+``translation`` model holds only each item's key and text). A new kind is translated the same
+way once it lists its text fields here.
 """
 
 from __future__ import annotations

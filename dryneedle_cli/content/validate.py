@@ -6,7 +6,8 @@ its own problems are reported. Errors: anything that would stop the file being u
 a statement with no reference, a review older than 24 months, a name shared by two items, and
 (when textstat is installed) a page above reading grade 6.0. Every language the layers have
 (``i18n/<lang>/``) is checked too: a translation that does not mirror its English is an error,
-a stale one (its English changed since) and each page not translated are warnings.
+a stale one (its English changed since) and each page not translated are warnings, and one
+warning per language names the pages these files take out of that language.
 """
 
 from __future__ import annotations
