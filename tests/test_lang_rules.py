@@ -351,3 +351,28 @@ def test_restamp_migrates_only_a_translation_that_is_up_to_date(tmp_path, monkey
     done, ok = restamp.restamp(f, migrate=True)
     assert not ok and "stale" in done and f.read_text() == stale
     assert json.dumps(parts)  # plain data
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_broken_translation_of_a_clinic_patch_never_sends_a_query_elsewhere(tmp_path, lang):
+    """Hostile input: a clinic's translated patch whose values have the wrong type. Its search
+    words are left out with a warning (the page stays translated); a text that cannot be used
+    takes the page out, and a query for it still names it."""
+    from dryneedle_cli.content.build import source_hash
+    from dryneedle_cli.content.yamlfile import parse
+
+    clinic = _patch(tmp_path, "add:\n  aliases: [crook neck]\n")
+    target = clinic / "i18n" / lang / "conditions" / "neck-pain.patch.yaml"
+    target.parent.mkdir(parents=True)
+    head = (f"id: neck-pain\ntranslation: {{lang: {lang}, translator: A, reviser: null, "
+            "date: 2026-12-01, source_hash: {x: y}}\n")  # fmt: skip
+    target.write_text(head + "set:\n  aliases: 5\n")
+    result = _build(Layer("clinic", clinic))
+    assert any(w.file == str(target) and w.field == "set.aliases" for w in result.skipped)
+    assert Query(result.translated[lang]).explain(NECK[lang][0]).lang == lang
+    (clinic / "conditions" / "neck-pain.patch.yaml").write_text("id: neck-pain\n" + SUMMARY)
+    digest = source_hash(parse(clinic / "conditions" / "neck-pain.patch.yaml"))
+    target.write_text(head.replace("{x: y}", f'"{digest}"') + "set:\n  summary: [5]\n")
+    kb = _build(Layer("clinic", clinic)).translated[lang]
+    with pytest.raises(NotTranslated, match=r"\(neck-pain\)"):
+        Query(kb).explain(NECK[lang][0])

@@ -203,6 +203,13 @@ def _hashes(version, fields: list[str]) -> str:
     return ", ".join(f'{f}: "{parts[f]}"' for f in fields if f in parts)
 
 
+def _words_ok(value: Any, field: str) -> bool:
+    """A translated patch's search words (a list of texts), or none given."""
+    if value is None or field == "words":  # a form's words: a mapping, checked with the form
+        return True
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 def _fields(names: list[str]) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
@@ -450,9 +457,9 @@ class Translator:
                     state[field], source[field] = got
                     stale.pop(field, None)
         if stale:
-            self._words_of(kind, ident, fulls)
             reason, is_stale = self._stale_reason(stale, fulls)
-            self._missing(key, reason, next(iter(stale.values())).path, is_stale)
+            self._missing_page(kind, ident, fulls, reason, next(iter(stale.values())).path,
+                               is_stale)  # fmt: skip
             return None
         english = _data(stack[-1].doc)
         made = {f: overlay(v, state[f], kind.text, kind.words, f) if f in state else v
@@ -465,23 +472,43 @@ class Translator:
             if cand is not None:
                 where = f"$.set.{field}" if cand.patch else at
                 self._problem(cand, where, message)
-            self._missing(key, f"its translation does not match the English ({at}: {message})",
-                          stack[-1].path)  # fmt: skip
+            self._missing_page(kind, ident, fulls, f"its translation does not match the "
+                               f"English ({at}: {message})", stack[-1].path)  # fmt: skip
             return None
-        doc = msgspec.convert(made, type=kind.model)
+        try:
+            doc = msgspec.convert(made, type=kind.model)
+        except msgspec.ValidationError as e:  # a patch's untyped value (aliases: 5)
+            field = next((f for f in state if f in str(e)), None)
+            cand = source.get(field) if field else None
+            if cand is not None:
+                self._problem(cand, f"$.set.{field}" if cand.patch else f"$.{field}", str(e))
+            self._missing_page(kind, ident, fulls, f"its translation does not match the "
+                               f"English ({e})", stack[-1].path)  # fmt: skip
+            return None
         for cand in dict.fromkeys(c for c in source.values() if c is not None):
             self._use(key, cand, ident)
         return doc
+
+    def _missing_page(self, kind, ident, fulls, reason, english, stale=False) -> None:
+        """A page out of this language: said why, and still found by its names in it."""
+        self._words_of(kind, ident, fulls)
+        self._missing(f"{kind.name}:{ident}", reason, english, stale)
 
     def _patched(self, kind, field, value, state, patches, whole):
         """(the translation of ``field`` after an English patch changed it, its file), or
         None."""
         if field in kind.words:
             for c in patches:
+                given = c.doc.set.get(field, c.doc.add.get(field))
+                if not _words_ok(given, field):
+                    where = "set" if field in c.doc.set else "add"
+                    self._problem(c, f"$.{where}.{field}", "search words are a list of texts")
+                    continue
                 if field in c.doc.set:
                     return c.doc.set[field], c
                 if field in c.doc.add:
-                    return [*state.get(field, []), *c.doc.add[field]], c
+                    below = state.get(field, [])
+                    return [*(below if isinstance(below, list) else []), *c.doc.add[field]], c
             return (state[field], None) if field in state else None
         want = part_hash(value, kind.text, kind.words, field)
         if want is None:
@@ -491,7 +518,7 @@ class Translator:
                 continue
             if field in c.doc.set:
                 return c.doc.set[field], c
-            if field in c.doc.add and field in state:
+            if field in c.doc.add and isinstance(state.get(field), list):
                 return [*state[field], *c.doc.add[field]], c
         found = whole(field, want)
         return (_data(getattr(found.doc, field)), found) if found is not None else None
