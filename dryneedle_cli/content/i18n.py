@@ -426,12 +426,13 @@ class Translator:
             return None
 
         english = _data(base.doc)
-        for field, value in english.items():
+        now = stamp(kind, english)
+        for field in english:
             if field in kind.words:
                 if fulls:
                     state[field], source[field] = _data(getattr(fulls[0].doc, field)), fulls[0]
                 continue
-            want = part_hash(value, kind.text, kind.words, field)
+            want = now.get(field)
             if want is None:
                 continue
             found = whole(field, want)
@@ -440,7 +441,7 @@ class Translator:
             else:
                 stale[field] = base
         if fulls:
-            self._warn_stale(fulls[0], base, english, kind)
+            self._warn_stale(fulls[0], base, now)
         for version in stack[start + 1 :]:
             english = _data(version.doc)
             patches = [c for c in self.files.get(self._rel(version), [])
@@ -523,10 +524,11 @@ class Translator:
         found = whole(field, want)
         return (_data(getattr(found.doc, field)), found) if found is not None else None
 
-    def _warn_stale(self, cand: Candidate, base: Version, english: dict, kind: Kind) -> None:
-        """``validate``: the parts of a page's highest translation made from other English."""
+    def _warn_stale(self, cand: Candidate, base: Version, now: dict[str, str]) -> None:
+        """``validate``: the parts of a page's highest translation made from other English
+        (``now``: the stamp of the English as it is)."""
         have = self._stamp(cand)
-        old = [f for f, h in stamp(kind, english).items() if have.get(f) != h]
+        old = [f for f, h in now.items() if have.get(f) != h]
         if not old:
             return
         self.b.warn(error_at(
