@@ -13,6 +13,9 @@ stale one is left as it is and named (exit 1); a per-part stamp is left as it is
 run it again after merging translations stamped the old way. ``--all``: every file under
 data/i18n/.
 
+A translation of references.yaml (each source's key and short label) loses the labels of the
+sources the English no longer has; a source with no label yet is named (exit 1).
+
 The hashes are the package's own (``dryneedle_cli.content.stamp``); there is no other copy.
 """
 
@@ -41,9 +44,26 @@ def english_of(path: Path) -> Path:
     return DATA.joinpath(*rel.parts[1:])
 
 
+def sync_labels(path: Path, text: str) -> tuple[str, list[str]]:
+    """A translation of references.yaml (each source's key and short label) without the sources
+    the English no longer has, and the keys of the English sources it has no label for."""
+    english = yaml.safe_load(english_of(path).read_text(encoding="utf-8"))["items"]
+    keys = [i["key"] for i in english]
+    for key in yaml.safe_load(text).get("items") or []:
+        if key["key"] not in keys:  # a removed source needs no label
+            text = re.sub(rf"(?m)^  - key: {re.escape(key['key'])}\n(?:    [^\n]*\n)*", "", text)
+    have = {i["key"] for i in yaml.safe_load(text).get("items") or []}
+    return text, [f"{i['key']} ({i['short']})" for i in english if i["key"] not in have]
+
+
 def restamp(path: Path, migrate: bool) -> tuple[str, bool]:
     """(what was done, whether it went well)."""
     text = path.read_text(encoding="utf-8")
+    if path.name == "references.yaml":
+        text, missing = sync_labels(path, text)
+        if missing:
+            path.write_text(text, encoding="utf-8")
+            return f"no label yet for: {'; '.join(missing)}; add them, then run this again", False
     blocks = _BLOCK.findall(text)
     if len(blocks) != 1:
         return "no single 'source_hash:' in its translation block", False
@@ -51,6 +71,9 @@ def restamp(path: Path, migrate: bool) -> tuple[str, bool]:
     parts, whole = stamp_file(english_of(path))
     if migrate:
         if isinstance(old, dict):
+            if text != path.read_text(encoding="utf-8"):
+                path.write_text(text, encoding="utf-8")
+                return "labels of removed sources dropped", True
             return "already stamped per part", True
         if str(old) != whole:
             return (
