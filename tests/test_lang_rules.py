@@ -376,3 +376,26 @@ def test_a_broken_translation_of_a_clinic_patch_never_sends_a_query_elsewhere(tm
     kb = _build(Layer("clinic", clinic)).translated[lang]
     with pytest.raises(NotTranslated, match=r"\(neck-pain\)"):
         Query(kb).explain(NECK[lang][0])
+
+
+def test_restamp_keeps_the_source_labels_in_step_with_the_english(tmp_path, monkeypatch):
+    """A removed source's label is dropped; a source with no label yet is named (exit 1)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import restamp
+    finally:
+        sys.path.pop(0)
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    monkeypatch.setattr(restamp, "DATA", data)
+    monkeypatch.setattr(restamp, "I18N", data / "i18n")
+    english = data / "references.yaml"
+    text = english.read_text()
+    text = re.sub(r"(?m)^  - key: apta-2012\n(    .*\n)+", "", text)  # removed
+    english.write_text(text.replace("key: kietrys-2013", "key: kietrys-2013b"))  # new key
+    f = data / "i18n" / "es" / "references.yaml"
+    done, ok = restamp.restamp(f, migrate=True)
+    assert not ok and "kietrys-2013b (Kietrys et al. 2013)" in done
+    kept = f.read_text()
+    assert "key: apta-2012" not in kept and "key: kietrys-2013\n" not in kept  # both gone
+    assert "key: dunning-2014\n" in kept
