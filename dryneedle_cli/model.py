@@ -172,6 +172,21 @@ class References(_Document, frozen=True, kw_only=True):
     items: tuple[Reference, ...]
 
 
+class ReferenceLabel(_Base, frozen=True, kw_only=True):
+    """A reference in a translation of ``references.yaml``: its key and the short label a
+    patient page shows ("Consejos habituales de las clínicas"); the citation stays in its own
+    language and comes from the English file."""
+
+    key: str
+    short: str
+
+
+class ReferenceLabels(_Document, frozen=True, kw_only=True):
+    """A translation of ``references.yaml``: the short labels only."""
+
+    items: tuple[ReferenceLabel, ...]
+
+
 class Labels(_Document, frozen=True, kw_only=True):
     """Words the program itself shows (headings of fixed parts, field names)."""
 
@@ -184,13 +199,14 @@ class Labels(_Document, frozen=True, kw_only=True):
 
 class Translation(_Base, frozen=True, kw_only=True):
     """A translation file's ``translation`` block: its review trail (ISO 17100: a translator,
-    then a second person who revises), and the hash of the English it was made from."""
+    then a second person who revises), and the hashes of the English it was made from: one per
+    part (``content.stamp``), or, as stamped before, one for the whole file."""
 
     lang: str
     translator: str
     reviser: str | None  # required, null until a second person has revised it
     date: _dt.date
-    source_hash: str
+    source_hash: str | dict[str, str]
 
 
 # ---------------------------------------------------------------- screening and consent

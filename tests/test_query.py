@@ -174,8 +174,14 @@ def test_text_in_another_language_comes_from_its_translation_file(data_copy):
     assert Query(english).explain("neck").title == "Neck pain"
     with pytest.raises(ValueError):
         Query(english, lang="es")  # a knowledge base is in one language
-    # the English changed, so the translation is stale: not used, never the inline text
-    assert "stale" in es.untranslated["condition:neck-pain"]
+    # its English text is the same, so the translation file still gives it: never the inline
+    # text (a translation is stale part by part: content/stamp.py)
+    assert "condition:neck-pain" not in es.untranslated
+    assert Query(es).explain("neck").title == "Dolor de cuello"
+    # an English text that changed: that translation is stale, never the inline text
+    f.write_text(f.read_text().replace("{en: Neck pain,", "{en: Sore neck,"))
+    result = build([Layer("built-in", data_copy, True)], langs=("es", "fr"))
+    assert "stale in 'name'" in result.translated["es"].untranslated["condition:neck-pain"]
     from dryneedle_cli.errors import NotTranslated
 
     with pytest.raises(NotTranslated, match="stale"):

@@ -34,12 +34,13 @@ from dryneedle_cli.content import kinds, walk
 from dryneedle_cli.content.checks import Checks
 from dryneedle_cli.content.kinds import BY_NAME, Kind, Merge
 from dryneedle_cli.content.layers import Layer, inside, layer_files, stray_files
+from dryneedle_cli.content.stamp import source_hash
 from dryneedle_cli.content.yamlfile import convert, error_at, explain, parse
 from dryneedle_cli.errors import ContentError, ContentWarning
 from dryneedle_cli.model import KnowledgeBase
 from dryneedle_cli.query.search import build_index, code_index
 
-__all__ = ["Builder", "Layer", "Result", "Version", "build", "build_dir"]
+__all__ = ["Builder", "Layer", "Result", "Version", "build", "build_dir", "source_hash"]
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -52,19 +53,6 @@ class _Patch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 # (signature, kind, is a patch, msgpack of the file's model, hash of the English it holds)
 Reused = tuple[str, str, bool, bytes, str]
-
-
-def source_hash(data: dict) -> str:
-    """What a translation records of the English it was made from: the first 16 hex digits of
-    the SHA-256 of the English file's YAML, parsed, without its review fields (a new review
-    date alone does not make a translation stale), as sorted JSON. ``tools/restamp.py`` and
-    ``tests/test_translations.py`` compute the same."""
-    import hashlib
-    import json
-
-    kept = {k: v for k, v in data.items() if k not in ("reviewed_on", "reviewed_by")}
-    blob = json.dumps(kept, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
 def signature(path: Path) -> str | None:
@@ -92,6 +80,9 @@ class Result:
     files: dict[str, Reused] = field(default_factory=dict)
     # language -> the knowledge base in that language (``build(langs=...)``; see ``i18n``)
     translated: dict[str, KnowledgeBase] = field(default_factory=dict)
+    # language -> item (``condition:neck-pain``) -> (why it is not in that language, the
+    # English file whose change took it out): what ``validate`` sums up per language
+    out: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass

@@ -10,23 +10,32 @@ that is not text, gives its own text for each field its kind lists as text
       translator: ...             # who translated it
       reviser: null               # the second person who revised it (null: draft, awaiting review)
       date: 2026-11-23
-      source_hash: 48e18ebe619482a6   # ``build.source_hash`` of the English it was made from
+      source_hash:                # ``stamp``: one hash per part of the English it was made from
+        name: 3f2a9c1b0d4e
+        summary: 7c1e0b2a9f31
 
-Which translation a page uses: an English file F in layer X (a whole file or a patch) is
-translated by a file at F's path under ``i18n/<lang>/`` in X or any layer above it whose
-``source_hash`` is F's; the highest one wins, so a clinic corrects a built-in translation by
-copying it into its own folder and editing it. A page made of a file and patches on it needs a
-translation of each. A translation whose hash is not its English's is stale: never used (the
-English may have changed a warning), and ``validate`` says so. Glossary terms and regions are
-paired by key (a correction may hold only the items it corrects); labels by name, and a label
-whose English has no letters ("000", "") needs none.
+Stale part by part. A page in a language is the English page (its ids, codes, references,
+areas: never translated) with each part that holds text taken from the highest translation made
+from that part's English as it is now: a whole-file translation of that page's file name in any
+layer (so the built-in translation still serves a clinic's copy of the file for every part the
+clinic left as it was), or a translation of the clinic patch that changed the part. Its search
+words are the translation's own: an alias the English adds is not a word of this language. A
+part whose English has no translation left (a clinic changed a summary, one item of a sheet's
+sections) takes the page out of the language: it is never shown mixed, and ``untranslated``
+says which part, which English file changed it, and the translation file to add. ``validate``
+warns at a translation made from other English, and sums up per language (``validate``).
 
-A page with no usable translation keeps its English in the translated knowledge base, marked in
-``KnowledgeBase.untranslated`` with the reason and the fix; the query layer never shows it in
-that language (``query.pages``). A translation that does not mirror its English is a
-``ContentError`` naming the translation file, line and field: fatal for that language in the
-built-in files, and in a clinic's folder the file is left out with a warning, as English files
-are. Imported only when a language other than English is built (a cache miss) or validated.
+Glossary terms, regions and reference labels are paired by key, each item stamped on its own
+(a correction may hold only the items it corrects); labels one by one, and a label whose
+English has no letters ("000", "") needs none. A page out of a language still answers to its
+names in it (from its stale translation), so that a query for it says it is not translated
+and never lands on another page (``query.pages``).
+
+A translation that does not mirror the English it was made from (the file at its path in its
+own layer or the nearest below) is a ``ContentError`` naming the translation file, line and
+field: fatal for that language in the built-in files, and in a clinic's folder the file is left
+out with a warning, as English files are. Imported only when a language other than English is
+built (a cache miss) or validated.
 """
 
 from __future__ import annotations
@@ -44,10 +53,11 @@ from dryneedle_cli import languages
 from dryneedle_cli.content import kinds
 from dryneedle_cli.content.kinds import I18N, Kind, Merge
 from dryneedle_cli.content.layers import Layer, inside, layer_files, stray_files
+from dryneedle_cli.content.stamp import has_words, label_hash, part_hash, stamp
 from dryneedle_cli.content.yamlfile import error_at
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import KnowledgeBase, Labels, Translation
-from dryneedle_cli.query.search import build_index
+from dryneedle_cli.query.search import build_index, normalize
 
 if TYPE_CHECKING:
     from dryneedle_cli.content.build import Builder, Version
@@ -77,7 +87,7 @@ def _plain(doc: Any, model: type) -> Any:
     return model(**{f: getattr(doc, f) for f in model.__struct_fields__})
 
 
-@dataclass
+@dataclass(eq=False)
 class Candidate:
     """One translation file of one layer."""
 
@@ -88,6 +98,7 @@ class Candidate:
     info: Translation
     doc: Any  # the kind's model (or a patch), without the translation block
     patch: bool
+    rel: str = ""  # the English file's path in a layer it translates
 
 
 # --------------------------------------------------------------------------- mirroring
@@ -165,6 +176,44 @@ def _mirror(en, tr, text, words, at, field, out) -> None:
         ))  # fmt: skip
 
 
+def overlay(en: Any, tr: Any, text, words, field: str | None = None) -> Any:
+    """The English value ``en`` with the translation's text and search words in their places
+    and everything else (ids, codes, references, areas) the English's. Where the shapes differ
+    the translation's value is kept, for ``mirror`` to report."""
+    if field in OWN:
+        return en
+    if field in words:
+        return en if tr is None else tr
+    if field in text and _is_text(en):
+        return tr
+    if isinstance(en, (list, tuple)):
+        if not isinstance(tr, (list, tuple)) or len(tr) != len(en):
+            return tr
+        return [overlay(a, b, text, words, field) for a, b in zip(en, tr, strict=True)]
+    if isinstance(en, dict):
+        if not isinstance(tr, dict):
+            return en
+        return {k: overlay(v, tr.get(k), text, words, k) for k, v in en.items()}
+    return en
+
+
+def _hashes(version, fields: list[str]) -> str:
+    """'sections: "09ab..."': the stamp a translation of these fields of ``version`` needs."""
+    parts = stamp(version.kind, _data(version.doc))
+    return ", ".join(f'{f}: "{parts[f]}"' for f in fields if f in parts)
+
+
+def _words_ok(value: Any, field: str) -> bool:
+    """A translated patch's search words (a list of texts), or none given."""
+    if value is None or field == "words":  # a form's words: a mapping, checked with the form
+        return True
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _fields(names: list[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
 def _data(doc: Any) -> Any:
     import datetime as dt
 
@@ -185,7 +234,11 @@ class Translator:
         self.untranslated: dict[str, str] = {}
         self.trail: list[dict] = []
         self.provenance: dict[str, list[str]] = {}
-        self._hashes: dict[str, set] | None = None
+        self._hashes: dict[tuple[str, str], list] | None = None
+        self._stamps: dict[int, dict[str, str]] = {}
+        self._checked: dict[int, bool] = {}
+        # pages left out of this language, with their names in it: (kind, id, words)
+        self.words: list[tuple[str, str, list[str]]] = []
         # item (as in provenance) -> its translation file, and where the item sits in it
         self.where: dict[str, tuple[Path, str]] = {}
 
@@ -236,7 +289,7 @@ class Translator:
                 f"{kind.file or kind.folder} is not translated (it is for the clinician, in "
                 "its original language); remove this file",
             )
-        base = _Patch if is_patch else kind.model
+        base = _Patch if is_patch else (kind.translation or kind.model)
         doc = self.b.load(path, kind, is_patch, model=translated_model(base))
         if doc.translation.lang != self.lang:
             raise error_at(
@@ -246,7 +299,7 @@ class Translator:
                 "move the file or correct it",
             )
         self.files.setdefault(rel, []).append(
-            Candidate(rank, layer, path, kind, doc.translation, _plain(doc, base), is_patch)
+            Candidate(rank, layer, path, kind, doc.translation, _plain(doc, base), is_patch, rel)
         )
 
     # ------------------------------------------------------------------ pairing
@@ -254,50 +307,40 @@ class Translator:
     def _rel(self, version: Version) -> str:
         return version.path.relative_to(version.layer.root).as_posix()
 
-    def candidates(self, version: Version) -> tuple[list[Candidate], str | None]:
-        """(the translations of ``version``'s file, highest first, whose hash is its hash;
-        why there are none: its text starts with "its translation" when one is stale)."""
-        rel = self._rel(version)
-        rank = self.rank[id(version.layer)]
-        found = [c for c in self.files.get(rel, []) if c.rank >= rank]
-        want = self.b.hashes.get(str(version.path))
-        good = [c for c in found if c.info.source_hash == want]
-        # Stale: made from no English file of this name. A clinic's own glossary.yaml and its
-        # translation are not a stale translation of the built-in glossary.yaml.
-        others = self.english_hashes().get(rel, set())
-        stale = [c for c in found if c.info.source_hash not in others]
-        best = good[0].rank if good else -1
-        for old in [c for c in stale if c.rank > best][:1]:
-            used = f"; {good[0].path} is used instead" if good else ""
-            self.b.warn(
-                error_at(
-                    old.path,
-                    "$.translation.source_hash",
-                    f"stale: the English {version.path} changed since this translation was "
-                    f"made (source_hash {old.info.source_hash}, the English is now "
-                    f'"{want}"){used}; update the translation to match, then its source_hash',
-                )
-            )
-        if good:
-            return good, None
-        target = version.layer.root / I18N / self.lang / rel
-        if not stale:
-            return [], f'no translation of {version.path}; add {target} (source_hash: "{want}")'
-        return [], (
-            f"its translation {stale[0].path} is stale (the English {version.path} changed "
-            "since); update it and its source_hash"
-        )
+    def _target(self, version: Version) -> Path:
+        """Where the translation of ``version``'s file goes, in its own layer."""
+        return version.layer.root / I18N / self.lang / self._rel(version)
 
-    def english_hashes(self) -> dict[str, set[str]]:
-        """The hashes of the English files of each name (relative to their layer)."""
+    def _by_hash(self) -> dict[tuple[str, str], list[Version]]:
+        """(English path in its layer, whole-file hash) -> its versions: what an old
+        whole-file stamp was made from."""
         if self._hashes is None:
             self._hashes = {}
             for kind in kinds.KINDS:
                 for _, stack in self.b.stacks_of(kind):
                     for v in stack:
-                        key = self._rel(v)
-                        self._hashes.setdefault(key, set()).add(self.b.hashes.get(str(v.path)))
+                        key = (self._rel(v), self.b.hashes.get(str(v.path), ""))
+                        self._hashes.setdefault(key, []).append(v)
         return self._hashes
+
+    def _stamp(self, cand: Candidate) -> dict[str, str]:
+        """The per-part hashes of the English ``cand`` was made from ({} when an old
+        whole-file stamp matches no English file)."""
+        given = cand.info.source_hash
+        if isinstance(given, dict):
+            return given
+        memo = self._stamps.get(id(cand))
+        if memo is None:
+            versions = self._by_hash().get((cand.rel, given), [])
+            memo = {}
+            if versions and cand.kind.merge is Merge.ITEMS:
+                memo = stamp(cand.kind, {cand.kind.items: [_data(v.doc) for v in versions],
+                                         })  # fmt: skip
+            elif versions:
+                v = versions[0]
+                memo = stamp(cand.kind, _data(v.own or v.doc))
+            self._stamps[id(cand)] = memo
+        return memo
 
     def _problem(self, cand: Candidate, at: str, message: str, patch=None, base=None) -> None:
         """Report a translation that does not mirror its English (raises for the built-in)."""
@@ -315,7 +358,7 @@ class Translator:
             "translator": cand.info.translator, "reviser": reviser,
             "date": cand.info.date.isoformat(), "status": "in use", "reason": None,
         })  # fmt: skip
-        self.where[ident] = (cand.path, at)
+        self.where.setdefault(ident, (cand.path, at))
         people = f"translator {cand.info.translator}; " + (
             f"reviser {reviser}" if reviser else DRAFT
         )
@@ -327,6 +370,7 @@ class Translator:
         """``key`` has no usable translation; ``validate`` lists it (a stale one is reported
         at the translation file already)."""
         self.untranslated[key] = reason
+        self.b.result.out.setdefault(self.lang, {})[key] = (reason, str(english))
         if self.b.strict and not stale:
             self.b.warn(ContentError(
                 str(english), f"not translated into {languages.name(self.lang)}: {reason}"
@@ -336,85 +380,248 @@ class Translator:
             "reviser": None, "date": None, "status": "untranslated", "reason": reason,
         })  # fmt: skip
 
+    def _made_from(self, cand: Candidate, stack: list[Version]) -> Version:
+        """The English file a whole-file translation mirrors: the one at its path in its own
+        layer or the nearest layer below (else the lowest)."""
+        whole = [v for v in stack if v.patch is None and self._rel(v) == cand.rel]
+        below = [v for v in whole if self.rank[id(v.layer)] <= cand.rank]
+        return (below or whole or stack)[-1 if below else 0]
+
+    def _mirrors(self, cand: Candidate, kind: Kind, stack: list[Version]) -> bool:
+        """Whether a whole-file translation mirrors the English it was made from (its ids,
+        codes and list shapes); a problem is reported once."""
+        memo = self._checked.get(id(cand))
+        if memo is None:
+            english = self._made_from(cand, stack)
+            problems = mirror(_data(english.doc), _data(cand.doc), kind)
+            for at, message in problems[:1]:  # one problem a file: it is left out
+                self._problem(cand, at, message)
+            memo = self._checked[id(cand)] = not problems
+        return memo
+
     # ------------------------------------------------------------------ each kind
 
     def document(self, kind: Kind, ident: str, stack: list[Version]) -> Any | None:
-        """A page (a file and the patches on it) in this language, or None."""
-        from dryneedle_cli.content.build import apply_patch
+        """A page (a file and the patches on it) in this language, or None.
 
+        Part by part (``stamp``): each top-level field with text takes its translation from
+        the highest translation made from that field's English as it is now, from a
+        translation of a clinic patch that changed it or from a whole-file translation of this
+        page in any layer. Ids, codes, references and areas are the English's; search words
+        are the translation's own (an alias the English adds is not a word of this language).
+        A field whose English has no translation left makes the page not translated."""
         key = f"{kind.name}:{ident}"
         start = max(n for n, v in enumerate(stack) if v.patch is None)
-        doc = None
-        for version in stack[start:]:
-            good, reason = self.candidates(version)
-            if reason:
-                self._missing(key, reason, version.path, reason.startswith("its translation"))
-                return None
-            english = _data(version.doc)
-            for cand in good:
-                if version.patch is None:
-                    made = cand.doc
-                    where = {}
-                else:
-                    try:
-                        made, base = apply_patch(cand.path, kind, doc, cand.doc)
-                    except ContentError as err:
-                        self.b.problem(cand.layer, err)
-                        continue
-                    where = {"patch": cand.doc, "base": base}
-                problems = mirror(english, _data(made), kind)
-                for at, message in problems:
-                    self._problem(cand, at, message, **where)
-                    break  # one problem a file: it is left out whatever the rest
-                if not problems:
-                    doc = made
-                    self._use(key, cand, ident)
-                    break
+        base = stack[start]
+        fulls = [c for c in self.files.get(self._rel(base), [])
+                 if not c.patch and self._mirrors(c, kind, stack)]  # fmt: skip
+        state: dict[str, Any] = {}  # field -> its translation, made from its English now
+        source: dict[str, Candidate] = {}
+        stale: dict[str, Version] = {}  # field -> the English version it has no translation of
+
+        def whole(field: str, want: str) -> Candidate | None:
+            for c in fulls:
+                if self._stamp(c).get(field) == want and field in c.doc.__struct_fields__:
+                    return c
+            return None
+
+        english = _data(base.doc)
+        now = stamp(kind, english)
+        for field in english:
+            if field in kind.words:
+                if fulls:
+                    state[field], source[field] = _data(getattr(fulls[0].doc, field)), fulls[0]
+                continue
+            want = now.get(field)
+            if want is None:
+                continue
+            found = whole(field, want)
+            if found is not None:
+                state[field], source[field] = _data(getattr(found.doc, field)), found
             else:
-                self._missing(
-                    key, f"its translation {good[0].path} does not match the English", version.path
-                )
-                return None
-        top = stack[-1].doc
-        return msgspec.structs.replace(doc, **{f: getattr(top, f) for f in OWN if hasattr(top, f)})
+                stale[field] = base
+        if fulls:
+            self._warn_stale(fulls[0], base, now)
+        for version in stack[start + 1 :]:
+            english = _data(version.doc)
+            patches = [c for c in self.files.get(self._rel(version), [])
+                       if c.patch and c.rank >= self.rank[id(version.layer)]]  # fmt: skip
+            for field in dict.fromkeys([*version.patch.set, *version.patch.add]):
+                got = self._patched(kind, field, english[field], state, patches, whole)
+                if got is None:
+                    state.pop(field, None)
+                    if part_hash(english[field], kind.text, kind.words, field) is not None:
+                        stale[field] = version
+                    else:
+                        stale.pop(field, None)
+                else:
+                    state[field], source[field] = got
+                    stale.pop(field, None)
+        if stale:
+            reason, is_stale = self._stale_reason(stale, fulls)
+            self._missing_page(kind, ident, fulls, reason, next(iter(stale.values())).path,
+                               is_stale)  # fmt: skip
+            return None
+        english = _data(stack[-1].doc)
+        made = {f: overlay(v, state[f], kind.text, kind.words, f) if f in state else v
+                for f, v in english.items()}  # fmt: skip
+        problems = mirror(english, made, kind)
+        if problems:
+            at, message = problems[0]
+            field = re.match(r"\$\.([\w-]+)", at).group(1)
+            cand = source.get(field) or (fulls[0] if fulls else None)
+            if cand is not None:
+                where = f"$.set.{field}" if cand.patch else at
+                self._problem(cand, where, message)
+            self._missing_page(kind, ident, fulls, f"its translation does not match the "
+                               f"English ({at}: {message})", stack[-1].path)  # fmt: skip
+            return None
+        try:
+            doc = msgspec.convert(made, type=kind.model)
+        except msgspec.ValidationError as e:  # a patch's untyped value (aliases: 5)
+            field = next((f for f in state if f in str(e)), None)
+            cand = source.get(field) if field else None
+            if cand is not None:
+                self._problem(cand, f"$.set.{field}" if cand.patch else f"$.{field}", str(e))
+            self._missing_page(kind, ident, fulls, f"its translation does not match the "
+                               f"English ({e})", stack[-1].path)  # fmt: skip
+            return None
+        for cand in dict.fromkeys(c for c in source.values() if c is not None):
+            self._use(key, cand, ident)
+        return doc
+
+    def _missing_page(self, kind, ident, fulls, reason, english, stale=False) -> None:
+        """A page out of this language: said why, and still found by its names in it."""
+        self._words_of(kind, ident, fulls)
+        self._missing(f"{kind.name}:{ident}", reason, english, stale)
+
+    def _patched(self, kind, field, value, state, patches, whole):
+        """(the translation of ``field`` after an English patch changed it, its file), or
+        None."""
+        if field in kind.words:
+            for c in patches:
+                given = c.doc.set.get(field, c.doc.add.get(field))
+                if not _words_ok(given, field):
+                    where = "set" if field in c.doc.set else "add"
+                    self._problem(c, f"$.{where}.{field}", "search words are a list of texts")
+                    continue
+                if field in c.doc.set:
+                    return c.doc.set[field], c
+                if field in c.doc.add:
+                    below = state.get(field, [])
+                    return [*(below if isinstance(below, list) else []), *c.doc.add[field]], c
+            return (state[field], None) if field in state else None
+        want = part_hash(value, kind.text, kind.words, field)
+        if want is None:
+            return None
+        for c in patches:
+            if self._stamp(c).get(field) != want:
+                continue
+            if field in c.doc.set:
+                return c.doc.set[field], c
+            if field in c.doc.add and isinstance(state.get(field), list):
+                return [*state[field], *c.doc.add[field]], c
+        found = whole(field, want)
+        return (_data(getattr(found.doc, field)), found) if found is not None else None
+
+    def _warn_stale(self, cand: Candidate, base: Version, now: dict[str, str]) -> None:
+        """``validate``: the parts of a page's highest translation made from other English
+        (``now``: the stamp of the English as it is)."""
+        have = self._stamp(cand)
+        old = [f for f, h in now.items() if have.get(f) != h]
+        if not old:
+            return
+        self.b.warn(error_at(
+            cand.path, "$.translation.source_hash",
+            f"stale in {_fields(old)}: the English {base.path} changed there since this "
+            "translation was made; update the translation of those fields, then their "
+            "source_hash (tools/restamp.py for the built-in files)",
+        ))  # fmt: skip
+
+    def _stale_reason(self, stale: dict[str, Version], fulls) -> tuple[str, bool]:
+        """(why a page has no translation, whether a translation of it exists but is stale)."""
+        version = next(iter(stale.values()))
+        fields = [f for f, v in stale.items() if v is version]
+        target = self._target(version)
+        if version.patch is not None:
+            return (
+                f"{_fields(fields)} changed by {version.path} and not translated; add "
+                f"{target} with that change in {languages.NAMES.get(self.lang, self.lang)} "
+                f'(source_hash: "{self.b.hashes.get(str(version.path))}")'
+            ), False
+        if not fulls:
+            return (
+                f"no translation of {version.path}; add {target} "
+                f'(source_hash: "{self.b.hashes.get(str(version.path))}")'
+            ), False
+        if fulls[0].rank < self.rank[id(version.layer)]:  # a clinic's copy of the English
+            return (
+                f"{_fields(fields)} in {version.path} differ from the English its translation "
+                f"{fulls[0].path} was made from, so that translation is stale there; add "
+                f"{target}: a copy of it with {_fields(fields)} translated, and in its "
+                f"source_hash {_hashes(version, fields)}"
+            ), True
+        return (
+            f"its translation {fulls[0].path} is stale in {_fields(fields)} (the English "
+            f"{version.path} changed since); update it and its source_hash"
+        ), True
+
+    def _words_of(self, kind: Kind, ident: str, fulls) -> None:
+        """A page left out of this language still answers to its names in it (from its
+        stale translation), so that a query for it says it is not translated, never lands on
+        another page."""
+        if not fulls or kind.name not in ("topic", "condition"):
+            return
+        doc = fulls[0].doc
+        names = [getattr(doc, f, None) for f in ("name", "title", "clinical_name")]
+        words = [n for n in names if isinstance(n, str)] + list(getattr(doc, "aliases", ()))
+        self.words.append((kind.name, ident, words))
 
     def items(self, kind: Kind) -> dict[str, Any]:
-        """The items of a list file (glossary terms, regions) in this language, by key."""
+        """The items of a list file (glossary terms, regions) in this language, by key: each
+        from the highest translation (of that file's name, in any layer) made from its
+        English as it is now."""
         out = {}
-        keys_of: dict[str, set[str]] = {}
-        for ident, stack in self.b.stacks_of(kind):
-            for v in stack:
-                keys_of.setdefault(str(v.path), set()).add(ident)
+        english_ids = {ident for ident, _ in self.b.stacks_of(kind)}
         checked: set[str] = set()
         for ident, stack in self.b.stacks_of(kind):
             version, key = stack[-1], f"{kind.name}:{ident}"
-            good, reason = self.candidates(version)
-            if reason:
-                self._missing(key, reason, version.path, reason.startswith("its translation"))
-                continue
             english = _data(version.doc)
-            for cand in good:
-                if str(cand.path) not in checked:  # items the English file does not have
+            want = part_hash(english, kind.text, kind.words)
+            cands = self.files.get(self._rel(version), [])
+            old = None
+            for cand in cands:
+                if str(cand.path) not in checked:  # items the English has not
                     checked.add(str(cand.path))
-                    self._unknown_items(kind, cand, keys_of.get(str(version.path), set()))
+                    self._unknown_items(kind, cand, english_ids)
                 items = getattr(cand.doc, kind.items)
                 n = next((n for n, i in enumerate(items) if getattr(i, kind.key) == ident), None)
                 if n is None:
                     continue  # a correction of other items
+                if self._stamp(cand).get(ident) != want:
+                    old = old or cand
+                    continue
                 at = f"$.{kind.items}[{n}]"
-                problems = mirror(english, _data(items[n]), kind, at)
+                made = overlay(english, _data(items[n]), kind.text, kind.words)
+                problems = mirror(english, made, kind, at)
                 if problems:
                     self._problem(cand, *problems[0])
                     continue
-                out[ident] = items[n]
+                out[ident] = msgspec.convert(made, type=kind.item)
                 self._use(key, cand, f"{kind.name}:{ident}", at)
                 break
             else:
-                target = version.layer.root / I18N / self.lang / self._rel(version)
-                self._missing(
-                    key, f"no translation of {kind.item_word} '{ident}'; add it to {target}",
-                    version.path,
-                )  # fmt: skip
+                target = self._target(version)
+                if old is not None:
+                    self.b.warn(error_at(
+                        old.path, "$.translation.source_hash",
+                        f"stale for {kind.item_word} '{ident}': its English in {version.path} "
+                        "changed since this translation was made; update it and its source_hash",
+                    ))  # fmt: skip
+                    why = f"its translation {old.path} is stale for {kind.item_word} '{ident}'"
+                else:
+                    why = f"no translation of {kind.item_word} '{ident}'"
+                self._missing(key, f"{why}; add it to {target}", version.path, old is not None)
         return out
 
     def _unknown_items(self, kind: Kind, cand: Candidate, english: set[str]) -> None:
@@ -427,35 +634,41 @@ class Translator:
                 )  # fmt: skip
 
     def labels(self, kind: Kind) -> Labels:
-        """The labels in this language: each label from a translation of the file that set its
-        English; a label whose English has no letters ("000", "") is the same in every
-        language."""
+        """The labels in this language: each label from the highest translation of a labels
+        file made from its English as it is now; a label whose English has no letters ("000",
+        "") is the same in every language."""
         found: dict[str, dict[str, Any]] = {"labels": {}, "defaults": {}}
         missing: list[str] = []
         fixes: list[str] = []
         files: list[Path] = []
         stack = next(s for _, s in self.b.stacks_of(kind))
+        top = stack[-1]
+        cands = self.files.get(self._rel(top), [])
+        for cand in cands:
+            self._labels_file(cand, top.doc)
+        setter = {}  # (group, label) -> the version that set its English
         for version in stack:
-            own = version.own or version.doc
-            good, reason = self.candidates(version)
-            for cand in good:
-                self._labels_file(cand, own)
-            used: list[Candidate] = []
             for group in ("labels", "defaults"):
-                for label, english in getattr(own, group).items():
-                    value, cand = self._label(good, group, label, english)
-                    if cand is not None:
-                        used += [cand] if cand not in used else []
-                    elif not re.search(r"[^\W\d_]", _english_text(english)):
-                        value = _english_text(english)
-                    else:
-                        missing.append(f"{group}.{label}")
-                        fixes.append(reason or f"add it to {good[0].path}")
-                        files.append(version.path)
-                        value = _english_text(english)
-                    found[group][label] = value
-            for cand in used:
-                self._use("labels:labels", cand, kind.name)
+                for label in getattr(version.own or version.doc, group):
+                    setter[(group, label)] = version
+        used: list[Candidate] = []
+        for group in ("labels", "defaults"):
+            for label, english in getattr(top.doc, group).items():
+                want = label_hash(english)
+                value, cand = self._label(cands, group, label, english, want)
+                if cand is None and not has_words(english):  # the same in every language
+                    value = _english_text(english)
+                elif cand is None:
+                    version = setter[(group, label)]
+                    missing.append(f"{group}.{label}")
+                    fixes.append(f"translate it in {self._target(version)}")
+                    files.append(version.path)
+                    value = _english_text(english)
+                elif cand not in used:
+                    used.append(cand)
+                found[group][label] = value
+        for cand in used:
+            self._use("labels:labels", cand, kind.name)
         if missing:
             more = " ..." if len(missing) > 5 else ""
             self._missing(
@@ -463,26 +676,25 @@ class Translator:
                 f"labels not translated: {', '.join(missing[:5])}{more} ({fixes[0]})",
                 files[0],
             )
-        top = stack[-1].doc
-        return msgspec.structs.replace(top, labels=found["labels"], defaults=found["defaults"])
+        return msgspec.structs.replace(top.doc, labels=found["labels"], defaults=found["defaults"])
 
-    def _labels_file(self, cand: Candidate, own: Labels) -> None:
+    def _labels_file(self, cand: Candidate, english: Labels) -> None:
         """A translation of a labels file: the same overview topic, no label the English lacks."""
-        if cand.doc.overview_topic and cand.doc.overview_topic != own.overview_topic:
+        if cand.doc.overview_topic and cand.doc.overview_topic != english.overview_topic:
             self._problem(cand, "$.overview_topic", "overview_topic must be the English one")
         for group in ("labels", "defaults"):
             for label in getattr(cand.doc, group):
-                if label not in getattr(own, group):
+                if label not in getattr(english, group):
                     self._problem(
                         cand, f"$.{group}.{label}", f"the English file has no {group} '{label}'"
                     )
 
-    def _label(self, good, group, label, english) -> tuple[Any, Candidate | None]:
+    def _label(self, cands, group, label, english, want) -> tuple[Any, Candidate | None]:
         """(a label's translation, the file it came from), or (None, None)."""
-        for cand in good:
+        for cand in cands:
             value = getattr(cand.doc, group).get(label)
-            if value is None:
-                continue
+            if value is None or self._stamp(cand).get(f"{group}.{label}") != want:
+                continue  # made from other English
             problems: list[tuple[str, str]] = []
             _mirror(english, value, {group}, frozenset(), f"$.{group}.{label}", group, problems)
             if problems:
@@ -515,6 +727,11 @@ class Translator:
         }
         topics, conditions = content["topics"], content["conditions"]
         index, clashes = build_index(topics, conditions, content["glossary"])
+        for kind, ident, words in self.words:  # a page left out still answers to its names
+            for word in words:
+                key = normalize(word)
+                if key:
+                    index.setdefault(key, (kind, ident))
         for key, target in english.index.items():  # English names find pages too
             index.setdefault(key, target)
         for key, first, second in clashes:

@@ -16,8 +16,9 @@ Merge rules:
 Translations (``content.i18n``): a kind with ``text`` fields is translated. A translation file
 sits at ``i18n/<lang>/<the English file's path>`` and gives its own text for every field named
 in ``text`` (at any depth: a section's ``heading``, an item's ``text``), its own search words
-for the fields in ``words``; every other field must equal the English. A new kind is translated
-the same way once it lists its text fields here.
+for the fields in ``words``; every other field must equal the English (a kind with a
+``translation`` model holds only each item's key and text). A new kind is translated the same
+way once it lists its text fields here.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dryneedle_cli.model import (
     Glossary,
     Labels,
     Reference,
+    ReferenceLabels,
     References,
     Region,
     Regions,
@@ -80,6 +82,9 @@ class Kind(msgspec.Struct, frozen=True, eq=False):
     # (translated freely: a language has its own). Empty ``text``: never translated.
     text: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
+    # the model of a translation file when it holds less than the English one (each item's
+    # key and its text only); None: the kind's own model
+    translation: type | None = None
 
     @property
     def translated(self) -> bool:
@@ -125,8 +130,10 @@ FORM_WORDS = frozenset({"words"})
 KINDS: tuple[Kind, ...] = (
     Kind("labels", Labels, Merge.LABELS, "labels", file="labels.yaml", checks=("labels",),
          text=frozenset({"labels", "defaults"})),
+    # a patient page shows each reference by its short label: translated (the citation is not)
     Kind("reference", References, Merge.ITEMS, "references", file="references.yaml",
-         items="items", key="key", item_word="reference", item=Reference),
+         items="items", key="key", item_word="reference", item=Reference,
+         text=frozenset({"short"}), translation=ReferenceLabels),
     Kind("glossary", Glossary, Merge.ITEMS, "glossary", file="glossary.yaml",
          items="terms", item_word="glossary term", item=Term, checks=("term",), pages=True,
          text=PAGE_TEXT, words=SEARCH_WORDS),

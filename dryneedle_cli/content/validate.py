@@ -6,7 +6,8 @@ its own problems are reported. Errors: anything that would stop the file being u
 a statement with no reference, a review older than 24 months, a name shared by two items, and
 (when textstat is installed) a page above reading grade 6.0. Every language the layers have
 (``i18n/<lang>/``) is checked too: a translation that does not mirror its English is an error,
-a stale one (its English changed since) and each page not translated are warnings.
+a stale one (its English changed since) and each page not translated are warnings, and one
+warning per language names the pages these files take out of that language.
 """
 
 from __future__ import annotations
@@ -72,11 +73,51 @@ def run(targets: list[Path], active: list[Layer]) -> Report:
 
     report.errors += [e for e in result.errors if wanted(e.file)]
     report.warnings += [w for w in result.warnings if wanted(w.file)]
+    for lang, out in result.out.items():
+        _out_of_language(lang, out, report, wanted)
     if result.kb is not None:
         _readability(result.kb, report, wanted)
     for lang, kb in result.translated.items():
         _reading_ease(kb, lang, report, wanted)
     return report
+
+
+def _out_of_language(lang: str, out: dict, report: Report, wanted) -> None:
+    """One warning per language: the pages these files take out of it (a clinic's English
+    change with no translation of it). A warning, not an error: the pages still work in
+    English, and in that language they are refused with the fix, never shown mixed."""
+    from dryneedle_cli.languages import name
+
+    mine = [(key, file) for key, (_, file) in out.items() if wanted(file)]
+    if not mine:
+        return
+    said = {w.detail for w in report.warnings}
+    for key, file in mine:  # each page's reason, where no warning said it yet
+        detail = f"not translated into {name(lang)}: {out[key][0]}"
+        if not any(out[key][0] in d for d in said):
+            report.warnings.append(ContentWarning(file, detail))
+    every = any(key == "labels:labels" for key, _ in mine)
+    what = [_item_name(key) for key, _ in mine]
+    shown = "; ".join(what[:8]) + (f"; and {len(what) - 8} more" if len(what) > 8 else "")
+    lang_name = name(lang)
+    scope = "every page" if every else count(len(mine), "page")
+    report.warnings.append(ContentWarning(
+        mine[0][1],
+        f"{lang_name}: {scope} not shown in {lang_name.split(' ')[0]} because of changes here "
+        f"with no translation ({shown}); asked for in '{lang}' they are refused as not "
+        f"translated yet; 'dryneedle translations --lang {lang}' says what each needs",
+    ))  # fmt: skip
+
+
+def _item_name(key: str) -> str:
+    kind, _, ident = key.partition(":")
+    if kind == "labels":
+        return "the labels"
+    if kind in ("prepare", "aftercare"):
+        return f"the {kind} sheet"
+    if kind in ("screening", "consent"):
+        return f"the {kind} form"
+    return f"{kind} {ident}"
 
 
 def _reading_ease(kb, lang: str, report: Report, wanted) -> None:

@@ -45,7 +45,7 @@ class Forms:
         whole form in English with one note, or ``NotTranslated`` when the language was asked
         for strictly (``pages.Query._in_english``). A form is never a mix of languages."""
         item = getattr(self.kb, BY_NAME[kind].kb)
-        needs = [f"{kind}:{item.id}", *(f"region:{a}" for a in area_ids)]
+        needs = [f"{kind}:{item.id}", *(f"region:{a}" for a in area_ids), *self._cited(item)]
         other = self._in_english(what or FORM_NAMES[kind], needs)
         return self if other is None else other
 

@@ -101,6 +101,21 @@ class Query(Forms, Search):
             self._notify(f"{what} is not in {name(self.lang)} yet ({reason}); shown in English")
         return self._english()
 
+    def _cited(self, *docs) -> list[str]:
+        """``reference:key`` for the sources these documents cite, when any source's label
+        is not translated into this language (a page shows its sources by their labels)."""
+        missing = self.kb.untranslated
+        if not any(k.startswith("reference:") for k in missing):
+            return []
+        from dryneedle_cli.content.walk import walk
+
+        keys = set()
+        for doc in docs:
+            for _, _, field, value, _ in walk(doc):
+                if field in ("refs", "rules_out", "source") and isinstance(value, str):
+                    keys.add(value)
+        return [f"reference:{k}" for k in sorted(keys)]
+
     def speaking(self, lang: str) -> Query:
         """This Query, or the English one a page fell back to (``Page.lang``)."""
         if lang == self.lang or self._english is None:
@@ -245,6 +260,8 @@ class Query(Forms, Search):
             region = self.kb.conditions[ident].region
             needs += [f"region:{region}", f"prepare:{self.kb.prepare.id}",
                       f"aftercare:{self.kb.aftercare.id}"]  # fmt: skip
+        sheets = (self.kb.prepare, self.kb.aftercare) if kind == "condition" else ()
+        needs += self._cited(self._doc(kind, ident), *sheets)  # its area notes come from these
         other = self._in_english(self._display((kind, ident)), needs)
         if other is not None:
             return other.page_of(kind, ident, overview)
@@ -386,7 +403,7 @@ class Query(Forms, Search):
         """The preparation or aftercare page for these region ids."""
         kind = BY_NAME[which]
         sheet: Sheet = getattr(self.kb, kind.kb)
-        needs = [f"{kind.name}:{sheet.id}", *(f"region:{a}" for a in areas)]
+        needs = [f"{kind.name}:{sheet.id}", *(f"region:{a}" for a in areas), *self._cited(sheet)]
         other = self._in_english(f"the {which} sheet", needs)
         if other is not None:
             return other.sheet_for(which, areas)

@@ -14,7 +14,8 @@ import re
 import uuid
 from collections.abc import Callable
 
-from dryneedle_cli.errors import NotFound, UsageError
+from dryneedle_cli.errors import NotFound, NotTranslated, UsageError
+from dryneedle_cli.languages import name as lang_name
 from dryneedle_cli.model import tr
 from dryneedle_cli.query import fingerprint
 from dryneedle_cli.query.search import normalize
@@ -90,18 +91,17 @@ def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
             f"--gave {word}: {e}; give aftercare, prepare, screening, consent, or a topic or "
             f"condition ('dryneedle explain' lists them).{hint}"
         ) from None
-    if kind == "topic":
-        item = q.kb.topics[ident]
-        page, title = q.topic_page(item), tr(item.title, "en")
-    elif kind == "condition":
-        item = q.kb.conditions[ident]
-        page, title = q.condition_page(item), tr(item.name, "en")
-    else:
+    if kind not in ("topic", "condition"):
         raise UsageError(
             f"--gave {word}: that is a glossary term, not a page; give the topic or condition"
         )
-    fields = fingerprint.page_fields(page, q.lang)
-    return _approval(q, _entry(kind, ident, title, q.lang, fields)), fields
+    try:  # as ``explain`` shows it: never a page not translated into this language
+        page = q.page_of(kind, ident)
+    except NotTranslated as e:
+        raise NotTranslated(f"--gave {word}: {e}") from None
+    title = page.title
+    fields = fingerprint.page_fields(page, page.lang)
+    return _approval(q, _entry(kind, ident, title, page.lang, fields)), fields
 
 
 def _entry(kind, ident, title, lang, fields) -> Given:
@@ -145,6 +145,12 @@ def note(
     items: list[Given] = []
     for word in gave:
         entry, fields = given(q, word, areas)
+        if entry.language != q.lang:  # shown in English instead: not given in this language
+            raise NotTranslated(
+                f"--gave {word}: '{entry.title}' is not in {lang_name(q.lang)} in this "
+                f"content (it is shown in {lang_name(entry.language)}), so it cannot have been "
+                f"given in it; give the language it was given in (--lang {entry.language})"
+            )
         if english is not None:
             _, en_fields = given(english, word, areas)
             if {**fields, "lang": "en"} == en_fields:
@@ -155,7 +161,9 @@ def note(
                 )
         if all((entry.kind, entry.id) != (g.kind, g.id) for g in items):
             items.append(entry)
-    names = tuple(tr(q.kb.regions[a].name, "en") for a in areas)
+    # the line is written in English: the areas by their English names, never a Spanish
+    # phrase inside it (the titles are those of what was given)
+    names = tuple(tr((english or q).kb.regions[a].name, "en") for a in areas)
     line = note_line(items, names, q.lang, teachback, version, date, clinician)
     if len(line) > MAX_LINE:
         raise UsageError(

@@ -209,7 +209,29 @@ class Search:
             self._matches[memo] = self._match(words, key, kinds, exact)
         return self._matches[memo]
 
+    def _fillers(self) -> frozenset[str]:
+        """The words a patient adds around a name in this language ("me duele", "j'ai mal",
+        "my ... hurts"): the label ``search_filler_words``, as normalised words."""
+        made = self._scans.get("fillers")
+        if made is None:
+            given = self.kb.labels.labels.get("search_filler_words") or ""
+            made = frozenset(normalize(tr(given, self.lang).replace(",", " ")).split())
+            self._scans["fillers"] = made  # type: ignore[assignment]
+        return made
+
     def _match(self, words: str, key: str, kinds, exact: bool) -> Match:
+        found = self._steps(words, key, kinds, exact)
+        if found.how != "none":
+            return found
+        # Nothing found: the same steps once more without the language's filler words, so
+        # that "me duele el cuello" is "cuello" and "j'ai mal au cou" is "cou".
+        fillers = self._fillers()
+        kept = " ".join(w for w in key.split() if w not in fillers)
+        if kept and kept != key:
+            return self._steps(kept, kept, kinds, exact)
+        return found
+
+    def _steps(self, words: str, key: str, kinds, exact: bool) -> Match:
         hit = self.index.get(key)
         if exact and hit and hit[0] in kinds:
             return Match("exact", (hit,))

@@ -178,7 +178,8 @@ def conditions(v: ConditionList, console: Console) -> None:
     for _, region_name, rows in v.groups:
         for n, r in enumerate(rows):
             name = Text(r.name)
-            name.append(f"\n({r.id})", style="dim")
+            if v.lang == "en":  # the id to type next; in another language its names are
+                name.append(f"\n({r.id})", style="dim")
             table.add_row(
                 Text(region_name if n == 0 else ""),
                 name,
