@@ -17,7 +17,8 @@ from dryneedle_cli.content import kinds, walk
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.content.yamlfile import error_at
 from dryneedle_cli.errors import ContentError
-from dryneedle_cli.model import Condition, reply_key
+from dryneedle_cli.model import Condition, reply_clash
+from dryneedle_cli.safe import short
 
 if TYPE_CHECKING:
     from dryneedle_cli.content.build import Version
@@ -279,18 +280,8 @@ class Checks:
                     raise error(f"{at}.refs", f"add '{c.source}' (a source in its classes) to refs")
         if not doc.questions:
             raise error("$.questions", "give at least one question")
-        replies: dict[str, str] = {}
-        for name in ("replies_yes", "replies_no", "replies_not_sure"):
-            words = getattr(doc.words, name)
-            if not words:
-                raise error(f"$.words.{name}", "give at least one reply a patient may type")
-            for word in words:
-                key = reply_key(word)
-                if not key or replies.setdefault(key, name) != name:
-                    raise error(
-                        f"$.words.{name}",
-                        f"the reply '{word}' is empty or also means another answer",
-                    )
+        for at, message in reply_problems(doc.words):
+            raise error(at, message)
 
     def check_consent(self, stack: list[Version], ctx: Context) -> None:
         """The patient and the clinician each have lines to sign; signature ids are unique."""
@@ -326,3 +317,23 @@ class Checks:
             self.result.errors.append(
                 error_at(path, "$.defaults", "defaults must set 'emergency_number'")
             )
+
+
+def reply_problems(words) -> list[tuple[str, str]]:
+    """(field path, message) when a screening file's reply words (English or a translation)
+    cannot be told apart: a list is empty, or a word is empty or also means another answer
+    once case, accents and punctuation are set aside (``model.reply_clash``)."""
+    for name in ("replies_yes", "replies_no", "replies_not_sure"):
+        if not getattr(words, name):
+            return [(f"$.words.{name}", "give at least one reply a patient may type")]
+    clash = reply_clash(words.replies_yes, words.replies_no, words.replies_not_sure)
+    if clash is None:
+        return []
+    name, word = clash
+    shown = short(word)
+    return [(
+        f"$.words.{name}",
+        f"the reply '{shown}' is empty or also means another answer (case, accents and "
+        "punctuation aside; 'yes', 'no', 'not-sure', 'true' and 'false' keep their meaning in "
+        "every language); give each reply to one answer only",
+    )]  # fmt: skip

@@ -43,7 +43,13 @@ import msgspec
 from dryneedle_cli import languages
 from dryneedle_cli.content import kinds
 from dryneedle_cli.content.kinds import I18N, Kind, Merge
-from dryneedle_cli.content.layers import Layer, inside, layer_files, stray_files
+from dryneedle_cli.content.layers import (
+    Layer,
+    inside,
+    language_folder,
+    layer_files,
+    stray_files,
+)
 from dryneedle_cli.content.yamlfile import error_at
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import KnowledgeBase, Labels, Translation
@@ -165,6 +171,19 @@ def _mirror(en, tr, text, words, at, field, out) -> None:
         ))  # fmt: skip
 
 
+def _own_problems(doc: Any) -> list[tuple[str, str]]:
+    """What a translation may not do whatever its English: reply words that mean two answers
+    in a screening file (the English file's own check, ``checks.reply_problems``)."""
+    from dryneedle_cli.model import ScreenWords
+
+    words = getattr(doc, "words", None)
+    if isinstance(words, ScreenWords):
+        from dryneedle_cli.content.checks import reply_problems
+
+        return reply_problems(words)
+    return []
+
+
 def _data(doc: Any) -> Any:
     import datetime as dt
 
@@ -194,8 +213,8 @@ class Translator:
     def read(self) -> None:
         for rank, layer in enumerate(self.b.layers):
             root = layer.root / I18N / self.lang
-            if not root.is_dir():
-                continue
+            if not language_folder(layer, root):
+                continue  # a link leading out is reported by ``strays``, never walked
             if not layer.builtin:
                 for err in stray_files(root):
                     self.b.problem(layer, err)
@@ -219,6 +238,12 @@ class Translator:
         with contextlib.suppress(OSError):
             for entry in sorted(folder.iterdir()):
                 if entry.name.startswith("."):
+                    continue
+                if entry.is_dir() and not language_folder(layer, entry):
+                    self.b.problem(layer, ContentError(
+                        str(entry), "is not read: a link leading out of the content folder; "
+                        "copy the translations in instead",
+                    ))  # fmt: skip
                     continue
                 if not (LANG_RE.match(entry.name) and entry.is_dir()) or entry.name == "en":
                     self.b.problem(layer, ContentError(
@@ -366,6 +391,10 @@ class Translator:
                 for at, message in problems:
                     self._problem(cand, at, message, **where)
                     break  # one problem a file: it is left out whatever the rest
+                own = _own_problems(made)
+                if not problems and own:
+                    self.b.problem(cand.layer, error_at(cand.path, *own[0]))
+                    problems = own
                 if not problems:
                     doc = made
                     self._use(key, cand, ident)

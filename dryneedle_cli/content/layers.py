@@ -45,16 +45,34 @@ def discover(content_dirs: list[str] | None = None, absent: bool = False) -> lis
 
 def languages(found: list[Layer]) -> list[str]:
     """English, then every language some layer has an ``i18n/<lang>/`` folder for (a clinic
-    may add one), sorted."""
+    may add one), sorted. Only a folder counts, and in a clinic's layer only one inside it: a
+    plain file ``i18n/de``, or a link ``i18n/pt`` leading out of the clinic folder (to /etc),
+    is no language (``--lang pt`` is then refused as any unknown language is, exit 2)."""
     codes: set[str] = set()
     for layer in found:
+        folder = layer.root / kinds.I18N
         with contextlib.suppress(OSError):
             codes.update(
-                n for n in os.listdir(layer.root / kinds.I18N)
+                n for n in os.listdir(folder)
                 if len(n) in (2, 3) and n.isascii() and n.isalpha() and n.islower()
+                and language_folder(layer, folder / n)
             )  # fmt: skip
     codes.discard("en")
     return ["en", *sorted(codes)]
+
+
+def language_folder(layer: Layer, path: Path) -> bool:
+    """Whether ``path`` (``i18n/<lang>``) is a folder the layer's translations are read from:
+    a folder, and in a clinic's layer not one reached through a link leading out of it."""
+    if not path.is_dir():
+        return False
+    if layer.builtin:
+        return True
+    try:
+        inside(layer.root, path)
+    except ContentError:
+        return False
+    return True
 
 
 def layer_files(root: Path) -> list[tuple[Path, kinds.Kind, bool]]:

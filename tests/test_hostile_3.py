@@ -1,0 +1,385 @@
+"""Issue 20, hostile input round 3: one test (or table) per BROKEN or UNCLEAR line of the third
+trial (shared/reports/hostile-input-3.md), named after the line. In-process with CliRunner where
+possible; real processes only for signals."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dryneedle_cli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+EXE = str(Path(sys.executable).parent / "dryneedle")
+runner = CliRunner()
+LANGS = ("en", "es", "fr")
+
+
+def invoke(*args, env=None, input=None):
+    return runner.invoke(app, [*args], env={"COLUMNS": "100", **(env or {})}, input=input)
+
+
+# ------------------------------------------------------------ TR6: a reply that means two answers
+
+
+def _screening_file(lang: str) -> Path:
+    return DATA / "screening.yaml" if lang == "en" else DATA / "i18n" / lang / "screening.yaml"
+
+
+def _clinic_screening(tmp_path: Path, lang: str, field: str, extra: str) -> Path:
+    """A clinic folder whose ``lang`` screening file adds ``extra`` to ``field``."""
+    clinic = tmp_path / "clinic"
+    rel = Path("screening.yaml") if lang == "en" else Path("i18n", lang, "screening.yaml")
+    (clinic / rel).parent.mkdir(parents=True)
+    text = _screening_file(lang).read_text(encoding="utf-8")
+    word = json.dumps(extra, ensure_ascii=False)
+    out, n = re.subn(rf"(?m)^(  {field}: \[)", lambda m: f"{m.group(1)}{word}, ", text)
+    assert n == 1
+    (clinic / rel).write_text(out, encoding="utf-8")
+    return clinic
+
+
+def _yes_words(lang: str) -> list[str]:
+    import yaml
+
+    words = yaml.safe_load(_screening_file(lang).read_text(encoding="utf-8"))["words"]
+    return [w for w in words["replies_yes"] if len(w) > 1]
+
+
+# every language; the clashing word as written, upper-cased, without its accent, with punctuation
+CLASHES = [
+    (lang, variant) for lang in LANGS for variant in ("same", "upper", "punct", "english-yes")
+]
+
+
+def _clash_word(lang: str, variant: str) -> str:
+    word = _yes_words(lang)[-1 if lang == "es" else 0]
+    if lang == "es":
+        word = "sí"
+    return {
+        "same": word,
+        "upper": word.upper(),
+        "punct": word + "!",
+        "english-yes": "yes",
+    }[variant]
+
+
+@pytest.mark.parametrize(("lang", "variant"), CLASHES)
+def test_hostile_TR6_a_reply_meaning_two_answers_is_refused(tmp_path, lang, variant):
+    word = _clash_word(lang, variant)
+    clinic = _clinic_screening(tmp_path, lang, "replies_no", word)
+    checked = invoke("validate", str(clinic))
+    assert checked.exit_code == 3, checked.output
+    assert "another answer" in checked.output
+    # at load: the clinic file is left out (a warning); the built-in words are used
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"pregnancy: {json.dumps(word)}\n", encoding="utf-8")
+    done = invoke(
+        "--content-dir", str(clinic), "screen", "--answers", str(answers), "--json", "--lang", lang
+    )
+    assert done.exit_code in (0, 2), done.output
+    if done.exit_code == 0:
+        assert json.loads(done.stdout)["answers"]["pregnancy"] == "yes"
+
+
+def test_hostile_TR6_accents_do_not_make_two_answers(tmp_path):
+    # "si" and "sí" are one reply to a patient: a file may not give them different answers
+    clinic = _clinic_screening(tmp_path, "es", "replies_no", "Si.")
+    text = (clinic / "i18n/es/screening.yaml").read_text(encoding="utf-8")
+    text = text.replace("replies_yes: [s, sí, si,", "replies_yes: [s, sí,")
+    (clinic / "i18n/es/screening.yaml").write_text(text, encoding="utf-8")
+    checked = invoke("validate", str(clinic))
+    assert checked.exit_code == 3, checked.output
+
+
+def test_hostile_TR6_the_typed_prompt_never_reads_a_clash(q, monkeypatch):
+    from dryneedle_cli.model import reply_map
+
+    # the one map the prompt and the answers file read: a clash is dropped, never the last wins
+    got = reply_map(["y", "sí"], ["n", "SI"], ["?"])
+    assert "sí" not in got and "si" not in got
+    assert got["yes"] == "yes" and got["no"] == "no"  # the fixed words cannot be taken over
+    assert reply_map(["y"], ["n", "yes"], ["?"])["yes"] == "yes"
+
+
+# ------------------------------------------------------------ CA1, CA2, CA4: the cache
+
+
+def _cache_file(cache: Path) -> Path:
+    (found,) = cache.glob("kb-*.msgpack")
+    return found
+
+
+def _flip(path: Path, every: int) -> None:
+    """XOR every ``every``-th byte of the body (after the header; same size, new bytes)."""
+    data = bytearray(path.read_bytes())
+    (header,) = struct.unpack("<Q", data[:8])
+    for i in range(16 + header, len(data), every):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["flip-997", "flip-4093", "flip-header", "zeros", "cut"])
+def test_hostile_CA1_a_damaged_cache_is_rebuilt_not_a_failure(tmp_path, monkeypatch, damage):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DRYNEEDLE_CACHE_DIR", str(cache))
+    first = invoke("explain", "neck", "--plain")
+    assert first.exit_code == 0
+    path = _cache_file(cache)
+    size = path.stat().st_size
+    if damage.startswith("flip-") and damage != "flip-header":
+        _flip(path, int(damage.split("-")[1]))
+    elif damage == "flip-header":
+        data = bytearray(path.read_bytes())
+        data[40] ^= 0x01
+        path.write_bytes(bytes(data))
+    elif damage == "zeros":
+        path.write_bytes(b"\0" * size)
+    else:
+        path.write_bytes(path.read_bytes()[: size // 2])
+    for command in (["explain", "neck", "--plain"], ["conditions", "--plain"], ["aftercare"]):
+        done = invoke(*command)
+        assert done.exit_code == 0, done.output
+        assert "internal error" not in done.output
+    again = invoke("explain", "neck", "--plain")
+    assert again.stdout == first.stdout
+    assert path.read_bytes() != b"\0" * size  # rebuilt on disk, not only worked around
+
+
+def test_hostile_CA2_an_edit_inside_the_cache_is_never_shown(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DRYNEEDLE_CACHE_DIR", str(cache))
+    first = invoke("aftercare", "--plain")
+    assert first.exit_code == 0 and "911" in first.stdout
+    path = _cache_file(cache)
+    data = path.read_bytes()
+    assert b"911" in data
+    path.write_bytes(data.replace(b"911", b"811"))  # same size, a plausible wrong number
+    done = invoke("aftercare", "--plain")
+    assert done.exit_code == 0
+    assert "811" not in done.stdout and done.stdout == first.stdout
+
+
+def test_hostile_CA4_planted_links_at_temporary_names_are_never_followed(tmp_path, monkeypatch):
+    from dryneedle_cli.content import cache as kb_cache
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    # every name the old code could pick (this process's pid), for either language's file
+    import zlib
+
+    from dryneedle_cli.content.layers import discover
+
+    crc = zlib.crc32(str([str(r) for _, r, _ in discover([])]).encode())
+    for name in (f"kb-{crc:08x}.msgpack", f"kb-{crc:08x}-es.msgpack"):
+        (cache / f".{name}.{os.getpid()}.tmp").symlink_to(victim)
+    kb_cache.load([], cache)
+    kb_cache.load([], cache, lang="es")
+    assert victim.read_text() == "keep me\n"
+    made = sorted(p.name for p in cache.iterdir() if not p.is_symlink())
+    assert len(made) == 2 and all(n.startswith("kb-") for n in made)  # no temporary file left
+
+
+def test_hostile_CA4_temporary_files_are_created_exclusively(tmp_path, monkeypatch):
+    """The one write helper makes its temporary file with O_CREAT | O_EXCL (mkstemp): a name
+    that exists (a planted link or file) is never opened."""
+    import tempfile
+
+    from dryneedle_cli import safeio
+
+    seen = []
+    real = tempfile.mkstemp
+
+    def spy(*args, **kw):
+        fd, name = real(*args, **kw)
+        seen.append(name)
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
+    safeio.write_atomic(tmp_path / "out.bin", b"x", force=True)
+    assert seen and Path(seen[0]).parent == tmp_path and not Path(seen[0]).exists()
+    assert (tmp_path / "out.bin").read_bytes() == b"x"
+
+
+def test_hostile_CA4_every_writer_uses_the_one_helper():
+    """Sheets, forms, the clinic starter files and the cache all write through
+    ``safeio.write_atomic``; no module writes a file another way."""
+    found = []
+    for path in (ROOT / "dryneedle_cli").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for bad in (".write_bytes(", ".write_text(", 'open(path, "w', "os.O_CREAT"):
+            if bad in text:
+                found.append(f"{path.relative_to(ROOT)}: {bad}")
+    assert not found, found
+
+
+# ------------------------------------------------------------ SA14, SA17, SA18: answers files
+
+
+def _screen_answers(tmp_path: Path, text: str, name: str = "a.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return invoke("screen", "--answers", str(path), "--json")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pregnancy: !!str yes\n",
+        "pregnancy: !!python/object/apply:os.system ['true']\n",
+        "pregnancy: !custom yes\n",
+        "!!str pregnancy: yes\n",
+        "pregnancy: ! yes\n",
+        '{"pregnancy": !!str "yes"}\n',
+    ],
+)
+def test_hostile_SA14_tags_are_refused_as_promised(tmp_path, text):
+    done = _screen_answers(tmp_path, text)
+    assert done.exit_code == 2, done.output
+    assert "tags (!!) are not allowed" in done.stderr and ":1:" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('{"pregnancy": "", "diabetes": "no"}', "a.json"),
+        ('{"pregnancy": "  ", "diabetes": "no"}', "a.json"),
+        ("pregnancy: ''\ndiabetes: no\n", "a.yaml"),
+        ("pregnancy:\ndiabetes: no\n", "a.yaml"),
+        ('{"pregnancy": null, "diabetes": "no"}', "a.json"),
+    ],
+)
+def test_hostile_SA17_an_empty_answer_means_not_asked(tmp_path, text, name):
+    done = _screen_answers(tmp_path, text, name)
+    assert done.exit_code == 0, done.output
+    doc = json.loads(done.stdout)
+    assert doc["answers"] == {"diabetes": "no"}
+    assert "pregnancy" in {u["id"] for u in doc["unanswered"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pregnancy: ?\n", "pregnancy: ?   # not sure\n", "diabetes: no\npregnancy:  ?\n"],
+)
+def test_hostile_SA18_a_bare_question_mark_is_the_answer_not_sure(tmp_path, text):
+    done = _screen_answers(tmp_path, text)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["answers"]["pregnancy"] == "not-sure"
+
+
+def test_hostile_SA18_a_question_mark_elsewhere_is_not_rewritten(tmp_path):
+    # "?x" is a plain word (refused as an answer), and a '? key' block stays YAML's
+    done = _screen_answers(tmp_path, "pregnancy: ?x\n")
+    assert done.exit_code == 2 and "'?x'" in done.stderr
+    done = _screen_answers(tmp_path, "? pregnancy\n: yes\n")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["answers"]["pregnancy"] == "yes"
+
+
+# ------------------------------------------------------------ LG8: odd language folders
+
+
+def test_hostile_LG8_a_language_link_leading_out_is_not_walked(tmp_path):
+    clinic = tmp_path / "odd"
+    (clinic / "i18n").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    for sub in ("ssh", "ssl", "conditions", "topics"):
+        (outside / sub).mkdir(parents=True)
+    (outside / "conditions" / "neck-pain.yaml").write_text("id: neck-pain\n")
+    (clinic / "i18n" / "pt").symlink_to(outside)
+    (clinic / "i18n" / "de").write_text("not a folder\n")
+    for lang in ("pt", "de", "xx"):
+        done = invoke("--content-dir", str(clinic), "explain", "neck", "--lang", lang, "--plain")
+        assert done.exit_code == 2, (lang, done.output)  # as any language with no text
+        assert "outside/" not in done.stderr and "i18n/pt/" not in done.stderr
+    checked = invoke("validate", str(clinic))
+    assert "i18n/pt/" not in checked.output  # the link is one problem, its contents not read
+    assert "leading out of the content folder" in checked.output
+
+
+def test_hostile_LG8_a_language_folder_inside_the_clinic_still_counts(tmp_path):
+    clinic = tmp_path / "clinic"
+    (clinic / "i18n" / "zz").mkdir(parents=True)
+    (clinic / "i18n" / "yy").symlink_to(clinic / "i18n" / "zz")  # a link that stays inside
+    for lang in ("zz", "yy"):
+        done = invoke("--content-dir", str(clinic), "explain", "neck", "--lang", lang)
+        assert done.exit_code == 1, done.output  # a language, with nothing translated
+
+
+# ------------------------------------------------------------ HT11: CSS escapes in an SVG logo
+
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9">'
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        r"fill:u\72l(http://evil.example/x)",
+        r"fill:\75 \72 \6c (http://evil.example/x)",
+        r"fill:\000075rl(http://evil.example/x)",
+        r"fill:u\rl(http://evil.example/x)",
+        "fill:u/**/rl(http://evil.example/x)",
+        "fill:URL(http://evil.example/x)",
+        "fill:Url( 'http://evil.example/x')",
+        'fill:image-set("http://evil.example/x" 1x)',
+        r"@\69mport 'http://evil.example/x.css'",
+    ],
+)
+def test_hostile_HT11_css_escapes_cannot_hide_a_web_address(tmp_path, style):
+    from dryneedle_cli.handouts.clinic import _check_svg
+
+    svg = f'{SVG_HEAD}<rect style="{style}" width="9" height="9"/></svg>'
+    assert _check_svg(svg.encode()) is not None, style
+    styled = f"{SVG_HEAD}<style>rect {{ {style} }}</style><rect/></svg>"
+    assert _check_svg(styled.encode()) is not None, style
+
+
+def test_hostile_HT11_a_plain_drawing_with_local_urls_is_fine():
+    from dryneedle_cli.handouts.clinic import _check_svg
+
+    svg = (
+        f'{SVG_HEAD}<defs><linearGradient id="g"/></defs>'
+        '<rect style="fill:url(#g); stroke:\\23 000" width="9" height="9"/></svg>'
+    )
+    assert _check_svg(svg.encode()) is None
+
+
+# ------------------------------------------------------------ LG3, LG4, NT3: echoed values cut
+
+LONG = "zq" * 50_000
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["explain", "neck"], {"DRYNEEDLE_LANG": "x" * 100_000}),
+        (["explain", "neck", "--lang", "x" * 100_000], {}),
+        (["note", "--gave", "zq" * 100], {}),
+        (["note", "--gave", LONG[:999]], {}),
+        (["sheet", "aftercare", "-f", LONG[:5000]], {}),
+        (["sheet", "aftercare", "-o", "out." + LONG[:200]], {}),
+        (["sheet", LONG[:5000]], {}),
+        (["explain", "neck", "--area", LONG[:900]], {}),
+        (["explain", LONG[:900]], {}),
+        (["teachback", LONG[:900]], {}),
+        (["conditions", LONG[:900]], {}),
+        (["screen", "--area", LONG[:900], "--questions"], {}),
+        (["explain", "neck", "--format", LONG[:900]], {}),
+    ],
+)
+def test_hostile_LG3_every_echoed_value_is_cut(tmp_path, args, env):
+    done = invoke(*args, env=env)
+    assert done.exit_code in (1, 2), done.output
+    for line in done.stderr.splitlines():
+        assert "zq" * 40 not in line and "x" * 70 not in line, line[:200]
+        assert len(line) < 600, line[:200]
