@@ -40,6 +40,17 @@ def short(value: object, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "…"
 
 
+_QUOTED = re.compile(r"(?<![\w])(['\"])([^'\"\n]{61,}?)\1(?![\w])")
+
+
+def message(value: object) -> str:
+    """An error message as it is shown: ``line``, with every quoted value in it ('…' or "…")
+    cut by ``short``. The boundary shows every error through this, so a value a message
+    quotes whole (Click's "Invalid value for 'which': '…'") is cut there too; a message that
+    echoes a value without quotes cuts it itself, with ``short``."""
+    return _QUOTED.sub(lambda m: f"{m.group(1)}{short(m.group(2))}{m.group(1)}", line(value))
+
+
 def text(value: str) -> str:
     """Like ``line`` but keeping line breaks and tabs."""
     return _TEXT.sub(_visible, value)

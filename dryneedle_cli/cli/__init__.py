@@ -24,7 +24,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E
 from typer.core import TyperGroup  # noqa: E402
 from typer.exceptions import Abort, Exit  # noqa: E402
 
-from dryneedle_cli import __version__  # noqa: E402
+from dryneedle_cli import __version__, safe  # noqa: E402
 from dryneedle_cli.cli.context import Settings, say  # noqa: E402
 from dryneedle_cli.cli.options import ContentDirOpt  # noqa: E402
 from dryneedle_cli.errors import Ambiguous, DryneedleError, ExitCode, NotFound, exit_table  # noqa: E402
@@ -80,12 +80,12 @@ def boundary():
     except ClickException as e:  # bad usage: one line, not Click's usage block
         ctx = getattr(e, "ctx", None)
         hint = f" (see '{ctx.command_path} -h')" if ctx is not None else ""
-        say(f"dryneedle: {' '.join(e.format_message().split())}{hint}")
+        say(safe.message(f"dryneedle: {' '.join(e.format_message().split())}{hint}"))
         outcome.code = e.exit_code
     except DryneedleError as e:
         if debug:
             raise
-        say(f"dryneedle: {e}")
+        say(safe.message(f"dryneedle: {e}"))
         if isinstance(e, Ambiguous):
             for choice in e.suggestions:
                 say(f"  {choice}")
@@ -112,7 +112,7 @@ def boundary():
 
         if not isinstance(e, Terminated):
             raise
-        outcome.code = ExitCode.TERMINATED
+        outcome.code = ExitCode(e.code)
 
 
 def _bug(e: Exception, debug: bool) -> ExitCode:

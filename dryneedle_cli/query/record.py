@@ -18,6 +18,7 @@ from dryneedle_cli.errors import NotFound, UsageError
 from dryneedle_cli.model import tr
 from dryneedle_cli.query import fingerprint
 from dryneedle_cli.query.search import normalize
+from dryneedle_cli.safe import short
 from dryneedle_cli.views import Given, Note
 
 MAX_LINE = 300  # characters of the paste-ready line
@@ -68,8 +69,8 @@ def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
         kind = BY_NAME.get(form)
         if kind is None:
             raise UsageError(
-                f"--gave {word}: this version of dryneedle has no {form} form; give aftercare, "
-                "prepare, or a topic or condition"
+                f"--gave {short(word)}: this version of dryneedle has no {form} form; give "
+                "aftercare, prepare, or a topic or condition"
             )
         # Query.form_fields and form_hash: the very code the form or sheet prints
         fields = q.form_fields(form, areas)
@@ -81,14 +82,16 @@ def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
         )  # fmt: skip
         return entry, fields
     if not normalize(word):
-        raise UsageError(f"--gave '{word}': name what was given, for example --gave aftercare")
+        raise UsageError(
+            f"--gave '{short(word)}': name what was given, for example --gave aftercare"
+        )
     try:
         kind, ident = q.find(word)
     except NotFound as e:
         hint = f" Did you mean: {'; '.join(e.suggestions)}?" if e.suggestions else ""
         raise UsageError(
-            f"--gave {word}: {e}; give aftercare, prepare, screening, consent, or a topic or "
-            f"condition ('dryneedle explain' lists them).{hint}"
+            f"--gave {short(word)}: {e}; give aftercare, prepare, screening, consent, or a topic "
+            f"or condition ('dryneedle explain' lists them).{hint}"
         ) from None
     if kind == "topic":
         item = q.kb.topics[ident]
@@ -98,7 +101,8 @@ def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
         page, title = q.condition_page(item), tr(item.name, "en")
     else:
         raise UsageError(
-            f"--gave {word}: that is a glossary term, not a page; give the topic or condition"
+            f"--gave {short(word)}: that is a glossary term, not a page; give the topic or "
+            "condition"
         )
     fields = fingerprint.page_fields(page, q.lang)
     return _entry(kind, ident, title, q.lang, fields), fields
