@@ -383,3 +383,102 @@ def test_hostile_LG3_every_echoed_value_is_cut(tmp_path, args, env):
     for line in done.stderr.splitlines():
         assert "zq" * 40 not in line and "x" * 70 not in line, line[:200]
         assert len(line) < 600, line[:200]
+
+
+# ------------------------------------------------------------ OP3, OP4, OP9, OP10: --open, --print
+
+
+def _fake(folder: Path, name: str, status: int = 0, err: str = "", out: str = "") -> Path:
+    """A command that logs its arguments (one a line) and says ``out``/``err``; its log."""
+    import stat
+
+    folder.mkdir(exist_ok=True)
+    log = folder / f"{name}.args"
+    script = folder / name
+    script.write_text(
+        "#!/bin/sh\n"
+        f'for a in "$@"; do printf "%s\\n" "$a" >> "{log}"; done\n'
+        + (f'printf "%s\\n" "{out}"\n' if out else "")
+        + (f'printf "%s\\n" "{err}" >&2\n' if err else "")
+        + f"exit {status}\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return log
+
+
+@pytest.mark.parametrize("name", ["--help.txt", "-dOffice.txt", "-", "-x y.txt"])
+@pytest.mark.parametrize("how", ["--open", "--print"])
+def test_hostile_OP3_a_dash_file_name_reaches_the_tool_as_a_path(tmp_path, monkeypatch, name, how):
+    if name == "-":
+        name = "-.txt"
+    monkeypatch.chdir(tmp_path)
+    tool = "xdg-open" if how == "--open" else "lp"
+    if how == "--open" and sys.platform == "darwin":
+        tool = "open"
+    log = _fake(tmp_path / "bin", tool)
+    done = invoke(
+        "sheet",
+        "aftercare",
+        "-f",
+        "txt",
+        f"--output={name}",
+        how,
+        env={"PATH": str(tmp_path / "bin")},
+    )
+    assert done.exit_code == 0, done.output
+    args = log.read_text().splitlines()
+    assert args and not any(a.startswith("-") for a in args), args
+    assert Path(args[-1]).resolve() == (tmp_path / name).resolve()
+    assert (tmp_path / name).is_file()
+
+
+def _batch_csv(tmp_path: Path, rows: list[str]) -> Path:
+    csv = tmp_path / "day.csv"
+    csv.write_text("patient,areas,format\n" + "".join(f"{r}\n" for r in rows), encoding="utf-8")
+    return csv
+
+
+SECRET = ["Quentin Secretname", "Zebulon Hiddenperson"]
+
+
+def _no_name(text: str) -> None:
+    low = text.casefold()
+    for name in SECRET:
+        for part in name.casefold().split():
+            assert part not in low, text
+
+
+@pytest.mark.parametrize(
+    ("rows", "lp_status"),
+    [
+        ([f"{SECRET[0]},neck,txt"], 1),  # OP9: one sheet, lp fails naming it
+        ([f"{SECRET[0]},neck,txt"], 0),  # one sheet, lp says its name in its reply
+        ([f"{SECRET[0]},neck,txt", f"{SECRET[1]},nowhere,txt"], 0),  # OP10: one bad row
+        ([f"{SECRET[0]},neck,txt", f"{SECRET[1]},neck,txt"], 1),
+        ([f"{SECRET[0]},neck,txt", f"{SECRET[1]},neck,txt"], 0),
+    ],
+)
+def test_hostile_OP9_a_batch_print_names_no_patient(tmp_path, monkeypatch, rows, lp_status):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    # an lp that names each file in its own words: the absolute path, the name, the stem
+    script = tmp_path / "bin" / "lp"
+    script.parent.mkdir()
+    script.write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do\n'
+        '  b=$(basename "$a"); s=${b%.*}\n'
+        '  msg="lp: cannot print $(realpath "$a") ($b, ${s}, $(echo $s | tr a-z A-Z))"\n'
+        f'  if [ {lp_status} = 0 ]; then echo "request id is Office-1 ($msg)"; '
+        'else echo "$msg" >&2; fi\n'
+        "done\n"
+        f"exit {lp_status}\n"
+    )
+    script.chmod(0o755)
+    done = invoke(
+        "sheet", "aftercare", "--batch", str(_batch_csv(tmp_path, rows)), "--out-dir", str(out),
+        "--print", env={"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.exit_code in (0, 1, 4), done.output
+    assert "Sent" in done.stderr or "refused" in done.stderr
+    _no_name(done.stderr + done.stdout)
