@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import struct
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -482,3 +485,69 @@ def test_hostile_OP9_a_batch_print_names_no_patient(tmp_path, monkeypatch, rows,
     assert done.exit_code in (0, 1, 4), done.output
     assert "Sent" in done.stderr or "refused" in done.stderr
     _no_name(done.stderr + done.stdout)
+
+
+# ------------------------------------------------------------ SG4, SG5: a batch's workers
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status  # a zombie has ended
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize(("signame", "code"), [("SIGHUP", 129), ("SIGKILL", -9)])
+def test_hostile_SG4_the_workers_end_with_the_batch(tmp_path, signame, code):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("a batch runs in one process on one core")
+    rows = tmp_path / "day.csv"
+    rows.write_text("patient,areas\n" + "".join(f"P{i},neck\n" for i in range(400)))
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [EXE, "sheet", "aftercare", "--batch", str(rows), "--out-dir", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    children: list[int] = []
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and (not out.exists() or len(list(out.iterdir())) < 8):
+            time.sleep(0.1)
+        children = _children(proc.pid)
+        assert children, "the batch should be running in worker processes"
+        proc.send_signal(getattr(signal, signame))
+        _, err = proc.communicate(timeout=30)
+        at_end = {p.name for p in out.iterdir() if not p.name.endswith(".tmp")}
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(_running(p) for p in children):
+            time.sleep(0.1)
+        assert not [p for p in children if _running(p)], "workers outlived the batch"
+        assert proc.returncode == code, err
+        assert b"Traceback" not in err
+        time.sleep(0.5)
+        names = {p.name for p in out.iterdir()}
+        assert not [n for n in names if n.endswith(".tmp")]  # no partial file
+        # at most the sheets being finished the moment the batch died, none started after
+        assert len(names - at_end) <= len(children), sorted(names - at_end)
+        assert len(names) < 400
+    finally:
+        for pid in [proc.pid, *children]:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
