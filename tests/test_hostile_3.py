@@ -551,3 +551,26 @@ def test_hostile_SG4_the_workers_end_with_the_batch(tmp_path, signame, code):
         for pid in [proc.pid, *children]:
             if _running(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+# ------------------------------------------------------------ OP12: a pager that fails
+
+
+@pytest.mark.parametrize("pager", ["false", f"{sys.executable} -c 'raise SystemExit(3)'"])
+def test_hostile_OP12_a_failing_pager_does_not_lose_the_page(q, pager):
+    import io
+
+    from dryneedle_cli.render.terminal import TerminalRenderer, page_through
+
+    assert page_through(pager, "x") is False
+    out = io.StringIO()
+    renderer = TerminalRenderer(out, force_terminal=True, pager=pager)
+    renderer.console.height = 10  # the page is longer than the screen: it is paged
+    renderer.show(q.explain("neck"))
+    assert "Neck pain" in re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())
+
+
+def test_hostile_OP12_a_pager_that_worked_is_not_followed_by_the_page(q):
+    from dryneedle_cli.render.terminal import page_through
+
+    assert page_through("true", "x") is True
