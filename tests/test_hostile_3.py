@@ -574,3 +574,98 @@ def test_hostile_OP12_a_pager_that_worked_is_not_followed_by_the_page(q):
     from dryneedle_cli.render.terminal import page_through
 
     assert page_through("true", "x") is True
+
+
+# ------------------------------------------------------------ NT6, CO4, TR11, CO5: clinic text
+
+
+def _patch(tmp_path: Path, rel: str, text: str) -> Path:
+    clinic = tmp_path / "clinic"
+    (clinic / rel).parent.mkdir(parents=True, exist_ok=True)
+    (clinic / rel).write_text(text, encoding="utf-8")
+    return clinic
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        r"Neck\npain",
+        r"Neck\tpain",
+        r"Neck \e]0;PWN\a pain",
+        r"Neck \u202e pain",
+        r"Neck \x85 pain",
+        r"Neck \u2028 pain",
+    ],
+)
+def test_hostile_NT6_a_control_character_in_a_name_is_refused(tmp_path, value):
+    clinic = _patch(
+        tmp_path, "conditions/neck-pain.patch.yaml", f'id: neck-pain\nset:\n  name: "{value}"\n'
+    )
+    checked = invoke("validate", str(clinic))
+    assert checked.exit_code == 3, checked.output
+    assert "neck-pain.patch.yaml:3" in checked.output and "remove it" in checked.output
+    # a run shows it as typed, made visible (\\x1b, \\n): the plain note stays one line
+    note = invoke("--content-dir", str(clinic), "note", "--gave", "neck")
+    assert note.exit_code == 0, note.output
+    assert len(note.stdout.splitlines()) == 1
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u202e]", note.stdout)
+
+
+@pytest.mark.parametrize("value", [r"Text \e[2J here", r"Text \u202e here", r"Text\x00"])
+def test_hostile_CO4_a_control_character_in_consent_text_is_refused(tmp_path, value):
+    clinic = _patch(
+        tmp_path,
+        "consent.patch.yaml",
+        f'id: consent\nadd:\n  extra_sections:\n    - heading: Our rule\n      text: "{value}"\n',
+    )
+    checked = invoke("validate", str(clinic))
+    assert checked.exit_code == 3 and "control character" in checked.output, checked.output
+
+
+def test_hostile_multi_line_texts_keep_their_line_breaks(tmp_path):
+    clinic = _patch(
+        tmp_path,
+        "conditions/neck-pain.patch.yaml",
+        'id: neck-pain\nset:\n  summary: "One line.\\n\\nAnother,\\tthen more."\n',
+    )
+    done = invoke("--content-dir", str(clinic), "explain", "neck", "--plain")
+    assert done.exit_code == 0 and "skipped" not in done.stderr, done.output
+
+
+def test_hostile_TR11_a_huge_clinic_text_is_refused_with_its_limit(tmp_path):
+    text = (DATA / "i18n" / "fr" / "labels.yaml").read_text(encoding="utf-8")
+    text, n = re.subn(
+        r"(\n  emergency: ).*",
+        lambda m: (
+            m.group(1) + '"En cas d’urgence, appelez le {emergency_number}. ' + "x" * 10000 + '"'
+        ),
+        text,
+        count=1,
+    )
+    assert n == 1
+    clinic = _patch(tmp_path, "i18n/fr/labels.yaml", text)
+    checked = invoke("validate", str(clinic))
+    assert checked.exit_code == 3 and "more than 1,000" in checked.output, checked.output
+    out = tmp_path / "s.pdf"
+    done = invoke(
+        "--content-dir", str(clinic), "sheet", "aftercare", "--lang", "fr", "-o", str(out)
+    )
+    assert done.exit_code == 0, done.output
+    assert len(re.findall(rb"/Type\s*/Page[^s]", out.read_bytes())) == 1  # built-in label
+
+
+@pytest.mark.parametrize(("sections", "length"), [(200, 60), (7, 20), (3, 900)])
+def test_hostile_CO5_too_many_consent_sections_are_refused(tmp_path, sections, length):
+    refs = (DATA / "references.yaml").read_text(encoding="utf-8")
+    key = re.search(r"(?m)^  - key: (\S+)", refs).group(1)
+    body = "".join(
+        f"    - heading: Rule {i}\n      refs: [{key}]\n      text: {'w' * length}\n"
+        for i in range(sections)
+    )
+    clinic = _patch(
+        tmp_path,
+        "consent.patch.yaml",
+        f"id: consent\nadd:\n  references: [{key}]\n  extra_sections:\n{body}",
+    )
+    checked = invoke("validate", str(clinic))
+    assert checked.exit_code == 3 and "two pages a copy" in checked.output, checked.output

@@ -237,7 +237,7 @@ class Builder(Checks):
                 if english:
                     self.hashes[str(path)] = hit[4]
                 return doc
-        data = parse(path)
+        data = parse(path, controls=self.strict)
         digest = source_hash(data) if english else ""
         doc = convert(path, data, model)
         if english:

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STALE_AFTER = dt.timedelta(days=730)
+# A clinic's own consent sections: the form stays two pages a copy (the built-in text is
+# about 4,300 characters)
+MAX_EXTRA_SECTIONS, MAX_EXTRA_TEXT = 6, 2500
 # Labels the program asks for; the built-in labels.yaml must define each one.
 REQUIRED_LABELS = (
     "also_called", "clinical_name", "icd10", "icd10_cm", "region", "description",
@@ -305,6 +308,16 @@ class Checks:
                     *version.where(f"$.signatures[{i}].lines"),
                     "give the lines to fill in (for example Name, Signature, Date)",
                 )
+        extra = version.doc.extra_sections
+        size = _characters(extra)
+        if len(extra) > MAX_EXTRA_SECTIONS or size > MAX_EXTRA_TEXT:
+            raise error_at(
+                *version.where("$.extra_sections"),
+                f"the clinic's extra sections are {len(extra)} sections and {size:,} characters; "
+                f"at most {MAX_EXTRA_SECTIONS} sections and {MAX_EXTRA_TEXT:,} characters keep "
+                "the consent form to two pages a copy: shorten them, or give the patient a "
+                "separate leaflet",
+            )
 
     def check_required_labels(self, builtin) -> None:
         path = builtin.root / BY_NAME["labels"].file
@@ -317,6 +330,22 @@ class Checks:
             self.result.errors.append(
                 error_at(path, "$.defaults", "defaults must set 'emergency_number'")
             )
+
+
+def _characters(value) -> int:
+    """Characters of every text inside ``value`` (structs, lists, a text in each language)."""
+    import msgspec
+
+    todo, total = [msgspec.to_builtins(value)], 0
+    while todo:
+        v = todo.pop()
+        if isinstance(v, str):
+            total += len(v)
+        elif isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            todo.extend(v)
+    return total
 
 
 def reply_problems(words) -> list[tuple[str, str]]:
