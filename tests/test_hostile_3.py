@@ -669,3 +669,19 @@ def test_hostile_CO5_too_many_consent_sections_are_refused(tmp_path, sections, l
     )
     checked = invoke("validate", str(clinic))
     assert checked.exit_code == 3 and "two pages a copy" in checked.output, checked.output
+
+
+# ------------------------------------------------------------ ST8: a \r-separated stdin
+
+
+@pytest.mark.parametrize("sep", ["\r", "\r\n", "\n"])
+def test_hostile_ST8_each_line_ending_separates_queries(sep):
+    # a real process: its stdin is the interpreter's own (CliRunner's already splits at \r)
+    done = subprocess.run(
+        [EXE, "explain", "-", "--json"],
+        input=(sep.join(["neck", "knee", "tmd"]) + sep).encode(),
+        capture_output=True,
+        timeout=120,
+    )
+    queries = [json.loads(line)["query"] for line in done.stdout.decode().splitlines()]
+    assert queries == ["neck", "knee", "tmd"], done.stderr
