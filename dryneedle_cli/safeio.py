@@ -39,6 +39,23 @@ class TooLarge(OSError):
         self.size = size
 
 
+def is_dir(path: Path | str) -> bool:
+    """``Path.is_dir`` that is False, not an error, for a path the system cannot look at (a
+    name too long, a link loop, no permission): the caller then says the folder is missing."""
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def exists(path: Path | str) -> bool:
+    """``Path.exists`` for a link too (``lexists``); False for a path that cannot be looked at."""
+    try:
+        return os.path.lexists(path)
+    except (OSError, ValueError):
+        return False
+
+
 def kind(mode: int) -> str:
     """A few words for a file type, for messages."""
     if stat.S_ISDIR(mode):
@@ -104,13 +121,13 @@ def write_atomic(path: Path, data: bytes, force: bool, create_folder: bool = Tru
     Without ``create_folder`` a missing folder is an error that says so (a mistyped ``-o``
     should not leave a new folder behind).
     """
-    exists = "it already exists; use --force to replace it"
-    if path.is_dir():
+    taken = "it already exists; use --force to replace it"
+    if is_dir(path):
         raise FileWriteError(f"{path} is a folder; give a file name", "it is a folder")
-    if path.exists() and not force:
-        raise FileWriteError(f"{path} already exists; use --force to replace it", exists)
+    if exists(path) and not force:
+        raise FileWriteError(f"{path} already exists; use --force to replace it", taken)
     folder = path.parent
-    if not create_folder and not folder.is_dir():
+    if not create_folder and not is_dir(folder):
         raise FileWriteError(
             f"the folder {folder} does not exist; create it first or give another -o",
             "the folder does not exist",
@@ -130,7 +147,7 @@ def write_atomic(path: Path, data: bytes, force: bool, create_folder: bool = Tru
                 os.link(tmp, path)
             except FileExistsError:
                 raise FileWriteError(
-                    f"{path} already exists; use --force to replace it", exists
+                    f"{path} already exists; use --force to replace it", taken
                 ) from None
             except OSError:  # a file system without hard links
                 os.replace(tmp, path)

@@ -685,3 +685,32 @@ def test_hostile_ST8_each_line_ending_separates_queries(sep):
     )
     queries = [json.loads(line)["query"] for line in done.stdout.decode().splitlines()]
     assert queries == ["neck", "knee", "tmd"], done.stderr
+
+
+# ------------------------------------------------------------ found by trying the fixes again:
+# a path too long for the system was a crash (exit 70), and a long path was echoed whole
+
+LONG_NAME = "zq" * 3000  # longer than any file name the system takes
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--content-dir", LONG_NAME, "explain", "neck"],
+        ["sheet", "aftercare", "-f", "txt", "-o", f"nodir/{LONG_NAME}/x.txt"],
+        ["sheet", "aftercare", "-f", "txt", "-o", f"{LONG_NAME}.txt"],
+        ["clinic", "init", "--path", f"nodir/{LONG_NAME}"],
+        ["clinic", "check", "--clinic", f"/x/{LONG_NAME}"],
+        ["validate", f"/x/{LONG_NAME}"],
+        ["screen", "--answers", LONG_NAME],
+        ["sheet", "aftercare", "--batch", LONG_NAME],
+        ["sheet", "aftercare", "-f", "pdf", "--font", LONG_NAME, "-o", "x.pdf"],
+    ],
+)
+def test_hostile_a_path_too_long_is_one_short_line(tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    done = invoke(*args)
+    assert done.exit_code in (0, 1, 2, 3, 4), done.output
+    assert "internal error" not in done.stderr
+    for line in done.stderr.splitlines():
+        assert len(line) < 400, line[:120]

@@ -24,7 +24,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError  # noqa: E
 from typer.core import TyperGroup  # noqa: E402
 from typer.exceptions import Abort, Exit  # noqa: E402
 
-from dryneedle_cli import __version__, safe  # noqa: E402
+from dryneedle_cli import __version__  # noqa: E402
 from dryneedle_cli.cli.context import Settings, say  # noqa: E402
 from dryneedle_cli.cli.options import ContentDirOpt  # noqa: E402
 from dryneedle_cli.errors import Ambiguous, DryneedleError, ExitCode, NotFound, exit_table  # noqa: E402
@@ -48,6 +48,8 @@ COMMANDS = {
 
 # what writing to stdout can fail with (besides a broken pipe): a full disk, a closed descriptor
 _WRITE_ERRORS = {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+# a path the user gave that the system will not look at (a name too long, a link loop)
+_BAD_PATH = {errno.ENAMETOOLONG, errno.ELOOP}
 _STDOUT_CLOSED = False  # set by main() when the process started with stdout closed (`>&-`)
 
 
@@ -80,12 +82,12 @@ def boundary():
     except ClickException as e:  # bad usage: one line, not Click's usage block
         ctx = getattr(e, "ctx", None)
         hint = f" (see '{ctx.command_path} -h')" if ctx is not None else ""
-        say(safe.message(f"dryneedle: {' '.join(e.format_message().split())}{hint}"))
+        say(f"dryneedle: {' '.join(e.format_message().split())}{hint}")
         outcome.code = e.exit_code
     except DryneedleError as e:
         if debug:
             raise
-        say(safe.message(f"dryneedle: {e}"))
+        say(f"dryneedle: {e}")
         if isinstance(e, Ambiguous):
             for choice in e.suggestions:
                 say(f"  {choice}")
@@ -98,7 +100,10 @@ def boundary():
     except (KeyboardInterrupt, Abort):
         outcome.code = ExitCode.INTERRUPTED
     except OSError as e:
-        if e.errno in _WRITE_ERRORS and e.filename is None:
+        if e.errno in _BAD_PATH and e.filename is not None:  # a path given that cannot be used
+            say(f"dryneedle: cannot use {e.filename}: {e.strerror}; give a shorter or plain path")
+            outcome.code = ExitCode.USAGE
+        elif e.errno in _WRITE_ERRORS and e.filename is None:
             _silence_stdout()
             reason = "it is closed" if _STDOUT_CLOSED else (e.strerror or str(e))
             say(f"dryneedle: cannot write to standard output: {reason}")

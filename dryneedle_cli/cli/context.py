@@ -32,7 +32,7 @@ def say(message: object) -> None:
     """One line on stderr, with nothing a terminal would act on. A stderr that cannot be
     written (full, closed) loses the message, never the answer on stdout."""
     with contextlib.suppress(OSError):
-        typer.echo(safe.line(message), err=True)
+        typer.echo(safe.message(message), err=True)
 
 
 def language(s: Settings, flag: str | None = None, profile: str | None = None, quiet=False):

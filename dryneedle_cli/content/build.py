@@ -30,6 +30,7 @@ from typing import Any
 
 import msgspec
 
+from dryneedle_cli import safeio
 from dryneedle_cli.content import kinds, walk
 from dryneedle_cli.content.checks import Checks
 from dryneedle_cli.content.kinds import BY_NAME, Kind, Merge
@@ -190,7 +191,7 @@ class Builder(Checks):
                                 "file is missing; restore it or reinstall dryneedle",
                             )
                         )
-            if not layer.root.is_dir():
+            if not safeio.is_dir(layer.root):
                 self.problem(layer, ContentError(str(layer.root), "content folder not found"))
                 continue
             if not layer.builtin:

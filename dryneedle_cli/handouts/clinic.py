@@ -487,7 +487,9 @@ def _count_drawn(root, ids: dict) -> str | None:
 
 def write_template(dest: Path, template: Path) -> Path:
     """Write the commented template to ``dest``; never over an existing profile."""
-    if dest.exists():
+    from dryneedle_cli import safeio
+
+    if safeio.exists(dest):
         raise OutputError(f"{dest} already exists; edit it, or remove it first")
     from dryneedle_cli.handouts.files import write_atomic
 

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from dryneedle_cli import safeio
 from dryneedle_cli.errors import (
     ContentError,
     DryneedleError,
@@ -101,7 +102,7 @@ def make_file(q, request: SheetRequest) -> Path | None:
 def is_folder(output: str) -> bool:
     """-o names a folder (one that exists, or any path ending in /): the sheet goes there
     under its default name."""
-    return output.endswith(("/", os.sep)) or Path(output).is_dir()
+    return output.endswith(("/", os.sep)) or safeio.is_dir(output)
 
 
 def _form(q, request: SheetRequest, fmt: str) -> bytes:
