@@ -245,13 +245,14 @@ FIXED_REPLIES = {"yes": "yes", "no": "no", "not-sure": "not-sure", "true": "yes"
 
 
 def reply_fold(text: str) -> str:
-    """A reply as a patient may mean it: ``reply_key`` without accents and punctuation ("Sí!"
+    """A reply as a patient may mean it: ``reply_key`` in compatibility form (fullwidth letters
+    as plain ones), without accents and punctuation ("Sí!"
     and "si" are one reply). Two answers' reply words may not fold alike. A reply that is only
     punctuation ("?") stays as it is."""
     import unicodedata
 
     key = reply_key(text)
-    bare = "".join(c for c in unicodedata.normalize("NFD", key) if not unicodedata.combining(c))
+    bare = "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
     bare = " ".join("".join(c if c.isalnum() else " " for c in bare).split())
     return bare or key
 

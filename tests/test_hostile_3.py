@@ -714,3 +714,11 @@ def test_hostile_a_path_too_long_is_one_short_line(tmp_path, monkeypatch, args):
     assert "internal error" not in done.stderr
     for line in done.stderr.splitlines():
         assert len(line) < 400, line[:120]
+
+
+def test_hostile_TR6_compatibility_forms_fold_alike():
+    from dryneedle_cli.model import reply_clash, reply_fold
+
+    assert reply_fold("ＳＩ") == reply_fold("sí") == reply_fold("Si!") == "si"
+    assert reply_clash(["sí"], ["ｓｉ"], ["?"]) == ("replies_no", "ｓｉ")
+    assert reply_clash(["s", "sí"], ["n", "no"], ["?", "no sé"]) is None
