@@ -80,6 +80,8 @@ def _bytes(source: str) -> tuple[bytes, str]:
 def read(source: str) -> tuple[list[Entry], str]:
     """(the entries of an answers file, the name to use in messages)."""
     raw, where = _bytes(source)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(where, "is UTF-16 text; save it as UTF-8")
     if b"\x00" in raw:
         raise _fail(where, "looks like a binary file; write one 'question-id: yes' per line")
     try:

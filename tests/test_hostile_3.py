@@ -722,3 +722,14 @@ def test_hostile_TR6_compatibility_forms_fold_alike():
     assert reply_fold("ＳＩ") == reply_fold("sí") == reply_fold("Si!") == "si"
     assert reply_clash(["sí"], ["ｓｉ"], ["?"]) == ("replies_no", "ｓｉ")
     assert reply_clash(["s", "sí"], ["n", "no"], ["?", "no sé"]) is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_hostile_SA12_utf16_answers_are_named(tmp_path, encoding):
+    path = tmp_path / "a.yaml"
+    data = "pregnancy: no\n".encode(encoding)
+    if encoding != "utf-16":
+        data = ("\ufeff" + "pregnancy: no\n").encode(encoding)
+    path.write_bytes(data)
+    done = invoke("screen", "--answers", str(path))
+    assert done.exit_code == 2 and "UTF-16" in done.stderr and "UTF-8" in done.stderr
