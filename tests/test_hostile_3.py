@@ -733,3 +733,14 @@ def test_hostile_SA12_utf16_answers_are_named(tmp_path, encoding):
     path.write_bytes(data)
     done = invoke("screen", "--answers", str(path))
     assert done.exit_code == 2 and "UTF-16" in done.stderr and "UTF-8" in done.stderr
+
+
+def test_hostile_validate_lines_cut_a_clinic_value(tmp_path):
+    clinic = _patch(
+        tmp_path,
+        "conditions/neck-pain.patch.yaml",
+        f"id: neck-pain\nset:\n  related: [{'j' * 900}]\n",
+    )
+    checked = invoke("validate", str(clinic))
+    assert checked.exit_code == 3
+    assert "j" * 61 not in checked.stdout and max(map(len, checked.stdout.splitlines())) < 400
