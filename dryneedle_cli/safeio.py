@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from dryneedle_cli.errors import FileWriteError
@@ -44,6 +43,14 @@ def is_dir(path: Path | str) -> bool:
     name too long, a link loop, no permission): the caller then says the folder is missing."""
     try:
         return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def is_file(path: Path | str) -> bool:
+    """``Path.is_file``, False for a path that cannot be looked at."""
+    try:
+        return Path(path).is_file()
     except (OSError, ValueError):
         return False
 
@@ -132,6 +139,8 @@ def write_atomic(path: Path, data: bytes, force: bool, create_folder: bool = Tru
             f"the folder {folder} does not exist; create it first or give another -o",
             "the folder does not exist",
         )
+    import tempfile  # here: reading (every run) needs none of it
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

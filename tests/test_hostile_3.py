@@ -744,3 +744,11 @@ def test_hostile_validate_lines_cut_a_clinic_value(tmp_path):
     checked = invoke("validate", str(clinic))
     assert checked.exit_code == 3
     assert "j" * 61 not in checked.stdout and max(map(len, checked.stdout.splitlines())) < 400
+
+
+@pytest.mark.parametrize("name", ["XDG_CONFIG_HOME", "XDG_CONFIG_DIRS", "HOME"])
+def test_hostile_a_config_folder_too_long_is_absent(tmp_path, monkeypatch, name):
+    monkeypatch.setenv(name, str(tmp_path / LONG_NAME))
+    done = invoke("explain", "neck", "--plain")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith("Neck pain")

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
+from dryneedle_cli import safeio
 from dryneedle_cli.content import kinds
 from dryneedle_cli.errors import ContentError
 
@@ -36,7 +37,7 @@ def discover(content_dirs: list[str] | None = None, absent: bool = False) -> lis
 
     found = [Layer("built-in", env.data_dir(), True)]
     for name, folder in (("site", env.site_content_dir()), ("user", env.user_content_dir())):
-        if folder is not None and (absent or folder.is_dir()):
+        if folder is not None and (absent or safeio.is_dir(folder)):
             found.append(Layer(name, folder))
     found += [Layer("DRYNEEDLE_CONTENT_DIR", Path(p)) for p in reversed(env.content_dirs())]
     found += [Layer("--content-dir", Path(p)) for p in reversed(content_dirs or [])]

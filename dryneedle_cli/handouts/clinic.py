@@ -115,7 +115,9 @@ def locate_profile(flag: str | None) -> tuple[Path | None, str]:
     if env:
         return Path(env), "env"
     default = config_dir() / PROFILE_NAME
-    return (default, "config") if default.is_file() else (None, "none")
+    from dryneedle_cli import safeio
+
+    return (default, "config") if safeio.is_file(default) else (None, "none")
 
 
 def find(flag: str | None) -> Path | None:
