@@ -752,3 +752,17 @@ def test_hostile_a_config_folder_too_long_is_absent(tmp_path, monkeypatch, name)
     done = invoke("explain", "neck", "--plain")
     assert done.exit_code == 0, done.output
     assert done.stdout.startswith("Neck pain")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<style>a{}<x/>rect{fill:url(http://evil.example/x)}</style><rect/>",
+        "<style><!-- c -->rect{fill:url(http://evil.example/x)}</style><rect/>",
+        "<rect/>rect{fill:url(http://evil.example/x)}",
+    ],
+)
+def test_hostile_HT11_css_after_a_child_element_is_checked(body):
+    from dryneedle_cli.handouts.clinic import _check_svg
+
+    assert _check_svg(f"{SVG_HEAD}{body}</svg>".encode()) is not None

@@ -413,7 +413,11 @@ def _check_svg(data: bytes) -> str | None:
             # fpdf2 would resolve a file name from the current folder, not the profile's:
             # an SVG logo carries its images inside itself
             return "the SVG logo refers to another file; embed its images as data: URIs"
-        texts = [_css_plain(t) for t in (*element.attrib.values(), element.text or "")]
+        # the text after a child counts too: a <style>'s CSS is all the text inside it
+        texts = [
+            _css_plain(t)
+            for t in (*element.attrib.values(), element.text or "", element.tail or "")
+        ]
         if any(_CSS_FETCH.search(t) for t in texts):
             return "the SVG logo refers to a resource by url(); embed it in the file"
     return _count_drawn(root, ids)
