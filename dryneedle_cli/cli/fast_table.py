@@ -50,6 +50,7 @@ HELP_COMMANDS = (
     "note",
     "screen",
     "clinic",
+    "review",
 )
 HELP = (
     "Usage: dryneedle [OPTIONS] COMMAND [ARGS]...\n"
@@ -81,6 +82,7 @@ HELP = (
     "  note          One line for the clinical record: what was given, its...\n"
     "  screen        Ask the screening questions before the first needle; list...\n"
     "  clinic        The clinic profile: its voice on screen and on handouts.\n"
+    "  review        Clinical sign-off: which pages a clinician of the clinic...\n"
     "\n"
     "  Exit codes:\n"
     "    0    ok\n"
@@ -89,6 +91,7 @@ HELP = (
     "    3    invalid content or configuration\n"
     "    4    output could not be written\n"
     "    70   internal error (a bug; DRYNEEDLE_DEBUG=1 shows the details)\n"
+    "    129  stopped by SIGHUP: the terminal closed (a batch of sheets)\n"
     "    130  interrupted\n"
     "    143  stopped by SIGTERM (a batch of sheets)\n"
 )
