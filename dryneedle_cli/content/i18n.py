@@ -439,7 +439,7 @@ class Translator:
         start = max(n for n, v in enumerate(stack) if v.patch is None)
         base = stack[start]
         fulls = [c for c in self.files.get(self._rel(base), [])
-                 if not c.patch and self._mirrors(c, kind, stack)]  # fmt: skip
+                 if not c.patch and self._mirrors(c, kind, stack) and self._own_ok(c)]  # fmt: skip
         state: dict[str, Any] = {}  # field -> its translation, made from its English now
         source: dict[str, Candidate] = {}
         stale: dict[str, Version] = {}  # field -> the English version it has no translation of
@@ -522,6 +522,14 @@ class Translator:
         for cand in dict.fromkeys(c for c in source.values() if c is not None):
             self._use(key, cand, ident)
         return doc
+
+    def _own_ok(self, cand: Candidate) -> bool:
+        """Whether a translation file may be used at all (``_own_problems``); if not, it is
+        a problem of its layer and a lower layer's translation is used."""
+        own = _own_problems(cand.doc)
+        if own:
+            self.b.problem(cand.layer, error_at(cand.path, *own[0]))
+        return not own
 
     def _missing_page(self, kind, ident, fulls, reason, english, stale=False) -> None:
         """A page out of this language: said why, and still found by its names in it."""
