@@ -220,7 +220,7 @@ def fields(q, kind: str, ident: str) -> dict:
 
     if kind in FORMS:
         return q.form_fields(kind)  # the form code's fields: Query.form_hash
-    spec = dataclasses.replace(BY_NAME[kind], words=frozenset())  # no search words
+    spec = msgspec.structs.replace(BY_NAME[kind], words=frozenset())  # no search words
     text = fingerprint.form_text(doc_of(q, kind, ident), spec, q.t)
     if kind in SHEETS:
         return {"lang": q.lang, "form": kind, "text": text}
