@@ -12,17 +12,27 @@ message beyond the first 40 characters of a wrong one.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import NamedTuple
 
 from dryneedle_cli.errors import ContentError, UsageError
-from dryneedle_cli.model import reply_key
+from dryneedle_cli.model import FIXED_REPLIES, reply_key
+from dryneedle_cli.safe import short
 
 MAX_BYTES = 64 * 1024  # an answers file for 30 questions is well under 2 KiB
 _NULL = {"", "~", "null", "Null", "NULL"}
 # the tags plain YAML and JSON give on their own; an explicit tag (!!python/...) is refused
 _TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "int", "float", "null", "timestamp")}
+
+
+# A line whose answer is a bare ``?`` (YAML would read it as a complex key and fail): the
+# answer "?". Only a value that is exactly ``?`` (and a comment) is changed: no valid YAML
+# has one.
+_BARE_QUESTION = re.compile(
+    r"^([^\S\n]*[^\s?#\-\[{][^:#\n]*:[^\S\n]+)\?([^\S\n]*(?:#[^\n]*)?)$", re.M
+)
 
 
 class Entry(NamedTuple):
@@ -70,6 +80,8 @@ def _bytes(source: str) -> tuple[bytes, str]:
 def read(source: str) -> tuple[list[Entry], str]:
     """(the entries of an answers file, the name to use in messages)."""
     raw, where = _bytes(source)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(where, "is UTF-16 text; save it as UTF-8")
     if b"\x00" in raw:
         raise _fail(where, "looks like a binary file; write one 'question-id: yes' per line")
     try:
@@ -87,8 +99,16 @@ def _entries(text: str, where: str) -> list[Entry]:
 
     yaml, _ = _yaml_loader()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    text = _BARE_QUESTION.sub(r'\1"?"\2', text)  # 'pregnancy: ?' is the answer ?, as documented
     try:
         check_shape(yaml, text, Path(where))  # bounds depth and size before composing
+        for event in yaml.parse(text, Loader=loader):
+            if getattr(event, "tag", None) is not None:  # !!str, !!python/..., !custom
+                raise _fail(
+                    where,
+                    "tags (!!) are not allowed; write plain answers like 'pregnancy: no'",
+                    event.start_mark.line + 1,
+                )
         node = yaml.compose(text, Loader=loader)
     except ContentError as e:  # too deep or too many values: the first half of its message
         shape = e.detail.split(";")[0]
@@ -129,18 +149,20 @@ def _entries(text: str, where: str) -> list[Entry]:
         if ident in seen:
             raise _fail(
                 where,
-                f"'{ident[:60]}' is answered twice (first on line {seen[ident]}); keep one",
+                f"'{short(ident)}' is answered twice (first on line {seen[ident]}); keep one",
                 line,
             )
         seen[ident] = line
         if not isinstance(value, yaml.ScalarNode):
             raise _fail(
                 where,
-                f"the answer for '{ident[:60]}' must be yes, no or not-sure, not a list or mapping",
+                f"the answer for '{short(ident)}' must be yes, no or not-sure, "
+                "not a list or mapping",
                 value.start_mark.line + 1,
             )
         plain = not value.style
-        answer = None if plain and value.value in _NULL else value.value
+        empty = (plain and value.value in _NULL) or not value.value.strip()
+        answer = None if empty else value.value  # "" (JSON's empty answer): not asked
         entries.append(Entry(ident, answer, line))
     return entries
 
@@ -149,8 +171,7 @@ def normalize(entries: list[Entry], replies: dict[str, str], where: str) -> dict
     """id -> yes, no or not-sure. ``replies`` maps what a person may type (folded) to an
     answer; ``true``/``false`` (JSON's) mean yes/no. Empty answers are left out (not
     answered). A wrong answer is a UsageError naming its line."""
-    words = {"yes": "yes", "no": "no", "not-sure": "not-sure", "true": "yes", "false": "no"}
-    words.update(replies)
+    words = {**replies, **FIXED_REPLIES}  # the fixed words keep their meaning in every language
     out: dict[str, str] = {}
     for e in entries:
         if e.answer is None:
@@ -159,8 +180,8 @@ def normalize(entries: list[Entry], replies: dict[str, str], where: str) -> dict
         if answer is None:
             raise _fail(
                 where,
-                f"the answer for '{e.id[:60]}' is '{e.answer[:40]}'; answer yes, no or not-sure "
-                "(leave it empty if the question was not asked)",
+                f"the answer for '{short(e.id)}' is '{short(e.answer, 40)}'; answer yes, no or "
+                "not-sure (leave it empty if the question was not asked)",
                 e.line,
             )
         out[e.id] = answer
@@ -175,7 +196,7 @@ def check_ids(entries: list[Entry], ids: list[str], where: str) -> None:
         more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
         raise _fail(
             where,
-            f"unknown question id '{first.id[:60]}'{more}; valid ids: {', '.join(ids)} "
+            f"unknown question id '{short(first.id)}'{more}; valid ids: {', '.join(ids)} "
             "(see 'dryneedle screen --questions')",
             first.line,
         )

@@ -34,7 +34,6 @@ import unicodedata
 from pathlib import Path
 
 import msgspec
-import msgspec.structs
 
 from dryneedle_cli.errors import ContentError, NotFound, NotTranslated, OutputError, UsageError
 from dryneedle_cli.status import RECORDS, Status
@@ -221,7 +220,6 @@ def fields(q, kind: str, ident: str) -> dict:
 
     if kind in FORMS:
         return q.form_fields(kind)  # the form code's fields: Query.form_hash
-    # Kind is a msgspec Struct: msgspec's replace, not dataclasses'
     spec = msgspec.structs.replace(BY_NAME[kind], words=frozenset())  # no search words
     text = fingerprint.form_text(doc_of(q, kind, ident), spec, q.t)
     if kind in SHEETS:

@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     BAD_CONTENT = 3
     CANNOT_WRITE = 4
     INTERNAL = 70
+    HANGUP = 129
     INTERRUPTED = 130
     TERMINATED = 143
 
@@ -29,6 +30,7 @@ _MEANINGS = {
     ExitCode.BAD_CONTENT: "invalid content or configuration",
     ExitCode.CANNOT_WRITE: "output could not be written",
     ExitCode.INTERNAL: "internal error (a bug; DRYNEEDLE_DEBUG=1 shows the details)",
+    ExitCode.HANGUP: "stopped by SIGHUP: the terminal closed (a batch of sheets)",
     ExitCode.INTERRUPTED: "interrupted",
     ExitCode.TERMINATED: "stopped by SIGTERM (a batch of sheets)",
 }

@@ -77,7 +77,9 @@ def choose(
             continue
         code = base(given)
         if not ships(code):
-            shown = f"'{given}'" if code is None else name(code)
+            from dryneedle_cli.safe import short
+
+            shown = f"'{short(given)}'" if code is None else name(code)
             raise ValueError(
                 f"{source} {shown}: no text in that language; choose one of "
                 f"{', '.join(available())}"

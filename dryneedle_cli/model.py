@@ -260,6 +260,63 @@ def reply_key(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.casefold().split()))
 
 
+# Words every language reads as an answer (an answers file's ``yes``, JSON's ``true``): a
+# translation's reply words may not give any of them another meaning.
+FIXED_REPLIES = {"yes": "yes", "no": "no", "not-sure": "not-sure", "true": "yes", "false": "no"}
+
+
+def reply_fold(text: str) -> str:
+    """A reply as a patient may mean it: ``reply_key`` in compatibility form (fullwidth letters
+    as plain ones), without accents and punctuation ("Sí!"
+    and "si" are one reply). Two answers' reply words may not fold alike. A reply that is only
+    punctuation ("?") stays as it is."""
+    import unicodedata
+
+    key = reply_key(text)
+    bare = "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
+    bare = " ".join("".join(c if c.isalnum() else " " for c in bare).split())
+    return bare or key
+
+
+def reply_clash(yes, no, not_sure) -> tuple[str, str] | None:
+    """(field, word) of the first reply word that also means another answer (compared by
+    ``reply_fold``, with the ``FIXED_REPLIES``), or that is empty; None when they are apart."""
+    seen = {reply_fold(k): v for k, v in FIXED_REPLIES.items()}
+    for field, answer, words in (
+        ("replies_yes", "yes", yes),
+        ("replies_no", "no", no),
+        ("replies_not_sure", "not-sure", not_sure),
+    ):
+        for word in words:
+            key = reply_fold(word)
+            if not reply_key(word) or seen.setdefault(key, answer) != answer:
+                return field, word
+    return None
+
+
+def reply_map(yes, no, not_sure) -> dict[str, str]:
+    """What a person may type (``reply_key``) -> yes, no or not-sure: the ``FIXED_REPLIES`` and
+    the given reply words. A word that also means another answer (``reply_fold``) is left out,
+    so it is asked again or refused, never read as one of its answers (the checks refuse such
+    a file; this holds even if one got through)."""
+    fixed = {reply_fold(k): v for k, v in FIXED_REPLIES.items()}
+    answers: dict[str, set[str]] = {}
+    typed: dict[str, str] = dict(FIXED_REPLIES)
+    for answer, words in (("yes", yes), ("no", no), ("not-sure", not_sure)):
+        for word in words:
+            fold = reply_fold(word)
+            if fold in fixed:  # "yes", "Not sure!": always its fixed answer
+                typed.setdefault(reply_key(word), fixed[fold])
+                continue
+            answers.setdefault(fold, set()).add(answer)
+            typed.setdefault(reply_key(word), answer)
+    return {
+        k: v
+        for k, v in typed.items()
+        if k and (reply_fold(k) in fixed or answers[reply_fold(k)] == {v})
+    }
+
+
 class ScreenWords(_Base, frozen=True, kw_only=True):
     """Words the screening screen and form show (in the file, so a translation has them)."""
 

@@ -52,6 +52,21 @@ def short(value: object, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "…"
 
 
+_LONG_WORD = re.compile(r"\S{201,}")
+_QUOTED = re.compile(r"(?<![\w])(['\"])([^'\"\n]{61,}?)\1(?![\w])")
+
+
+def message(value: object) -> str:
+    """A message as it is shown on stderr (``cli.context.say``, the one way messages are
+    written): ``line``, with every quoted value in it ('…' or "…") cut by ``short``, and any
+    word longer than 200 characters (a path) cut in its middle. So a value a message quotes
+    whole (Click's "Invalid value for 'which': '…'") is cut too; a message that echoes a
+    value without quotes cuts it itself, with ``short``."""
+    shown = _QUOTED.sub(lambda m: f"{m.group(1)}{short(m.group(2))}{m.group(1)}", line(value))
+    # and any one word (a path, a value with no quotes) over 200 characters: its start and end
+    return _LONG_WORD.sub(lambda m: m.group()[:120] + "…" + m.group()[-79:], shown)
+
+
 def text(value: str) -> str:
     """Like ``line`` but keeping line breaks and tabs."""
     return _pattern("text").sub(_visible, value)

@@ -193,9 +193,11 @@ def test_validate_passes_paths_not_errors_as_paths(monkeypatch):
 
 def test_sheet_labels_come_from_the_kind_not_a_hard_coded_name(monkeypatch, q):
     """``query.sheet`` special-cased 'prepare'; the label swap is now the kind's own."""
-    import dataclasses
+    import msgspec
 
-    swapped = dataclasses.replace(kinds.BY_NAME["aftercare"], label_swaps=(("areas", "related"),))
+    swapped = msgspec.structs.replace(
+        kinds.BY_NAME["aftercare"], label_swaps=(("areas", "related"),)
+    )
     monkeypatch.setitem(kinds.BY_NAME, "aftercare", swapped)
     page = q.sheet("aftercare", ["neck"])
     assert page.facts[0][0] == q.labels["related"]

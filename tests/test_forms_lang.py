@@ -423,7 +423,7 @@ def test_the_code_on_the_printed_form_is_the_hash_in_the_note(spanish, tmp_path,
     given = json.loads(note.stdout)["given"][0]
     assert given["hash"] == code and given["language"] == lang
     line = run([*base, "note", "--gave", form, "--clinician", "Sam", *opts]).stdout
-    assert f"(#{code})" in line
+    assert f"(#{code}, draft)" in line  # the approval state beside the code
     # another language or another emergency number is another text, so another code
     other = run([*base, "note", "--gave", form, "--clinician", "Sam", "--json", "--lang",
                  "fr" if lang == "es" else "es", "--clinic", str(profile)])  # fmt: skip

@@ -36,7 +36,7 @@ def say(message: object) -> None:
     import typer  # here, not at the top: the fast path of ``explain`` runs without Typer
 
     with contextlib.suppress(OSError):
-        typer.echo(safe.line(message), err=True)
+        typer.echo(safe.message(message), err=True)
 
 
 def language(s: Settings, flag: str | None = None, profile: str | None = None, quiet=False):

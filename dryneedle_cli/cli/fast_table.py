@@ -91,6 +91,7 @@ HELP = (
     "    3    invalid content or configuration\n"
     "    4    output could not be written\n"
     "    70   internal error (a bug; DRYNEEDLE_DEBUG=1 shows the details)\n"
+    "    129  stopped by SIGHUP: the terminal closed (a batch of sheets)\n"
     "    130  interrupted\n"
     "    143  stopped by SIGTERM (a batch of sheets)\n"
 )

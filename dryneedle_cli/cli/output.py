@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Mapping
 
@@ -125,6 +126,9 @@ def _stream(command: str, q, view_of, renderer, header: bool) -> ExitCode:
 
     gc.enable()  # a long run: main() switched the collector off for one answer
     all_found = True
+    # a line ends at \n, \r\n or a lone \r (old Mac files, a terminal in raw mode)
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        sys.stdin.reconfigure(newline=None)
     for raw in _lines(sys.stdin, MAX_QUERY):
         text = raw.strip()
         if not text:

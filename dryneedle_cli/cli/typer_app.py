@@ -34,6 +34,8 @@ from dryneedle_cli.errors import Ambiguous, DryneedleError, ExitCode, NotFound, 
 
 # what writing to stdout can fail with (besides a broken pipe): a full disk, a closed descriptor
 _WRITE_ERRORS = {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+# a path the user gave that the system will not look at (a name too long, a link loop)
+_BAD_PATH = {errno.ENAMETOOLONG, errno.ELOOP}
 
 
 class Outcome:
@@ -83,7 +85,10 @@ def boundary():
     except (KeyboardInterrupt, Abort):
         outcome.code = ExitCode.INTERRUPTED
     except OSError as e:
-        if e.errno in _WRITE_ERRORS and e.filename is None:
+        if e.errno in _BAD_PATH and e.filename is not None:  # a path given that cannot be used
+            say(f"dryneedle: cannot use {e.filename}: {e.strerror}; give a shorter or plain path")
+            outcome.code = ExitCode.USAGE
+        elif e.errno in _WRITE_ERRORS and e.filename is None:
             _silence_stdout()
             reason = "it is closed" if streams.stdout_closed() else (e.strerror or str(e))
             say(f"dryneedle: cannot write to standard output: {reason}")
@@ -97,7 +102,7 @@ def boundary():
 
         if not isinstance(e, Terminated):
             raise
-        outcome.code = ExitCode.TERMINATED
+        outcome.code = ExitCode(e.code)
 
 
 def _bug(e: Exception, debug: bool) -> ExitCode:

@@ -30,12 +30,13 @@ from typing import Any
 
 import msgspec
 
+from dryneedle_cli import safeio
 from dryneedle_cli.content import kinds, walk
 from dryneedle_cli.content.checks import Checks
 from dryneedle_cli.content.kinds import BY_NAME, Kind, Merge
 from dryneedle_cli.content.layers import Layer, inside, layer_files, stray_files
 from dryneedle_cli.content.stamp import source_hash
-from dryneedle_cli.content.yamlfile import convert, error_at, explain, parse
+from dryneedle_cli.content.yamlfile import convert, error_at, explain, parse, text_problem
 from dryneedle_cli.errors import ContentError, ContentWarning
 from dryneedle_cli.model import KnowledgeBase
 from dryneedle_cli.query.search import build_index, code_index
@@ -181,7 +182,7 @@ class Builder(Checks):
                                 "file is missing; restore it or reinstall dryneedle",
                             )
                         )
-            if not layer.root.is_dir():
+            if not safeio.is_dir(layer.root):
                 self.problem(layer, ContentError(str(layer.root), "content folder not found"))
                 continue
             if not layer.builtin:
@@ -229,6 +230,11 @@ class Builder(Checks):
                     self.hashes[str(path)] = hit[4]
                 return doc
         data = parse(path)
+        if self.strict:  # validate: a control character is an error, and the file's other
+            # problems (a stale translation, say) are still found and listed with it
+            problem = text_problem(data)
+            if problem is not None:
+                self.result.errors.append(error_at(path, *problem))
         digest = source_hash(data) if english else ""
         doc = convert(path, data, model)
         if english:

@@ -6,8 +6,13 @@ file and folder of every layer (path, mode, size, modification and change times,
 the names in each folder), plus the program version. A run compares the fingerprint exactly,
 so the cache is never stale; only on a miss are PyYAML and the checks imported. A build that
 skipped a clinic file is not cached, so its warnings are never replayed from the cache.
-Writes go to a temporary file and are renamed into place, so two runs at
-once never see half a cache. What is cached, and which folders are listed, follows
+Writes go to a temporary file made safely in the cache folder (``safeio.write_atomic``: a
+new file with an unpredictable name, never through a planted link) and are renamed into place,
+so two runs at once never see half a cache and nothing outside the cache folder is written.
+The file checks its own integrity: a checksum of its header and one of its body, compared on
+every open; a cache that does not match, or cannot be read for any reason, is rebuilt
+silently, so a damaged cache is never the reason a command fails or shows wrong text.
+What is cached, and which folders are listed, follows
 ``kinds.KINDS``.
 """
 
@@ -29,12 +34,13 @@ from dryneedle_cli.content.layers import Layer, discover
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import KnowledgeBase, Later, Lazy, Sharded
 
-_FORMAT = "8"
+_FORMAT = "9"
 
 # cli.py calls ``store.layers``; the CLI half of issue 11 should call ``layers.discover``.
 layers = discover
 
-# The file: 8 bytes (the header's length, little-endian), the header (``_Cached``), the body.
+# The file: 16 bytes (the header's length, the CRC-32 of the header and that of the body,
+# little-endian), the header (``_Cached``), the body.
 # What most runs never need stays in the body as (offset, length) spans read on first use: the
 # items of item folders (in shards: one topic costs one shard), the search index (in shards),
 # where each item came from. A run with 10,000 clinic conditions then reads about a tenth of
@@ -104,13 +110,18 @@ def _open(path: Path, key: str) -> tuple[KnowledgeBase | None, _Files]:
 
     fd, size = open_limited(path, MAX_CACHE_BYTES)
     body = _Body(path, fd, 0)  # closes the file when the last lazy mapping is gone
-    (length,) = struct.unpack("<Q", os.pread(fd, 8, 0))
-    if length > size - 8:
+    length, header_crc, body_crc = _PREFIX.unpack(os.pread(fd, _PREFIX.size, 0))
+    if length > size - _PREFIX.size:
         return None, {}
-    c = msgspec.msgpack.decode(os.pread(fd, length, 8), type=_Cached)
-    if size != 8 + length + c.body:
+    header = os.pread(fd, length, _PREFIX.size)
+    if zlib.crc32(header) != header_crc:
         return None, {}
-    body.start = 8 + length
+    c = msgspec.msgpack.decode(header, type=_Cached)
+    if size != _PREFIX.size + length + c.body:
+        return None, {}
+    body.start = _PREFIX.size + length
+    if _crc_of(fd, body.start, c.body) != body_crc:
+        return None, {}  # damaged on disk: rebuilt, and nothing of it reused
     if c.fingerprint != key:
         return None, msgspec.msgpack.decode(body.read(c.files), type=_Files)
     content = {k.kb: getattr(c, k.kb) for k in kinds.KINDS}
@@ -158,7 +169,22 @@ def _file(kb: KnowledgeBase, key: str, files: _Files) -> bytes:
             untranslated=dict(kb.untranslated),
         )
     )
-    return struct.pack("<Q", len(header)) + header + bytes(body)
+    return _PREFIX.pack(len(header), zlib.crc32(header), zlib.crc32(body)) + header + bytes(body)
+
+
+_PREFIX = struct.Struct("<QII")
+
+
+def _crc_of(fd: int, start: int, length: int) -> int:
+    """The CRC-32 of ``length`` bytes of the open file from ``start``, a MiB at a time."""
+    crc, done = 0, 0
+    while done < length:
+        chunk = os.pread(fd, min(1 << 20, length - done), start + done)
+        if not chunk:
+            return -1
+        crc = zlib.crc32(chunk, crc)
+        done += len(chunk)
+    return crc
 
 
 def _meta(own: os.stat_result, st: os.stat_result) -> str:
@@ -264,8 +290,8 @@ def load(
             kb, reuse = _open(path, key)
             if kb is not None:
                 return kb
-        except (ContentError, OSError, struct.error, msgspec.DecodeError, msgspec.ValidationError):
-            pass
+        except Exception:  # noqa: BLE001 - a cache that cannot be read is rebuilt, whatever went wrong
+            kb, reuse = None, {}
     from dryneedle_cli.content.build import build
 
     result = build(found, reuse=reuse, langs=(lang,) if lang != "en" else ())
@@ -280,12 +306,11 @@ def load(
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Best effort: a cache that cannot be written is simply not used."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    """Best effort: a cache that cannot be written is simply not used. The same safe write as
+    a sheet's (``safeio.write_atomic``): an exclusive temporary file with a random name in the
+    cache folder, renamed over the old cache."""
+    from dryneedle_cli.errors import FileWriteError
+    from dryneedle_cli.safeio import write_atomic
+
+    with contextlib.suppress(FileWriteError, OSError):
+        write_atomic(path, data, force=True)

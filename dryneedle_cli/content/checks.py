@@ -17,7 +17,8 @@ from dryneedle_cli.content import kinds, walk
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.content.yamlfile import error_at
 from dryneedle_cli.errors import ContentError
-from dryneedle_cli.model import Condition, reply_key
+from dryneedle_cli.model import Condition, reply_clash
+from dryneedle_cli.safe import short
 
 if TYPE_CHECKING:
     from dryneedle_cli.content.build import Version
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STALE_AFTER = dt.timedelta(days=730)
+# A clinic's own consent sections: the form stays two pages a copy (the built-in text is
+# about 4,300 characters)
+MAX_EXTRA_SECTIONS, MAX_EXTRA_TEXT = 6, 2500
 # Labels the program asks for; the built-in labels.yaml must define each one.
 REQUIRED_LABELS = (
     "also_called", "clinical_name", "icd10", "icd10_cm", "region", "description",
@@ -281,18 +285,8 @@ class Checks:
                     raise error(f"{at}.refs", f"add '{c.source}' (a source in its classes) to refs")
         if not doc.questions:
             raise error("$.questions", "give at least one question")
-        replies: dict[str, str] = {}
-        for name in ("replies_yes", "replies_no", "replies_not_sure"):
-            words = getattr(doc.words, name)
-            if not words:
-                raise error(f"$.words.{name}", "give at least one reply a patient may type")
-            for word in words:
-                key = reply_key(word)
-                if not key or replies.setdefault(key, name) != name:
-                    raise error(
-                        f"$.words.{name}",
-                        f"the reply '{word}' is empty or also means another answer",
-                    )
+        for at, message in reply_problems(doc.words):
+            raise error(at, message)
 
     def check_consent(self, stack: list[Version], ctx: Context) -> None:
         """The patient and the clinician each have lines to sign; signature ids are unique."""
@@ -316,6 +310,16 @@ class Checks:
                     *version.where(f"$.signatures[{i}].lines"),
                     "give the lines to fill in (for example Name, Signature, Date)",
                 )
+        extra = version.doc.extra_sections
+        size = _characters(extra)
+        if len(extra) > MAX_EXTRA_SECTIONS or size > MAX_EXTRA_TEXT:
+            raise error_at(
+                *version.where("$.extra_sections"),
+                f"the clinic's extra sections are {len(extra)} sections and {size:,} characters; "
+                f"at most {MAX_EXTRA_SECTIONS} sections and {MAX_EXTRA_TEXT:,} characters keep "
+                "the consent form to two pages a copy: shorten them, or give the patient a "
+                "separate leaflet",
+            )
 
     def check_required_labels(self, builtin) -> None:
         path = builtin.root / BY_NAME["labels"].file
@@ -328,3 +332,39 @@ class Checks:
             self.result.errors.append(
                 error_at(path, "$.defaults", "defaults must set 'emergency_number'")
             )
+
+
+def _characters(value) -> int:
+    """Characters of every text inside ``value`` (structs, lists, a text in each language)."""
+    import msgspec
+
+    todo, total = [msgspec.to_builtins(value)], 0
+    while todo:
+        v = todo.pop()
+        if isinstance(v, str):
+            total += len(v)
+        elif isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            todo.extend(v)
+    return total
+
+
+def reply_problems(words) -> list[tuple[str, str]]:
+    """(field path, message) when a screening file's reply words (English or a translation)
+    cannot be told apart: a list is empty, or a word is empty or also means another answer
+    once case, accents and punctuation are set aside (``model.reply_clash``)."""
+    for name in ("replies_yes", "replies_no", "replies_not_sure"):
+        if not getattr(words, name):
+            return [(f"$.words.{name}", "give at least one reply a patient may type")]
+    clash = reply_clash(words.replies_yes, words.replies_no, words.replies_not_sure)
+    if clash is None:
+        return []
+    name, word = clash
+    shown = short(word)
+    return [(
+        f"$.words.{name}",
+        f"the reply '{shown}' is empty or also means another answer (case, accents and "
+        "punctuation aside; 'yes', 'no', 'not-sure', 'true' and 'false' keep their meaning in "
+        "every language); give each reply to one answer only",
+    )]  # fmt: skip

@@ -52,7 +52,13 @@ import msgspec
 from dryneedle_cli import languages
 from dryneedle_cli.content import kinds
 from dryneedle_cli.content.kinds import I18N, Kind, Merge
-from dryneedle_cli.content.layers import Layer, inside, layer_files, stray_files
+from dryneedle_cli.content.layers import (
+    Layer,
+    inside,
+    language_folder,
+    layer_files,
+    stray_files,
+)
 from dryneedle_cli.content.stamp import has_words, label_hash, part_hash, stamp
 from dryneedle_cli.content.yamlfile import error_at
 from dryneedle_cli.errors import ContentError
@@ -214,6 +220,19 @@ def _fields(names: list[str]) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
 
+def _own_problems(doc: Any) -> list[tuple[str, str]]:
+    """What a translation may not do whatever its English: reply words that mean two answers
+    in a screening file (the English file's own check, ``checks.reply_problems``)."""
+    from dryneedle_cli.model import ScreenWords
+
+    words = getattr(doc, "words", None)
+    if isinstance(words, ScreenWords):
+        from dryneedle_cli.content.checks import reply_problems
+
+        return reply_problems(words)
+    return []
+
+
 def _data(doc: Any) -> Any:
     import datetime as dt
 
@@ -247,8 +266,8 @@ class Translator:
     def read(self) -> None:
         for rank, layer in enumerate(self.b.layers):
             root = layer.root / I18N / self.lang
-            if not root.is_dir():
-                continue
+            if not language_folder(layer, root):
+                continue  # a link leading out is reported by ``strays``, never walked
             if not layer.builtin:
                 for err in stray_files(root):
                     self.b.problem(layer, err)
@@ -272,6 +291,12 @@ class Translator:
         with contextlib.suppress(OSError):
             for entry in sorted(folder.iterdir()):
                 if entry.name.startswith("."):
+                    continue
+                if entry.is_dir() and not language_folder(layer, entry):
+                    self.b.problem(layer, ContentError(
+                        str(entry), "is not read: a link leading out of the content folder; "
+                        "copy the translations in instead",
+                    ))  # fmt: skip
                     continue
                 if not (LANG_RE.match(entry.name) and entry.is_dir()) or entry.name == "en":
                     self.b.problem(layer, ContentError(
@@ -414,7 +439,7 @@ class Translator:
         start = max(n for n, v in enumerate(stack) if v.patch is None)
         base = stack[start]
         fulls = [c for c in self.files.get(self._rel(base), [])
-                 if not c.patch and self._mirrors(c, kind, stack)]  # fmt: skip
+                 if not c.patch and self._mirrors(c, kind, stack) and self._own_ok(c)]  # fmt: skip
         state: dict[str, Any] = {}  # field -> its translation, made from its English now
         source: dict[str, Candidate] = {}
         stale: dict[str, Version] = {}  # field -> the English version it has no translation of
@@ -486,9 +511,25 @@ class Translator:
             self._missing_page(kind, ident, fulls, f"its translation does not match the "
                                f"English ({e})", stack[-1].path)  # fmt: skip
             return None
+        own = _own_problems(doc)
+        if own:  # reply words that mean two answers: never used, whatever the English
+            cand = source.get("words") or (fulls[0] if fulls else None)
+            if cand is not None:
+                self.b.problem(cand.layer, error_at(cand.path, *own[0]))
+            self._missing_page(kind, ident, fulls, f"its reply words mean two answers "
+                               f"({own[0][1]})", stack[-1].path)  # fmt: skip
+            return None
         for cand in dict.fromkeys(c for c in source.values() if c is not None):
             self._use(key, cand, ident)
         return doc
+
+    def _own_ok(self, cand: Candidate) -> bool:
+        """Whether a translation file may be used at all (``_own_problems``); if not, it is
+        a problem of its layer and a lower layer's translation is used."""
+        own = _own_problems(cand.doc)
+        if own:
+            self.b.problem(cand.layer, error_at(cand.path, *own[0]))
+        return not own
 
     def _missing_page(self, kind, ident, fulls, reason, english, stale=False) -> None:
         """A page out of this language: said why, and still found by its names in it."""

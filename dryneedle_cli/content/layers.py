@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
+from dryneedle_cli import safeio
 from dryneedle_cli.content import kinds
 from dryneedle_cli.errors import ContentError
 
@@ -36,7 +37,7 @@ def discover(content_dirs: list[str] | None = None, absent: bool = False) -> lis
 
     found = [Layer("built-in", env.data_dir(), True)]
     for name, folder in (("site", env.site_content_dir()), ("user", env.user_content_dir())):
-        if folder is not None and (absent or folder.is_dir()):
+        if folder is not None and (absent or safeio.is_dir(folder)):
             found.append(Layer(name, folder))
     found += [Layer("DRYNEEDLE_CONTENT_DIR", Path(p)) for p in reversed(env.content_dirs())]
     found += [Layer("--content-dir", Path(p)) for p in reversed(content_dirs or [])]
@@ -45,16 +46,34 @@ def discover(content_dirs: list[str] | None = None, absent: bool = False) -> lis
 
 def languages(found: list[Layer]) -> list[str]:
     """English, then every language some layer has an ``i18n/<lang>/`` folder for (a clinic
-    may add one), sorted."""
+    may add one), sorted. Only a folder counts, and in a clinic's layer only one inside it: a
+    plain file ``i18n/de``, or a link ``i18n/pt`` leading out of the clinic folder (to /etc),
+    is no language (``--lang pt`` is then refused as any unknown language is, exit 2)."""
     codes: set[str] = set()
     for layer in found:
+        folder = layer.root / kinds.I18N
         with contextlib.suppress(OSError):
             codes.update(
-                n for n in os.listdir(layer.root / kinds.I18N)
+                n for n in os.listdir(folder)
                 if len(n) in (2, 3) and n.isascii() and n.isalpha() and n.islower()
+                and language_folder(layer, folder / n)
             )  # fmt: skip
     codes.discard("en")
     return ["en", *sorted(codes)]
+
+
+def language_folder(layer: Layer, path: Path) -> bool:
+    """Whether ``path`` (``i18n/<lang>``) is a folder the layer's translations are read from:
+    a folder, and in a clinic's layer not one reached through a link leading out of it."""
+    if not path.is_dir():
+        return False
+    if layer.builtin:
+        return True
+    try:
+        inside(layer.root, path)
+    except ContentError:
+        return False
+    return True
 
 
 def layer_files(root: Path) -> list[tuple[Path, kinds.Kind, bool]]:

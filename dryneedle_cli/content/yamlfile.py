@@ -149,8 +149,10 @@ def check_shape(yaml, text: str, path: Path) -> None:
             )
 
 
-def parse(path: Path) -> dict:
-    """Parse one YAML file into plain Python data (a mapping at the top)."""
+def parse(path: Path, controls: bool = False) -> dict:
+    """Parse one YAML file into plain Python data (a mapping at the top). A text longer than
+    ``MAX_TEXT`` is an error; with ``controls`` (``validate``), so is a control character
+    (at other times it is shown as ``\\x1b``, never acted on)."""
     text = read_text(path)
     yaml, loader = _yaml_loader()
     try:
@@ -177,7 +179,63 @@ def parse(path: Path) -> dict:
         raise ContentError(
             str(path), f"the top level must be a mapping of fields, not a {type(data).__name__}"
         )
+    problem = text_problem(data, controls=controls)
+    if problem is not None:
+        raise error_at(path, *problem)
     return data
+
+
+# Fields shown on one line (a page's name, a heading, a search word): no line break or tab.
+ONE_LINE = frozenset({
+    "name", "title", "clinical_name", "heading", "term", "aliases", "label", "short",
+    "translator", "reviser", "lang",
+})  # fmt: skip
+# What no text of a knowledge file may hold: C0 controls but line feed and tab, DEL, C1,
+# line and paragraph separators, bidirectional overrides and isolates. (YAML refuses most of
+# them typed raw; a double-quoted "\e" or "\u202e" would bring them in.)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_BREAK = re.compile("[\n\t]")
+
+
+MAX_TEXT = 1000  # characters of one text (the longest built-in one is under 600): a sheet
+# stays one page, a form two a copy, whatever a clinic writes
+
+
+def text_problem(
+    data, controls: bool = True, at: str = "$", field: str = ""
+) -> tuple[str, str] | None:
+    """(field path, message) of the first text in ``data`` that holds a control character (or,
+    in a one-line field such as a name, a line break or tab), or is longer than ``MAX_TEXT``;
+    None when there is none. Shown as typed a control would be \\x1b on a page, and raw in
+    JSON, where a pasted line would break; a very long text would make a sheet many pages."""
+    todo = [(at, field, data)]
+    while todo:
+        where, name, value = todo.pop()
+        if isinstance(value, str):
+            found = controls and (
+                _CONTROL.search(value) or (name in ONE_LINE and _BREAK.search(value))
+            )
+            if found:
+                code = f"U+{ord(found.group()):04X}"
+                what = "a line break or tab" if found.group() in "\n\t" else "a control character"
+                return where, (
+                    f"holds {what} ({code}); remove it (only plain text is shown to patients)"
+                )
+            if len(value) > MAX_TEXT:
+                return where, (
+                    f"is {len(value):,} characters, more than {MAX_TEXT:,}; shorten it or split "
+                    "it (a sheet is one page)"
+                )
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                key = str(k)
+                if controls and (_CONTROL.search(key) or _BREAK.search(key)):
+                    return where, "a field name holds a control character; remove it"
+                lang = len(key) in (2, 3) and key.isascii() and key.isalpha() and key.islower()
+                todo.append((f"{where}.{key}", name if lang else key, v))
+        elif isinstance(value, list):
+            todo.extend((f"{where}[{i}]", name, v) for i, v in enumerate(value))
+    return None
 
 
 # --------------------------------------------------------------------------- locating

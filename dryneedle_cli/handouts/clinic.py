@@ -8,11 +8,13 @@ folder (platformdirs). No profile is fine: sheets and screens then use the defau
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import msgspec
 
 from dryneedle_cli.errors import ContentError, OutputError
+from dryneedle_cli.safe import short
 
 PROFILE_NAME = "clinic.yaml"
 
@@ -116,7 +118,9 @@ def locate_profile(flag: str | None) -> tuple[Path | None, str]:
     if env:
         return Path(env), "env"
     default = config_dir() / PROFILE_NAME
-    return (default, "config") if default.is_file() else (None, "none")
+    from dryneedle_cli import safeio
+
+    return (default, "config") if safeio.is_file(default) else (None, "none")
 
 
 def find(flag: str | None) -> Path | None:
@@ -202,7 +206,7 @@ def _check_fields(path: Path, clinic: Clinic) -> None:
         raise ContentError(str(path), message, line=locate(path, f"$.{name}"), field=name)
 
     if clinic.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", clinic.email):
-        fail("email", f"'email' is not an email address: '{clinic.email[:60]}'")
+        fail("email", f"'email' is not an email address: '{short(clinic.email)}'")
     if clinic.language and not re.fullmatch(
         r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", clinic.language
     ):
@@ -412,10 +416,38 @@ def _check_svg(data: bytes) -> str | None:
             # fpdf2 would resolve a file name from the current folder, not the profile's:
             # an SVG logo carries its images inside itself
             return "the SVG logo refers to another file; embed its images as data: URIs"
-        texts = [*element.attrib.values(), element.text or ""]
-        if any(re.search(r"url\(\s*['\"]?(?!#)|@import", t) for t in texts):
+        # the text after a child counts too: a <style>'s CSS is all the text inside it
+        texts = [
+            _css_plain(t)
+            for t in (*element.attrib.values(), element.text or "", element.tail or "")
+        ]
+        if any(_CSS_FETCH.search(t) for t in texts):
             return "the SVG logo refers to a resource by url(); embed it in the file"
     return _count_drawn(root, ids)
+
+
+# What in CSS fetches something: url(), image-set() and the like, @import; a url(#id) points
+# inside the file. Checked on ``_css_plain`` text, so an escape (u\72l) or a comment cannot
+# hide one, in any case (URL( is url().
+_CSS_FETCH = re.compile(
+    r"(?:url|src|image|image-set|-webkit-image-set|cross-fade|element)\(\s*['\"]?\s*(?!#)"
+    r"|@import",
+    re.IGNORECASE,
+)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|(.)|$)", re.DOTALL)
+
+
+def _css_plain(text: str) -> str:
+    """CSS text as a browser reads it: comments removed (``u/**/rl``), escapes decoded
+    (``\\72`` is r, ``\\(`` is a parenthesis)."""
+
+    def char(m: re.Match) -> str:
+        if m.group(1):
+            code = int(m.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return m.group(2) or ""
+
+    return _CSS_ESCAPE.sub(char, re.sub(r"/\*.*?(?:\*/|$)", "", text, flags=re.DOTALL))
 
 
 def _count_drawn(root, ids: dict) -> str | None:
@@ -464,7 +496,9 @@ def _count_drawn(root, ids: dict) -> str | None:
 
 def write_template(dest: Path, template: Path) -> Path:
     """Write the commented template to ``dest``; never over an existing profile."""
-    if dest.exists():
+    from dryneedle_cli import safeio
+
+    if safeio.exists(dest):
         raise OutputError(f"{dest} already exists; edit it, or remove it first")
     from dryneedle_cli.handouts.files import write_atomic
 

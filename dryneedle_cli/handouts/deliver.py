@@ -8,6 +8,7 @@ what to do; nothing here ever names a patient beyond the file name the user alre
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def open_file(path: Path) -> None:
         raise OutputError(f"--open: no viewer command ({opener}) on this system; {kept}")
     try:
         proc = subprocess.Popen(
-            [exe, str(path)],
+            [exe, as_argument(path)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -70,9 +71,39 @@ def printer_command() -> list[str] | None:
     return None
 
 
-def print_files(paths: list[Path]) -> str:
+def as_argument(path: Path) -> str:
+    """``path`` as a command's argument that can only be read as a file: a name that starts
+    with ``-`` (``--help.txt``, ``-dOffice.txt``) is given as ``./-dOffice.txt``."""
+    text = str(path)
+    return text if not text.startswith("-") else os.path.join(".", text)
+
+
+def _private(text: str, paths: list[str]) -> str:
+    """``text`` (a printer command's words) with no trace of the sheets' file names, which
+    hold patients' names: each path in any form becomes "a sheet", and a text that still
+    holds a word of a file name is not shown at all."""
+    forms = set()
+    for p in paths:
+        full = Path(p)
+        forms |= {p, str(full.absolute()), os.path.abspath(p), full.name, full.stem}
+    for form in sorted(forms, key=len, reverse=True):
+        if form:
+            text = text.replace(form, "a sheet")
+    words = {
+        w.casefold()
+        for p in paths
+        for w in re.split(r"[^\w]+|_", Path(p).stem)
+        if len(w) >= 3 and not w.isdigit()
+    }
+    said = {w.casefold() for w in re.split(r"[^\w]+|_", text)}
+    return "" if words & said else text
+
+
+def print_files(paths: list[Path], private: bool = False) -> str:
     """Send ``paths`` to the default printer, in order; the printer command's own reply
-    (for example "request id is office-42"), or ''. Many files go in jobs of 100."""
+    (for example "request id is office-42"), or ''. Many files go in jobs of 100.
+    ``private`` (a batch: the file names hold patients' names): no name of a file, nor any
+    text of the printer command that holds one, is in a message, however many files."""
     command = printer_command()
     where = "the sheet is written" if len(paths) == 1 else "the sheets are written"
     if command is None:
@@ -86,7 +117,7 @@ def print_files(paths: list[Path]) -> str:
         chunk = [str(p) for p in paths[start : start + 100]]
         try:
             done = subprocess.run(
-                [*command, *chunk],
+                [*command, *(as_argument(Path(p)) for p in chunk)],
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 timeout=LP_TIMEOUT,
@@ -99,13 +130,15 @@ def print_files(paths: list[Path]) -> str:
             raise OutputError(f"--print: cannot run {name}: {e.strerror}; {where}") from None
         if done.returncode != 0:
             why = _first_line(done.stderr.decode("utf-8", "replace"))
-            if len(paths) > 1:  # a batch's file names hold patients' names
-                for path in chunk:
-                    why = why.replace(path, "a sheet").replace(Path(path).name, "a sheet")
+            if private:
+                why = _private(why, [*chunk, *(as_argument(Path(p)) for p in chunk)])
             why = why or f"exit status {done.returncode}"
             raise OutputError(
                 f"--print: {name} refused the job ({why}); {where}; set a default printer "
                 "(lpoptions -d PRINTER) or print it from a viewer"
             )
-        replies.append(_first_line(done.stdout.decode("utf-8", "replace")))
+        reply = _first_line(done.stdout.decode("utf-8", "replace"))
+        if private:
+            reply = _private(reply, [*chunk, *(as_argument(Path(p)) for p in chunk)])
+        replies.append(reply)
     return "; ".join(r for r in replies if r)

@@ -21,6 +21,7 @@ from dryneedle_cli.errors import UsageError
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.handouts.handout import clean
 from dryneedle_cli.query.forms import FORMS
+from dryneedle_cli.safe import short
 from dryneedle_cli.views import Page
 
 MAX_COPIES = 2
@@ -72,7 +73,7 @@ def make(
     """The form ``which`` (screening or consent) from a ``Query`` made with
     ``handout.values_for(clinic)``."""
     if which not in FORMS:
-        raise UsageError(f"'{which}' is not a form; use {' or '.join(FORMS)}")
+        raise UsageError(f"'{short(which)}' is not a form; use {' or '.join(FORMS)}")
     if copies not in range(1, MAX_COPIES + 1):
         raise UsageError(f"--copies must be 1 or {MAX_COPIES}")
     if copies > 1 and which != "consent":

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from dryneedle_cli import safeio
 from dryneedle_cli.errors import (
     ContentError,
     DryneedleError,
@@ -31,6 +32,7 @@ from dryneedle_cli.handouts.files import write_atomic, write_stdout
 from dryneedle_cli.handouts.handout import make
 from dryneedle_cli.query.forms import FORMS
 from dryneedle_cli.render import DOCUMENTS, EXTENSIONS, document
+from dryneedle_cli.safe import short
 
 BATCH_COLUMNS = ("patient", "areas", "clinician", "next_visit", "date", "note", "format")
 
@@ -100,7 +102,7 @@ def make_file(q, request: SheetRequest) -> Path | None:
 def is_folder(output: str) -> bool:
     """-o names a folder (one that exists, or any path ending in /): the sheet goes there
     under its default name."""
-    return output.endswith(("/", os.sep)) or Path(output).is_dir()
+    return output.endswith(("/", os.sep)) or safeio.is_dir(output)
 
 
 def _form(q, request: SheetRequest, fmt: str) -> bytes:
@@ -163,13 +165,14 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
     """--format wins; else the output file's extension; else PDF."""
     if fmt:
         if fmt not in DOCUMENTS:
-            raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(DOCUMENTS)}")
+            raise UsageError(f"unknown format '{short(fmt)}'; use one of {', '.join(DOCUMENTS)}")
         return fmt
     if output and output != "-" and not is_folder(output):
         ext = Path(output).suffix.lower()
         if ext not in EXTENSIONS:
             raise UsageError(
-                f"cannot tell the format from '{output}'; add --format ({', '.join(DOCUMENTS)})"
+                f"cannot tell the format from '{short(output)}'; add --format "
+                f"({', '.join(DOCUMENTS)})"
             )
         return EXTENSIONS[ext]
     return "pdf"
@@ -263,7 +266,7 @@ def read_rows(csv_path: Path) -> list[tuple[int, dict[str, str]]]:
         if twice is not None:  # which of the two would a row's value come from?
             raise ContentError(
                 str(csv_path),
-                f"the column '{twice[:40]}' is named twice in the first line; keep one "
+                f"the column '{short(twice, 40)}' is named twice in the first line; keep one "
                 "(no sheet was made)",
                 line=1,
             )
@@ -299,8 +302,6 @@ def _check_columns(csv_path: Path, columns: list[str]) -> None:
         return
     close = difflib.get_close_matches(unknown, BATCH_COLUMNS, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'? " if close else ""
-    from dryneedle_cli.safe import short
-
     raise ContentError(
         str(csv_path),
         f"unknown column '{short(unknown, 40)}'; {hint}the columns are "
@@ -353,22 +354,55 @@ _JOB: BatchJob | None = None  # the job, inherited by forked workers
 
 
 class Terminated(BaseException):
-    """SIGTERM arrived: stop, leaving no temporary file and no worker behind (exit 143)."""
+    """SIGTERM (exit 143) or SIGHUP (the terminal closed: exit 129) arrived: stop, leaving no
+    temporary file and no worker behind."""
+
+    def __init__(self, code: int = ExitCode.TERMINATED):
+        super().__init__(code)
+        self.code = code
 
 
 class _Stop(SystemExit):
     """SIGTERM in a worker: unwind (removing a half-written file), then end the process."""
 
 
+_PARENT = 0  # the batch's own process: a worker whose parent is another one stops
+
+
 def _worker_init() -> None:
+    """A worker ends with the batch, however the batch ends: SIGTERM (sent by the batch when
+    it is stopped, and by the kernel when the batch's process dies, even by SIGKILL, through
+    ``PR_SET_PDEATHSIG`` on Linux); SIGHUP and SIGINT are the batch's to handle."""
+
     def stop(signum, frame):
         raise _Stop(ExitCode.TERMINATED)
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the batch stops its workers itself
+    _die_with_parent()
+    if not _parent_alive():  # the batch died before the line above took effect
+        os._exit(ExitCode.TERMINATED)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM to this process when the process that made it ends."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
+def _parent_alive() -> bool:
+    return os.getppid() == _PARENT
 
 
 def _worker(item: tuple[int, int, dict[str, str]]):
     number, n, row = item
+    if not _parent_alive():  # the batch is gone (any system): no sheet is written for it
+        os._exit(ExitCode.TERMINATED)
     try:
         return one_row(_JOB, n, row, number)
     except _Stop:
@@ -380,7 +414,7 @@ def _work_chunk(items) -> list:
 
 
 def _on_sigterm(signum, frame):
-    raise Terminated
+    raise Terminated(ExitCode.HANGUP if signum == signal.SIGHUP else ExitCode.TERMINATED)
 
 
 def batch(job: BatchJob, progress=None) -> BatchResult:
@@ -393,14 +427,19 @@ def batch(job: BatchJob, progress=None) -> BatchResult:
 
     gc.enable()  # a long run: main() switched the collector off for one answer
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    hangup = signal.getsignal(signal.SIGHUP)
+    if hangup is not signal.SIG_IGN:  # nohup: the batch goes on when the terminal closes
+        signal.signal(signal.SIGHUP, _on_sigterm)
     try:
         return _batch(job, progress)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if hangup is not signal.SIG_IGN:
+            signal.signal(signal.SIGHUP, hangup)
 
 
 def _batch(job: BatchJob, progress=None) -> BatchResult:
-    global _JOB
+    global _JOB, _PARENT
     if job.base.font is not None:  # a bad --font stops the batch before any row (exit 4)
         from dryneedle_cli.render.pdf import check_font
 
@@ -417,7 +456,7 @@ def _batch(job: BatchJob, progress=None) -> BatchResult:
     if parallel:
         from concurrent.futures import ProcessPoolExecutor
 
-        _JOB = job
+        _JOB, _PARENT = job, os.getpid()
         rest = rows[1:]
         context = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init)

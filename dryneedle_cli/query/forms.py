@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.errors import UsageError
-from dryneedle_cli.model import ScreenQuestion, reply_key, tr
+from dryneedle_cli.model import ScreenQuestion, reply_map, tr
+from dryneedle_cli.safe import short
 from dryneedle_cli.views import (
     Page,
     ScreenClassView,
@@ -74,7 +75,9 @@ class Forms:
 
             page = printed_page(self, kind, list(area_ids))
             return fingerprint.page_fields(page, page.lang)
-        raise UsageError(f"no form called '{kind}'; use screening, consent, prepare or aftercare")
+        raise UsageError(
+            f"no form called '{short(kind)}'; use screening, consent, prepare or aftercare"
+        )
 
     def form_hash(self, kind: str, area_ids=()) -> str:
         """The code printed on a form and written in the chart note (``dryneedle note``), so
@@ -112,15 +115,7 @@ class Forms:
         if q is not self:
             return q.replies()
         words = self.kb.screening.words
-        out: dict[str, str] = {}
-        for answer, field in (
-            ("yes", words.replies_yes),
-            ("no", words.replies_no),
-            ("not-sure", words.replies_not_sure),
-        ):
-            for reply in field:
-                out[reply_key(reply)] = answer
-        return out
+        return reply_map(words.replies_yes, words.replies_no, words.replies_not_sure)
 
     def asks(self, q: ScreenQuestion, areas: list[str] | None) -> bool:
         """Whether ``q`` is asked for the chosen areas (``None``: no area given): the one area
@@ -185,7 +180,7 @@ class Forms:
         ids = [q.id for q in self.kb.screening.questions]
         unknown = [i for i in answers if i not in ids]
         if unknown:
-            shown = ", ".join(f"'{i[:60]}'" for i in unknown[:3])
+            shown = ", ".join(f"'{short(i)}'" for i in unknown[:3])
             more = f" (and {len(unknown) - 3} more)" if len(unknown) > 3 else ""
             raise UsageError(
                 f"{where}: unknown question id {shown}{more}; valid ids: {', '.join(ids)} "
@@ -195,8 +190,8 @@ class Forms:
         if bad:
             i, a = bad[0]
             raise UsageError(
-                f"{where}: the answer for '{i}' is '{a[:40]}'; answer yes, no or not-sure "
-                "(leave a question out, or empty, if it was not asked)"
+                f"{where}: the answer for '{short(i)}' is '{short(a, 40)}'; answer yes, no or "
+                "not-sure (leave a question out, or empty, if it was not asked)"
             )
 
     def screen_result(
@@ -248,7 +243,7 @@ class Forms:
         """The screening form or the consent form as a page: what the patient reads and fills
         in, in reading order (for the sheets and the reading gates)."""
         if kind not in FORMS:
-            raise UsageError(f"no form called '{kind}'; use screening or consent")
+            raise UsageError(f"no form called '{short(kind)}'; use screening or consent")
         return self.form_page_for(kind, self._chosen(area_words))
 
     def form_page_for(self, kind: str, areas: list[str] | None) -> Page:

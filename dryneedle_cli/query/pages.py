@@ -34,6 +34,7 @@ from dryneedle_cli.query.search import (
     Search,
     normalize,
 )
+from dryneedle_cli.safe import short
 from dryneedle_cli.views import (
     ConditionList,
     ConditionRow,
@@ -249,7 +250,7 @@ class Query(Forms, Search):
         if not words:
             return self.page_of("topic", self.kb.labels.overview_topic, overview=True)
         if not normalize(words):  # only punctuation or undecodable bytes: not the overview
-            raise NotFound(f"nothing found for '{words}'")
+            raise NotFound(f"nothing found for '{short(words)}'")
         kind, ident = self.find(words)
         return self.page_of(kind, ident)
 
@@ -471,7 +472,8 @@ class Query(Forms, Search):
             if not chosen:
                 conds = {k: v for k, v in self.index.items() if v[0] == "condition"}
                 raise NotFound(
-                    f"no condition matches '{words}'", self.suggest(key, conds, self._display)
+                    f"no condition matches '{short(words)}'",
+                    self.suggest(key, conds, self._display),
                 )
         # Conditions not in this language are left out of its list (with a note); only when
         # none is left, or the labels are not translated, is the whole list not in it.

@@ -19,6 +19,7 @@ from dryneedle_cli.languages import name as lang_name
 from dryneedle_cli.model import tr
 from dryneedle_cli.query import fingerprint
 from dryneedle_cli.query.search import normalize
+from dryneedle_cli.safe import short
 from dryneedle_cli.views import Given, Note
 
 MAX_LINE = 300  # characters of the paste-ready line
@@ -69,8 +70,8 @@ def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
         kind = BY_NAME.get(form)
         if kind is None:
             raise UsageError(
-                f"--gave {word}: this version of dryneedle has no {form} form; give aftercare, "
-                "prepare, or a topic or condition"
+                f"--gave {short(word)}: this version of dryneedle has no {form} form; give "
+                "aftercare, prepare, or a topic or condition"
             )
         # Query.form_fields and form_hash: the very code the form or sheet prints
         fields = q.form_fields(form, areas)
@@ -82,18 +83,21 @@ def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
         )  # fmt: skip
         return _approval(q, entry), fields
     if not normalize(word):
-        raise UsageError(f"--gave '{word}': name what was given, for example --gave aftercare")
+        raise UsageError(
+            f"--gave '{short(word)}': name what was given, for example --gave aftercare"
+        )
     try:
         kind, ident = q.find(word)
     except NotFound as e:
         hint = f" Did you mean: {'; '.join(e.suggestions)}?" if e.suggestions else ""
         raise UsageError(
-            f"--gave {word}: {e}; give aftercare, prepare, screening, consent, or a topic or "
-            f"condition ('dryneedle explain' lists them).{hint}"
+            f"--gave {short(word)}: {e}; give aftercare, prepare, screening, consent, or a topic "
+            f"or condition ('dryneedle explain' lists them).{hint}"
         ) from None
     if kind not in ("topic", "condition"):
         raise UsageError(
-            f"--gave {word}: that is a glossary term, not a page; give the topic or condition"
+            f"--gave {short(word)}: that is a glossary term, not a page; give the topic or "
+            "condition"
         )
     try:  # as ``explain`` shows it: never a page not translated into this language
         page = q.page_of(kind, ident)

@@ -12,6 +12,7 @@ from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.errors import NotFound, UsageError
 from dryneedle_cli.model import tr
 from dryneedle_cli.query.search import normalize
+from dryneedle_cli.safe import short
 from dryneedle_cli.views import Point, SectionView, TeachBack
 
 # What to type for a sheet (``teachback aftercare``), after ``normalize`` without spaces.
@@ -37,7 +38,7 @@ def page_of(q, words: str | None, area_words: list[str]):
     if not words:
         return "overview", q.kb.topics[q.kb.labels.overview_topic], None
     if not normalize(words):
-        raise NotFound(f"nothing found for '{words}'")
+        raise NotFound(f"nothing found for '{short(words)}'")
     kind, ident = q.find(words)
     if kind == "topic":
         return kind, q.kb.topics[ident], None

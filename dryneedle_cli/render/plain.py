@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dryneedle_cli.render import Renderer
 from dryneedle_cli.safe import line as _one_line
+from dryneedle_cli.safe import message as _message
 from dryneedle_cli.views import (
     ConditionList,
     Note,
@@ -109,7 +110,8 @@ def validate_report(v: ValidateReport) -> str:
     for severity, items in (("error", v.errors), ("warning", v.warnings)):
         for e in items:
             field_ = f" (field '{e.field}')" if e.field else ""
-            out.append(_one_line(f"{e.where()}: {severity}: {e.message}{field_}"))
+            # a message like every other: quoted values cut (a clinic's 900-character word)
+            out.append(_message(f"{e.where()}: {severity}: {e.message}{field_}"))
     return "".join(f"{line}\n" for line in out)
 
 

@@ -203,7 +203,9 @@ def references(v: ReferenceList, console: Console) -> None:
 
 
 def page_through(pager: str, text: str) -> bool:
-    """Show ``text`` through the ``pager`` command; False when it cannot run (then print)."""
+    """Show ``text`` through the ``pager`` command; False when it cannot run or reports a
+    failure (exits with a status other than 0; ``PAGER=false``): the page is then printed, so
+    it is never lost. A pager stopped by a signal was stopped by the reader: not printed."""
     import shlex
     import subprocess
 
@@ -211,10 +213,10 @@ def page_through(pager: str, text: str) -> bool:
         args = shlex.split(pager)
         if not args:
             return False
-        subprocess.run(args, input=text.encode("utf-8"), check=False)
+        done = subprocess.run(args, input=text.encode("utf-8"), check=False)
     except (OSError, ValueError):
         return False
-    return True
+    return done.returncode <= 0
 
 
 class _Console(Console):

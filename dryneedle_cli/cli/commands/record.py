@@ -20,6 +20,7 @@ from dryneedle_cli.cli.options import (
 )
 from dryneedle_cli.cli.output import MAX_QUERY, _too_long, renderer_for
 from dryneedle_cli.errors import ExitCode, UsageError
+from dryneedle_cli.safe import short
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON (see docs/json.md).")]
 TeachbackResult = Enum(
@@ -139,7 +140,10 @@ def note(
             raise UsageError("--clinician: the name has a control character; type it plainly")
         clinician = handout.clean(clinician, "clinician's name") or None
         if profile and profile.clinicians and clinician not in profile.clinicians:
-            say(f"dryneedle: warning: '{clinician}' is not in the clinicians of {profile_path}")
+            say(
+                f"dryneedle: warning: '{short(clinician)}' is not in the clinicians of "
+                f"{profile_path}"
+            )
 
     values = handout.values_for(profile)  # as on the sheets, so hashes match what was printed
     # the approval of each thing given is recorded (never refused: the note is the record)

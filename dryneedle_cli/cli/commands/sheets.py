@@ -248,15 +248,17 @@ def _check_options(fmt, *, batch, output, paper, large_print, font, open_, print
         check_font(font)
 
 
-def _deliver(paths: list[Path], open_: bool, print_: bool) -> None:
-    """--open and --print after the sheet is written (a failure: exit 4, the file kept)."""
+def _deliver(paths: list[Path], open_: bool, print_: bool, batch: bool = False) -> None:
+    """--open and --print after the sheet is written (a failure: exit 4, the file kept).
+    ``batch``: the file names hold patients' names, so no message names a file, whatever
+    their number (the user gave the one name of a single sheet)."""
     from dryneedle_cli.handouts import deliver
 
     if open_:
         deliver.open_file(paths[0])
     if print_ and paths:
-        reply = deliver.print_files(paths)
-        what = str(paths[0]) if len(paths) == 1 else _count(len(paths), "sheet")
+        reply = deliver.print_files(paths, private=batch)
+        what = str(paths[0]) if not batch else _count(len(paths), "sheet")
         say(f"Sent {what} to the printer" + (f" ({reply})" if reply else ""))
 
 
@@ -305,7 +307,7 @@ def _batch(
                 f"dryneedle: note: {_count(left, 'HTML or Markdown sheet')} not printed; "
                 "--print sends PDF and text sheets"
             )
-        _deliver(printable, False, True)
+        _deliver(printable, False, True, batch=True)
     return ExitCode.NOT_FOUND if result.problems else ExitCode.OK
 
 
