@@ -771,11 +771,11 @@ def test_hostile_HT11_css_after_a_child_element_is_checked(body):
 def test_hostile_TR2_a_stale_translation_with_control_characters_gets_both_problems(tmp_path):
     text = (DATA / "i18n/es/conditions/neck-pain.yaml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^name: .*$", 'name: "Dolor \\\\e]0;PWN\\\\a de cuello"', text, count=1)
-    text = re.sub(r"source_hash: .*", 'source_hash: "0000000000000000"', text)
+    text = re.sub(r"source_hash:.*(\n {4}.*)*", 'source_hash: "0000000000000000"', text)
     clinic = _patch(tmp_path, "i18n/es/conditions/neck-pain.yaml", text)
     checked = invoke("validate", str(clinic))
     assert checked.exit_code == 3
-    assert "control character" in checked.stdout and "warning: stale:" in checked.stdout
+    assert "control character" in checked.stdout and "warning: stale" in checked.stdout
     assert checked.stdout.count("control character") == 1, checked.stdout
     done = invoke("--content-dir", str(clinic), "explain", "neck", "--lang", "es", "--plain")
     assert done.exit_code == 0 and done.stdout.startswith("Dolor de cuello")

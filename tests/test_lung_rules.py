@@ -26,7 +26,7 @@ from dryneedle_cli.errors import UsageError
 from dryneedle_cli.handouts import handout
 from dryneedle_cli.model import Item, tr
 from dryneedle_cli.query import teachback
-from dryneedle_cli.query.pages import Query
+from dryneedle_cli.query.pages import Query, in_sentence
 from dryneedle_cli.query.search import ambiguous_regions, normalize
 from dryneedle_cli.render import json as json_render
 from dryneedle_cli.render import plain, text
@@ -189,7 +189,7 @@ def _expected_line(q, areas: list[str]) -> str:
     """The lung line as it must read for these areas: the names of those near a lung, or every
     place near the lungs (labels ``lung_places``) when none is named (no area, 'Several')."""
     named = [
-        tr(q.kb.regions[a].name, q.lang)
+        in_sentence(tr(q.kb.regions[a].name, q.lang))
         for a in areas
         if q.kb.regions[a].near_lungs and not q.kb.regions[a].any_area
     ]
@@ -446,3 +446,16 @@ def test_sheets_area_notes_and_screening_follow_one_rule(queries, lang):
             assert asked == applies_to(q.kb.regions, question, [rid]), (lang, rid, question.id)
             if question.near_lungs:
                 assert asked == region.near_lungs, (lang, rid, question.id)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_area_names_read_in_lower_case_inside_the_lung_line(queries, lang):
+    """Translation review M8: '(Cuello, Pecho y costillas)' mid-sentence; area names are
+    headings in regions.yaml and start lower-case inside a sentence, in every language."""
+    q = queries[lang]
+    page = q.sheet("aftercare", ["neck", "chest"])
+    text = _flat(" ".join(i for s in page.sections for i in (s.text, *s.items)))
+    for rid in ("neck", "chest"):
+        name = tr(q.kb.regions[rid].name, lang)
+        assert in_sentence(name) in text, (lang, name)
+        assert f"({name}" not in text and f", {name}" not in text, (lang, name)

@@ -194,7 +194,7 @@ class Query(Forms, Search):
         None (the label default, which names every place near the lungs) when no area is
         given or the only ones near a lung name no place ("Several areas")."""
         named = [a for a in self.near_lungs(areas) if not self.kb.regions[a].any_area]
-        return ", ".join(self.region_name(a) for a in named) if named else None
+        return ", ".join(in_sentence(self.region_name(a)) for a in named) if named else None
 
     def applies(self, part, areas) -> bool:
         """THE area rule, for every part that has ``areas``/``near_lungs`` (a sheet's items
@@ -589,3 +589,9 @@ def applies_to(regions, part, chosen) -> bool:
     if part.near_lungs:
         return not chosen or any(regions[a].near_lungs for a in chosen)
     return False
+
+
+def in_sentence(name: str) -> str:
+    """A body area's name as it reads inside a sentence: 'Neck' -> 'neck', 'Pecho y costillas'
+    -> 'pecho y costillas' (area names are headings in regions.yaml, never proper nouns)."""
+    return name[:1].lower() + name[1:]
