@@ -17,6 +17,7 @@ import contextlib
 import copy
 import functools
 import io
+import re
 import shutil
 import subprocess
 import warnings
@@ -28,7 +29,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
 from dryneedle_cli.handouts.handout import Handout
 from dryneedle_cli.render import body
-from dryneedle_cli.render.scripts import keep_numbers_together, needs_shaping
+from dryneedle_cli.render.scripts import NBSP, keep_numbers_together, needs_shaping
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
@@ -41,6 +42,9 @@ LARGE_SIZES = (18.0, 17.0, 16.0)  # large print: the largest of these at the few
 _PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
 _HEIGHTS: dict[tuple, float] = {}
 _LINES: dict[tuple, list[str]] = {}
+# characters the quick line breaker leaves to fpdf2: other breaking spaces, tab, soft hyphen,
+# form feed, carriage return
+_ODD_CHARS = re.compile("[\u200b\u2000-\u200a\u205f\u3000\t\u00ad\f\r]")
 # fpdf2 drops these tables when it embeds a font; a batch copy need not carry them.
 _LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
 
@@ -181,16 +185,94 @@ class _Sheet(FPDF):
         key = (text, round(w, 3), self.size * scale, bold)
         lines = _LINES.get(key)
         if lines is None:
-            self.set_x(x)
-            lines = _LINES[key] = self.multi_cell(
-                w, 1, text, dry_run=True, output=MethodReturnValue.LINES, align="L"
-            )
+            lines = self.break_lines(w, text)
+            if lines is None:  # text the quick breaker leaves to fpdf2 (shaping, fallback fonts)
+                self.set_x(x)
+                lines = self.multi_cell(
+                    w, 1, text, dry_run=True, output=MethodReturnValue.LINES, align="L"
+                )
+            _LINES[key] = lines
         line_h = self.line_h * scale
         if not measure:
             for line in lines:
                 self.set_x(x)
                 self.cell(w, line_h, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return line_h * len(lines)
+
+    def break_lines(self, w: float, text: str) -> list[str] | None:
+        """The lines fpdf2's ``multi_cell(w, text, align="L")`` would make, each character
+        measured once.
+
+        fpdf2 re-measures a line from its start for every character it adds, then, in a dry
+        run, lays every line out once more. This follows its word-wrap rules exactly (the
+        same widths, the same float sums, the same tolerance; a no-break space prints as a
+        space) for the plain case: one embedded font with every character, no shaping, no
+        character spacing, no soft hyphen, no other kind of space. Anything else returns None
+        and goes to fpdf2. ``tests/test_layout.py::test_quick_line_breaks_match_fpdf2`` checks
+        every text of every sheet against fpdf2.
+        """
+        font = self.current_font
+        if (
+            not text
+            or text.endswith("\n")
+            or self.text_shaping
+            or self.char_spacing
+            or self.font_stretching != 100
+            or getattr(font, "cw", None) is None
+            or not isinstance(font.cw, dict)
+            or _ODD_CHARS.search(text)
+        ):
+            return None
+        cw = font.cw
+        if any(ord(c) not in cw or not cw[ord(c)] for c in set(text) - {"\n"}):
+            return None
+        size, k = self.font_size_pt, self.k
+        max_w = w
+        for margin in (self.c_margin, self.c_margin):
+            max_w -= float(margin)
+        space_w = cw[32]
+        lines: list[str] = []
+        chars: list[str] = []
+        units = 0  # the line's width in font units (a no-break space counted as a space)
+        hint = None  # (len(chars), units) at the last space
+        i, n = 0, len(text)
+        while i < n:
+            c = text[i]
+            if c == "\n":
+                lines.append("".join(chars))
+                chars, units, hint = [], 0, None
+                i += 1
+                continue
+            cu = cw[ord(c)]
+            # fpdf2: sum(widths) * size * 0.001 / k, for the line and for the character
+            if (units * size * 0.001 / k + cu * size * 0.001 / k) - max_w > 1e-9:
+                if not chars:
+                    return None  # not one character fits: fpdf2 says so
+                if c == " ":
+                    lines.append("".join(chars))
+                    chars, units, hint = [], 0, None
+                    i += 1
+                    continue
+                if hint is not None:
+                    cut, _ = hint
+                    i -= len(chars) - cut  # back to the space, which is dropped
+                    lines.append("".join(chars[:cut]))
+                    chars, units, hint = [], 0, None
+                    i += 1
+                    continue
+                lines.append("".join(chars))  # one word longer than the line
+                chars, units, hint = [], 0, None
+                continue
+            if c == " ":
+                hint = (len(chars), units)
+            elif c == NBSP:
+                c, cu = " ", space_w
+            chars.append(c)
+            units += cu
+            i += 1
+        if units:
+            lines.append("".join(chars))
+        return lines or None
 
     def measure(self, s, w: float) -> float:
         """A section's height, remembered across the sheets of a batch (same text, same size)."""
