@@ -28,7 +28,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
 from dryneedle_cli.handouts.handout import Handout
-from dryneedle_cli.render import body
+from dryneedle_cli.render import body, tagged
 from dryneedle_cli.render.scripts import NBSP, keep_numbers_together, needs_shaping
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -159,6 +159,38 @@ class _Sheet(FPDF):
         self.set_creator("dryneedle")
         self.set_lang(h.page.lang)  # the document's language, for screen readers
         self.line_h = size * 0.45
+        # tagged PDF/UA-1: what is drawn is marked as content of a structure element or as
+        # an artifact (render/tagged.py)
+        self.tags = tagged.Tagger(self, h.page.lang)
+        tagged.finish(self, h.page.title, h.page.lang, h.clinic.name if h.clinic else "dryneedle")
+
+    # rules, box borders and the outline's shapes are artifacts unless drawn inside content
+    def line(self, *args, **kwargs):
+        with self.tags.artifact():
+            return super().line(*args, **kwargs)
+
+    def rect(self, *args, **kwargs):
+        with self.tags.artifact():
+            return super().rect(*args, **kwargs)
+
+    def circle(self, *args, **kwargs):
+        with self.tags.artifact():
+            return super().circle(*args, **kwargs)
+
+    def ellipse(self, *args, **kwargs):
+        with self.tags.artifact():
+            return super().ellipse(*args, **kwargs)
+
+    def tag(self, kind: str, text: str = "", measure: bool = False, **kwargs):
+        """``self.tags.content`` when drawing, nothing when only measuring."""
+        if measure:
+            return contextlib.nullcontext()
+        return self.tags.content(kind, text, **kwargs)
+
+    def tag_group(self, kind: str, measure: bool = False, **kwargs):
+        if measure:
+            return contextlib.nullcontext()
+        return self.tags.group(kind, **kwargs)
 
     # ----------------------------------------------------------------- pieces
 
@@ -173,8 +205,9 @@ class _Sheet(FPDF):
         self.set_font("body", "B" if bold else "", self.size * scale)
         self.set_text_color(*color)
 
-    def text_block(self, x, w, text, scale=1.0, bold=False, color=BLACK, measure=False):
+    def text_block(self, x, w, text, scale=1.0, bold=False, color=BLACK, measure=False, tag="P"):
         """Draw (or measure) left-aligned wrapped text at x, from the current y; its height.
+        Drawn, it is one structure element ``tag`` (P, H1, H2, LBody ...).
 
         Line breaks are worked out once per text, width and size and reused, since most of a
         sheet's text is the same on every sheet of a batch.
@@ -194,9 +227,10 @@ class _Sheet(FPDF):
             _LINES[key] = lines
         line_h = self.line_h * scale
         if not measure:
-            for line in lines:
-                self.set_x(x)
-                self.cell(w, line_h, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            with self.tags.content(tag, text):
+                for line in lines:
+                    self.set_x(x)
+                    self.cell(w, line_h, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return line_h * len(lines)
 
     def break_lines(self, w: float, text: str) -> list[str] | None:
@@ -283,6 +317,10 @@ class _Sheet(FPDF):
 
     def section(self, s, x, y, w, measure=False) -> float:
         """Draw (or only measure) one section at (x, y) in width w; return its height."""
+        with self.tag_group("Sect", measure):
+            return self._section(s, x, y, w, measure)
+
+    def _section(self, s, x, y, w, measure=False) -> float:
         warning = s.style == "warning"
         boxed = warning or s.style in ("note", "keypoints")
         pad = 2.5 if boxed else 0.0
@@ -290,26 +328,30 @@ class _Sheet(FPDF):
         self.set_y(y + pad)
         height = pad
         color = RED if warning else NAVY
-        height += self.text_block(inner_x, inner_w, s.heading, 1.12, True, color, measure)
+        height += self.text_block(inner_x, inner_w, s.heading, 1.12, True, color, measure, "H2")
         if not measure:
             self.set_y(y + height)
         if s.text:
             height += self.text_block(inner_x, inner_w, s.text, 1.0, warning, BLACK, measure)
             if not measure:
                 self.set_y(y + height)
-        for n, item in enumerate(s.items, 1):
-            marker = {"steps": f"{n}.", "checklist": "☐"}.get(s.style, "•")
-            indent = self.size * 0.55
-            if not measure:
-                self.font(1.0, warning)
-                self.shape(marker)
-                self.set_xy(inner_x, y + height)
-                self.cell(indent, self.line_h, marker)
-            height += self.text_block(
-                inner_x + indent, inner_w - indent, item, 1.0, warning, BLACK, measure
-            )
-            if not measure:
-                self.set_y(y + height)
+        with self.tag_group("L", measure):
+            for n, item in enumerate(s.items, 1):
+                marker = {"steps": f"{n}.", "checklist": "☐"}.get(s.style, "•")
+                indent = self.size * 0.55
+                with self.tag_group("LI", measure):
+                    if not measure:
+                        self.font(1.0, warning)
+                        self.shape(marker)
+                        self.set_xy(inner_x, y + height)
+                        with self.tag("Lbl", marker):
+                            self.cell(indent, self.line_h, marker)
+                    height += self.text_block(
+                        inner_x + indent, inner_w - indent, item, 1.0, warning, BLACK, measure,
+                        "LBody",
+                    )  # fmt: skip
+                if not measure:
+                    self.set_y(y + height)
         if s.refs:
             names = "; ".join(self.shorts[k] for k in s.refs)
             label = self.hand.labels["sources"]
@@ -364,7 +406,7 @@ class _Sheet(FPDF):
             logo = h.clinic.logo_path()
             if logo is not None:
                 try:
-                    with warnings.catch_warnings(), _quiet_fpdf():
+                    with warnings.catch_warnings(), _quiet_fpdf(), self.logo_tag():
                         warnings.simplefilter("ignore")  # e.g. an SVG without a viewBox
                         self.image(
                             str(logo), x=self.w - MARGIN - 40, y=y, h=14,
@@ -390,7 +432,7 @@ class _Sheet(FPDF):
         title_h = self.text_block(MARGIN, width, p.title, 1.45, True, measure=True)
         y = self.room(y, title_h)
         self.set_y(y)
-        y += self.text_block(MARGIN, width, p.title, 1.45, True)
+        y += self.text_block(MARGIN, width, p.title, 1.45, True, tag="H1")
         y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
         self.set_y(y)
         y += self.text_block(MARGIN, width, p.summary) + 1.5
@@ -409,7 +451,8 @@ class _Sheet(FPDF):
             cap_h += self.text_block(cap_x, cap_w, sides, 0.85, measure=True) + 1.5
             notes_h = sum(self.measure(s, cap_w) for s in notes) if beside else 0.0
             y = self.room(y, max(fig_h, cap_h + notes_h))
-            self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
+            with self.figure(MARGIN, y, fig_w, fig_h, f"{h.labels['outline']} {h.area_names}"):
+                self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
             self.set_y(y + 2)
             cap_y = y + 2 + self.text_block(cap_x, cap_w, caption, 1.1, True)
             self.set_y(cap_y)
@@ -477,14 +520,17 @@ class _Sheet(FPDF):
             w += self.get_string_width(value)
             if self.get_x() > MARGIN + 0.01 and self.get_x() + w > self.w - MARGIN:
                 self.set_xy(MARGIN, self.get_y() + lh)
-            self.font(1.0, True)
-            self.shape(label)
-            self.write(lh, f"{label}: ")
-            self.font(1.0)
-            self.shape(value)
-            self.write(lh, value)
-            self.shape("")  # the gap after a right-to-left value stays after it
-            self.write(lh, "     ")
+            with self.tags.group("P"):
+                self.font(1.0, True)
+                self.shape(label)
+                with self.tags.content("Span"):
+                    self.write(lh, f"{label}: ")
+                self.font(1.0)
+                self.shape(value)
+                with self.tags.content("Span", value):
+                    self.write(lh, value)
+                    self.shape("")  # the gap after a right-to-left value stays after it
+                    self.write(lh, "     ")
         return self.get_y() + self.line_h * 1.6
 
     def outline(self, x0: float, y0: float, scale: float, shaded: set[str]) -> None:
@@ -517,6 +563,19 @@ class _Sheet(FPDF):
                 )
 
     def footer_lines(self):
+        """The footer, read once: content the first time its words are drawn (it holds the
+        emergency line), a pagination artifact where a later page repeats it."""
+        words = tuple(t for t, *_ in self.footer_parts())
+        read = getattr(self, "_footers_read", set())
+        self._footers_read = read | {words}
+        if words in read:
+            with self.tags.artifact("Pagination", "Footer"):
+                self._footer_lines()
+        else:
+            with self.tags.group("Sect"):
+                self._footer_lines()
+
+    def _footer_lines(self):
         width = self.w - 2 * MARGIN
         y = self.h - MARGIN - self.footer_height() + 1.0
         self.set_draw_color(*GREY)
@@ -526,6 +585,17 @@ class _Sheet(FPDF):
         for text, scale, bold, color in self.footer_parts():
             y += self.text_block(MARGIN, width, text, scale, bold, color)
             self.set_y(y)
+
+    def figure(self, x: float, y: float, w: float, h: float, alt: str):
+        """A Figure element with its alternative text and its box (in points, from the
+        bottom of the page) around what is drawn inside."""
+        k, top = self.k, self.h - y
+        box = f"[{x * k:.2f} {(top - h) * k:.2f} {(x + w) * k:.2f} {top * k:.2f}]"
+        return self.tags.content("Figure", alt=alt, attrs=f"<</O /Layout /BBox {box}>>")
+
+    def logo_tag(self):
+        """The clinic's logo: a Figure named by labels.yaml ("Logo of {clinic}")."""
+        return self.figure(self.w - MARGIN - 40, MARGIN, 40, 14, self.hand.labels["logo"])
 
 
 def _texts(h: Handout) -> str:
