@@ -595,7 +595,7 @@ class _Sheet(FPDF):
 
     def logo_tag(self):
         """The clinic's logo: a Figure named by labels.yaml ("Logo of {clinic}")."""
-        return self.figure(self.w - MARGIN - 40, MARGIN, 40, 14, self.hand.labels["logo"])
+        return self.figure(self.w - MARGIN - 40, MARGIN, 40, 14, self.hand.logo_alt)
 
 
 def _texts(h: Handout) -> str:
