@@ -572,7 +572,7 @@ class _Sheet(FPDF):
             with self.tags.artifact("Pagination", "Footer"):
                 self._footer_lines()
         else:
-            with self.tags.group("Sect"):
+            with self.tags.at_root(), self.tags.group("Sect"):
                 self._footer_lines()
 
     def _footer_lines(self):

@@ -147,6 +147,16 @@ class Tagger:
                 self.tree.all.remove(elem)
 
     @contextlib.contextmanager
+    def at_root(self) -> Iterator[None]:
+        """Elements made inside go directly under /Document (a footer drawn at a page break
+        in the middle of a table or a list is not part of it)."""
+        stack, self.stack = self.stack, [self.tree.document]
+        try:
+            yield
+        finally:
+            self.stack = stack
+
+    @contextlib.contextmanager
     def content(self, kind: str, text: str = "", alt=None, attrs=None) -> Iterator[None]:
         """What is drawn inside is one leaf element ``kind`` (P, H1, Lbl, TD, Figure ...) on
         the current page; its language is set when ``text`` is in another script."""
