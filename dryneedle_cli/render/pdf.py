@@ -138,7 +138,18 @@ def require_shaping(h: Handout) -> bool:
     return True
 
 
+class TooLong(Exception):
+    """A try at one type size has gone past the pages it may take: the next size is tried."""
+
+
 class _Sheet(FPDF):
+    max_pages: int | None = None  # set for a try whose result is kept only if this short
+
+    def add_page(self, *args, **kwargs):
+        if self.max_pages is not None and self.page >= self.max_pages:
+            raise TooLong  # the rest of this try would be drawn for nothing
+        super().add_page(*args, **kwargs)
+
     def __init__(self, h: Handout, size: float, extra_font: Path | None):
         super().__init__(unit="mm", format=PAPER[h.paper])
         self.hand, self.size = h, size
@@ -688,17 +699,27 @@ def render(h: Handout, font: Path | None = None) -> bytes:
         best = None
         for size in LARGE_SIZES:
             pdf = _Sheet(h, size, extra)
-            pdf.build()
+            if best is not None:  # kept only if it saves a page
+                pdf.max_pages = best.pages_count - 1
+            try:
+                pdf.build()
+            except TooLong:
+                continue
             if best is None or pdf.pages_count < best.pages_count:
                 best = pdf
             if best.pages_count == 1:
                 break
         return bytes(best.output())
-    for size in (9.5, 9.0, 8.5, 8.0, 7.5, 7.0):
+    sizes = (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
+    for size in sizes:
         pdf = _Sheet(h, size, extra)
-        pdf.build()
-        if pdf.pages_count <= 1:
-            break
+        if size != sizes[-1]:  # one page, else the next size; the smallest is kept as it is
+            pdf.max_pages = 1
+        try:
+            pdf.build()
+        except TooLong:
+            continue
+        break
     return bytes(pdf.output())
 
 

@@ -321,7 +321,11 @@ def render(h, font=None) -> bytes:
     limit = (large if h.large_print else normal) * len(h.copies)
     for size in sizes:
         pdf = _Form(h, size, extra)
-        pdf.build()
-        if pdf.pages_count <= limit:
-            break
+        if size != sizes[-1]:  # within the limit, else the next size
+            pdf.max_pages = limit
+        try:
+            pdf.build()
+        except sheet.TooLong:
+            continue
+        break
     return bytes(pdf.output())
