@@ -209,6 +209,9 @@ def test_sheet_structure(clinic, lang):
     logo = labels["logo"].replace("{clinic}", "Harbour Physio")
     assert any(e["/Alt"] == logo for e in figures), figures
     assert [e.get("/Lang") for _, k, e in tree if e.get("/Lang")] == ["he"]  # the name only
+    with doc.open_outline() as outline:  # a bookmark per heading, the sections under the title
+        (top,) = list(outline.root)
+        assert len(top.children) == headings.count("/H2")
 
 
 def test_screening_grid_is_a_table_with_row_headers():

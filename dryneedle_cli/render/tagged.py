@@ -175,6 +175,12 @@ class Tagger:
         self.tree.struct_tree_root.parent_tree.nums[spids[page]].append(elem)
         pdf.pages[page].struct_parents = spids[page]
         self.tree.doc_struct_elem.k.append(elem)
+        if kind in ("H1", "H2") and text:  # a bookmark for each heading, to jump to it
+            from fpdf.outline import OutlineSection
+            from fpdf.syntax import DestinationXYZ
+
+            dest = DestinationXYZ(page, top=pdf.h_pt - pdf.y * pdf.k)
+            pdf._outline.append(OutlineSection(text, int(kind[1]) - 1, page, dest, elem))
         pdf._out(f"/{kind} <</MCID {mcid}>> BDC")
         self.open = True
         try:
