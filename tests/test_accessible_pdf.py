@@ -240,3 +240,26 @@ def test_footer_is_read_once_then_an_artifact():
 def _contents(page):
     c = page.obj.Contents
     return list(c) if isinstance(c, pikepdf.Array) else [c]
+
+
+PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "Tj", "TJ", "'", '"'}
+
+
+@pytest.mark.parametrize("which", SHEETS)
+def test_nothing_is_painted_outside_content_or_artifacts(which, clinic):
+    """Every painting operator (text, paths, images) is inside a marked-content sequence: the
+    validators check text only, this checks the rules, boxes and the outline's shapes too."""
+    import io
+
+    doc = pikepdf.open(io.BytesIO(make_pdf(which, "en", "letter", which == "prepare", clinic)))
+    for n, page in enumerate(doc.pages, 1):
+        depth, loose = 0, []
+        for _operands, op in pikepdf.parse_content_stream(page):
+            op = str(op)
+            if op in ("BDC", "BMC"):
+                depth += 1
+            elif op == "EMC":
+                depth -= 1
+            elif op in PAINT and depth == 0:
+                loose.append(op)
+        assert depth == 0 and loose == [], (n, loose[:10])
