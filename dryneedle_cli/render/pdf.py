@@ -574,28 +574,29 @@ class _Sheet(FPDF):
                 )
 
     def footer_lines(self):
-        """The footer, read once: content the first time its words are drawn (it holds the
-        emergency line), a pagination artifact where a later page repeats it."""
-        words = tuple(t for t, *_ in self.footer_parts())
-        read = getattr(self, "_footers_read", set())
-        self._footers_read = read | {words}
-        if words in read:
-            with self.tags.artifact("Pagination", "Footer"):
-                self._footer_lines()
-        else:
-            with self.tags.at_root(), self.tags.group("Sect"):
-                self._footer_lines()
-
-    def _footer_lines(self):
+        """The footer. Each of its lines is content the first time it is drawn (it holds the
+        emergency line: a screen reader must read it), and a pagination artifact where a later
+        page repeats it (read once, not on every page)."""
+        read = self.__dict__.setdefault("_footers_read", set())
         width = self.w - 2 * MARGIN
         y = self.h - MARGIN - self.footer_height() + 1.0
         self.set_draw_color(*GREY)
         self.set_line_width(0.3)
         self.line(MARGIN, y - 1, self.w - MARGIN, y - 1)
         self.set_y(y)
-        for text, scale, bold, color in self.footer_parts():
-            y += self.text_block(MARGIN, width, text, scale, bold, color)
-            self.set_y(y)
+        with self.tags.at_root():
+            for text, scale, bold, color in self.footer_parts():
+                if text in read and self.footer_repeats(text):
+                    with self.tags.artifact("Pagination", "Footer"):
+                        y += self.text_block(MARGIN, width, text, scale, bold, color)
+                else:
+                    read.add(text)
+                    y += self.text_block(MARGIN, width, text, scale, bold, color)
+                self.set_y(y)
+
+    def footer_repeats(self, text: str) -> bool:
+        """Whether a footer line read once may be an artifact where it comes again."""
+        return True
 
     def figure(self, x: float, y: float, w: float, h: float, alt: str):
         """A Figure element with its alternative text and its box (in points, from the
