@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from dryneedle_cli.cli import app
 from dryneedle_cli.errors import ContentError, UsageError
 from dryneedle_cli.model import Item, tr
+from dryneedle_cli.query.pages import in_sentence
 
 runner = CliRunner()
 SCREEN = ("plain", "json", "terminal")
@@ -75,7 +76,7 @@ def _lung_note(q, kb, region: str) -> str:
     ]
     assert items, "aftercare.yaml has no item with near_lungs: true"
     r = kb.regions[region]
-    q._local = {"lung_areas": q.values["lung_places"] if r.any_area else tr(r.name)}
+    q._local = {"lung_areas": q.values["lung_places"] if r.any_area else in_sentence(tr(r.name))}
     try:
         return q._item(items[0])
     finally:

@@ -38,7 +38,7 @@ REQUIRED_LABELS = (
     "area_notes_aftercare", "areas", "related", "reviewed", "conditions", "references_title",
     "references_summary", "patient", "date", "clinician", "next_visit", "front", "back",
     "outline", "no_areas", "areas_planned", "outline_planned", "questions", "questions_phone",
-    "emergency", "rules_out", "key_points", "teachback_questions", "teachback_opener",
+    "emergency", "rules_out", "key_points", "teachback_questions", "teachback_opener", "logo",
     "status_draft", "status_approved", "status_approved_at", "status_translation_draft",
     "status_translation_revised",
 )  # fmt: skip

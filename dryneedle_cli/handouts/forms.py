@@ -41,6 +41,7 @@ class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
     form_hash: str = ""
     questions: str = ""  # the footer line
     emergency: str = ""  # the emergency line
+    logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
     notice: str = ""  # content version, form code, review status, "supports your clinician"
 
     @property
@@ -118,6 +119,7 @@ def make(
         form_hash=code,
         questions=q.label(label),
         emergency=q.label("emergency"),
+        logo_alt=q.label("logo"),
         notice=_notice(q, page, words["form_code"], code),
     )
 

@@ -27,6 +27,7 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
     labels: dict[str, str] = {}
     questions: str = ""  # the footer line
     emergency: str = ""  # the emergency line
+    logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
     notice: str = ""  # content version, review status, "supports your clinician's advice"
 
     @property
@@ -189,6 +190,7 @@ def make(
         labels=page.labels,
         questions=q.label(label),
         emergency=q.label("emergency"),
+        logo_alt=q.label("logo"),
         notice=_notice(q, page),
     )
 

@@ -41,7 +41,7 @@ h1 { font-size: 1.3em; margin: 4px 0 2px; }
 .areas { display: flex; align-items: center; gap: 10px; margin: 4px 0; break-inside: avoid; }
 .areas svg { width: %(figure)s; height: auto; flex: none; }
 .areas figcaption { font-size: 0.95em; }
-main { columns: %(columns)s; column-gap: 8mm; }
+.cols { columns: %(columns)s; column-gap: 8mm; }
 section { break-inside: avoid; margin: 0 0 5px; }
 h2 { font-size: 1.05em; margin: 0 0 2px; break-after: avoid; }
 p { margin: 0 0 2px; }
@@ -121,14 +121,15 @@ def document(h: Handout) -> str:
             f"<style>{css}</style></head>",
             "<body>",
             f"<header>{clinic}</header>" if clinic else "",
+            "<main>",  # every part but the clinic's header and the footer: one landmark
             f'<div class="details">{details}</div>' if details else "",
             f"<h1>{escape(p.title)}</h1>",
             f'<p class="summary">{escape(p.summary)}</p>',
             *(_section(s, shorts, labels["sources"]) for s in warnings),
             figure,
-            "<main>",
+            '<div class="cols">',
             *(_section(s, shorts, labels["sources"]) for s in others),
-            "</main>",
+            "</div></main>",
             f'<footer><div class="emergency">{escape(h.emergency)}</div>'
             f"<div>{escape(h.questions)}</div>"
             f'<div class="notice">{escape(h.notice)}</div></footer>',

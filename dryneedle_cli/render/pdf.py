@@ -17,6 +17,7 @@ import contextlib
 import copy
 import functools
 import io
+import re
 import shutil
 import subprocess
 import warnings
@@ -27,8 +28,8 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
 from dryneedle_cli.handouts.handout import Handout
-from dryneedle_cli.render import body
-from dryneedle_cli.render.scripts import keep_numbers_together, needs_shaping
+from dryneedle_cli.render import body, tagged
+from dryneedle_cli.render.scripts import NBSP, keep_numbers_together, needs_shaping
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
@@ -41,6 +42,9 @@ LARGE_SIZES = (18.0, 17.0, 16.0)  # large print: the largest of these at the few
 _PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
 _HEIGHTS: dict[tuple, float] = {}
 _LINES: dict[tuple, list[str]] = {}
+# characters the quick line breaker leaves to fpdf2: other breaking spaces, tab, soft hyphen,
+# form feed, carriage return
+_ODD_CHARS = re.compile("[\u200b\u2000-\u200a\u205f\u3000\t\u00ad\f\r]")
 # fpdf2 drops these tables when it embeds a font; a batch copy need not carry them.
 _LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
 
@@ -134,7 +138,18 @@ def require_shaping(h: Handout) -> bool:
     return True
 
 
+class TooLong(Exception):
+    """A try at one type size has gone past the pages it may take: the next size is tried."""
+
+
 class _Sheet(FPDF):
+    max_pages: int | None = None  # set for a try whose result is kept only if this short
+
+    def add_page(self, *args, **kwargs):
+        if self.max_pages is not None and self.page >= self.max_pages:
+            raise TooLong  # the rest of this try would be drawn for nothing
+        super().add_page(*args, **kwargs)
+
     def __init__(self, h: Handout, size: float, extra_font: Path | None):
         super().__init__(unit="mm", format=PAPER[h.paper])
         self.hand, self.size = h, size
@@ -155,6 +170,38 @@ class _Sheet(FPDF):
         self.set_creator("dryneedle")
         self.set_lang(h.page.lang)  # the document's language, for screen readers
         self.line_h = size * 0.45
+        # tagged PDF/UA-1: what is drawn is marked as content of a structure element or as
+        # an artifact (render/tagged.py)
+        self.tags = tagged.Tagger(self, h.page.lang)
+        tagged.finish(self, h.page.title, h.page.lang, h.clinic.name if h.clinic else "dryneedle")
+
+    # rules, box borders and the outline's shapes are artifacts unless drawn inside content
+    def line(self, *args, **kwargs):
+        with self.tags.artifact():
+            return super().line(*args, **kwargs)
+
+    def rect(self, *args, **kwargs):
+        with self.tags.artifact():
+            return super().rect(*args, **kwargs)
+
+    def circle(self, *args, **kwargs):
+        with self.tags.artifact():
+            return super().circle(*args, **kwargs)
+
+    def ellipse(self, *args, **kwargs):
+        with self.tags.artifact():
+            return super().ellipse(*args, **kwargs)
+
+    def tag(self, kind: str, text: str = "", measure: bool = False, **kwargs):
+        """``self.tags.content`` when drawing, nothing when only measuring."""
+        if measure:
+            return contextlib.nullcontext()
+        return self.tags.content(kind, text, **kwargs)
+
+    def tag_group(self, kind: str, measure: bool = False, **kwargs):
+        if measure:
+            return contextlib.nullcontext()
+        return self.tags.group(kind, **kwargs)
 
     # ----------------------------------------------------------------- pieces
 
@@ -169,8 +216,9 @@ class _Sheet(FPDF):
         self.set_font("body", "B" if bold else "", self.size * scale)
         self.set_text_color(*color)
 
-    def text_block(self, x, w, text, scale=1.0, bold=False, color=BLACK, measure=False):
+    def text_block(self, x, w, text, scale=1.0, bold=False, color=BLACK, measure=False, tag="P"):
         """Draw (or measure) left-aligned wrapped text at x, from the current y; its height.
+        Drawn, it is one structure element ``tag`` (P, H1, H2, LBody ...).
 
         Line breaks are worked out once per text, width and size and reused, since most of a
         sheet's text is the same on every sheet of a batch.
@@ -181,16 +229,95 @@ class _Sheet(FPDF):
         key = (text, round(w, 3), self.size * scale, bold)
         lines = _LINES.get(key)
         if lines is None:
-            self.set_x(x)
-            lines = _LINES[key] = self.multi_cell(
-                w, 1, text, dry_run=True, output=MethodReturnValue.LINES, align="L"
-            )
+            lines = self.break_lines(w, text)
+            if lines is None:  # text the quick breaker leaves to fpdf2 (shaping, fallback fonts)
+                self.set_x(x)
+                lines = self.multi_cell(
+                    w, 1, text, dry_run=True, output=MethodReturnValue.LINES, align="L"
+                )
+            _LINES[key] = lines
         line_h = self.line_h * scale
         if not measure:
-            for line in lines:
-                self.set_x(x)
-                self.cell(w, line_h, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            with self.tags.content(tag, text):
+                for line in lines:
+                    self.set_x(x)
+                    self.cell(w, line_h, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return line_h * len(lines)
+
+    def break_lines(self, w: float, text: str) -> list[str] | None:
+        """The lines fpdf2's ``multi_cell(w, text, align="L")`` would make, each character
+        measured once.
+
+        fpdf2 re-measures a line from its start for every character it adds, then, in a dry
+        run, lays every line out once more. This follows its word-wrap rules exactly (the
+        same widths, the same float sums, the same tolerance; a no-break space prints as a
+        space) for the plain case: one embedded font with every character, no shaping, no
+        character spacing, no soft hyphen, no other kind of space. Anything else returns None
+        and goes to fpdf2. ``tests/test_layout.py::test_quick_line_breaks_match_fpdf2`` checks
+        every text of every sheet against fpdf2.
+        """
+        font = self.current_font
+        if (
+            not text
+            or text.endswith("\n")
+            or self.text_shaping
+            or self.char_spacing
+            or self.font_stretching != 100
+            or getattr(font, "cw", None) is None
+            or not isinstance(font.cw, dict)
+            or _ODD_CHARS.search(text)
+        ):
+            return None
+        cw = font.cw
+        if any(ord(c) not in cw or not cw[ord(c)] for c in set(text) - {"\n"}):
+            return None
+        size, k = self.font_size_pt, self.k
+        max_w = w
+        for margin in (self.c_margin, self.c_margin):
+            max_w -= float(margin)
+        space_w = cw[32]
+        lines: list[str] = []
+        chars: list[str] = []
+        units = 0  # the line's width in font units (a no-break space counted as a space)
+        hint = None  # (len(chars), units) at the last space
+        i, n = 0, len(text)
+        while i < n:
+            c = text[i]
+            if c == "\n":
+                lines.append("".join(chars))
+                chars, units, hint = [], 0, None
+                i += 1
+                continue
+            cu = cw[ord(c)]
+            # fpdf2: sum(widths) * size * 0.001 / k, for the line and for the character
+            if (units * size * 0.001 / k + cu * size * 0.001 / k) - max_w > 1e-9:
+                if not chars:
+                    return None  # not one character fits: fpdf2 says so
+                if c == " ":
+                    lines.append("".join(chars))
+                    chars, units, hint = [], 0, None
+                    i += 1
+                    continue
+                if hint is not None:
+                    cut, _ = hint
+                    i -= len(chars) - cut  # back to the space, which is dropped
+                    lines.append("".join(chars[:cut]))
+                    chars, units, hint = [], 0, None
+                    i += 1
+                    continue
+                lines.append("".join(chars))  # one word longer than the line
+                chars, units, hint = [], 0, None
+                continue
+            if c == " ":
+                hint = (len(chars), units)
+            elif c == NBSP:
+                c, cu = " ", space_w
+            chars.append(c)
+            units += cu
+            i += 1
+        if units:
+            lines.append("".join(chars))
+        return lines or None
 
     def measure(self, s, w: float) -> float:
         """A section's height, remembered across the sheets of a batch (same text, same size)."""
@@ -201,6 +328,10 @@ class _Sheet(FPDF):
 
     def section(self, s, x, y, w, measure=False) -> float:
         """Draw (or only measure) one section at (x, y) in width w; return its height."""
+        with self.tag_group("Sect", measure):
+            return self._section(s, x, y, w, measure)
+
+    def _section(self, s, x, y, w, measure=False) -> float:
         warning = s.style == "warning"
         boxed = warning or s.style in ("note", "keypoints")
         pad = 2.5 if boxed else 0.0
@@ -208,26 +339,30 @@ class _Sheet(FPDF):
         self.set_y(y + pad)
         height = pad
         color = RED if warning else NAVY
-        height += self.text_block(inner_x, inner_w, s.heading, 1.12, True, color, measure)
+        height += self.text_block(inner_x, inner_w, s.heading, 1.12, True, color, measure, "H2")
         if not measure:
             self.set_y(y + height)
         if s.text:
             height += self.text_block(inner_x, inner_w, s.text, 1.0, warning, BLACK, measure)
             if not measure:
                 self.set_y(y + height)
-        for n, item in enumerate(s.items, 1):
-            marker = {"steps": f"{n}.", "checklist": "☐"}.get(s.style, "•")
-            indent = self.size * 0.55
-            if not measure:
-                self.font(1.0, warning)
-                self.shape(marker)
-                self.set_xy(inner_x, y + height)
-                self.cell(indent, self.line_h, marker)
-            height += self.text_block(
-                inner_x + indent, inner_w - indent, item, 1.0, warning, BLACK, measure
-            )
-            if not measure:
-                self.set_y(y + height)
+        with self.tag_group("L", measure):
+            for n, item in enumerate(s.items, 1):
+                marker = {"steps": f"{n}.", "checklist": "☐"}.get(s.style, "•")
+                indent = self.size * 0.55
+                with self.tag_group("LI", measure):
+                    if not measure:
+                        self.font(1.0, warning)
+                        self.shape(marker)
+                        self.set_xy(inner_x, y + height)
+                        with self.tag("Lbl", marker):
+                            self.cell(indent, self.line_h, marker)
+                    height += self.text_block(
+                        inner_x + indent, inner_w - indent, item, 1.0, warning, BLACK, measure,
+                        "LBody",
+                    )  # fmt: skip
+                if not measure:
+                    self.set_y(y + height)
         if s.refs:
             names = "; ".join(self.shorts[k] for k in s.refs)
             label = self.hand.labels["sources"]
@@ -282,7 +417,7 @@ class _Sheet(FPDF):
             logo = h.clinic.logo_path()
             if logo is not None:
                 try:
-                    with warnings.catch_warnings(), _quiet_fpdf():
+                    with warnings.catch_warnings(), _quiet_fpdf(), self.logo_tag():
                         warnings.simplefilter("ignore")  # e.g. an SVG without a viewBox
                         self.image(
                             str(logo), x=self.w - MARGIN - 40, y=y, h=14,
@@ -308,7 +443,7 @@ class _Sheet(FPDF):
         title_h = self.text_block(MARGIN, width, p.title, 1.45, True, measure=True)
         y = self.room(y, title_h)
         self.set_y(y)
-        y += self.text_block(MARGIN, width, p.title, 1.45, True)
+        y += self.text_block(MARGIN, width, p.title, 1.45, True, tag="H1")
         y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
         self.set_y(y)
         y += self.text_block(MARGIN, width, p.summary) + 1.5
@@ -327,7 +462,8 @@ class _Sheet(FPDF):
             cap_h += self.text_block(cap_x, cap_w, sides, 0.85, measure=True) + 1.5
             notes_h = sum(self.measure(s, cap_w) for s in notes) if beside else 0.0
             y = self.room(y, max(fig_h, cap_h + notes_h))
-            self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
+            with self.figure(MARGIN, y, fig_w, fig_h, f"{h.labels['outline']} {h.area_names}"):
+                self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
             self.set_y(y + 2)
             cap_y = y + 2 + self.text_block(cap_x, cap_w, caption, 1.1, True)
             self.set_y(cap_y)
@@ -395,14 +531,17 @@ class _Sheet(FPDF):
             w += self.get_string_width(value)
             if self.get_x() > MARGIN + 0.01 and self.get_x() + w > self.w - MARGIN:
                 self.set_xy(MARGIN, self.get_y() + lh)
-            self.font(1.0, True)
-            self.shape(label)
-            self.write(lh, f"{label}: ")
-            self.font(1.0)
-            self.shape(value)
-            self.write(lh, value)
-            self.shape("")  # the gap after a right-to-left value stays after it
-            self.write(lh, "     ")
+            with self.tags.group("P"):
+                self.font(1.0, True)
+                self.shape(label)
+                with self.tags.content("Span"):
+                    self.write(lh, f"{label}: ")
+                self.font(1.0)
+                self.shape(value)
+                with self.tags.content("Span", value):
+                    self.write(lh, value)
+                    self.shape("")  # the gap after a right-to-left value stays after it
+                    self.write(lh, "     ")
         return self.get_y() + self.line_h * 1.6
 
     def outline(self, x0: float, y0: float, scale: float, shaded: set[str]) -> None:
@@ -435,15 +574,40 @@ class _Sheet(FPDF):
                 )
 
     def footer_lines(self):
+        """The footer. Each of its lines is content the first time it is drawn (it holds the
+        emergency line: a screen reader must read it), and a pagination artifact where a later
+        page repeats it (read once, not on every page)."""
+        read = self.__dict__.setdefault("_footers_read", set())
         width = self.w - 2 * MARGIN
         y = self.h - MARGIN - self.footer_height() + 1.0
         self.set_draw_color(*GREY)
         self.set_line_width(0.3)
         self.line(MARGIN, y - 1, self.w - MARGIN, y - 1)
         self.set_y(y)
-        for text, scale, bold, color in self.footer_parts():
-            y += self.text_block(MARGIN, width, text, scale, bold, color)
-            self.set_y(y)
+        with self.tags.at_root():
+            for text, scale, bold, color in self.footer_parts():
+                if text in read and self.footer_repeats(text):
+                    with self.tags.artifact("Pagination", "Footer"):
+                        y += self.text_block(MARGIN, width, text, scale, bold, color)
+                else:
+                    read.add(text)
+                    y += self.text_block(MARGIN, width, text, scale, bold, color)
+                self.set_y(y)
+
+    def footer_repeats(self, text: str) -> bool:
+        """Whether a footer line read once may be an artifact where it comes again."""
+        return True
+
+    def figure(self, x: float, y: float, w: float, h: float, alt: str):
+        """A Figure element with its alternative text and its box (in points, from the
+        bottom of the page) around what is drawn inside."""
+        k, top = self.k, self.h - y
+        box = f"[{x * k:.2f} {(top - h) * k:.2f} {(x + w) * k:.2f} {top * k:.2f}]"
+        return self.tags.content("Figure", alt=alt, attrs=f"<</O /Layout /BBox {box}>>")
+
+    def logo_tag(self):
+        """The clinic's logo: a Figure named by labels.yaml ("Logo of {clinic}")."""
+        return self.figure(self.w - MARGIN - 40, MARGIN, 40, 14, self.hand.logo_alt)
 
 
 def _texts(h: Handout) -> str:
@@ -536,17 +700,27 @@ def render(h: Handout, font: Path | None = None) -> bytes:
         best = None
         for size in LARGE_SIZES:
             pdf = _Sheet(h, size, extra)
-            pdf.build()
+            if best is not None:  # kept only if it saves a page
+                pdf.max_pages = best.pages_count - 1
+            try:
+                pdf.build()
+            except TooLong:
+                continue
             if best is None or pdf.pages_count < best.pages_count:
                 best = pdf
             if best.pages_count == 1:
                 break
         return bytes(best.output())
-    for size in (9.5, 9.0, 8.5, 8.0, 7.5, 7.0):
+    sizes = (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
+    for size in sizes:
         pdf = _Sheet(h, size, extra)
-        pdf.build()
-        if pdf.pages_count <= 1:
-            break
+        if size != sizes[-1]:  # one page, else the next size; the smallest is kept as it is
+            pdf.max_pages = 1
+        try:
+            pdf.build()
+        except TooLong:
+            continue
+        break
     return bytes(pdf.output())
 
 

@@ -30,7 +30,7 @@ table.questions td.n { width: 2.2em; font-weight: bold; }
 table.questions td.boxes { white-space: nowrap; text-align: right; }
 .box { display: inline-block; width: 0.9em; height: 0.9em; border: 1px solid #111;
   vertical-align: -0.1em; margin: 0 0.25em 0 0.8em; }
-main { columns: %(columns)s; column-gap: 8mm; }
+.cols { columns: %(columns)s; column-gap: 8mm; }
 section { break-inside: avoid; margin: 0 0 6px; }
 section.warning { border: 3px solid #b00020; background: #fff3f3; padding: 3px 8px; }
 section.warning h2 { color: #b00020; }
@@ -125,7 +125,7 @@ def _copy(h, copy: str) -> str:
     else:
         rest = [s for s in p.sections if s.style == "signature"]
         info = [s for s in p.sections if s.style != "signature"]
-        parts.append(f"<main>{''.join(_section(h, s) for s in info[:-1])}</main>")
+        parts.append(f'<div class="cols">{"".join(_section(h, s) for s in info[:-1])}</div>')
         parts += [_section(h, s) for s in (info[-1], *rest)]
     parts.append(
         f'<footer><div class="emergency">{escape(h.emergency)}</div>'
@@ -149,7 +149,9 @@ def document(h) -> str:
             f"<title>{escape(h.page.title)}</title>",
             f"<style>{css}</style></head>",
             "<body>",
+            "<main>",  # every copy in the one main landmark
             *(_copy(h, copy) for copy in h.copies),
+            "</main>",
             "</body></html>",
             "",
         ]

@@ -39,6 +39,11 @@ class _Form(sheet._Sheet):
         )
         return [p for p in parts if p[0]]
 
+    def footer_repeats(self, text: str) -> bool:
+        # a copy's own line (its name, version and code) is read on each of its pages when
+        # there are two copies: it tells them apart, and it recurs on only some pages
+        return len(self.hand.copies) < 2 or text != self.hand.notice_for(self.copy)
+
     # ----------------------------------------------------------------- pieces
 
     def rule(self, x0: float, x1: float, y: float) -> None:
@@ -59,7 +64,7 @@ class _Form(sheet._Sheet):
         logo = h.clinic.logo_path()
         if logo is not None:
             try:
-                with warnings.catch_warnings():
+                with warnings.catch_warnings(), self.logo_tag():
                     warnings.simplefilter("ignore")
                     self.image(
                         str(logo), x=self.w - MARGIN - 40, y=y, h=14, keep_aspect_ratio=True, w=40
@@ -102,17 +107,21 @@ class _Form(sheet._Sheet):
                 y = self.room(y, need)
             self.font(1.0, True)
             self.set_xy(x, y)
-            self.cell(lw, lh, f"{label}: ")
-            if not value:
-                self.rule(x + lw, x + lw + vw, y + lh * 0.8)
-            elif x + lw + vw <= right:
-                self.font(1.0)
-                self.set_xy(x + lw, y)
-                self.cell(vw, lh, value)
-            else:  # longer than the line: it wraps beside its label, and the row grows
-                vw = right - x - lw
-                self.set_y(y + (lh - self.line_h) / 2)
-                row_h = max(row_h, self.text_block(x + lw, vw, value) + (lh - self.line_h))
+            with self.tags.group("P"):
+                with self.tags.content("Span"):
+                    self.cell(lw, lh, f"{label}: ")
+                if not value:
+                    self.rule(x + lw, x + lw + vw, y + lh * 0.8)
+                elif x + lw + vw <= right:
+                    self.font(1.0)
+                    self.set_xy(x + lw, y)
+                    with self.tags.content("Span", value):
+                        self.cell(vw, lh, value)
+                else:  # longer than the line: it wraps beside its label, and the row grows
+                    vw = right - x - lw
+                    self.set_y(y + (lh - self.line_h) / 2)
+                    value_h = self.text_block(x + lw, vw, value, tag="Span")
+                    row_h = max(row_h, value_h + (lh - self.line_h))
             x += lw + vw + 6
         return y + row_h + self.line_h * 0.6
 
@@ -144,18 +153,18 @@ class _Form(sheet._Sheet):
 
     # ----------------------------------------------------------------- sections
 
-    def section(self, s, x, y, w, measure=False) -> float:
+    def _section(self, s, x, y, w, measure=False) -> float:
         if s.style == "lines":
             return self.lines_section(s, x, y, w, measure)
         if s.style == "signature":
             return self.signature(s, x, y, w, measure)
-        return super().section(s, x, y, w, measure)
+        return super()._section(s, x, y, w, measure)
 
     def lines_section(self, s, x, y, w, measure) -> float:
         height = self.text_block(x, w, s.heading, 1.12, True, NAVY, measure=True)
         if not measure:
             self.set_y(y)
-            self.text_block(x, w, s.heading, 1.12, True, NAVY)
+            self.text_block(x, w, s.heading, 1.12, True, NAVY, tag="H2")
         if s.text:
             if not measure:
                 self.set_y(y + height)
@@ -177,7 +186,7 @@ class _Form(sheet._Sheet):
         height = self.text_block(x, w, s.heading, 1.0, True, NAVY, measure=True)
         if not measure:
             self.set_y(y)
-            self.text_block(x, w, s.heading, 1.0, True, NAVY)
+            self.text_block(x, w, s.heading, 1.0, True, NAVY, tag="H2")
         if s.text:
             if not measure:
                 self.set_y(y + height)
@@ -206,9 +215,13 @@ class _Form(sheet._Sheet):
             return height + self.line_h * 0.35
         self.font(1.0, True)
         self.set_xy(x, y)
-        self.cell(num_w, self.line_h, f"{n}.")
-        self.set_y(y)
-        self.text_block(x + num_w, text_w, text, 1.0)
+        # a row of the screening table: the question is the row's header, each answer a cell
+        row = self.tags.group("TR")
+        row.__enter__()
+        with self.tags.content("TH", text, attrs="<</O /Table /Scope /Row>>"):
+            self.cell(num_w, self.line_h, f"{n}.")
+            self.set_y(y)
+            self.text_block(x + num_w, text_w, text, 1.0)
         bx = x + w - boxes_w if beside else x + num_w
         by = y if beside else y + text_h
         if beside:  # a faint line from the words to the boxes, to read across
@@ -216,11 +229,13 @@ class _Form(sheet._Sheet):
             self.set_line_width(0.15)
             self.line(x + num_w, y + height + 0.6, x + w, y + height + 0.6)
         for answer, aw in zip(answers, widths, strict=True):
-            self.box(bx, by + (self.line_h - side) / 2, side)
-            self.font(1.0)
-            self.set_xy(bx + side + 1.2, by)
-            self.cell(aw - side - 1.2, self.line_h, answer)
+            with self.tags.content("TD"):
+                self.box(bx, by + (self.line_h - side) / 2, side)
+                self.font(1.0)
+                self.set_xy(bx + side + 1.2, by)
+                self.cell(aw - side - 1.2, self.line_h, answer)
             bx += aw
+        row.__exit__(None, None, None)
         return height + self.line_h * 0.35
 
     # ----------------------------------------------------------------- the form
@@ -242,7 +257,7 @@ class _Form(sheet._Sheet):
         title = p.title + (f"  ·  {self.copy}" if self.copy else "")
         y = self.room(y, self.text_block(MARGIN, width, title, 1.45, True, measure=True))
         self.set_y(y)
-        y += self.text_block(MARGIN, width, title, 1.45, True)
+        y += self.text_block(MARGIN, width, title, 1.45, True, tag="H1")
         y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
         self.set_y(y)
         y += self.text_block(MARGIN, width, p.summary)
@@ -267,11 +282,12 @@ class _Form(sheet._Sheet):
             first = self.question(n + 1, s.items[0], MARGIN, 0, width, measure=True)
             y = self.room(y, head + first)
             self.set_y(y)
-            y += self.text_block(MARGIN, width, s.heading, 1.12, True, NAVY) + 0.5
-            for item in s.items:
-                n += 1
-                y = self.room(y, self.question(n, item, MARGIN, 0, width, measure=True))
-                y += self.question(n, item, MARGIN, y, width)
+            y += self.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, tag="H2") + 0.5
+            with self.tags.group("Table"):
+                for item in s.items:
+                    n += 1
+                    y = self.room(y, self.question(n, item, MARGIN, 0, width, measure=True))
+                    y += self.question(n, item, MARGIN, y, width)
             y += self.line_h * 0.4
         words = h.words
         other = self.text_block(MARGIN, width, words["form_anything_else"], 1.0, True, measure=True)
@@ -310,7 +326,11 @@ def render(h, font=None) -> bytes:
     limit = (large if h.large_print else normal) * len(h.copies)
     for size in sizes:
         pdf = _Form(h, size, extra)
-        pdf.build()
-        if pdf.pages_count <= limit:
-            break
+        if size != sizes[-1]:  # within the limit, else the next size
+            pdf.max_pages = limit
+        try:
+            pdf.build()
+        except sheet.TooLong:
+            continue
+        break
     return bytes(pdf.output())
