@@ -59,7 +59,14 @@ from dryneedle_cli.content.layers import (
     layer_files,
     stray_files,
 )
-from dryneedle_cli.content.stamp import has_words, label_hash, part_hash, stamp
+from dryneedle_cli.content.stamp import (
+    english_text,
+    has_words,
+    is_text,
+    label_hash,
+    part_hash,
+    stamp,
+)
 from dryneedle_cli.content.yamlfile import error_at
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import KnowledgeBase, Labels, Translation
@@ -110,21 +117,6 @@ class Candidate:
 # --------------------------------------------------------------------------- mirroring
 
 
-def _is_text(value: Any) -> bool:
-    """A text: a string, or a mapping by language with English."""
-    if isinstance(value, str):
-        return True
-    return (
-        isinstance(value, dict)
-        and isinstance(value.get("en"), str)
-        and all(isinstance(v, str) for v in value.values())
-    )
-
-
-def _english_text(value: Any) -> str:
-    return value if isinstance(value, str) else value["en"]
-
-
 def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER_RE.findall(text))
 
@@ -150,8 +142,8 @@ def _show(value: Any) -> str:
 def _mirror(en, tr, text, words, at, field, out) -> None:
     if field in words or field in OWN:
         return
-    if field in text and _is_text(en):
-        english = _english_text(en)
+    if field in text and is_text(en):
+        english = english_text(en)
         if not isinstance(tr, str):
             out.append((at, "must be plain text in the translation's language"))
         elif english.strip() and not tr.strip():
@@ -190,7 +182,7 @@ def overlay(en: Any, tr: Any, text, words, field: str | None = None) -> Any:
         return en
     if field in words:
         return en if tr is None else tr
-    if field in text and _is_text(en):
+    if field in text and is_text(en):
         return tr
     if isinstance(en, (list, tuple)):
         if not isinstance(tr, (list, tuple)) or len(tr) != len(en):
@@ -698,13 +690,13 @@ class Translator:
                 want = label_hash(english)
                 value, cand = self._label(cands, group, label, english, want)
                 if cand is None and not has_words(english):  # the same in every language
-                    value = _english_text(english)
+                    value = english_text(english)
                 elif cand is None:
                     version = setter[(group, label)]
                     missing.append(f"{group}.{label}")
                     fixes.append(f"translate it in {self._target(version)}")
                     files.append(version.path)
-                    value = _english_text(english)
+                    value = english_text(english)
                 elif cand not in used:
                     used.append(cand)
                 found[group][label] = value

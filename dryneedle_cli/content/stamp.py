@@ -50,7 +50,8 @@ def source_hash(data: dict) -> str:
     return _digest({k: v for k, v in data.items() if k not in OWN}, 16)
 
 
-def _is_text(value: Any) -> bool:
+def is_text(value: Any) -> bool:
+    """A text: a string, or a mapping by language with English."""
     if isinstance(value, str):
         return True
     return (
@@ -69,7 +70,7 @@ def text_view(value: Any, text: frozenset, words: frozenset, field: str | None =
     holds no text a translation gives."""
     if field in words or field in OWN:
         return None
-    if field in text and _is_text(value):
+    if field in text and is_text(value):
         return english_text(value)
     if isinstance(value, (list, tuple)):
         inside = [text_view(v, text, words, field) for v in value]
