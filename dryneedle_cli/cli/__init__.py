@@ -25,6 +25,8 @@ COMMANDS = {
     "screen": "screening",
     "clinic": "clinic",
     "review": "review",
+    "serve": "serve",
+    "export": "export",
 }
 
 
