@@ -18,7 +18,7 @@ import re
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 
 from dryneedle_cli.errors import DryneedleError, NotFound, UsageError
 from dryneedle_cli.safe import short
@@ -103,7 +103,7 @@ class Guard:
         return headers
 
     async def _refuse(self, scope, send, status: int, reason: str) -> None:
-        body = json.dumps({"error": reason, "status": status}).encode()
+        body = safe_json({"error": reason, "status": status})
         await send(
             {
                 "type": "http.response.start",
@@ -152,7 +152,7 @@ def error_response(request: Request, status: int, reason: str, suggestions=()) -
         doc = {"error": reason, "status": status}
         if suggestions:
             doc["suggestions"] = [short(s, 120) for s in suggestions]
-        return JSONResponse(doc, status_code=status)
+        return Response(safe_json(doc), status_code=status, media_type="application/json")
     from dryneedle_cli.render import web
 
     service = request.app.state.service
@@ -160,6 +160,13 @@ def error_response(request: Request, status: int, reason: str, suggestions=()) -
     code = lang if lang in service.frames else service.default_lang
     page = web.error(service.frames[code], status, reason)
     return HTMLResponse(page, status_code=status)
+
+
+def safe_json(doc) -> bytes:
+    """JSON with <, > and & as \\u escapes: a reason that quotes markup never reads as markup,
+    whatever a client makes of the answer."""
+    text = json.dumps(doc, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode()
 
 
 async def _dryneedle_error(request: Request, e: DryneedleError) -> Response:
