@@ -450,3 +450,15 @@ def test_export_site_refuses_a_folder_of_other_files_and_links(tmp_path):
     assert list(outside.iterdir()) == []
     marker = json.loads((dest / ".dryneedle-site").read_text())
     assert "en/neck-pain.html" in marker["files"]
+
+
+@pytest.mark.parametrize("url", ["/search?q=", "/api/search?q="])
+def test_markup_in_a_search_is_shown_as_text(client, url):
+    r = client.get(url + "%3Cscript%3Ealert(1)%3C/script%3E%22%3E%3Cimg%20src=x%3E")
+    assert r.status_code == 200
+    if url.startswith("/api/"):  # the CLI's record, as JSON (nosniff): text, never a page
+        assert r.headers["content-type"] == "application/json"
+        assert r.json()["query"].startswith("<script>") and r.json()["found"] is False
+    else:
+        assert "<script" not in r.text and "<img" not in r.text
+        assert "&lt;script&gt;alert(1)" in r.text
