@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import multiprocessing
 import os
 import re
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dryneedle_cli import safeio
+from dryneedle_cli.dates import check_date, today
 from dryneedle_cli.errors import (
     ContentError,
     DryneedleError,
@@ -147,20 +147,6 @@ def write_new(folder: Path, which: str, date: str, patient: str | None, fmt: str
     raise OutputError(f"too many sheets named {stem} in {folder}; give -o FILE")
 
 
-def check_date(value: str | None, name: str = "--date") -> str | None:
-    """A real calendar date, YYYY-MM-DD; a UsageError naming ``name`` otherwise."""
-    if value is None:
-        return None
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError
-        return dt.date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        raise UsageError(
-            f"{name}: not a real date; write it as YYYY-MM-DD, for example 2026-11-23"
-        ) from None
-
-
 def resolve_format(fmt: str | None, output: str | None) -> str:
     """--format wins; else the output file's extension; else PDF."""
     if fmt:
@@ -176,10 +162,6 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
             )
         return EXTENSIONS[ext]
     return "pdf"
-
-
-def today() -> str:
-    return dt.date.today().isoformat()
 
 
 def default_name(which: str, date: str, fmt: str, patient: str | None = None) -> str:
