@@ -17,10 +17,10 @@ This module imports nothing from ``cli/``, nor Typer or Rich.
 
 from __future__ import annotations
 
+import _thread
 import io
 import os
 import sys
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -233,12 +233,31 @@ class Session:
     fork, across processes (a batch's workers).
     """
 
-    def __init__(self, env: Environment, *, clinic_file=None, content_dir=None):
+    def __init__(
+        self,
+        env: Environment,
+        *,
+        clinic_file=None,
+        content_dir=None,
+        profile: Profile | None = None,
+    ):
+        """``profile``: a profile already read (``clinic check``, tests): used as it is."""
         self.env = env
         self.clinic_file = str(clinic_file) if clinic_file else None
         self.content_dirs: list[str] = [str(p) for p in content_dir or [] if p]
-        self._lock = threading.RLock()
+        self._lock = _thread.RLock()
         self._kbs: dict[str, Any] = {}
+        if profile is not None:
+            self.__dict__["profile"] = profile
+
+    def with_clinic(self, clinic_file=None, *, profile: Profile | None = None) -> Session:
+        """A Session for another clinic (a --clinic flag, or a profile already read) over
+        the same environment, folders and loaded knowledge."""
+        other = Session(
+            self.env, clinic_file=clinic_file, content_dir=self.content_dirs, profile=profile
+        )
+        other._lock, other._kbs = self._lock, self._kbs
+        return other
 
     # ------------------------------------------------------------------ the clinic
 
