@@ -154,10 +154,11 @@ def run(args: list[str]) -> int | None:
             code = 0
         else:
             from dryneedle_cli.cli.context import Settings
+            from dryneedle_cli.session import Environment
 
             _import_msgspec()
 
-            code = answer(Settings([]), **params)
+            code = answer(Settings([], Environment.from_process()), **params)
         if sys.stdout is not None:
             sys.stdout.flush()
     except BaseException as e:  # noqa: BLE001 - handed to the one boundary

@@ -110,14 +110,19 @@ def config_dir() -> Path:
     return env.user_config_dir()
 
 
-def locate_profile(flag: str | None) -> tuple[Path | None, str]:
-    """(the profile to use, where it came from: flag, env, config or none)."""
+def locate_profile(
+    flag: str | None, environ=None, config: Path | None = None
+) -> tuple[Path | None, str]:
+    """(the profile to use, where it came from: flag, env, config or none).
+
+    ``environ``: the variables (default ``os.environ``); ``config``: the user config folder
+    (default ``config_dir()``): a ``session.Environment`` passes both."""
     if flag:
         return Path(flag), "flag"
-    env = os.environ.get("DRYNEEDLE_CLINIC")
+    env = (os.environ if environ is None else environ).get("DRYNEEDLE_CLINIC")
     if env:
         return Path(env), "env"
-    default = config_dir() / PROFILE_NAME
+    default = (config_dir() if config is None else config) / PROFILE_NAME
     from dryneedle_cli import safeio
 
     return (default, "config") if safeio.is_file(default) else (None, "none")
