@@ -397,13 +397,11 @@ def test_serve_without_the_extra_says_how_to_install_it(monkeypatch):
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_a_large_memo_starts_again(client):
-    from dryneedle_cli.serve.state import MEMO_LIMIT, bounded
-
-    q = client.app.state.service.queries["en"]
-    for n in range(MEMO_LIMIT + 2):
-        q.matches(f"word{n}")
-    assert len(bounded(q)._matches) == 0
+def test_each_request_has_its_own_query_over_one_knowledge_base(client):
+    service = client.app.state.service
+    first, second = service.query("en"), service.query("en")
+    assert first is not second and first.kb is second.kb  # loaded once, state per request
+    assert client.app.state.session is service.session  # the EHR routes' Session
 
 
 # ------------------------------------------------------------------ export site

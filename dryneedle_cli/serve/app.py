@@ -305,6 +305,7 @@ def create_app(service, frame_ancestors: str = "'none'"):
         exception_handlers={DryneedleError: _dryneedle_error, HTTPException: _http_error},
     )
     app.state.service = service
+    app.state.session = service.session  # the EHR routes' (infobutton, cds) way in
     guarded = Guard(app, frame_ancestors)
     guarded.state = app.state  # tests and tools reach the service through the outer app too
     guarded.routes = app.routes

@@ -40,9 +40,10 @@ def cli_json(doc: dict, stream: bool = False) -> bytes:
 async def desk(request: Request) -> Response:
     s = _service(request)
     lang = s.lang(param(request, "lang"))
-    from dryneedle_cli.handouts.jobs import today
+    from dryneedle_cli.dates import today
 
-    return HTMLResponse(web.desk(s.frames[lang], s.indexes[lang], today()), media_type=_HTML)
+    code = lang.code
+    return HTMLResponse(web.desk(s.frames[code], s.indexes[code], today()), media_type=_HTML)
 
 
 @describe(
@@ -88,7 +89,7 @@ async def search(request: Request) -> Response:
     lang = s.lang(param(request, "lang"))
     words = _words(request)
     hits, close = s.search(lang, words)
-    return HTMLResponse(web.results(s.frames[lang], words, hits, close), media_type=_HTML)
+    return HTMLResponse(web.results(s.frames[lang.code], words, hits, close), media_type=_HTML)
 
 
 @describe(
