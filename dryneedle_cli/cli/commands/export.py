@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import say, settings
+from dryneedle_cli.cli.context import say, settings, tell
 from dryneedle_cli.cli.options import ClinicOpt
 from dryneedle_cli.errors import ExitCode
 
@@ -31,6 +31,7 @@ def export_site(
     from dryneedle_cli.serve.state import Service
 
     service = Service(settings(ctx).content_dirs, str(clinic) if clinic else None)
+    tell(service.notes)
     result = export(service, folder)
     left = sum(result.left_out.values())
     pages = sum(1 for f in result.files if "/" in f and not f.endswith("/index.html"))

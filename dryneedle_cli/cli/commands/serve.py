@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import say, settings
+from dryneedle_cli.cli.context import say, settings, tell
 from dryneedle_cli.cli.options import ClinicOpt
 from dryneedle_cli.errors import DryneedleError, ExitCode, UsageError
 
@@ -69,6 +69,7 @@ def serve(
     from dryneedle_cli.serve.main import build
 
     app = build(config)  # loads the content once: a bad clinic file stops here, exit 3
+    tell(app.state.service.notes)
     if host not in ("127.0.0.1", "::1", "localhost"):
         say(
             f"dryneedle: note: listening on {host}: anyone who can reach it can use it; "
