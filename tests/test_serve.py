@@ -15,6 +15,8 @@ import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dryneedle_cli.cli import app as cli_app
@@ -460,3 +462,26 @@ def test_markup_in_a_search_is_shown_as_text(client, url):
     else:
         assert "<script" not in r.text and "<img" not in r.text
         assert "&lt;script&gt;alert(1)" in r.text
+
+
+_LEAF = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.recursive(
+        _LEAF,
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        ),
+        max_leaves=20,
+    )
+)
+def test_the_fast_indented_json_is_pythons_byte_for_byte(doc):
+    from dryneedle_cli.serve.pages import cli_json
+
+    try:
+        expected = (json.dumps({"d": doc}, ensure_ascii=False, indent=2) + "\n").encode()
+    except UnicodeEncodeError:  # a lone surrogate: not UTF-8 either way
+        return
+    assert cli_json({"d": doc}) == expected
