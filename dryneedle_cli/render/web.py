@@ -275,9 +275,9 @@ def desk(frame: Frame, index: Index, date: str = "") -> str:
     out = [f"<h1>{esc(label('web_title'))}</h1>\n"]
     if frame.links.search:
         out.append(_language_form(frame))
-    out.append(_index(frame, index))
-    if frame.links.sheet("aftercare"):
+    if frame.links.sheet("aftercare"):  # the front desk's work first, then every page
         out.append(_sheet_form(frame, index, date))
+    out.append(_index(frame, index))
     return document(frame, "", "".join(out))
 
 
