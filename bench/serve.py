@@ -130,6 +130,13 @@ def _available(base: str, path: str) -> bool:
 # --------------------------------------------------------------------------- load
 
 
+def _once(base: str, method: str, path: str, body: str | None) -> None:
+    data = body.encode() if body else None
+    request = urllib.request.Request(base + path, data=data, method=method)
+    with urllib.request.urlopen(request, timeout=120) as r:
+        r.read()
+
+
 def _wrk(base, method, path, body, connections, seconds, limit=0) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(WRK_SCRIPT)
@@ -215,8 +222,11 @@ def main() -> int:
                     if method == "GET" and not _available(base, path):
                         rows.append((n, name, conns, None, target))
                         continue
-                    load(base, method, path, body, conns, 2)  # warm up
-                    rows.append((n, name, conns, load(base, method, path, body, conns, seconds),
+                    for _ in range(n * 2):  # warm up each worker, one request at a time
+                        _once(base, method, path, body)
+                    # a PDF takes a second or so: three times as long, for enough of them
+                    took = seconds * 3 if method == "POST" else seconds
+                    rows.append((n, name, conns, load(base, method, path, body, conns, took),
                                  target))  # fmt: skip
                 before = _rss_kib(proc.pid)
                 # bounded by count: ``memory`` JSON requests, in about the time they take at

@@ -485,3 +485,31 @@ def test_the_fast_indented_json_is_pythons_byte_for_byte(doc):
     except UnicodeEncodeError:  # a lone surrogate: not UTF-8 either way
         return
     assert cli_json({"d": doc}) == expected
+
+
+def test_require_approval_refuses_pages_and_sheets_not_approved(tmp_path, clinic):
+    from starlette.testclient import TestClient
+
+    from dryneedle_cli.serve.app import create_app
+    from dryneedle_cli.serve.state import Service
+
+    strict = tmp_path / "clinic.yaml"
+    strict.write_text(clinic.read_text() + "require_approval: true\n")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "logo.svg").write_bytes((clinic.parent / "logo.svg").read_bytes())
+    client = TestClient(create_app(Service([str(tmp_path / "content")], str(strict))))
+    r = client.get("/pages/neck-pain")
+    assert r.status_code == 403 and "not approved" in r.text
+    assert client.get("/api/pages/neck-pain").json()["status"] == 403
+    assert client.post("/sheets/aftercare", data={"patient": "Zoë"}).status_code == 403
+    assert client.get("/healthz").status_code == 200
+    # approved while the service runs: shown on the next request; revoked: refused again
+    content = ["--content-dir", str(tmp_path / "content")]
+    who = ["--by", "Dr A. Smith, PT", "--clinic", str(strict)]
+    cli(*content, "review", "approve", "neck-pain", *who)
+    html = client.get("/pages/neck-pain").text
+    assert "Approved for use at Riverside Physio &amp; &lt;Sports&gt; by Dr A. Smith, PT" in html
+    assert client.get("/api/pages/neck-pain").status_code == 200
+    cli(*content, "review", "revoke", "neck-pain", "--clinic", str(strict))
+    assert client.get("/pages/neck-pain").status_code == 403
+    assert client.get("/api/pages/neck-pain").status_code == 403

@@ -75,8 +75,14 @@ async def desk(request: Request) -> Response:
 async def page(request: Request) -> Response:
     s = _service(request)
     lang = s.lang(param(request, "lang"))
-    view = s.page(lang, ident(request.path_params["id"]))
-    return HTMLResponse(web.page(view, s.frames[view.lang]), media_type=_HTML)
+    page_id = ident(request.path_params["id"])
+
+    def make() -> bytes:
+        view = s.page(lang, page_id)
+        return web.page(view, s.frames[view.lang]).encode()
+
+    data = s.made(("html", lang.code, lang.strict, page_id), make)
+    return Response(data, media_type=_HTML)
 
 
 @describe(
@@ -89,8 +95,12 @@ async def api_page(request: Request) -> Response:
     lang = s.lang(param(request, "lang"))
     from dryneedle_cli.render.json import document
 
-    view = s.page(lang, ident(request.path_params["id"]))
-    return Response(cli_json(document(view)), media_type="application/json")
+    page_id = ident(request.path_params["id"])
+    data = s.made(
+        ("json", lang.code, lang.strict, page_id),
+        lambda: cli_json(document(s.page(lang, page_id))),
+    )
+    return Response(data, media_type="application/json")
 
 
 def _words(request: Request) -> str:

@@ -9,6 +9,7 @@ sees another's.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from dryneedle_cli.errors import NotFound, UsageError
@@ -37,10 +38,40 @@ class Service:
         self.default_lang = self.default.code
         for code in self.languages:
             self.notes += self.session.warnings(code)  # loads each language's knowledge once
+        from dryneedle_cli.status import RECORDS, clinic_folder
+
+        folder = clinic_folder(self.content_dirs)
+        self._approvals = os.path.join(folder, RECORDS) if folder else None
+        self._signature: tuple | None = None
+        self._made: dict[tuple, bytes] = {}
         self.frames = {code: self._frame(code) for code in self.languages}
         self.indexes = {code: self._index(code) for code in self.languages}
 
     # ------------------------------------------------------------------ per request
+
+    def made(self, key: tuple, make) -> bytes:
+        """The bytes of a page answer (``make()``), made once per key while the clinic's
+        approvals file is unchanged: a page depends only on the content (loaded once) and on
+        the approvals (read again when that file changes, as the CLI reads it), so an approval
+        or a revocation shows on the next request. Keys are only real pages (``make`` raises
+        for anything else), so the store is bounded by pages x languages."""
+        signature = self._approvals_signature()
+        if signature != self._signature:
+            self._made.clear()
+            self._signature = signature
+        data = self._made.get(key)
+        if data is None:
+            data = self._made[key] = make()
+        return data
+
+    def _approvals_signature(self) -> tuple | None:
+        if self._approvals is None:
+            return None
+        try:
+            st = os.stat(self._approvals)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def lang(self, asked: str | None):
         """The language of a request (``Session.language``): ``lang`` as asked, strictly (a
