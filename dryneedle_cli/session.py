@@ -419,9 +419,7 @@ class Session:
         lang = self.language(request.lang)
         notes += lang.notes
         notes += self.warnings(lang.code)
-        paper = request.paper or (
-            clinic.paper_size() if clinic is not None else clinics.locale_paper(self.env.environ)
-        )
+        paper = request.paper or clinics.paper_for(clinic, self.env.environ)
         date = check_date(request.date, "date") or today()
         import msgspec.structs
 

@@ -292,3 +292,36 @@ def test_one_date_parser_for_sheet_batch_note_and_review():
     assert record.check_date(None, dt.date(2026, 1, 1)) == "2026-01-01"
     with pytest.raises(UsageError, match="^date: not a real date"):
         dates.check_date("x", "date")  # a batch row's column is named as such
+
+
+@pytest.mark.parametrize(
+    ("which", "locale", "paper", "copies"),
+    [
+        ("aftercare", "en_AU.UTF-8", "a4", 1),  # no paper in the profile: the locale's
+        ("aftercare", "en_US.UTF-8", "letter", 1),
+        ("consent", "en_AU.UTF-8", "a4", 2),
+        ("screening", "C.UTF-8", "letter", 1),
+    ],
+)
+def test_sheet_is_the_document_pipeline_with_the_defaults_filled(
+    env, profile, which, locale, paper, copies
+):
+    """The Session's bytes against the document pipeline called directly (handouts.handout /
+    handouts.forms and render): the paper from the locale, today's date, the profile's
+    clinic, the copies asked for."""
+    from dryneedle_cli.dates import today
+    from dryneedle_cli.handouts import forms, handout
+    from dryneedle_cli.render import document
+
+    env.environ["LANG"] = locale
+    s = Session(env, clinic_file=profile)
+    sheet = s.sheet(SheetRequest(which, areas=("neck",), format="html", copies=copies))
+    q = s.query("en")
+    common = dict(clinic=s.profile.clinic, date=today(), paper=paper, patient=None)
+    if which == "aftercare":
+        made = handout.make(q, which, ["neck"], clinician=None, **common)
+        expected = document(made, "html")
+    else:
+        made = forms.make(q, which, ["neck"], clinician=None, copies=copies, **common)
+        expected = forms.document(made, "html")
+    assert sheet.data == expected
