@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import clinic_settings, query, settings
+from dryneedle_cli.cli.context import session_query, settings, tell
 from dryneedle_cli.cli.options import (
     AreaOpt,
     ClinicOpt,
@@ -22,9 +22,10 @@ from dryneedle_cli.errors import ExitCode, UsageError
 MAX_REPLY = 200  # characters of one typed reply that are looked at
 
 
-def _terminal() -> bool:
-    """Whether a person can answer here (stdin is a terminal). Tests replace it."""
-    return sys.stdin is not None and sys.stdin.isatty()
+def _terminal(env=None) -> bool:
+    """Whether a person can answer here (stdin is a terminal: the run's Environment says).
+    Tests replace it."""
+    return env.stdin_isatty if env is not None else bool(sys.stdin and sys.stdin.isatty())
 
 
 def screen(
@@ -57,12 +58,14 @@ def screen(
     Nothing is stored. --lang: the questions, the replies a patient types and the result's
     headings in that language (the clinician's notes and the sources' words stay in English).
     """
-    renderer = renderer_for(json_, plain, color)
-    values, profile_lang, policy = clinic_settings(clinic)
+    s = settings(ctx)
+    renderer = renderer_for(json_, plain, color, env=s.env)
+    session = s.session(clinic)
+    tell(session.profile.notes)
     # The whole screen is in one language: the form's, or all English with a note when the
     # language came from the profile or the locale (Query.form_query); exit 1 when it was
     # asked for strictly and the questions are not translated into it.
-    q = query(settings(ctx), values, lang=lang, profile_lang=profile_lang, **policy)
+    q = session_query(session, lang)
     chosen = list(areas or [])
     if questions:
         if answers is not None:
@@ -72,7 +75,7 @@ def screen(
     listing = q.screen_questions(chosen)  # checks the areas before anything is asked
     if answers is not None:
         given = _from_file(q, answers)
-    elif _terminal():
+    elif _terminal(s.env):
         from dryneedle_cli.status import gate
 
         # the patient reads and answers: under require_approval, only an approved form
