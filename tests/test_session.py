@@ -325,3 +325,22 @@ def test_sheet_is_the_document_pipeline_with_the_defaults_filled(
         made = forms.make(q, which, ["neck"], clinician=None, copies=copies, **common)
         expected = forms.document(made, "html")
     assert sheet.data == expected
+
+
+def test_a_batch_tells_each_note_once(tmp_path, profile):
+    """Every row is made by the same Session and returns its notes; the batch shows a note
+    once (the profile's before the rows), not once per row."""
+    from dryneedle_cli.cli import app
+
+    profile.write_text(PROFILE + 'logo: "missing.png"\n', encoding="utf-8")
+    rows = tmp_path / "day.csv"
+    rows.write_text("patient,areas,clinician\nAnn,neck,Dr B\nBo,knee,Dr B\nCy,neck,\n")
+    result = CliRunner().invoke(
+        app,
+        ["sheet", "aftercare", "-f", "txt", "--clinic", str(profile), "--batch", str(rows)]
+        + ["--out-dir", str(tmp_path / "out")],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("no logo is printed") == 1
+    assert result.stderr.count("'Dr B' is not in the clinicians") == 1
+    assert len(list((tmp_path / "out").iterdir())) == 3
