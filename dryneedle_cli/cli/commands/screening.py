@@ -80,7 +80,7 @@ def screen(
 
         # the patient reads and answers: under require_approval, only an approved form
         gate(q, "screening", q.kb.screening.id, listing.title, listing.lang)
-        given = _ask(q, listing, renderer)
+        given = _ask(q, listing, renderer, s.env)
     else:
         raise UsageError(
             "stdin is not a terminal, so no one can answer here: give --answers FILE "
@@ -98,7 +98,7 @@ def _from_file(q, source: str) -> dict[str, str]:
     return answers.normalize(entries, q.replies(), where)
 
 
-def _ask(q, listing, renderer) -> dict[str, str]:
+def _ask(q, listing, renderer, env) -> dict[str, str]:
     """Each question on stderr, each reply from stdin, until every question has an answer.
     Ctrl-C raises KeyboardInterrupt and end of input (Ctrl-D) aborts: exit 130, and nothing
     was written to stdout or anywhere else."""
@@ -107,13 +107,14 @@ def _ask(q, listing, renderer) -> dict[str, str]:
 
     words = listing.words
     replies = q.replies()
-    fancy = type(renderer).__name__ == "TerminalRenderer" and sys.stderr.isatty()
+    fancy = type(renderer).__name__ == "TerminalRenderer" and env.stderr_isatty
+    stdin, stderr = env.stdin, env.stderr
     bold, dim, off = ("\x1b[1m", "\x1b[2m", "\x1b[0m") if fancy else ("", "", "")
     keys = "/".join(words[f"replies_{a}"].split("|")[0] for a in ("yes", "no", "not_sure"))
 
     def write(text: str = "") -> None:
-        sys.stderr.write(text + "\n")
-        sys.stderr.flush()
+        stderr.write(text + "\n")
+        stderr.flush()
 
     write(f"{bold}{safe.line(listing.title)}{off}")
     write(safe.line(listing.summary))
@@ -127,17 +128,17 @@ def _ask(q, listing, renderer) -> dict[str, str]:
             write()
             write(f"{bold}{safe.line(item.group_heading)}{off}")
         while True:
-            sys.stderr.write(
+            stderr.write(
                 f"{dim}{n:>2}/{total}{off}  {safe.line(item.question)} [{safe.line(keys)}] "
             )
-            sys.stderr.flush()
-            raw = sys.stdin.readline(MAX_REPLY)
+            stderr.flush()
+            raw = stdin.readline(MAX_REPLY)
             if not raw:  # end of input: leave, keeping nothing
                 write()
                 raise typer.Abort()
             if len(raw) >= MAX_REPLY and not raw.endswith("\n"):
                 while raw and not raw.endswith("\n"):  # skip the rest of a long line
-                    raw = sys.stdin.readline(MAX_REPLY)
+                    raw = stdin.readline(MAX_REPLY)
                 raw = ""
             answer = replies.get(reply_key(raw))
             if answer is not None:
