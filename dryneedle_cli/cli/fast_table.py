@@ -51,6 +51,7 @@ HELP_COMMANDS = (
     "screen",
     "clinic",
     "review",
+    "export",
 )
 HELP = (
     "Usage: dryneedle [OPTIONS] COMMAND [ARGS]...\n"
@@ -83,6 +84,7 @@ HELP = (
     "  screen        Ask the screening questions before the first needle; list...\n"
     "  clinic        The clinic profile: its voice on screen and on handouts.\n"
     "  review        Clinical sign-off: which pages a clinician of the clinic...\n"
+    "  export        Files for systems that only read files.\n"
     "\n"
     "  Exit codes:\n"
     "    0    ok\n"
