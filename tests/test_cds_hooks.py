@@ -263,3 +263,10 @@ def test_the_answer_is_the_same_whatever_is_logged(client, caplog):
         client.post(HOOK_URL, json=copy.deepcopy(body))
     text = json.dumps([r.getMessage() for r in caplog.records])
     assert "Secret" not in text and "M54.2" not in text
+
+
+def test_a_long_title_is_cut_under_140_characters():
+    long = "Dolor " * 60
+    cut = cds._short(f"Dry needling patient education (Spanish): {long}")
+    assert len(cut) < 140 and cut.endswith("\u2026")
+    assert cds._short("short") == "short"
