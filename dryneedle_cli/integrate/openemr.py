@@ -84,18 +84,15 @@ def handout_for(q, ids, *, clinic=None, paper: str = "letter"):
     sections, refs = [], {}
     for p in pages:
         sections.append(SectionView(heading=p.title, text=p.summary))
-        sections.extend(s for s in p.sections if s.style != "warning")
+        sections.extend(p.sections)
         refs.update({r.key: r for r in p.references})
-    warnings = []  # the warning signs once, first, as on every sheet
-    for p in pages:
-        warnings.extend(s for s in p.sections if s.style == "warning" and s not in warnings)
     statuses = list(dict.fromkeys(p.status for p in pages if p.status))
     page = msgspec.structs.replace(
         pages[0],
         id="+".join(ids),
         title=" · ".join(p.title for p in pages),
         summary="",
-        sections=(*warnings, *sections),
+        sections=tuple(sections),
         references=tuple(refs.values()),
         status=" · ".join(statuses),
     )
