@@ -1,28 +1,25 @@
-"""What the EHR tests share: a Session-like object over the built-in content in en, es and fr
-(one build per test module), and a tiny Starlette app mounting one module's routes."""
+"""What the EHR tests share: the service's Session over the built-in content (one per test
+module), and a tiny Starlette app mounting one module's routes with ``app.state.session``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 
-class FakeSession:
-    """What the EHR routes use of the service's Session: ``query(lang)`` and ``profile``."""
+def make_session(folder: Path):
+    """The service's Session over the built-in content, with no clinic profile: its own
+    cache and config folders under ``folder`` (a fake Environment: nothing of the machine)."""
+    from dryneedle_cli.session import Environment, Session
 
-    profile = None
-
-    def __init__(self):
-        from dryneedle_cli.content.build import Layer, build
-        from dryneedle_cli.query.pages import Query
-
-        result = build([Layer("built-in", DATA, True)], langs=("es", "fr"))
-        kbs = {"en": result.kb, **result.translated}
-        self._queries = {lang: Query(kb) for lang, kb in kbs.items()}
-
-    def query(self, lang: str = "en"):
-        return self._queries[lang]
+    (folder / "config").mkdir(parents=True, exist_ok=True)
+    env = Environment.fake(
+        environ={"LANG": "C.UTF-8"},
+        config_dir=folder / "config",
+        site_config_dir=folder / "site",
+        cache_dir=folder / "cache",
+    )
+    return Session(env)
 
 
 def app_with(routes, session):

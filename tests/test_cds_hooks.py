@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-from ehr_support import FakeSession, client_for  # noqa: E402
+from ehr_support import client_for, make_session  # noqa: E402
 
 from dryneedle_cli.integrate import cds  # noqa: E402
 from dryneedle_cli.serve.cds import routes  # noqa: E402
@@ -92,8 +92,8 @@ def request_body(*conditions, lang="es", preferred=True) -> dict:
 
 
 @pytest.fixture(scope="module")
-def client():
-    return client_for(routes, FakeSession())
+def client(tmp_path_factory):
+    return client_for(routes, make_session(tmp_path_factory.mktemp("ehr-session")))
 
 
 def test_discovery_names_the_patient_view_service_and_its_prefetch(client):

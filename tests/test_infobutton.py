@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-from ehr_support import FakeSession, client_for  # noqa: E402
+from ehr_support import client_for, make_session  # noqa: E402
 
 from dryneedle_cli.integrate import infobutton as ib  # noqa: E402
 from dryneedle_cli.serve.infobutton import routes  # noqa: E402
@@ -23,8 +23,8 @@ BASE = "http://testserver/"
 
 
 @pytest.fixture(scope="module")
-def session():
-    return FakeSession()
+def session(tmp_path_factory):
+    return make_session(tmp_path_factory.mktemp("ehr-session"))
 
 
 @pytest.fixture(scope="module")
