@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 
-
 def make_session(folder: Path):
     """The service's Session over the built-in content, with no clinic profile: its own
     cache and config folders under ``folder`` (a fake Environment: nothing of the machine)."""
