@@ -25,6 +25,7 @@ def _error(status: int, reason: str) -> JSONResponse:
 
 
 async def discovery(request: Request) -> JSONResponse:
+    """CDS Hooks discovery: the patient-view service and its prefetch"""
     return JSONResponse(cds.discovery(), headers=HEADERS)
 
 
@@ -41,6 +42,7 @@ async def _body(request: Request) -> bytes | None:
 
 
 async def patient_view(request: Request) -> JSONResponse:
+    """CDS Hooks patient-view: cards linking the pages and sheets for the patient's codes"""
     raw = await _body(request)
     if raw is None:
         return _error(413, f"the request is larger than {MAX_BODY} bytes")
@@ -59,7 +61,24 @@ async def patient_view(request: Request) -> JSONResponse:
     return JSONResponse(answer, headers=HEADERS)
 
 
+# read by the service's OpenAPI document (serve/app.py openapi_document)
+patient_view.openapi = {
+    "summary": "CDS Hooks patient-view: cards linking the pages and sheets for the patient's codes",
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+        "description": "A CDS Hooks request with prefetch.patient and prefetch.conditions",
+    },
+    "responses": {
+        "200": {"description": "{cards: [...]}"},
+        "400": {"description": "A malformed hook request: a JSON reason"},
+        "412": {"description": "The Conditions were not prefetched"},
+    },
+}
+
 routes = [
-    Route("/cds-services", discovery, methods=["GET"]),
-    Route(f"/cds-services/{cds.SERVICE_ID}", patient_view, methods=["POST"]),
+    Route("/cds-services", discovery, methods=["GET"], name="cds_discovery"),
+    Route(
+        f"/cds-services/{cds.SERVICE_ID}", patient_view, methods=["POST"], name="cds_patient_view"
+    ),
 ]

@@ -27,6 +27,7 @@ def _author(session) -> str:
 
 
 async def infobutton(request: Request) -> Response:
+    """HL7 Infobutton knowledge request (URL-based): the pages and sheets for a code"""
     if len(request.scope.get("query_string", b"")) > MAX_QUERY:
         return JSONResponse({"error": "the query string is too long"}, status_code=414)
     try:
@@ -43,4 +44,31 @@ async def infobutton(request: Request) -> Response:
     return Response(ib.atom(doc), media_type="text/xml", headers=headers)
 
 
-routes = [Route("/infobutton", infobutton, methods=["GET"])]
+def _param(name: str, description: str, required: bool = False) -> dict:
+    out = {"name": name, "in": "query", "schema": {"type": "string"}, "description": description}
+    if required:
+        out["required"] = True
+    return out
+
+
+# read by the service's OpenAPI document (serve/app.py openapi_document)
+infobutton.openapi = {
+    "summary": "HL7 Infobutton knowledge request (URL-based): the pages and sheets for a code",
+    "parameters": [
+        _param("mainSearchCriteria.v.c", "The code (ICD-10-CM or ICD-10), e.g. M54.2"),
+        _param(
+            "mainSearchCriteria.v.cs",
+            f"The code system's OID: {ib.ICD10_CM} (ICD-10-CM) or {ib.ICD10_WHO} (ICD-10)",
+        ),
+        _param("mainSearchCriteria.v.dn", "The display name, searched when no ICD-10 code"),
+        _param("informationRecipient", "PAT (default) or PROV"),
+        _param("informationRecipient.languageCode.c", "en (default), es or fr; es-MX too"),
+        _param("knowledgeResponseType", "text/xml (Atom, default) or application/json"),
+    ],
+    "responses": {
+        "200": {"description": "An Atom feed, or MedlinePlus Connect's JSON shape"},
+        "400": {"description": "A parameter that cannot be used: a JSON reason"},
+    },
+}
+
+routes = [Route("/infobutton", infobutton, methods=["GET"], name="infobutton")]
