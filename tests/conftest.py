@@ -109,6 +109,7 @@ _hypothesis_profile()
 E2E_FILES = {
     "test_hostile_surface.py",  # the output surface: closed descriptors, pipes, signals
     "test_layout.py",  # every sheet's lines read back from the PDF
+    "test_serve_browser.py",  # `dryneedle serve` as a process, its pages in chromium (axe)
     "test_subprocess.py",  # the installed entry point as a real process
     "test_wheel.py",  # builds and installs the wheel
 }

@@ -25,6 +25,7 @@ COMMANDS = {
     "screen": "screening",
     "clinic": "clinic",
     "review": "review",
+    "serve": "serve",
     "export": "export",
 }
 

@@ -51,6 +51,7 @@ HELP_COMMANDS = (
     "screen",
     "clinic",
     "review",
+    "serve",
     "export",
 )
 HELP = (
@@ -84,7 +85,8 @@ HELP = (
     "  screen        Ask the screening questions before the first needle; list...\n"
     "  clinic        The clinic profile: its voice on screen and on handouts.\n"
     "  review        Clinical sign-off: which pages a clinician of the clinic...\n"
-    "  export        Files for systems that only read files.\n"
+    "  serve         Serve the guide over HTTP: the front desk, pages, search,...\n"
+    "  export        Write the guide as files for other systems: a static web...\n"
     "\n"
     "  Exit codes:\n"
     "    0    ok\n"

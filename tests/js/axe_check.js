@@ -1,5 +1,7 @@
-// axe_check.js CHROMIUM FILE.html...: axe-core's violations (best practices included) for each
-// file, as JSON on stdout: {"file": [{"id", "impact", "help", "nodes"}...]}.
+// axe_check.js CHROMIUM FILE.html|URL...: axe-core's violations (best practices included) for
+// each file or http(s) address, as JSON on stdout: {"file": [{"id", "impact", "help", "nodes"}...]}.
+// An address is a page of `dryneedle serve` (tests/test_serve_browser.py): its
+// Content-Security-Policy allows no script, so the check bypasses it to inject axe.
 // Needs axe-core and puppeteer-core on NODE_PATH (installed with PUPPETEER_SKIP_DOWNLOAD=1:
 // the browser is Debian's chromium, nothing is downloaded).
 const fs = require("fs");
@@ -18,7 +20,10 @@ const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"
   try {
     for (const file of files) {
       const page = await browser.newPage();
-      await page.goto("file://" + path.resolve(file), { waitUntil: "load" });
+      const web = /^https?:\/\//.test(file);
+      if (web) await page.setBypassCSP(true);
+      const url = web ? file : "file://" + path.resolve(file);
+      await page.goto(url, { waitUntil: "load" });
       await page.addScriptTag({ content: axeSource });
       const result = await page.evaluate(async () => {
         // every rule axe runs by default: WCAG A/AA and best practices

@@ -1,100 +1,51 @@
-"""dryneedle export openemr DIR: files for systems that only read files.
+"""dryneedle export site | openemr: files for systems that only read files (issue 24).
 
-Another subcommand joins the group with one line at the end of this module:
-``export_app.command("NAME")(function)`` (the function may live in its own module).
-"""
+Another subcommand joins the group with one line at the end: ``export_app.command(NAME)(f)``."""
 
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import say, settings
-from dryneedle_cli.cli.options import ClinicOpt, PaperOpt
-from dryneedle_cli.errors import ExitCode, UsageError
+from dryneedle_cli.cli.context import say, settings, tell
+from dryneedle_cli.cli.options import ClinicOpt
+from dryneedle_cli.errors import ExitCode
 
 export_app = typer.Typer(
-    help="Files for systems that only read files.",
+    help="Write the guide as files for other systems: a static web site, an EHR's folder.",
     no_args_is_help=True,
 )
 
 
-def openemr(
+@export_app.command("site")
+def export_site(
     ctx: typer.Context,
-    folder: Annotated[
-        Path, typer.Argument(help="OpenEMR's sites/<site>/documents/education folder.")
-    ],
-    lang: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--lang",
-            help="A language to write (repeatable) [default: every language that ships].",
-            show_default=False,
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Replace files already there.")] = False,
+    folder: Annotated[Path, typer.Argument(help="A new or empty folder, or an earlier export.")],
     clinic: ClinicOpt = None,
-    paper: PaperOpt = None,
 ) -> ExitCode:
-    """Write OpenEMR's local education files: icd10_<code>_<lang>.pdf for every code.
+    """Write every page in every language as a static, accessible web site.
 
-    One PDF per ICD-10 code of the content (WHO and ICD-10-CM codes, dot kept, lower case,
-    as OpenEMR looks them up) in every language: the page of the condition it names, or of
-    each condition when it names several, in the clinic's voice (--clinic). OpenEMR shows
-    them under Education > Local Content. Nothing is replaced without --force (then nothing
-    is written while any file is there: exit 4). Each problem is one line on stderr; a file
-    not written (a page not translated, or not approved when the profile requires it) exits 1.
+    The same pages as 'dryneedle serve' (no search and no sheets: there is no service behind
+    them), in the clinic's voice, each with its status line. FOLDER must be new, empty or an
+    earlier export (which is replaced); nothing is written outside it. A page not translated
+    into a language, or not approved under require_approval, is left out of that language.
     """
-    import time
+    from dryneedle_cli.serve.site import export
+    from dryneedle_cli.serve.state import Service
 
-    from dryneedle_cli import env
-    from dryneedle_cli.cli.context import query
-    from dryneedle_cli.content.layers import discover
-    from dryneedle_cli.content.layers import languages as shipped
-    from dryneedle_cli.handouts import clinic as clinics
-    from dryneedle_cli.handouts.handout import values_for
-    from dryneedle_cli.integrate import openemr as oe
-
-    s = settings(ctx)
-    have = shipped(discover(s.content_dirs))
-    langs = list(dict.fromkeys(x.strip().lower() for x in lang)) if lang else have
-    for code in langs:
-        if code not in have:
-            raise UsageError(
-                f"--lang {code[:12]}: no text in that language here; give one of {', '.join(have)}"
-            )
-    path, source = clinics.locate_profile(str(clinic) if clinic else None)
-    profile = clinics.load(path, source) if path else None
-    if profile is not None:
-        clinics.refuse_template(path, profile, env.data_dir() / "clinic-template.yaml")
-        clinics.require_logo(profile, path)
-    values = values_for(profile)
-    require = bool(profile and profile.require_approval)
-    name = profile.name if profile else ""
-    queries: dict = {}
-
-    def query_for(code: str):
-        if code not in queries:
-            queries[code] = query(s, values, quiet=True, lang=code, require=require,
-                                  clinic_name=name)  # fmt: skip
-        return queries[code]
-
-    size = paper.value if paper else (profile.paper_size() if profile else clinics.locale_paper())
-    start = time.perf_counter()
-    result = oe.export(query_for, folder, langs, force=force, clinic=profile, paper=size)
-    for problem in result.problems:
-        say(f"dryneedle: {problem}")
-    n = len(result.written)
+    service = Service(settings(ctx).content_dirs, str(clinic) if clinic else None)
+    tell(service.notes)
+    result = export(service, folder)
+    left = sum(result.left_out.values())
+    pages = sum(1 for f in result.files if "/" in f and not f.endswith("/index.html"))
     say(
-        f"Wrote {n} file{'' if n == 1 else 's'} to {folder} in "
-        f"{time.perf_counter() - start:.1f} s; {len(result.problems)} problem"
-        f"{'' if len(result.problems) == 1 else 's'}."
+        f"Wrote {pages} pages in {len(service.languages)} languages to {folder}"
+        + (f"; {left} left out (not translated or not approved)" if left else "")
     )
-    if result.refused:
-        return ExitCode.CANNOT_WRITE
-    return ExitCode.NOT_FOUND if result.problems else ExitCode.OK
+    return ExitCode.OK
 
 
-export_app.command("openemr")(openemr)
+export_app.command("openemr")(import_module("dryneedle_cli.cli.commands.export_openemr").openemr)
 
 COMMANDS = {"export": export_app}
