@@ -270,3 +270,32 @@ def test_a_long_title_is_cut_under_140_characters():
     cut = cds._short(f"Dry needling patient education (Spanish): {long}")
     assert len(cut) < 140 and cut.endswith("\u2026")
     assert cds._short("short") == "short"
+
+
+def test_mounted_in_the_services_app():
+    """``dryneedle serve``'s app mounts these routes (serve/app.py ROUTE_MODULES) and its
+    guard answers around them: the hook and the Infobutton through the real app."""
+    import warnings
+
+    from dryneedle_cli.serve.app import create_app
+    from dryneedle_cli.serve.state import Service
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+        client = TestClient(create_app(Service([], None)), raise_server_exceptions=False)
+    assert client.get("/cds-services").json()["services"][0]["id"] == cds.SERVICE_ID
+    r = client.post(HOOK_URL, json=request_body(condition("M54.2"), lang="fr"))
+    assert r.status_code == 200 and r.json()["cards"][0]["links"][0]["url"].endswith("lang=fr")
+    r = client.get(
+        "/infobutton",
+        params={
+            "mainSearchCriteria.v.c": "M54.2",
+            "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.90",
+        },
+    )
+    assert r.status_code == 200 and b"neck-pain" in r.content
+    assert r.headers["x-content-type-options"] == "nosniff"
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/infobutton", "/cds-services", HOOK_URL} <= set(paths)

@@ -236,6 +236,8 @@ SCRIPT = "<script>alert(1)</script>"
         {},
         {"mainSearchCriteria.v.c": "M54.2" * 50, "mainSearchCriteria.v.cs": CM},
         {"mainSearchCriteria.v.c": "M54.2\x00", "mainSearchCriteria.v.cs": CM},
+        {"mainSearchCriteria.v.c": "M54.2", "mainSearchCriteria.v.cs": CM,
+         "mainSearchCriteria.v.dn": "Neck \u202epain"},
         {"mainSearchCriteria.v.c": "M54.2", "mainSearchCriteria.v.cs": "6.90"},
         {"mainSearchCriteria.v.c": "../../etc/passwd", "mainSearchCriteria.v.cs": CM},
     ],

@@ -39,8 +39,8 @@ _OID = re.compile(r"[0-2](\.(0|[1-9][0-9]*)){1,30}")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,15}")
 _ICD = re.compile(r"[a-z]\d\d[0-9a-z]*")  # as query.search reads an ICD-10 code or prefix
 _LANG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,3}")
-# what a plain display name never holds: markup, entities, control characters
-_UNSAFE = re.compile(r"[<>&\"\\`\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# what a plain display name never holds: markup, entities, control and direction marks
+_UNSAFE = re.compile(r"[<>&\"\\`\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 # the parameters read here; every other Infobutton parameter (taskContext, performer, age,
 # subTopic ...) is accepted and not used
 READ = (
