@@ -22,10 +22,11 @@ import io
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
+
+import msgspec
 
 from dryneedle_cli import env as _env
 
@@ -142,14 +143,13 @@ def _cwd() -> Path | None:
 # --------------------------------------------------------------------------- values
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(msgspec.Struct, frozen=True, kw_only=True):
     """The clinic profile in force (``clinic`` None: there is none), read once per Session."""
 
     clinic: Any = None  # a handouts.clinic.Clinic
     path: Path | None = None
     source: str = "none"  # flag, env, config or none
-    values: Mapping[str, str] = field(default_factory=dict)  # placeholder values for pages
+    values: dict = msgspec.field(default_factory=dict)  # placeholder values for pages
     language: str = ""  # the profile's language ('' none)
     require_approval: bool = False
     name: str = ""  # the clinic's name as shown ('' while the template's example)
@@ -176,8 +176,7 @@ class Language(tuple):
         return self[1]
 
 
-@dataclass(frozen=True)
-class SheetRequest:
+class SheetRequest(msgspec.Struct, frozen=True):
     """One sheet or form: what, for whom, how. Nothing here says where it goes.
 
     ``date`` None is today; ``format`` None is PDF (a key of ``render.DOCUMENTS``); ``paper``
@@ -199,8 +198,7 @@ class SheetRequest:
     lang: str | None = None
 
 
-@dataclass(frozen=True)
-class Sheet:
+class Sheet(msgspec.Struct, frozen=True):
     """A made sheet: its bytes, format, default file name, media type and notes."""
 
     data: bytes
@@ -399,8 +397,6 @@ class Session:
         template; a logo a PDF or HTML sheet cannot draw), the clinician, the date, the paper,
         the language. (the request with its defaults filled in, the notes so far); raises what
         the sheet would raise."""
-        from dataclasses import replace
-
         from dryneedle_cli.dates import check_date, today
         from dryneedle_cli.handouts import clinic as clinics
 
@@ -423,11 +419,13 @@ class Session:
         lang = self.language(request.lang)
         notes += lang.notes
         notes += self.warnings(lang.code)
-        paper = request.paper or (
-            clinic.paper_size() if clinic is not None else clinics.locale_paper(self.env.environ)
-        )
+        paper = request.paper or clinics.paper_for(clinic, self.env.environ)
         date = check_date(request.date, "date") or today()
-        done = replace(request, format=fmt, clinician=clinician, paper=paper, date=date)
+        import msgspec.structs
+
+        done = msgspec.structs.replace(
+            request, format=fmt, clinician=clinician, paper=paper, date=date
+        )
         return done, tuple(notes)
 
     def sheet(self, request: SheetRequest) -> Sheet:

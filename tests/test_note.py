@@ -270,20 +270,70 @@ def test_fhir_is_a_valid_r4_bundle_of_document_references():
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     bundle = Bundle.model_validate(data)
-    assert bundle.type == "collection" and len(bundle.entry) == 2
-    docs = [e["resource"] for e in data["entry"]]
+    assert bundle.type == "collection" and len(bundle.entry) == 4
+    kinds = [e["resource"]["resourceType"] for e in data["entry"]]
+    assert kinds == ["DocumentReference", "Communication"] * 2
+    docs = [e["resource"] for e in data["entry"][::2]]
     line = invoke(*BASE, "--gave", "aftercare", "--gave", "neck", "--area", "neck").stdout
     for doc, h in zip(docs, HASH.findall(line), strict=True):
         assert doc["resourceType"] == "DocumentReference" and doc["status"] == "current"
         assert doc["docStatus"] in ("preliminary", "final", "amended", "entered-in-error")
         assert doc["identifier"][0]["value"] == h
         assert doc["content"][0]["attachment"]["language"] == "en"
-        assert "hash" not in doc["content"][0]["attachment"]  # SHA-1 of data: not ours
         assert doc["context"]["period"]["start"] == "2026-11-23"
         assert doc["author"] == [{"display": "Sam Okafor, PT"}]
         assert "subject" not in doc
     assert docs[0]["content"][0]["attachment"]["title"] == "After dry needling"
     assert "teach-back: done" in docs[0]["description"]
+
+
+def test_fhir_attaches_each_document_given_and_records_its_giving():
+    """Each thing given: its PDF attached whole (content type, language, size, FHIR's SHA-1
+    hash of the data), and a Communication (completed, category instruction) whose payload
+    points at that DocumentReference; validated as R4 resources by fhir.resources."""
+    import base64
+
+    Bundle = _bundle_class()
+    from fhir.resources.R4B.communication import Communication
+    from fhir.resources.R4B.documentreference import DocumentReference
+
+    result = invoke(*BASE, "--gave", "aftercare", "--gave", "neck", "--gave", "consent",
+                    "--area", "neck", "--lang", "es", "--fhir")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    Bundle.model_validate(data)
+    entries = data["entry"]
+    kinds = [e["resource"]["resourceType"] for e in entries]
+    assert kinds == ["DocumentReference", "Communication"] * 3 + ["Consent"]
+    for ref, comm in zip(entries[0:6:2], entries[1:6:2], strict=True):
+        doc, message = ref["resource"], comm["resource"]
+        DocumentReference.model_validate(doc)
+        Communication.model_validate(message)
+        attachment = doc["content"][0]["attachment"]
+        raw = base64.b64decode(attachment["data"], validate=True)
+        assert raw.startswith(b"%PDF-")
+        assert attachment["contentType"] == "application/pdf"
+        assert attachment["language"] == "es"
+        assert attachment["size"] == len(raw)
+        assert attachment["hash"] == base64.b64encode(hashlib.sha1(raw).digest()).decode()
+        assert message["status"] == "completed"
+        assert message["category"][0]["coding"][0] == {
+            "system": "http://terminology.hl7.org/CodeSystem/communication-category",
+            "code": "instruction", "display": "Instruction",
+        }  # fmt: skip
+        assert message["payload"] == [
+            {"contentReference": {"reference": ref["fullUrl"], "display": attachment["title"]}}
+        ]
+        assert message["sent"] == "2026-11-23"
+        assert message["sender"] == {"display": "Sam Okafor, PT"}
+    # the PDF is the one the CLI prints, in the language given: Spanish words in it
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    first = base64.b64decode(entries[0]["resource"]["content"][0]["attachment"]["data"])
+    text = PdfReader(BytesIO(first)).pages[0].extract_text()
+    assert "Sam Okafor, PT" in text and "Después" in text
 
 
 def test_fhir_consent_when_the_consent_form_was_given():
@@ -299,22 +349,26 @@ def test_fhir_consent_when_the_consent_form_was_given():
     data = record.fhir_bundle(n, created="2026-11-23T10:00:00Z")
     Bundle.model_validate(data)
     kinds = [e["resource"]["resourceType"] for e in data["entry"]]
-    assert kinds == ["DocumentReference", "DocumentReference", "Consent"]
-    consent = data["entry"][2]["resource"]
+    assert kinds == ["DocumentReference", "Communication"] * 2 + ["Consent"]
+    consent = data["entry"][4]["resource"]
     assert consent["status"] == "active"
     assert consent["scope"]["coding"][0]["code"] == "treatment"
     assert consent["category"][0]["coding"][0] == {
         "system": "http://loinc.org", "code": "59284-0", "display": "Consent Document"
     }  # fmt: skip
-    assert consent["sourceReference"]["reference"] == data["entry"][1]["fullUrl"]
+    assert consent["sourceReference"]["reference"] == data["entry"][2]["fullUrl"]
     assert consent["policyRule"] and consent["patient"] == {
         "display": "Patient: replace with the reference in your record system"
     }
-    assert data["entry"][1]["resource"]["type"]["text"] == "Consent form"
+    assert data["entry"][2]["resource"]["type"]["text"] == "Consent form"
+    assert "data" not in data["entry"][0]["resource"]["content"][0]["attachment"]  # none given
     without = record.fhir_bundle(
         Note(**{**{f: getattr(n, f) for f in n.__struct_fields__}, "given": n.given[:1]})
     )
-    assert [e["resource"]["resourceType"] for e in without["entry"]] == ["DocumentReference"]
+    assert [e["resource"]["resourceType"] for e in without["entry"]] == [
+        "DocumentReference",
+        "Communication",
+    ]
 
 
 def test_the_fhir_validator_bites():
@@ -345,8 +399,7 @@ def test_fhir_is_kept_out_of_the_start_up_path():
         "r = CliRunner().invoke(app, ['note', '--gave', 'aftercare', '--clinician', 'x', "
         "'--fhir'])\n"
         "assert r.exit_code == 0, r.output\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'fhir', 'fpdf', 'pydantic', "
-        "'rich'}))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'fhir', 'pydantic', 'rich'}))\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          env={**os.environ, "COLUMNS": "100"})  # fmt: skip

@@ -154,9 +154,9 @@ def run(args: list[str]) -> int | None:
             code = 0
         else:
             from dryneedle_cli.cli.context import Settings
-            from dryneedle_cli.session import Environment
 
             _import_msgspec()
+            from dryneedle_cli.session import Environment  # after msgspec: it imports it
 
             code = answer(Settings([], Environment.from_process()), **params)
         if sys.stdout is not None:

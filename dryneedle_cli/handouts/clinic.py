@@ -72,9 +72,9 @@ class Clinic(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
             return None
         return (Path(self.folder) / self.logo).resolve()
 
-    def paper_size(self) -> str:
-        """The profile's paper, else the locale's."""
-        return self.paper or locale_paper()
+    def paper_size(self, environ=None) -> str:
+        """The profile's paper, else the locale's (``environ``: default ``os.environ``)."""
+        return self.paper or locale_paper(environ)
 
 
 # Territories whose paper is US Letter (glibc's LC_PAPER); everywhere else uses A4.
@@ -83,9 +83,9 @@ LETTER_TERRITORIES = frozenset(
 )
 
 
-def paper_for(clinic: Clinic | None) -> str:
+def paper_for(clinic: Clinic | None, environ=None) -> str:
     """The sheet's paper when --paper is not given: the profile's, else the locale's."""
-    return clinic.paper_size() if clinic is not None else locale_paper()
+    return clinic.paper_size(environ) if clinic is not None else locale_paper(environ)
 
 
 def locale_paper(environ=None) -> str:

@@ -15,8 +15,10 @@ import re
 import signal
 import sys
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec.structs
 
 from dryneedle_cli import safeio
 from dryneedle_cli.dates import check_date, today
@@ -243,7 +245,7 @@ def one_row(
         patient = (row.get("patient") or "").strip()
         date = check_date((row.get("date") or "").strip() or None, "date") or base.date
         note = (row.get("note") or "").strip()  # this patient's own instruction, after --note
-        request = replace(
+        request = msgspec.structs.replace(
             base,
             date=date,
             notes=(*base.notes, note) if note else base.notes,

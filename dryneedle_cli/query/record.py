@@ -202,6 +202,7 @@ def note_line(items, area_names, lang, teachback, version, date, clinician) -> s
 # ----------------------------------------------------------------------------- FHIR R4
 
 CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+COMMUNICATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/communication-category"
 LOINC = "http://loinc.org"
 
 
@@ -221,18 +222,75 @@ def _approved(g: Given) -> str:
     return "draft awaiting clinical review"
 
 
-def fhir_bundle(
-    n: Note, created: str | None = None, new_id: Callable[[], str] | None = None
-) -> dict:
-    """A FHIR R4 Bundle (type ``collection``): one DocumentReference for each thing given
-    and, when the consent form was given, a Consent (status active, scope treatment, category
-    LOINC 59284-0) whose source is that form's DocumentReference.
+def _attachment(g: Given, created: str, document) -> dict:
+    """The Attachment of one thing given: its title and language, and the document itself
+    when there is one (data, content type, size, SHA-1 hash: FHIR's ``attachment.hash``)."""
+    out: dict = {"title": g.title, "language": g.language}
+    if document is None:
+        return out
+    import base64
+    import hashlib
 
-    No subject: the record system files the bundle under its patient. The Consent's
-    ``patient`` (which the standard expects when the scope is treatment) is a placeholder with
-    only a display text, for the clinic's system to replace. Our hash is not a FHIR
-    ``attachment.hash`` (that is the SHA-1 of attached data, and nothing is attached): it is
-    an ``identifier`` with its method in ``identifier.type.text``.
+    data, content_type = document
+    out = {
+        "contentType": content_type,
+        "language": g.language,
+        "data": base64.b64encode(data).decode("ascii"),
+        "size": len(data),
+        "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
+        "title": g.title,
+        "creation": created,
+    }
+    return out
+
+
+def _communication(n: Note, g: Given, document: str) -> dict:
+    """The record that ``g`` was handed to the patient: a Communication, completed, of the
+    category instruction, whose payload is the DocumentReference ``document`` (a fullUrl)."""
+    out: dict = {
+        "resourceType": "Communication",
+        "status": "completed",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": COMMUNICATION_CATEGORY,
+                        "code": "instruction",
+                        "display": "Instruction",
+                    }
+                ],
+                "text": "Patient instruction",
+            }
+        ],  # fmt: skip
+        "sent": n.date,
+        "payload": [{"contentReference": {"reference": document, "display": g.title}}],
+    }
+    if n.clinician:
+        out["sender"] = {"display": n.clinician}
+    return out
+
+
+def fhir_bundle(
+    n: Note,
+    created: str | None = None,
+    new_id: Callable[[], str] | None = None,
+    documents: dict | None = None,
+) -> dict:
+    """A FHIR R4 Bundle (type ``collection``): for each thing given, a DocumentReference and a
+    Communication (status completed, category instruction) whose payload is that
+    DocumentReference; and, when the consent form was given, a Consent (status active, scope
+    treatment, category LOINC 59284-0) whose source is that form's DocumentReference.
+
+    ``documents``: ``{(kind, id): (bytes, content type)}``, the document of each thing given
+    (``integrate.documents.for_note``); each is attached in full (``attachment.data``, base64)
+    with its content type, language, size and ``hash`` (FHIR's: the SHA-1 of the data, in
+    base64). Without it, the attachment has only a title and a language.
+
+    No subject or recipient: the record system files the bundle under its patient. The
+    Consent's ``patient`` (which the standard expects when the scope is treatment) is a
+    placeholder with only a display text, for the clinic's system to replace. dryneedle's own
+    content hash (of the words, whatever the format) is an ``identifier`` with its method in
+    ``identifier.type.text``.
     """
     created = created or _now()
     new_id = new_id or (lambda: f"urn:uuid:{uuid.uuid4()}")
@@ -257,12 +315,15 @@ def fhir_bundle(
                 f"{g.title}, given to the patient (dryneedle {n.content_version}, content "
                 f"hash {g.hash}, language {g.language}{teachback}; {_approved(g)})"
             ),
-            "content": [{"attachment": {"title": g.title, "language": g.language}}],
+            "content": [
+                {"attachment": _attachment(g, created, (documents or {}).get((g.kind, g.id)))}
+            ],
             "context": {"period": {"start": n.date, "end": n.date}},
         }
         if n.clinician:
             resource["author"] = [{"display": n.clinician}]
         entries.append({"fullUrl": full_url, "resource": resource})
+        entries.append({"fullUrl": new_id(), "resource": _communication(n, g, full_url)})
         if g.kind == "consent":
             consent_source = full_url
     if consent_source is not None:

@@ -117,7 +117,7 @@ class Service:
         patient, area, clinician, date, next_visit, note, lang, format, paper, large_print,
         copies): ``Session.sheet``, whose file name here leaves the patient's name out (a
         header may be logged where a body is not)."""
-        from dataclasses import replace
+        from msgspec.structs import replace  # session.Sheet is a msgspec Struct
 
         from dryneedle_cli.dates import check_date, today
         from dryneedle_cli.handouts.jobs import default_name

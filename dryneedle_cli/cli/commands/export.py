@@ -1,5 +1,8 @@
-"""dryneedle export site: files for systems that only read files (issue 24)."""
+"""dryneedle export site | openemr: files for systems that only read files (issue 24).
 
+Another subcommand joins the group with one line at the end: ``export_app.command(NAME)(f)``."""
+
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +13,8 @@ from dryneedle_cli.cli.options import ClinicOpt
 from dryneedle_cli.errors import ExitCode
 
 export_app = typer.Typer(
-    help="Write the guide as files for other systems: a static web site.", no_args_is_help=True
+    help="Write the guide as files for other systems: a static web site, an EHR's folder.",
+    no_args_is_help=True,
 )
 
 
@@ -41,5 +45,7 @@ def export_site(
     )
     return ExitCode.OK
 
+
+export_app.command("openemr")(import_module("dryneedle_cli.cli.commands.export_openemr").openemr)
 
 COMMANDS = {"export": export_app}

@@ -103,8 +103,8 @@ def note(
         bool,
         typer.Option(
             "--fhir",
-            help="A FHIR R4 Bundle: a DocumentReference for each item given, and a Consent "
-            "when the consent form was given.",
+            help="A FHIR R4 Bundle: for each item given, a DocumentReference with its PDF "
+            "attached and a Communication; a Consent when the consent form was given.",
         ),
     ] = False,
 ) -> ExitCode:
@@ -161,7 +161,11 @@ def note(
     )
     if clinician is None:
         say("dryneedle: warning: no clinician in the note; give --clinician NAME")
-    renderer.show(Fhir(record.fhir_bundle(view)) if fhir else view)
+    if fhir:  # each thing given attached as the PDF the CLI prints (without a patient's name)
+        from dryneedle_cli.integrate.documents import for_note
+
+        view = Fhir(record.fhir_bundle(view, documents=for_note(q, view, clinic=profile)))
+    renderer.show(view)
     return ExitCode.OK
 
 
