@@ -32,6 +32,9 @@ MAX_PATH = 1024  # bytes of the path
 MAX_QUERY_STRING = 4096  # bytes of the query string
 MAX_PARAM = 1000  # characters of any one parameter value (the CLI's longest query)
 MAX_BODY = 32 * 1024  # bytes of a request body
+# a CDS Hooks request carries the patient's prefetched Conditions: a realistic one with 40 or
+# more is over 32 KiB; its route reads at most its own limit (serve/cds.py MAX_BODY, 1 MB)
+BODY_LIMITS = (("/cds-services/", 1_000_000),)
 MAX_REPEAT = 20  # values of a repeatable parameter (area, note)
 
 JSON_PREFIXES = ("/api/", "/cds-services", "/infobutton", "/openapi.json", "/healthz")
@@ -62,9 +65,10 @@ class Guard:
             await self._refuse(scope, send, 414, "the address is too long")
             return
         length = _content_length(scope)
-        if length is None or length > MAX_BODY:
+        limit = body_limit(scope["path"])
+        if length is None or length > limit:
             reason = (
-                f"the request body is over {MAX_BODY // 1024} KiB"
+                f"the request body is over {limit // 1024} KiB"
                 if length
                 else "the Content-Length header is not a number"
             )
@@ -116,6 +120,14 @@ class Guard:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def body_limit(path: str) -> int:
+    """The most bytes a request body to ``path`` may have."""
+    for prefix, limit in BODY_LIMITS:
+        if path.startswith(prefix):
+            return limit
+    return MAX_BODY
 
 
 def _content_length(scope) -> int | None:
@@ -171,6 +183,13 @@ def safe_json(doc) -> bytes:
 
 async def _dryneedle_error(request: Request, e: DryneedleError) -> Response:
     return error_response(request, status_of(e), str(e), getattr(e, "suggestions", ()))
+
+
+async def _bug(request: Request, e: Exception) -> Response:  # noqa: ARG001
+    """A failure that is a bug: the documented JSON 500, nothing of the request (the Guard
+    logs its kind)."""
+    doc = {"error": "internal error", "status": 500}
+    return Response(safe_json(doc), status_code=500, media_type="application/json")
 
 
 async def _http_error(request: Request, e: HTTPException) -> Response:
@@ -302,7 +321,11 @@ def create_app(service, frame_ancestors: str = "'none'"):
     once), inside the ``Guard``."""
     app = Starlette(
         routes=routes(),
-        exception_handlers={DryneedleError: _dryneedle_error, HTTPException: _http_error},
+        exception_handlers={
+            DryneedleError: _dryneedle_error,
+            HTTPException: _http_error,
+            Exception: _bug,  # Starlette's ServerErrorMiddleware answers with it
+        },
     )
     app.state.service = service
     app.state.session = service.session  # the EHR routes' (infobutton, cds) way in
