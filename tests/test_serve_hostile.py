@@ -170,3 +170,62 @@ def test_patient_details_never_in_a_generated_address_or_a_cachable_answer(clien
     assert "Secretname" not in r.headers["content-disposition"]
     assert r.headers["cache-control"] == "no-store"
     assert re.fullmatch(r'inline; filename="[a-z0-9.-]+"', r.headers["content-disposition"])
+
+
+# ------------------------------------------------------------------ stopping the process
+
+STOPS = [([], 0), (["SIGINT"], 130), (["SIGTERM"], 143), (["SIGHUP"], 129),
+         (["SIGTERM", "SIGINT"], 143)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("signals", "code"), STOPS)
+def test_a_signal_stops_serve_with_the_documented_code(signals, code):
+    import signal
+
+    from dryneedle_cli.cli.commands.serve import exit_code_of
+
+    assert exit_code_of([getattr(signal, name) for name in signals]) == code
+
+
+def test_serve_stops_cleanly_on_a_hang_up_and_puts_the_handlers_back():
+    """uvicorn alone handles SIGINT and SIGTERM only: SIGHUP (the terminal closed) killed the
+    process mid-request, and a stop re-raised the signal (SIGINT ended as exit 0)."""
+    import signal
+
+    import uvicorn
+
+    from dryneedle_cli.cli.commands.serve import server_class
+
+    server = server_class(uvicorn)(uvicorn.Config(lambda *a: None))
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    with server.capture_signals():
+        for sig in before:
+            assert signal.getsignal(sig) == server.handle_exit
+        server.handle_exit(signal.SIGHUP, None)
+    assert server.should_exit and server.stopped_by == [signal.SIGHUP]
+    assert {sig: signal.getsignal(sig) for sig in before} == before  # nothing raised again
+
+
+def test_a_client_that_goes_away_mid_body_is_not_logged_as_a_bug(client, caplog):
+    """A client that hangs up while sending its body (a closed tab, a slow client given up)
+    is not a failure of the service: no 'internal error' line for each one."""
+    import asyncio
+
+    app = client.app
+    messages = [{"type": "http.request", "body": b"patient=Zo", "more_body": True},
+                {"type": "http.disconnect"}]  # fmt: skip
+
+    async def receive():
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message):
+        pass
+
+    scope = {"type": "http", "method": "POST", "path": "/sheets/aftercare",
+             "raw_path": b"/sheets/aftercare", "query_string": b"", "root_path": "",
+             "scheme": "http", "server": ("127.0.0.1", 8000), "http_version": "1.1",
+             "headers": [(b"content-type", FORM.encode()),
+                         (b"content-length", b"900")]}  # fmt: skip
+    with caplog.at_level("DEBUG", logger="dryneedle.serve"):
+        asyncio.run(app(scope, receive, send))
+    assert "internal error" not in caplog.text

@@ -17,7 +17,7 @@ import re
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 
 from dryneedle_cli.errors import DryneedleError, NotFound, UsageError
@@ -89,6 +89,8 @@ class Guard:
 
         try:
             await self.app(scope, receive, guarded_send)
+        except ClientDisconnect:  # the client hung up mid-body: no one to answer, no bug
+            return
         except Exception as e:  # noqa: BLE001 - a bug: never the request in the log or answer
             _log.error("internal error: %s", type(e).__name__)
             if not started:
