@@ -229,3 +229,28 @@ def test_a_client_that_goes_away_mid_body_is_not_logged_as_a_bug(client, caplog)
     with caplog.at_level("DEBUG", logger="dryneedle.serve"):
         asyncio.run(app(scope, receive, send))
     assert "internal error" not in caplog.text
+
+
+def test_a_body_that_stops_coming_is_a_408_not_a_connection_held_forever(client, monkeypatch):
+    import asyncio
+
+    from dryneedle_cli.serve import app as app_module
+
+    monkeypatch.setattr(app_module, "BODY_IDLE", 0.05)
+    sent = []
+
+    async def receive():
+        await asyncio.sleep(3600)  # a client that sent its headers and then nothing
+
+    async def send(message):
+        sent.append(message)
+
+    for path in ("/sheets/aftercare", HOOK_URL):
+        sent.clear()
+        scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(),
+                 "query_string": b"", "root_path": "", "scheme": "http",
+                 "server": ("127.0.0.1", 8000), "http_version": "1.1",
+                 "headers": [(b"content-type", JSON.encode()),
+                             (b"content-length", b"900")]}  # fmt: skip
+        asyncio.run(asyncio.wait_for(client.app(scope, receive, send), 5))
+        assert sent[0]["status"] == 408, sent[:1]

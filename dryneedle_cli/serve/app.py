@@ -10,6 +10,7 @@ else an HTML page in the request's language).
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import logging
@@ -35,6 +36,7 @@ MAX_BODY = 32 * 1024  # bytes of a request body
 # a CDS Hooks request carries the patient's prefetched Conditions: a realistic one with 40 or
 # more is over 32 KiB; its route reads at most its own limit (serve/cds.py MAX_BODY, 1 MB)
 BODY_LIMITS = (("/cds-services/", 1_000_000),)
+BODY_IDLE = 20.0  # seconds a client may pause while sending a body; then 408 (no slow hold)
 MAX_REPEAT = 20  # values of a repeatable parameter (area, note)
 
 JSON_PREFIXES = ("/api/", "/cds-services", "/infobutton", "/openapi.json", "/healthz")
@@ -77,6 +79,12 @@ class Guard:
         no_store = scope["method"] == "POST"
         started = False
 
+        async def timed_receive():
+            try:
+                return await asyncio.wait_for(receive(), BODY_IDLE)
+            except asyncio.TimeoutError:
+                raise HTTPException(408, "the request body came too slowly") from None
+
         async def guarded_send(message):
             nonlocal started
             if message["type"] == "http.response.start":
@@ -88,7 +96,7 @@ class Guard:
             await send(message)
 
         try:
-            await self.app(scope, receive, guarded_send)
+            await self.app(scope, timed_receive, guarded_send)
         except ClientDisconnect:  # the client hung up mid-body: no one to answer, no bug
             return
         except Exception as e:  # noqa: BLE001 - a bug: never the request in the log or answer
