@@ -79,6 +79,8 @@ def check(body) -> dict:
     if prefetch is None:
         prefetch = {}
     prefetch = _object(prefetch, "prefetch")
+    if prefetch.get("conditions") is not None:  # sent, but not a Bundle or Condition: 400
+        _object(prefetch["conditions"], "prefetch.conditions")
     if not isinstance(prefetch.get("conditions"), dict):
         # the spec: a service that cannot get the data it needs answers 412; this one never
         # calls the record system's FHIR server, so the data must come in prefetch
@@ -128,7 +130,11 @@ def coded(conditions: dict) -> list[tuple[str, str]]:
         for c in (codings if isinstance(codings, list) else [])[:MAX_CODINGS]:
             if not isinstance(c, dict):
                 continue
-            system, code = FHIR_SYSTEMS.get(c.get("system")), c.get("code")
+            system = c.get("system")
+            system, code = (
+                FHIR_SYSTEMS.get(system if isinstance(system, str) else ""),
+                c.get("code"),
+            )
             if system and isinstance(code, str) and ib.is_code(code.strip()):
                 out.append((system, code.strip()))
     return out

@@ -10,6 +10,7 @@ else an HTML page in the request's language).
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import logging
@@ -17,7 +18,7 @@ import re
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 
 from dryneedle_cli.errors import DryneedleError, NotFound, UsageError
@@ -32,6 +33,10 @@ MAX_PATH = 1024  # bytes of the path
 MAX_QUERY_STRING = 4096  # bytes of the query string
 MAX_PARAM = 1000  # characters of any one parameter value (the CLI's longest query)
 MAX_BODY = 32 * 1024  # bytes of a request body
+# a CDS Hooks request carries the patient's prefetched Conditions: a realistic one with 40 or
+# more is over 32 KiB; its route reads at most its own limit (serve/cds.py MAX_BODY, 1 MB)
+BODY_LIMITS = (("/cds-services/", 1_000_000),)
+BODY_IDLE = 20.0  # seconds a client may pause while sending a body; then 408 (no slow hold)
 MAX_REPEAT = 20  # values of a repeatable parameter (area, note)
 
 JSON_PREFIXES = ("/api/", "/cds-services", "/infobutton", "/openapi.json", "/healthz")
@@ -62,9 +67,10 @@ class Guard:
             await self._refuse(scope, send, 414, "the address is too long")
             return
         length = _content_length(scope)
-        if length is None or length > MAX_BODY:
+        limit = body_limit(scope["path"])
+        if length is None or length > limit:
             reason = (
-                f"the request body is over {MAX_BODY // 1024} KiB"
+                f"the request body is over {limit // 1024} KiB"
                 if length
                 else "the Content-Length header is not a number"
             )
@@ -72,6 +78,12 @@ class Guard:
             return
         no_store = scope["method"] == "POST"
         started = False
+
+        async def timed_receive():
+            try:
+                return await asyncio.wait_for(receive(), BODY_IDLE)
+            except asyncio.TimeoutError:
+                raise HTTPException(408, "the request body came too slowly") from None
 
         async def guarded_send(message):
             nonlocal started
@@ -84,7 +96,9 @@ class Guard:
             await send(message)
 
         try:
-            await self.app(scope, receive, guarded_send)
+            await self.app(scope, timed_receive, guarded_send)
+        except ClientDisconnect:  # the client hung up mid-body: no one to answer, no bug
+            return
         except Exception as e:  # noqa: BLE001 - a bug: never the request in the log or answer
             _log.error("internal error: %s", type(e).__name__)
             if not started:
@@ -116,6 +130,14 @@ class Guard:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def body_limit(path: str) -> int:
+    """The most bytes a request body to ``path`` may have."""
+    for prefix, limit in BODY_LIMITS:
+        if path.startswith(prefix):
+            return limit
+    return MAX_BODY
 
 
 def _content_length(scope) -> int | None:
@@ -171,6 +193,13 @@ def safe_json(doc) -> bytes:
 
 async def _dryneedle_error(request: Request, e: DryneedleError) -> Response:
     return error_response(request, status_of(e), str(e), getattr(e, "suggestions", ()))
+
+
+async def _bug(request: Request, e: Exception) -> Response:  # noqa: ARG001
+    """A failure that is a bug: the documented JSON 500, nothing of the request (the Guard
+    logs its kind)."""
+    doc = {"error": "internal error", "status": 500}
+    return Response(safe_json(doc), status_code=500, media_type="application/json")
 
 
 async def _http_error(request: Request, e: HTTPException) -> Response:
@@ -302,7 +331,11 @@ def create_app(service, frame_ancestors: str = "'none'"):
     once), inside the ``Guard``."""
     app = Starlette(
         routes=routes(),
-        exception_handlers={DryneedleError: _dryneedle_error, HTTPException: _http_error},
+        exception_handlers={
+            DryneedleError: _dryneedle_error,
+            HTTPException: _http_error,
+            Exception: _bug,  # Starlette's ServerErrorMiddleware answers with it
+        },
     )
     app.state.service = service
     app.state.session = service.session  # the EHR routes' (infobutton, cds) way in

@@ -76,11 +76,16 @@ def _fields(pairs) -> dict:
     return out
 
 
+class _Fields(list):
+    """A JSON object's (name, value) pairs in order, a name given twice kept twice (so it is
+    refused as a form's repeated field is, not silently the last one)."""
+
+
 def _json_pairs(doc) -> list[tuple[str, str]]:
-    if not isinstance(doc, dict):
+    if not isinstance(doc, _Fields):
         raise UsageError("the JSON body must be an object of fields")
     pairs = []
-    for name, value in doc.items():
+    for name, value in doc:
         values = value if isinstance(value, list) and name in REPEATED else [value]
         for v in values:
             if isinstance(v, bool):
@@ -147,8 +152,8 @@ async def post_sheet(request: Request) -> Response:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/json":
         try:
-            doc = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_Fields)
+        except (UnicodeDecodeError, ValueError, RecursionError):  # nesting too deep
             raise UsageError("the body is not valid JSON") from None
         pairs = _json_pairs(doc)
     elif media in ("application/x-www-form-urlencoded", ""):

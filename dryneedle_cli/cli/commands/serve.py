@@ -79,12 +79,66 @@ def serve(
     options = {"host": host, "port": port, "access_log": False, "server_header": False,
                "log_level": "warning", "proxy_headers": False}  # fmt: skip
     if workers == 1:
-        uvicorn.run(app, **options)
+        return run_until_signal(uvicorn, app, options)
     else:
         os.environ[CONFIG_ENV] = json.dumps(config)
         uvicorn.run("dryneedle_cli.serve.main:from_environment", factory=True,
                     workers=workers, **options)  # fmt: skip
     return ExitCode.OK
+
+
+# how a signal's stop ends the command (dryneedle_cli/errors.py): after a clean shutdown
+STOPPED_BY = {"SIGINT": ExitCode.INTERRUPTED, "SIGTERM": ExitCode.TERMINATED,
+              "SIGHUP": ExitCode.HANGUP}  # fmt: skip
+
+
+def exit_code_of(signals) -> ExitCode:
+    """The command's code once the server stopped on ``signals`` (the first one counts)."""
+    import signal
+
+    for sig in signals:
+        return STOPPED_BY.get(signal.Signals(sig).name, ExitCode.INTERRUPTED)
+    return ExitCode.OK
+
+
+def server_class(uvicorn):
+    """uvicorn's Server, stopping cleanly on SIGHUP too (the terminal closed: uvicorn alone
+    dies of it, mid-request) and not raising the signal again once stopped (uvicorn does, so
+    SIGINT ended as exit 0 and SIGTERM as a death by signal): ``run_until_signal`` returns
+    the documented code instead."""
+    import contextlib
+    import signal
+    import threading
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+            original = {sig: signal.signal(sig, self.handle_exit) for sig in sigs}
+            try:
+                yield
+            finally:
+                for sig, handler in original.items():
+                    signal.signal(sig, handler)
+
+        def handle_exit(self, sig, frame):
+            self.stopped_by = [*getattr(self, "stopped_by", []), sig]
+            super().handle_exit(sig, frame)
+
+    return Server
+
+
+def run_until_signal(uvicorn, app, options: dict) -> ExitCode:
+    """One process: serve until a signal stops it; 0, or 130 / 143 / 129 for SIGINT, SIGTERM
+    or SIGHUP; 3 (uvicorn's code) when it could not start, uvicorn having said why."""
+    server = server_class(uvicorn)(uvicorn.Config(app, **options))
+    server.run()
+    if not server.started:
+        return ExitCode.BAD_CONTENT  # e.g. the port is in use
+    return exit_code_of(getattr(server, "stopped_by", []))
 
 
 def _shown(host: str) -> str:
