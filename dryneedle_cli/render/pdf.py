@@ -28,7 +28,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
 from dryneedle_cli.handouts.handout import Handout
-from dryneedle_cli.render import body, tagged
+from dryneedle_cli.render import body, fonts, tagged
 from dryneedle_cli.render.scripts import NBSP, keep_numbers_together, needs_shaping
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -155,8 +155,9 @@ class _Sheet(FPDF):
         self.hand, self.size = h, size
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
-        _add_font(self, "body", "", REGULAR)
-        _add_font(self, "body", "B", BOLD)
+        regular, bold = fonts.body(h, extra_font)  # the Latin subset when it has every character
+        _add_font(self, "body", "", regular)
+        _add_font(self, "body", "B", bold)
         if extra_font is not None:
             try:
                 _add_font(self, "extra", "", extra_font)
@@ -669,6 +670,8 @@ def check_font(path: Path) -> None:
 def choose_fallback(h: Handout, font: Path | None) -> Path | None:
     """The extra font needed for characters DejaVu Sans lacks, or None if none are missing."""
     needed = {c for c in _texts(h) if not c.isspace()}
+    if fonts.covered("".join(needed)):  # the Latin subset has them all, so has DejaVu Sans
+        return None
     missing = {c for c in needed if ord(c) not in _cmap(REGULAR)}
     if not missing:
         return None
