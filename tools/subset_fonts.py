@@ -37,13 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "dryneedle_cli" / "fonts"
 DATA = ROOT / "data"
-# (full font, subset file, subset family name)
-PAIRS = [
-    ("DejaVuSans.ttf", "DejaVuSans-Latin.ttf", "Book"),
-    ("DejaVuSans-Bold.ttf", "DejaVuSans-Bold-Latin.ttf", "Bold"),
-]
-FAMILY = "DejaVu Sans Latin"
-RANGES = [
+# (full font, subset file, style, family, ranges): the basic subsets first, then the Latin ones
+LATIN_RANGES = [
     (0x0020, 0x007E),  # Basic Latin
     (0x00A0, 0x024F),  # Latin-1 Supplement, Latin Extended-A and -B
     (0x02B0, 0x02FF),  # spacing modifier letters (ʻokina, ˈ)
@@ -63,6 +58,25 @@ RANGES = [
     (0x2713, 0x2717),  # check and cross marks
     (0xFFFD, 0xFFFD),  # replacement character
 ]
+BASIC_RANGES = [
+    (0x0020, 0x007E),  # Basic Latin
+    (0x00A0, 0x00FF),  # Latin-1 Supplement
+    (0x0152, 0x0153),  # Œ œ
+    (0x2010, 0x2027),  # dashes, quotation marks, bullet, ellipsis
+    (0x2030, 0x2030),  # per mille
+    (0x20AC, 0x20AC),  # euro
+    (0x2122, 0x2122),  # trade mark
+    (0x2212, 0x2212),  # minus
+    (0x2264, 0x2265),  # less or equal, greater or equal
+    (0x2610, 0x2610),  # ballot box
+]
+BASIC, LATIN = "DejaVu Sans Basic", "DejaVu Sans Latin"
+PAIRS = [
+    ("DejaVuSans.ttf", "DejaVuSans-Basic.ttf", "Book", BASIC, BASIC_RANGES),
+    ("DejaVuSans-Bold.ttf", "DejaVuSans-Bold-Basic.ttf", "Bold", BASIC, BASIC_RANGES),
+    ("DejaVuSans.ttf", "DejaVuSans-Latin.ttf", "Book", LATIN, LATIN_RANGES),
+    ("DejaVuSans-Bold.ttf", "DejaVuSans-Bold-Latin.ttf", "Bold", LATIN, LATIN_RANGES),
+]
 # drawn by the PDF code itself, not from data/ (list markers, separators)
 DRAWN = "•☐·–—…"
 
@@ -76,12 +90,12 @@ def data_characters() -> set[int]:
     return {ord(c) for c in chars if c.isprintable()}
 
 
-def wanted() -> set[int]:
-    codes = {c for lo, hi in RANGES for c in range(lo, hi + 1)}
+def wanted(ranges) -> set[int]:
+    codes = {c for lo, hi in ranges for c in range(lo, hi + 1)}
     return codes | data_characters() | {ord(c) for c in DRAWN}
 
 
-def make(full: Path, style: str, codes: set[int]) -> bytes:
+def make(full: Path, style: str, family: str, codes: set[int]) -> bytes:
     """The subset of ``full`` for ``codes`` (those the font has), as TrueType bytes."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
@@ -96,7 +110,7 @@ def make(full: Path, style: str, codes: set[int]) -> bytes:
     options.notdef_outline = True
     options.recommended_glyphs = True
     options.hinting = True
-    options.glyph_names = True
+    options.glyph_names = False  # as fpdf2 embeds them
     options.prune_unicode_ranges = False
     options.recalc_timestamp = False
     options.recalc_bounds = False
@@ -105,19 +119,20 @@ def make(full: Path, style: str, codes: set[int]) -> bytes:
     sub = subset.Subsetter(options)
     sub.populate(unicodes=sorted(codes & have))
     sub.subset(font)
-    _rename(font, style)
+    _rename(font, style, family)
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
 
 
-def _rename(font, style: str) -> None:
-    """Name the subset "DejaVu Sans Latin" (the licence asks a modified font for a new name)."""
+def _rename(font, style: str, family: str) -> None:
+    """Name the subset "DejaVu Sans Basic" or "DejaVu Sans Latin" (the licence asks a modified
+    font for a new name)."""
     bold = style == "Bold"
-    full = f"{FAMILY} Bold" if bold else FAMILY
-    postscript = FAMILY.replace(" ", "") + ("-Bold" if bold else "")
+    full = f"{family} Bold" if bold else family
+    postscript = family.replace(" ", "") + ("-Bold" if bold else "")
     unique = f"{full}: made by dryneedle tools/subset_fonts.py"
-    names = {1: FAMILY, 3: unique, 4: full, 6: postscript, 16: FAMILY, 17: style}
+    names = {1: family, 3: unique, 4: full, 6: postscript, 16: family, 17: style}
     table = font["name"]
     for record in list(table.names):
         if record.nameID in names:
@@ -148,10 +163,9 @@ def fingerprint(data: bytes) -> str:
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
-    codes = wanted()
     stale = []
-    for full, target, style in PAIRS:
-        data = make(FONTS / full, style, codes)
+    for full, target, style, family, ranges in PAIRS:
+        data = make(FONTS / full, style, family, wanted(ranges))
         path = FONTS / target
         if check:
             if not path.is_file() or fingerprint(path.read_bytes()) != fingerprint(data):

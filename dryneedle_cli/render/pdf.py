@@ -23,12 +23,14 @@ import subprocess
 import warnings
 from pathlib import Path
 
+# first: it imports fpdf2 without the optional packages a sheet never uses
+from dryneedle_cli.render import fonts  # isort: skip
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
 from dryneedle_cli.handouts.handout import Handout
-from dryneedle_cli.render import body, fonts, tagged
+from dryneedle_cli.render import body, tagged
 from dryneedle_cli.render.scripts import NBSP, keep_numbers_together, needs_shaping
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
