@@ -106,3 +106,21 @@ def test_regenerating_the_subsets_is_reproducible(monkeypatch):
         assert subset_fonts.main(["--check"]) == 0
     finally:
         sys.modules.pop("subset_fonts", None)
+
+
+@pytest.mark.e2e
+def test_sheets_from_the_subsets_pass_both_validators(tmp_path):
+    """Every sheet and form, drawn from each subset (a Latin-1 name, a Polish name), is still
+    tagged PDF/UA-1: 0 findings from pdfua, 0 errors from outloud."""
+    accessible = pytest.importorskip("test_accessible_pdf")
+    if not (accessible.PDFUA and accessible.OUTLOUD):
+        pytest.skip("pdfua and outloud are not installed (pip install -e '.[test]')")
+    files = []
+    for which in accessible.SHEETS:
+        for patient, family in (("Zoë Ødegård", "basic"), ("Łukasz Wróbel", "latin")):
+            data = accessible.make_pdf(which, "fr", "a4", False, patient=patient)
+            assert {f"DejaVuSans{family.title()}Book"} <= embedded(data), which
+            f = tmp_path / f"{which}-{family}.pdf"
+            f.write_bytes(data)
+            files.append(f)
+    assert accessible.validate(files) == []
