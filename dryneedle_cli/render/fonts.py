@@ -144,12 +144,13 @@ def _embed_basic_whole() -> None:
     output.ftsubset = _SubsetModule(real)
 
 
-# Imported by fpdf2 when they are installed, never used by a sheet: numpy (speeds up PNG
-# transparency; a logo is small), cryptography and endesive (signing PDFs), and uharfbuzz
-# (text shaping, loaded below when a line needs it). None of them is a dependency of dryneedle,
-# but a development environment has numpy and cryptography (test tools need them), and
-# importing them costs a sheet more than a quarter of fpdf2's own import.
-_NOT_NEEDED = ("numpy", "cryptography", "endesive", "uharfbuzz")
+# Imported by fpdf2 or fontTools when they are installed, never used by a sheet: numpy (speeds
+# up PNG transparency; a logo is small), cryptography and endesive (signing PDFs), lxml
+# (fontTools' XML, which falls back to the standard library's), and uharfbuzz (text shaping,
+# loaded below when a line needs it). Only uharfbuzz is a dependency of dryneedle, but a
+# development environment has numpy, cryptography and lxml (the test tools need them), and
+# importing them all cost a sheet about a third of fpdf2's own import.
+_NOT_NEEDED = ("numpy", "cryptography", "endesive", "lxml", "uharfbuzz")
 
 
 def _load_fpdf() -> None:
