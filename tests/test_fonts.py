@@ -45,6 +45,13 @@ def test_subset_covers_all_content():
 
 
 @pytest.mark.parametrize("pair", [fonts.BASIC, fonts.LATIN], ids=["basic", "latin"])
+def test_regular_and_bold_subsets_have_the_same_characters(pair):
+    """``fonts.cmap`` reads only the regular font of a pair: the bold one must match it."""
+    regular, bold = (set(TTFont(p, lazy=True).getBestCmap()) for p in pair)
+    assert regular == bold
+
+
+@pytest.mark.parametrize("pair", [fonts.BASIC, fonts.LATIN], ids=["basic", "latin"])
 def test_subsets_have_the_full_fonts_glyphs_and_widths(pair):
     """Same advance width and outline for every character, so the layout and look are the
     same whichever font a sheet gets."""
