@@ -157,7 +157,7 @@ class _Sheet(FPDF):
         self.hand, self.size = h, size
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
-        regular, bold = fonts.body(h, extra_font)  # the Latin subset when it has every character
+        regular, bold = fonts.body(h, extra_font)  # a subset of DejaVu Sans when it has them all
         _add_font(self, "body", "", regular)
         _add_font(self, "body", "B", bold)
         if extra_font is not None:
@@ -672,7 +672,7 @@ def check_font(path: Path) -> None:
 def choose_fallback(h: Handout, font: Path | None) -> Path | None:
     """The extra font needed for characters DejaVu Sans lacks, or None if none are missing."""
     needed = {c for c in _texts(h) if not c.isspace()}
-    if fonts.covered("".join(needed)):  # the Latin subset has them all, so has DejaVu Sans
+    if fonts.covered("".join(needed)):  # a subset of DejaVu Sans has them all, so has it
         return None
     missing = {c for c in needed if ord(c) not in _cmap(REGULAR)}
     if not missing:
