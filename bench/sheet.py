@@ -1,16 +1,18 @@
 """PDF sheet benchmark: CPU time as ratios, paired within rounds (issue 23's targets).
 
-    python bench/sheet.py [--rounds 5] [--rows 100]
+    python bench/sheet.py [--rounds 5] [--rows 100] [--wheel dist/dryneedle-*.whl | --build]
 
 Run it with the interpreter of an environment where the wheel is installed (its ``dryneedle``
-is found beside ``sys.executable``). Each round runs, one after the other: the bare
-interpreter (``python -c pass``), one aftercare sheet as PDF, and a batch of ``--rows`` PDF
-sheets. Times are CPU (user + system, the process and the workers it reaps), so a machine busy
-with other work changes them little; each ratio is taken within a round, then the median and
-the range over the rounds are shown. Peak memory is the largest resident set of the batch's
-processes. Targets: one sheet at most 25x the bare interpreter, the batch at most 8x one
-sheet, at most 100 MiB a process.
-"""
+is found beside ``sys.executable``), or give ``--wheel`` (or ``--build``: a wheel of this
+checkout) to install it in a scratch venv first, as ``bench/startup.py`` does. Each round
+runs, one after the other: the bare interpreter (``python -c pass``), one aftercare sheet as
+PDF, and a batch of ``--rows`` PDF sheets. Times are CPU (user + system, the process and the
+workers it reaps), so a machine busy with other work changes them little; each ratio is taken
+within a round, then the median and the range over the rounds are shown. Peak memory is the
+largest resident set of any one process of the batch (from ``wait4``: the largest of the
+process and the children it reaped). The load average is printed before and after, since the
+machine may be shared. Targets: one sheet at most 25x the bare interpreter, the batch at most
+8x one sheet, at most 100 MiB a process."""
 
 from __future__ import annotations
 
@@ -40,10 +42,20 @@ def _arg(name: str, default: int) -> int:
 
 def main() -> int:
     rounds, rows = _arg("--rounds", 5), _arg("--rows", 100)
+    if "--wheel" in sys.argv or "--build" in sys.argv:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from startup import scratch_venv
+
+        wheel = sys.argv[sys.argv.index("--wheel") + 1] if "--wheel" in sys.argv else None
+        with tempfile.TemporaryDirectory() as root:
+            bin_dir = scratch_venv(Path(root), wheel)
+            cmd = [str(bin_dir / "python"), __file__, "--rounds", str(rounds), "--rows", str(rows)]
+            return subprocess.run(cmd).returncode
     exe = Path(sys.executable).parent / "dryneedle"
     if not exe.exists():
         print(f"no dryneedle beside {sys.executable}: install the wheel there", file=sys.stderr)
         return 1
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "HOME": tmp, "XDG_CONFIG_HOME": tmp, "NO_COLOR": "1"}
@@ -70,7 +82,9 @@ def main() -> int:
     bare_s = [r[0] for r in rows_out]
     one_s = [r[1] for r in rows_out]
     batch_s = [r[2] for r in rows_out]
+    load = " ".join(f"{x:.1f}" for x in load_before), " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{rounds} rounds, CPU seconds (user+sys), median [min–max]; ratios paired per round")
+    print(f"load average (1, 5, 15 min) before: {load[0]}; after: {load[1]}")
     print("| measure | value | target |")
     print("|---|---|---|")
     print(f"| bare interpreter, s | {show(bare_s, '%.3f')} | |")

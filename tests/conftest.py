@@ -133,6 +133,10 @@ E2E_TESTS = {
         "test_hostile_cache_file_that_is_not_a_file",
         "test_hostile_M2_empty_content_dir_is_not_the_current_folder",
     },
+    "test_fonts.py": {  # subsets 4 fonts; runs both PDF/UA validators
+        "test_regenerating_the_subsets_is_reproducible",
+        "test_sheets_from_the_subsets_pass_both_validators",
+    },
     "test_i18n.py": {"test_an_english_run_imports_no_translation_code"},
     "test_note.py": {
         "test_fhir_is_kept_out_of_the_start_up_path",

@@ -23,6 +23,8 @@ import subprocess
 import warnings
 from pathlib import Path
 
+# first: it imports fpdf2 without the optional packages a sheet never uses
+from dryneedle_cli.render import fonts  # isort: skip
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
@@ -155,8 +157,9 @@ class _Sheet(FPDF):
         self.hand, self.size = h, size
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
-        _add_font(self, "body", "", REGULAR)
-        _add_font(self, "body", "B", BOLD)
+        regular, bold = fonts.body(h, extra_font)  # a subset of DejaVu Sans when it has them all
+        _add_font(self, "body", "", regular)
+        _add_font(self, "body", "B", bold)
         if extra_font is not None:
             try:
                 _add_font(self, "extra", "", extra_font)
@@ -669,6 +672,8 @@ def check_font(path: Path) -> None:
 def choose_fallback(h: Handout, font: Path | None) -> Path | None:
     """The extra font needed for characters DejaVu Sans lacks, or None if none are missing."""
     needed = {c for c in _texts(h) if not c.isspace()}
+    if fonts.covered("".join(needed)):  # a subset of DejaVu Sans has them all, so has it
+        return None
     missing = {c for c in needed if ord(c) not in _cmap(REGULAR)}
     if not missing:
         return None

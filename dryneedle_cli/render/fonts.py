@@ -1,0 +1,207 @@
+"""The fonts a PDF sheet or form embeds: the smallest subset of DejaVu Sans that has every
+character of the document, the full font otherwise.
+
+DejaVu Sans has about 6,000 glyphs. fpdf2 reads a font's character map and widths for every
+document and, when the document is written, cuts the font down to the glyphs used with
+fontTools; both cost time in proportion to the font's size. ``tools/subset_fonts.py`` makes
+two subsets of each of DejaVu Sans and DejaVu Sans Bold, with the same glyphs, widths and
+outlines, so a sheet drawn from a subset looks and breaks its lines exactly as one drawn from
+the full font:
+
+- ``DejaVuSans-Basic.ttf`` (about 240 glyphs: ASCII, Latin-1, the punctuation and symbols the
+  sheets draw and every character under ``data/``), embedded whole: no fontTools work per
+  document. Most sheets in English, Spanish and French need nothing else.
+- ``DejaVuSans-Latin.ttf`` (about 1,200 glyphs: all Latin scripts, so a Polish, Czech,
+  Turkish or Vietnamese name), cut down per document by fpdf2 as the full font was.
+
+A document with any other character (a patient's name in Greek, Cyrillic or Arabic, text that
+needs a fallback font) is drawn from the full fonts, as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FULL = (FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf")
+LATIN = (FONTS / "DejaVuSans-Latin.ttf", FONTS / "DejaVuSans-Bold-Latin.ttf")
+BASIC = (FONTS / "DejaVuSans-Basic.ttf", FONTS / "DejaVuSans-Bold-Basic.ttf")
+BASIC_FAMILY = "DejaVu Sans Basic"  # embedded whole: no per-document subsetting
+# drawn by the PDF code itself, not taken from the handout: list markers, separators, digits
+DRAWN = "•☐·–—… 0123456789.:/()"
+# line breaks: fpdf2 breaks the line there and draws no glyph
+_BREAKS = frozenset("\n\r")
+
+
+def strings(value) -> Iterator[str]:
+    """Every string in a handout (a msgspec Struct of Structs, tuples, lists and dicts), so a
+    field added to the handout later is covered without a list to keep up to date."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (tuple, list, set, frozenset)):
+        for item in value:
+            yield from strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key)
+            yield from strings(item)
+    else:  # a msgspec Struct or a dataclass
+        names = getattr(value, "__struct_fields__", None) or getattr(
+            value, "__dataclass_fields__", ()
+        )
+        for name in names:
+            yield from strings(getattr(value, name, None))
+
+
+@functools.cache
+def cmap(pair: tuple[Path, Path]) -> frozenset[int]:
+    """The characters both fonts of a (regular, bold) subset pair have: the regular one's,
+    since the tool asks both for the same characters (``tests/test_fonts.py`` checks that
+    they have the same)."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(pair[0], lazy=True).getBestCmap())
+
+
+def covered(text: str, pair: tuple[Path, Path] | None = None) -> bool:
+    """Whether both fonts of ``pair`` (of either subset, unless told) have every character
+    of ``text``."""
+    chars = set(text) - _BREAKS
+    return any(
+        all(ord(c) in have for c in chars)
+        for have in (cmap(p) for p in ((pair,) if pair else (BASIC, LATIN)))
+    )
+
+
+def body(h, extra_font: Path | None = None) -> tuple[Path, Path]:
+    """The (regular, bold) font files for handout ``h``: the smallest subset that has every
+    character of it when no fallback font is needed, else the full DejaVu Sans."""
+    if extra_font is None:
+        text = DRAWN + "".join(strings(h))
+        for pair in (BASIC, LATIN):
+            if covered(text, pair):
+                _embed_basic_whole()
+                return pair
+    return FULL
+
+
+class _Subsetter:
+    """fontTools' Subsetter, except for a basic subset, which is embedded as it is: it is
+    already small, so cutting it down again per document costs more than it saves."""
+
+    def __init__(self, real, options=None):
+        self.real, self.options, self.glyphs = real, options, ()
+
+    def populate(self, glyphs=(), **kwargs):
+        self.glyphs, self.kwargs = glyphs, kwargs
+
+    def subset(self, font) -> None:
+        if _is_basic(font):
+            font.save = functools.partial(_save_whole, font)
+            return
+        inner = self.real.Subsetter(self.options)
+        inner.populate(glyphs=self.glyphs, **self.kwargs)
+        inner.subset(font)
+
+
+def _is_basic(font) -> bool:
+    try:
+        return font["name"].getDebugName(1) == BASIC_FAMILY
+    except Exception:  # noqa: BLE001 - any font fontTools cannot read: the normal path
+        return False
+
+
+def _save_whole(font, file, *args, **kwargs) -> None:
+    """The font's file as it was read (fpdf2 embeds what ``save`` writes)."""
+    source = font.reader.file
+    source.seek(0)
+    file.write(source.read())
+
+
+class _SubsetModule:
+    """Stands in for ``fontTools.subset`` inside fpdf2's output module."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def Subsetter(self, options=None):  # noqa: N802 - fontTools' name
+        return _Subsetter(self.real, options)
+
+
+def _embed_basic_whole() -> None:
+    """Route fpdf2's subsetting through ``_Subsetter`` (once per process); if fpdf2's output
+    module ever changes, nothing is patched and the basic subsets are subset like any font."""
+    from fpdf import output
+
+    real = getattr(output, "ftsubset", None)
+    if real is None or isinstance(real, _SubsetModule) or not hasattr(real, "Subsetter"):
+        return
+    output.ftsubset = _SubsetModule(real)
+
+
+# Imported by fpdf2 or fontTools when they are installed, never used by a sheet: numpy (speeds
+# up PNG transparency; a logo is small), cryptography and endesive (signing PDFs), lxml
+# (fontTools' XML, which falls back to the standard library's), and uharfbuzz (text shaping,
+# loaded below when a line needs it). Only uharfbuzz is a dependency of dryneedle, but a
+# development environment has numpy, cryptography and lxml (the test tools need them), and
+# importing them all cost a sheet about a third of fpdf2's own import.
+_NOT_NEEDED = ("numpy", "cryptography", "endesive", "lxml", "uharfbuzz")
+
+
+def _load_fpdf() -> None:
+    """Import fpdf2 with the packages in ``_NOT_NEEDED`` hidden (those not imported already),
+    as if they were not installed, which fpdf2 and fontTools allow. Once fpdf2 is imported the
+    packages can be imported again by anyone."""
+    if "fpdf" in sys.modules:
+        return
+    hidden = [name for name in _NOT_NEEDED if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment] - an import of it fails
+    try:
+        import fpdf  # noqa: F401
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    from fpdf import FPDF
+    from fpdf import fonts as fpdf_fonts
+
+    if getattr(fpdf_fonts, "hb", True) is None and "uharfbuzz" in hidden:
+        shaping = FPDF.set_text_shaping
+
+        @functools.wraps(shaping)
+        def set_text_shaping(self, use_shaping_engine=True, *args, **kwargs):
+            if use_shaping_engine:
+                _load_harfbuzz()
+            return shaping(self, use_shaping_engine, *args, **kwargs)
+
+        FPDF.set_text_shaping = set_text_shaping
+
+
+def _load_harfbuzz() -> None:
+    """What fpdf2 sets up when it finds uharfbuzz at import (``fpdf/fonts.py``), done the
+    first time a line needs shaping. Without uharfbuzz, fpdf2 says so itself."""
+    from fpdf import fonts as fpdf_fonts
+
+    if fpdf_fonts.hb is not None:
+        return
+    try:
+        import uharfbuzz as hb
+    except ImportError:
+        return
+
+    class HarfBuzzFont(hb.Font):  # fpdf2's own: a uharfbuzz.Font that can be deep-copied
+        def __deepcopy__(self, memo):
+            return self
+
+    fpdf_fonts.HarfBuzzFont = HarfBuzzFont
+    fpdf_fonts.hb = hb
+
+
+_load_fpdf()

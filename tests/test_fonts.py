@@ -1,0 +1,133 @@
+"""The subsets of DejaVu Sans a PDF embeds (render/fonts.py, tools/subset_fonts.py).
+
+A sheet is drawn from the smallest subset that has every one of its characters, else from the
+full font. These tests check that the content never needs the full font, that a character
+outside the subsets does get it, and that the subsets are what the tool makes.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+from fontTools.ttLib import TTFont
+
+from dryneedle_cli.cli.context import Settings, query
+from dryneedle_cli.handouts import handout
+from dryneedle_cli.render import fonts, pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def content_characters() -> set[str]:
+    """Every printable character of every content file, every language (as the tool reads)."""
+    chars: set[str] = set()
+    for path in sorted((ROOT / "data").rglob("*.yaml")):
+        chars |= {c for c in path.read_text(encoding="utf-8") if c.isprintable()}
+    assert len(chars) > 90  # the files were found
+    return chars
+
+
+def test_subset_covers_all_content():
+    """The basic subset (embedded whole) has every character of data/ in en, es and fr, and
+    every character the PDF code draws itself: a character added to the content without
+    running tools/subset_fonts.py fails here."""
+    have = fonts.cmap(fonts.BASIC)
+    missing = sorted(c for c in content_characters() | set(fonts.DRAWN) if ord(c) not in have)
+    assert not missing, (
+        f"not in the font subsets: {' '.join(f'U+{ord(c):04X}' for c in missing)}; "
+        "run python tools/subset_fonts.py"
+    )
+    assert fonts.cmap(fonts.BASIC) <= fonts.cmap(fonts.LATIN)  # the Latin one is the wider
+
+
+@pytest.mark.parametrize("pair", [fonts.BASIC, fonts.LATIN], ids=["basic", "latin"])
+def test_regular_and_bold_subsets_have_the_same_characters(pair):
+    """``fonts.cmap`` reads only the regular font of a pair: the bold one must match it."""
+    regular, bold = (set(TTFont(p, lazy=True).getBestCmap()) for p in pair)
+    assert regular == bold
+
+
+@pytest.mark.parametrize("pair", [fonts.BASIC, fonts.LATIN], ids=["basic", "latin"])
+def test_subsets_have_the_full_fonts_glyphs_and_widths(pair):
+    """Same advance width and outline for every character, so the layout and look are the
+    same whichever font a sheet gets."""
+    for full_path, sub_path in zip(fonts.FULL, pair, strict=True):
+        full, sub = TTFont(full_path, lazy=True), TTFont(sub_path, lazy=True)
+        full_map, sub_map = full.getBestCmap(), sub.getBestCmap()
+        assert set(sub_map) <= set(full_map)
+        full_glyf, sub_glyf = full["glyf"], sub["glyf"]
+        for code, name in sub_map.items():
+            full_name = full_map[code]
+            assert sub["hmtx"][name][0] == full["hmtx"][full_name][0], f"U+{code:04X}"
+            a, b = full_glyf[full_name], sub_glyf[name]
+            a.expand(full_glyf)
+            b.expand(sub_glyf)
+            assert a.numberOfContours == b.numberOfContours, f"U+{code:04X}"
+            if a.numberOfContours > 0:
+                assert list(a.coordinates) == list(b.coordinates), f"U+{code:04X}"
+
+
+@pytest.fixture(scope="module")
+def q():
+    return query(Settings(), handout.values_for(None), quiet=True)
+
+
+def embedded(data: bytes) -> set[str]:
+    """The names of the fonts a PDF embeds, without fpdf2's subset prefix."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+
+
+@pytest.mark.parametrize(
+    ("patient", "family"),
+    [
+        ("Zoë Ødegård", "DejaVuSansBasic"),  # Latin-1: the basic subset, embedded whole
+        ("Łukasz Nguyễn", "DejaVuSansLatin"),  # beyond Latin-1: the Latin subset
+        ("Ελένη Παπαδοπούλου", "DejaVuSans"),  # Greek: neither subset, the full font
+    ],
+    ids=["latin-1", "latin-extended", "greek"],
+)
+def test_the_font_follows_the_characters(q, patient, family):
+    h = handout.make(q, "aftercare", ["neck"], clinic=None, patient=patient)
+    data = pdf.render(h)
+    assert embedded(data) == {f"{family}Book", f"{family}Bold"}
+    words = "".join(pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+    assert "".join(patient.split()) in words  # the name is drawn and extractable
+
+
+def test_regenerating_the_subsets_is_reproducible(monkeypatch):
+    """``tools/subset_fonts.py --check`` makes the subsets again and finds the shipped ones
+    the same (character map, glyph order, widths, outlines, names)."""
+    monkeypatch.syspath_prepend(str(ROOT / "tools"))
+    import subset_fonts
+
+    try:
+        assert subset_fonts.main(["--check"]) == 0
+    finally:
+        sys.modules.pop("subset_fonts", None)
+
+
+@pytest.mark.e2e
+def test_sheets_from_the_subsets_pass_both_validators(tmp_path):
+    """Every sheet and form, drawn from each subset (a Latin-1 name, a Polish name), is still
+    tagged PDF/UA-1: 0 findings from pdfua, 0 errors from outloud."""
+    accessible = pytest.importorskip("test_accessible_pdf")
+    if not (accessible.PDFUA and accessible.OUTLOUD):
+        pytest.skip("pdfua and outloud are not installed (pip install -e '.[test]')")
+    files = []
+    for which in accessible.SHEETS:
+        for patient, family in (("Zoë Ødegård", "basic"), ("Łukasz Wróbel", "latin")):
+            data = accessible.make_pdf(which, "fr", "a4", False, patient=patient)
+            assert {f"DejaVuSans{family.title()}Book"} <= embedded(data), which
+            f = tmp_path / f"{which}-{family}.pdf"
+            f.write_bytes(data)
+            files.append(f)
+    assert accessible.validate(files) == []
