@@ -151,6 +151,7 @@ class TooLong(Exception):
 class _Sheet(FPDF):
     max_pages: int | None = None  # set for a try whose result is kept only if this short
     top = MARGIN  # where the content of a page starts (below a form's running header)
+    footer_page = True  # "Page N of M" in the footer (a form has it in its running header)
 
     def add_page(self, *args, **kwargs):
         if self.max_pages is not None and self.page >= self.max_pages:
@@ -397,7 +398,7 @@ class _Sheet(FPDF):
                 self.text_block(MARGIN, width, t, scale, bold, measure=True)
                 for t, scale, bold, _ in self.footer_parts()
             )
-            + self.line_h * 0.85
+            + (self.line_h * 0.85 if self.footer_page else 0.0)
         )
 
     def page_label(self) -> str:
@@ -650,6 +651,8 @@ class _Sheet(FPDF):
                     read.add(text)
                     y += self.text_block(MARGIN, width, text, scale, bold, color)
                 self.set_y(y)
+            if not self.footer_page:
+                return
             with self.tags.artifact("Pagination", "Footer"):  # "Page N of M"
                 self.font(0.85, False, GREY)
                 self.shape("")
@@ -678,7 +681,7 @@ def _texts(h: Handout) -> str:
     parts += [v for _, v in h.details]
     parts += [h.labels[k] for k in ("areas", "front", "back", "sources")]
     parts += [h.labels.get("page_of", ""), h.outline_caption]
-    parts += [getattr(h, "steps_heading", ""), getattr(h, "header", "")]
+    parts += [getattr(h, "steps_heading", ""), h.labels.get("form_name_line", "")]
     parts += [*getattr(h, "key_points", ()), *getattr(h, "steps", ())]
     if h.clinic:
         parts += [h.clinic.name, *h.clinic.contact]
