@@ -41,6 +41,10 @@ NAVY, RED, GREY, BLACK = (31, 78, 121), (176, 0, 32), (85, 85, 85), (17, 17, 17)
 MARGIN, GAP = 12.0, 7.0
 LARGE_SIZES = (18.0, 17.0, 16.0)  # large print: the largest of these at the fewest pages
 NORMAL_SIZE = 11.0  # the body type of a normal sheet or form (issue 23: at least 11 pt)
+# the most pages a sheet takes at normal size and in large print, measured over every sheet,
+# language, paper, profile and area set of tests/test_layout.py (3: the longest clinic profile
+# with two notes, or Spanish with every area; 2 for most sheets)
+MAX_PAGES = (3, 7)
 MARK_SCALE = 0.78  # a section's source marks ([1] [2]), small and grey
 SOURCES_SCALE = 0.85  # the numbered list of sources at the end
 
@@ -426,15 +430,44 @@ class _Sheet(FPDF):
         self.add_page()
         return self.top
 
-    def sources_section(self):
-        """The numbered list of the page's sources, for the end (None when none is cited)."""
-        from dryneedle_cli.views import SectionView
-
+    def sources_block(self, y: float, width: float) -> float:
+        """The numbered list of sources at the end of a copy: its heading, then the list in
+        two columns (one in large print), kept whole on one page."""
         listed = self.hand.sources
         if not listed:
-            return None
-        names = tuple(name for _, name in listed)
-        return SectionView(heading=self.hand.labels["sources"], items=names, style="sources")
+            return y
+        ncols = 1 if self.hand.large_print else 2
+        col_w = (width - GAP * (ncols - 1)) / ncols
+        indent = self.size * 0.95
+        scale = SOURCES_SCALE
+        heights = [
+            self.text_block(0, col_w - indent, name, scale, measure=True) for _, name in listed
+        ]
+        per_col = -(-len(listed) // ncols)
+        cols = [heights[i : i + per_col] for i in range(0, len(listed), per_col)]
+        head = self.text_block(MARGIN, width, self.hand.labels["sources"], 1.12, True, measure=True)
+        need = head + max(sum(c) for c in cols) + self.line_h * 0.6
+        y = self.room(y + 1, need)
+        with self.tags.group("Sect"):
+            self.set_y(y)
+            top = y + self.text_block(
+                MARGIN, width, self.hand.labels["sources"], 1.12, True, NAVY, tag="H2"
+            )
+            with self.tags.group("L"):
+                for i, (n, name) in enumerate(listed):
+                    col = i // per_col
+                    x = MARGIN + col * (col_w + GAP)
+                    iy = top + sum(heights[col * per_col : i])
+                    marker = f"[{n}]"
+                    with self.tags.group("LI"):
+                        self.font(scale)
+                        self.shape(marker)
+                        self.set_xy(x, iy)
+                        with self.tags.content("Lbl", marker):
+                            self.cell(indent, self.line_h * scale, marker)
+                        self.set_y(iy)
+                        self.text_block(x + indent, col_w - indent, name, scale, tag="LBody")
+        return y + need
 
     def outline_block(self, y: float, width: float, caption: str, alt: str, notes=()) -> float:
         """The body outline, "Front" and "Back" under its two views, and beside it the areas
@@ -527,15 +560,13 @@ class _Sheet(FPDF):
         ncols = 1 if h.large_print else 2
         col_w = (width - GAP * (ncols - 1)) / ncols
         rest = list(h.other_sections)
-        listed = self.sources_section()
-        if listed is not None:
-            rest.append(listed)
         if ncols == 2:
-            self.two_columns(rest, y, col_w)
+            y = self.two_columns(rest, y, col_w)
         else:
             for s in rest:
                 y = self.room(y, self.measure(s, col_w))
                 y += self.section(s, MARGIN, y, col_w)
+        self.sources_block(y, width)  # the numbered list of sources, last
         self.footer_lines()
 
     def two_columns(self, sections, top: float, col_w: float) -> float:

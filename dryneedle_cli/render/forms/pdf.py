@@ -22,7 +22,7 @@ from dryneedle_cli.views import SectionView
 
 # the most pages a copy may take at normal size, and in large print (measured: see
 # tests/test_layout.py; 18 pt is kept only within the large print limit, else 16 pt)
-PAGES = {"screening": (4, 8), "consent": (5, 10)}
+PAGES = {"screening": (3, 8), "consent": (4, 10)}
 WRITE = 7.0  # mm of room to write on a line
 
 
@@ -324,45 +324,6 @@ class _Form(sheet._Sheet):
             y = self.outline_block(y, width, h.labels["areas_planned"], h.labels["outline_planned"])
         y = self.screening(y, width) if p.kind == "screening" else self.consent(y, width)
         self.sources_block(y, width)
-
-    def sources_block(self, y: float, width: float) -> float:
-        """The numbered list of sources at the end of a copy: its heading, then the list in
-        two columns (one in large print), kept whole on one page."""
-        listed = self.hand.sources
-        if not listed:
-            return y
-        ncols = 1 if self.hand.large_print else 2
-        col_w = (width - GAP * (ncols - 1)) / ncols
-        indent = self.size * 0.95
-        scale = sheet.SOURCES_SCALE
-        heights = [
-            self.text_block(0, col_w - indent, name, scale, measure=True) for _, name in listed
-        ]
-        per_col = -(-len(listed) // ncols)
-        cols = [heights[i : i + per_col] for i in range(0, len(listed), per_col)]
-        head = self.text_block(MARGIN, width, self.hand.labels["sources"], 1.12, True, measure=True)
-        need = head + max(sum(c) for c in cols) + self.line_h * 0.6
-        y = self.room(y + 1, need)
-        with self.tags.group("Sect"):
-            self.set_y(y)
-            top = y + self.text_block(
-                MARGIN, width, self.hand.labels["sources"], 1.12, True, NAVY, tag="H2"
-            )
-            with self.tags.group("L"):
-                for i, (n, name) in enumerate(listed):
-                    col = i // per_col
-                    x = MARGIN + col * (col_w + GAP)
-                    iy = top + sum(heights[col * per_col : i])
-                    marker = f"[{n}]"
-                    with self.tags.group("LI"):
-                        self.font(scale)
-                        self.shape(marker)
-                        self.set_xy(x, iy)
-                        with self.tags.content("Lbl", marker):
-                            self.cell(indent, self.line_h * scale, marker)
-                        self.set_y(iy)
-                        self.text_block(x + indent, col_w - indent, name, scale, tag="LBody")
-        return y + need
 
     def top_sections(self) -> list:
         h = self.hand
