@@ -431,8 +431,9 @@ class _Sheet(FPDF):
         return self.top
 
     def sources_block(self, y: float, width: float) -> float:
-        """The numbered list of sources at the end of a copy: its heading, then the list in
-        two columns (one in large print), kept whole on one page."""
+        """The numbered list of sources at the end: its heading, then the list in two balanced
+        columns (one in large print) on one page when it fits there, else flowing on from
+        column to column and page to page (the heading always with a first source)."""
         listed = self.hand.sources
         if not listed:
             return y
@@ -445,19 +446,28 @@ class _Sheet(FPDF):
         ]
         per_col = -(-len(listed) // ncols)
         cols = [heights[i : i + per_col] for i in range(0, len(listed), per_col)]
-        head = self.text_block(MARGIN, width, self.hand.labels["sources"], 1.12, True, measure=True)
+        label = self.hand.labels["sources"]
+        head = self.text_block(MARGIN, width, label, 1.12, True, measure=True)
         need = head + max(sum(c) for c in cols) + self.line_h * 0.6
-        y = self.room(y + 1, need)
+        balanced = y + 1 + need <= self.bottom or self.top + need <= self.bottom
+        y = self.room(y + 1, need if balanced else head + heights[0])
         with self.tags.group("Sect"):
             self.set_y(y)
-            top = y + self.text_block(
-                MARGIN, width, self.hand.labels["sources"], 1.12, True, NAVY, tag="H2"
-            )
+            top = y + self.text_block(MARGIN, width, label, 1.12, True, NAVY, tag="H2")
+            col, iy = 0, top
             with self.tags.group("L"):
                 for i, (n, name) in enumerate(listed):
-                    col = i // per_col
+                    if balanced:
+                        col = i // per_col
+                        iy = top + sum(heights[col * per_col : i])
+                    elif iy + heights[i] > self.bottom:  # on to the next column, or page
+                        col, iy = col + 1, top
+                        if col == ncols:
+                            self.footer_lines()
+                            self.add_page()
+                            col, iy = 0, self.top
+                            top = self.top
                     x = MARGIN + col * (col_w + GAP)
-                    iy = top + sum(heights[col * per_col : i])
                     marker = f"[{n}]"
                     with self.tags.group("LI"):
                         self.font(scale)
@@ -467,7 +477,9 @@ class _Sheet(FPDF):
                             self.cell(indent, self.line_h * scale, marker)
                         self.set_y(iy)
                         self.text_block(x + indent, col_w - indent, name, scale, tag="LBody")
-        return y + need
+                    if not balanced:
+                        iy += heights[i]
+        return y + need if balanced else iy + self.line_h * 0.6
 
     def outline_block(self, y: float, width: float, caption: str, alt: str, notes=()) -> float:
         """The body outline, "Front" and "Back" under its two views, and beside it the areas

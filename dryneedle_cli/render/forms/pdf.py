@@ -37,7 +37,13 @@ class _Form(sheet._Sheet):
         self.first_page = 1  # the copy's first page
         self.totals = totals  # pages of each copy, when known (a second pass for two copies)
         self.counted: list[int] = []
-        self.header_h = self.text_block(MARGIN, self.w - 2 * MARGIN, "Ag", 0.85, measure=True)
+        # the running header: as many lines as the longest copy's needs (a long name wraps)
+        self.font(0.85)
+        self.num_w = self.get_string_width(self.page_label().replace("{nb}", "99")) + 4
+        head_w = self.w - 2 * MARGIN - self.num_w
+        self.header_h = max(
+            self.text_block(MARGIN, head_w, h.header(c), 0.85, measure=True) for c in h.copies
+        )
         self.top = MARGIN + self.header_h + 2.5
 
     # ----------------------------------------------------------------- header (per page)
@@ -59,20 +65,15 @@ class _Form(sheet._Sheet):
         artifact (the name and the title are read in the form itself)."""
         width = self.w - 2 * MARGIN
         number = self.page_label()
-        self.font(0.85, False, GREY)
-        self.shape("")
-        num_w = self.get_string_width(number) + 2
-        text = self.hand.header(self.copy)
         with self.tags.artifact("Pagination", "Header"):
-            self.set_xy(MARGIN, MARGIN)
-            self.cell(width, self.header_h, number, align="R")
-            self.set_y(MARGIN)
             self.font(0.85, False, GREY)
-            self.shape(text)
-            lines = self.break_lines(width - num_w, text)
-            shown = lines[0] if lines else text
-            self.set_x(MARGIN)
-            self.cell(width - num_w, self.header_h, shown)
+            self.shape("")
+            self.set_xy(MARGIN, MARGIN)
+            self.cell(width, self.line_h * 0.85, number, align="R")
+            self.set_y(MARGIN)
+            self.text_block(
+                MARGIN, width - self.num_w, self.hand.header(self.copy), 0.85, False, GREY
+            )
         self.set_draw_color(*GREY)
         self.set_line_width(0.2)
         self.line(MARGIN, MARGIN + self.header_h + 1, self.w - MARGIN, MARGIN + self.header_h + 1)
@@ -238,7 +239,7 @@ class _Form(sheet._Sheet):
         if s.text:
             if not measure:
                 self.set_y(y + height)
-            height += self.text_block(x, w, s.text, 0.92, False, BLACK, measure)
+            height += self.text_block(x, w, s.text, 1.0, False, BLACK, measure)
         height += self.cells(x, y + height, w, s.items, measure)
         return height + self.line_h * 0.5
 
