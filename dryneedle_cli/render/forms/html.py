@@ -136,6 +136,7 @@ def _copy(h, copy: str) -> str:
                 )
             parts.append(f"<h2>{escape(s.heading)}</h2>")
             parts.append(f'<table class="questions">{"".join(rows)}</table>')
+            parts.append(_sources(h, s.refs))
         parts.append(f"<h2>{escape(w['form_anything_else'])}</h2>")
         parts.append('<div class="line"></div><div class="line"></div>')
         parts.append(_sign((w["form_signature"], w["form_date"])))

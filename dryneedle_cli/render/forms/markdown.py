@@ -67,6 +67,8 @@ def _copy(h, copy: str) -> list[str]:
                 n += 1
                 out.append(f"{n}\\. {_escape(item)}  \n   {boxes}")
             out.append("")
+            if _sources(h, s.refs):
+                out += [_sources(h, s.refs), ""]
         out += [f"**{_escape(w['form_anything_else'])}**", "", BLANK, "", BLANK, ""]
         for who in ("form_signature", "form_checked_by"):
             out.append(f"{_escape(w[who])}: {BLANK} {_escape(w['form_date'])}: {BLANK}  ")

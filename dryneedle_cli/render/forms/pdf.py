@@ -349,6 +349,10 @@ class _Form(sheet._Sheet):
                     n += 1
                     y = self.room(y, self.question(n, item, MARGIN, 0, width, measure=True))
                     y += self.question(n, item, MARGIN, y, width)
+            marks = h.marks(s.refs)  # the group's sources, as numbers
+            if marks:
+                self.set_y(y)
+                y += self.text_block(MARGIN, width, marks, sheet.MARK_SCALE, False, GREY)
             y += self.line_h * 0.4
         words = h.words
         other = self.text_block(MARGIN, width, words["form_anything_else"], 1.0, True, measure=True)

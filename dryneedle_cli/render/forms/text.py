@@ -58,6 +58,8 @@ def _copy(h, copy: str) -> list[str]:
             for item in s.items:
                 n += 1
                 out += [f"{n}. {item}", f"   {boxes}"]
+            if _sources(h, s.refs):
+                out.append(_sources(h, s.refs))
         out += ["", w["form_anything_else"], BLANK * 3, BLANK * 3, ""]
         out.append(f"{w['form_signature']}: {BLANK}   {w['form_date']}: {BLANK[:12]}")
         out.append(f"{w['form_checked_by']}: {BLANK}   {w['form_date']}: {BLANK[:12]}")
