@@ -37,7 +37,19 @@ class _Form(sheet._Sheet):
         self.first_page = 1  # the copy's first page
         self.totals = totals  # pages of each copy, when known (a second pass for two copies)
         self.counted: list[int] = []
-        # the running header: as many lines as the longest copy's needs (a long name wraps)
+        self.header_h = 0.0  # measured on the first page (fpdf2 measures on a page)
+
+    # ----------------------------------------------------------------- header (per page)
+
+    def add_page(self, *args, **kwargs):
+        super().add_page(*args, **kwargs)
+        if not self.header_h:
+            self.measure_header()
+        self.running_header()
+
+    def measure_header(self) -> None:
+        """The running header: as many lines as the longest copy's needs (a long name wraps)."""
+        h = self.hand
         self.font(0.85)
         self.num_w = self.get_string_width(self.page_label().replace("{nb}", "99")) + 4
         head_w = self.w - 2 * MARGIN - self.num_w
@@ -45,12 +57,6 @@ class _Form(sheet._Sheet):
             self.text_block(MARGIN, head_w, h.header(c), 0.85, measure=True) for c in h.copies
         )
         self.top = MARGIN + self.header_h + 2.5
-
-    # ----------------------------------------------------------------- header (per page)
-
-    def add_page(self, *args, **kwargs):
-        super().add_page(*args, **kwargs)
-        self.running_header()
 
     def page_label(self) -> str:
         """ "Page N of M" of this copy."""
