@@ -95,11 +95,6 @@ class _Form(sheet._Sheet):
         )
         return [p for p in parts if p[0]]
 
-    def footer_repeats(self, text: str) -> bool:
-        # a copy's own line (its name, version and code) is read on each of its pages when
-        # there are two copies: it tells them apart, and it recurs on only some pages
-        return len(self.hand.copies) < 2 or text != self.hand.notice_for(self.copy)
-
     # ----------------------------------------------------------------- pieces
 
     def rule(self, x0: float, x1: float, y: float) -> None:
