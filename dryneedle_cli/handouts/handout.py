@@ -210,6 +210,7 @@ def printed_page(q, which: str, areas: list[str]):
     box = teachback.box(q, which, list(page.areas))
     if box is None:
         return page
+    box = msgspec.structs.replace(box, heading=key_points_heading(q.labels) or box.heading)
     warn = [s for s in page.sections if s.style == "warning"]
     rest = [s for s in page.sections if s.style != "warning"]
     sections = (*warn, box, *rest)
