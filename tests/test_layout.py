@@ -282,7 +282,8 @@ def test_footer_has_version_review_status_and_notice(queries, which, lang, date,
         text = " ".join(doc.pages[-1].extract_text().split())
         first = " ".join(doc.pages[0].extract_text().split())
     assert __version__ in text and notice in text  # the footer, on every page
-    assert f"{h.labels['date']}: {date}" in first  # the patient block, on the first page  # --date 2026-11-23, as the language writes it
+    # --date 2026-11-23, as the language writes it, in the patient block on the first page
+    assert f"{h.labels['date']}: {date}" in first
     # what the sheet is, never a review that did not happen (issue 19)
     assert h.labels["status_draft"] in text and h.page.status.startswith(h.labels["status_draft"])
 
