@@ -235,9 +235,10 @@ def test_footer_is_read_once_then_an_artifact():
     doc = pikepdf.open(__import__("io").BytesIO(data))
     assert len(doc.pages) > 1
     streams = [b"".join(c.read_bytes() for c in _contents(p)) for p in doc.pages]
-    assert b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC" not in streams[0]
+    footer = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
+    assert streams[0].count(footer) == 1  # only "Page 1 of N" (an artifact on every page)
     for later in streams[1:]:
-        assert b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC" in later
+        assert later.count(footer) > 1
 
 
 def _contents(page):

@@ -66,7 +66,8 @@ def test_no_reference_list_and_no_provenance(tmp_path, fmt):
     out = tmp_path / f"s.{fmt}"
     assert sheet("aftercare", "--area", "neck", "-o", str(out)).exit_code == 0
     text = out.read_text(encoding="utf-8")
-    assert "Sources:" in text  # each section's short sources, as on the PDF
+    # issue 23: no "Sources:" line in the patient text; marks ([1]) and one list at the end
+    assert "Sources:" not in text and re.search(r"\\?\[1\\?\]|1\. ", text)
     for leak in ("References", "[mccutcheon-2011]", "doi:", "not verified", "clinical-sources"):
         assert leak not in text, leak
 

@@ -27,11 +27,12 @@ MAX_LENGTH = {
     "default_clinician": 100,
     "email": 254,
     "language": 35,
+    "clinician_word": 40,
 }
 # Fields holding one piece of text: a number written without quotes is read as the text typed.
 TEXT_FIELDS = (
     "name", "phone", "address", "website", "email", "emergency_number", "logo", "paper",
-    "language", "default_clinician",
+    "language", "default_clinician", "clinician_word",
 )  # fmt: skip
 PAPERS = ("letter", "a4")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
@@ -55,6 +56,9 @@ class Clinic(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     language: str = ""  # e.g. "en", "es", "fr-CA": the default language (cli.context)
     default_clinician: str = ""
     clinicians: tuple[str, ...] = ()
+    # the word patient text uses for the person who treats ("your physiotherapist"), in place
+    # of labels.yaml's default ({clinician_word}; checked in handouts/handout.py)
+    clinician_word: str = ""
     # every patient-facing output refuses a page a clinician has not approved in its language
     # (``dryneedle review``); clinician views (evidence, review, validate) still work
     require_approval: bool = False

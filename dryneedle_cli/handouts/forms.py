@@ -18,6 +18,7 @@ import importlib
 import msgspec
 
 from dryneedle_cli.errors import UsageError
+from dryneedle_cli.handouts import handout
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.handouts.handout import clean
 from dryneedle_cli.query.forms import FORMS
@@ -43,6 +44,41 @@ class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
     emergency: str = ""  # the emergency line
     logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
     notice: str = ""  # content version, form code, review status, "supports your clinician"
+    patient: str = ""  # the name in the running header of every page ('' : a line to write on)
+    key_points: tuple[str, ...] = ()  # the form's key points (its file's `key_points`), boxed
+    steps: tuple[str, ...] = ()  # how to fill in the form (its file's `steps`), numbered
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Each cited source's number: the summary's first, then each section's."""
+        keys = self.page.data.get("summary_refs") or ()
+        return handout.numbering(keys, self.page.sections, self.page.references)
+
+    def marks(self, keys) -> str:
+        return handout.marks(self.numbers, keys)
+
+    @property
+    def sources(self) -> list[tuple[int, str]]:
+        return handout.source_list(self.numbers, self.page.references)
+
+    @property
+    def outline_caption(self) -> str:
+        return handout.outline_caption(self.labels, "prepare")
+
+    @property
+    def steps_heading(self) -> str:
+        return self.labels.get("form_steps_heading", "") if self.steps else ""
+
+    @property
+    def key_points_heading(self) -> str:
+        return handout.key_points_heading(self.labels)
+
+    def header(self, copy: str = "") -> str:
+        """The running header's words before the page number: name (or a line to write it
+        on), the form's title and the copy's name."""
+        name = self.patient or "_" * 22
+        parts = [f"{self.labels.get('form_name_line', '')}: {name}", self.page.title]
+        return "  ·  ".join([*parts, copy] if copy else parts)
 
     @property
     def details(self) -> list[tuple[str, str]]:
@@ -104,6 +140,8 @@ def make(
             (labels["areas_planned"], ", ".join(n for _, n in names)),
         )
         copy_labels = (words["clinic_copy"], words["patient_copy"]) if copies == 2 else ("",)
+    doc = q.kb.screening if which == "screening" else q.kb.consent
+    key_points, steps = _listed(q, doc, "key_points", names), _listed(q, doc, "steps", names)
     code = q.form_hash(which)  # the chart note's hash of this form (dryneedle note)
     label = "questions_phone" if clinic is not None and clinic.phone else "questions"
     return FormHandout(
@@ -121,7 +159,21 @@ def make(
         emergency=q.label("emergency"),
         logo_alt=q.label("logo"),
         notice=_notice(q, page, words["form_code"], code),
+        patient=patient,
+        key_points=key_points,
+        steps=steps,
     )
+
+
+def _listed(q, doc, field: str, names) -> tuple[str, ...]:
+    """A form file's list ``field`` (``key_points``: points with ``text``; ``steps``: texts),
+    in the form's language with placeholders filled; () when the file has none."""
+    out = []
+    areas = [a for a, _ in names]
+    for item in getattr(doc, field, None) or ():
+        if q._shows(item, areas):  # a key point may be for some areas only
+            out.append(q.t(getattr(item, "text", item)))
+    return tuple(x for x in out if x)
 
 
 def _notice(q, page, form_word: str, code: str) -> str:

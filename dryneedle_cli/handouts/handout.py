@@ -13,6 +13,8 @@ import msgspec
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.views import Page
 
+FIRST_STYLES = ("warning", "keypoints", "note")  # the sections every format puts first
+
 
 class Handout(msgspec.Struct, frozen=True, kw_only=True):
     page: Page
@@ -47,13 +49,64 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def first_sections(self) -> tuple:
-        """The warning signs, then the clinician's notes: at the top of every format."""
-        return tuple(s for s in self.page.sections if s.style in ("warning", "note"))
+        """The warning signs, the key points box, then the clinician's notes: at the top of
+        every format, in that order."""
+        order = {"warning": 0, "keypoints": 1, "note": 2}
+        top = [s for s in self.page.sections if s.style in order]
+        return tuple(sorted(top, key=lambda s: order[s.style]))
 
     @property
     def other_sections(self) -> tuple:
         """Everything else, after the areas treated, in the page's order."""
-        return tuple(s for s in self.page.sections if s.style not in ("warning", "note"))
+        return tuple(s for s in self.page.sections if s.style not in FIRST_STYLES)
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Each cited source's number, in the order the sheet prints its sections."""
+        return numbering((), (*self.first_sections, *self.other_sections), self.page.references)
+
+    def marks(self, keys) -> str:
+        return marks(self.numbers, keys)
+
+    @property
+    def sources(self) -> list[tuple[int, str]]:
+        return source_list(self.numbers, self.page.references)
+
+    @property
+    def outline_caption(self) -> str:
+        return outline_caption(self.labels, self.page.kind)
+
+
+def numbering(first_keys, sections, references) -> dict[str, int]:
+    """Source key -> its number (1, 2 ...), in the order the sources are first cited:
+    ``first_keys`` (a form's summary), then each section's ``refs``. Only sources the page
+    knows (``references``) are numbered."""
+    known = {r.key for r in references}
+    keys = [*first_keys, *(k for s in sections for k in s.refs)]
+    order = [k for k in dict.fromkeys(keys) if k in known]
+    return {k: n for n, k in enumerate(order, 1)}
+
+
+def marks(numbers: dict[str, int], keys) -> str:
+    """The marks that stand for ``keys`` in the text: "[1] [3]" (each source once)."""
+    return " ".join(f"[{n}]" for n in sorted({numbers[k] for k in keys if k in numbers}))
+
+
+def source_list(numbers: dict[str, int], references) -> list[tuple[int, str]]:
+    """(number, short name) of every numbered source, in number order: the list at the end."""
+    shorts = {r.key: r.short for r in references}
+    return sorted((n, shorts[k]) for k, n in numbers.items())
+
+
+def outline_caption(labels: dict[str, str], kind: str) -> str:
+    """What to do with the body outline: labels ``body_outline_caption_<kind>`` if there is one
+    (e.g. ``_prepare``: before the visit), else ``body_outline_caption``; '' if neither."""
+    return labels.get(f"body_outline_caption_{kind}") or labels.get("body_outline_caption", "")
+
+
+def key_points_heading(labels: dict[str, str]) -> str:
+    """The key points box's heading: labels ``key_points_heading``, else ``key_points``."""
+    return labels.get("key_points_heading") or labels.get("key_points", "")
 
 
 MAX_FIELD = 150  # longest patient, clinician, date or next-visit text: a sheet stays one page
@@ -106,14 +159,42 @@ def values_for(clinic: Clinic | None) -> dict[str, str]:
     out = {"clinic": clinic.name, "clinic_phone": clinic.phone}
     if clinic.emergency_number:
         out["emergency_number"] = clinic.emergency_number
+    word = clinician_word(clinic)
+    if word:
+        out["clinician_word"] = word
+        out["clinician_word_start"] = word[:1].upper() + word[1:]
     return out
 
 
-# Sheets that print their key points (teach-back) in a box, first in the columns. Only the
-# preparation sheet: the aftercare sheet already needs 7 pt type on Letter with a long clinic
-# profile, two --note lines and one area, and a key points box would push it to a second page
-# (measured over tests/test_layout.py's cases); `dryneedle teachback aftercare` shows them.
-KEY_POINTS_BOX = ("prepare",)
+# Characters a clinic's word for the person who treats may not hold: it is put into patient
+# text on screen and paper ({clinician_word}), so nothing that could read as markup or as a
+# placeholder, in any format.
+_NOT_IN_WORD = set("<>{}[]*_`#|\\&")
+
+
+def clinician_word(clinic: Clinic | None) -> str:
+    """The profile's ``clinician_word`` ("your physiotherapist"), checked: one line, no markup;
+    '' when none is set (then labels.yaml's default speaks)."""
+    word = getattr(clinic, "clinician_word", "") if clinic is not None else ""
+    if not word:
+        return ""
+    word = " ".join(strip_invisible(unicodedata.normalize("NFC", word)).split())
+    bad = sorted({c for c in word if c in _NOT_IN_WORD})
+    if bad:
+        from dryneedle_cli.errors import ContentError
+
+        raise ContentError(
+            "the clinic profile",
+            f"'clinician_word' holds {' '.join(bad)}; write plain words such as "
+            "'your physiotherapist'",
+            field="clinician_word",
+        )
+    return word
+
+
+# Sheets that print their key points (teach-back) in a box, right after the warning signs
+# (issue 23: a key-points box on every sheet; a sheet may take two pages at 11 pt).
+KEY_POINTS_BOX = ("prepare", "aftercare")
 
 
 def printed_page(q, which: str, areas: list[str]):
@@ -129,6 +210,7 @@ def printed_page(q, which: str, areas: list[str]):
     box = teachback.box(q, which, list(page.areas))
     if box is None:
         return page
+    box = msgspec.structs.replace(box, heading=key_points_heading(q.labels) or box.heading)
     warn = [s for s in page.sections if s.style == "warning"]
     rest = [s for s in page.sections if s.style != "warning"]
     sections = (*warn, box, *rest)

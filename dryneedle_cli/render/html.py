@@ -48,7 +48,10 @@ p { margin: 0 0 2px; }
 ul, ol { margin: 0 0 2px; padding-left: 1.2em; }
 ul.checklist { list-style: none; padding-left: 0.2em; }
 ul.checklist li::before { content: "\\2610  "; }
-.sources { color: #555; font-size: 0.72em; line-height: 1.15; }
+.marks { color: #555; font-size: 0.78em; }
+.sources ol { list-style: none; padding-left: 0; font-size: 0.85em; }
+.areas figure.outline { margin: 0; flex: none; text-align: center; }
+.areas .sides { display: flex; justify-content: space-around; font-size: 0.85em; color: #555; }
 footer { border-top: 1px solid #999; margin-top: 3px; padding-top: 3px; font-weight: bold; }
 footer .emergency { color: #b00020; }
 footer .notice { color: #555; font-size: 0.8em; }
@@ -67,7 +70,8 @@ def _logo(h: Handout) -> str:
     return f'<img src="data:{mime};base64,{data}" alt="{escape(h.clinic.name)}">'
 
 
-def _section(s, shorts: dict[str, str], sources_label: str) -> str:
+def _section(s, marks) -> str:
+    """One section; ``marks(keys)`` gives its sources' marks ("[1] [3]")."""
     out = [f"<h2>{escape(s.heading)}</h2>"]
     if s.text:
         out.append(f"<p>{escape(s.text)}</p>")
@@ -76,20 +80,44 @@ def _section(s, shorts: dict[str, str], sources_label: str) -> str:
         cls = ' class="checklist"' if s.style == "checklist" else ""
         items = "".join(f"<li>{escape(i)}</li>" for i in s.items)
         out.append(f"<{tag}{cls}>{items}</{tag}>")
-    if s.refs:
-        names = "; ".join(shorts[k] for k in s.refs)
-        out.append(f'<p class="sources">{escape(sources_label)}: {escape(names)}</p>')
+    if marks(s.refs):
+        out.append(f'<p class="marks">{escape(marks(s.refs))}</p>')
     cls = f' class="{s.style}"' if s.style in ("warning", "note", "keypoints") else ""
     return f"<section{cls}>{''.join(out)}</section>"
 
 
+def sources(listed, label: str) -> str:
+    """The numbered list of sources at the end: each number as its mark ([1]) shows it."""
+    if not listed:
+        return ""
+    items = "".join(f"<li>[{n}] {escape(name)}</li>" for n, name in listed)
+    return f'<section class="sources"><h2>{escape(label)}</h2><ol>{items}</ol></section>'
+
+
+def outline(h, caption_label: str, alt_label: str) -> str:
+    """The body outline ("Front" and "Back" under its views) and beside it the areas and the
+    caption that says what to do; '' when no area was chosen."""
+    if not h.areas:
+        return ""
+    labels = h.labels
+    alt = f"{labels[alt_label]} {h.area_names}"
+    what = h.outline_caption
+    return (
+        f'<div class="areas"><figure class="outline">{body.svg(dict(h.areas), title=alt)}'
+        f'<div class="sides" aria-hidden="true"><span>{escape(labels["front"])}</span>'
+        f"<span>{escape(labels['back'])}</span></div></figure>"
+        f"<div><p><b>{escape(labels[caption_label])}:</b> {escape(h.area_names)}</p>"
+        + (f"<p>{escape(what)}</p>" if what else "")
+        + "</div></div>"
+    )
+
+
 def document(h: Handout) -> str:
     p, labels = h.page, h.labels
-    shorts = {r.key: r.short for r in p.references}
     warnings, others = h.first_sections, h.other_sections
     css = _CSS % {
         "paper": h.paper,
-        "size": "18pt" if h.large_print else "8.8pt",
+        "size": "18pt" if h.large_print else "11pt",
         "columns": "1" if h.large_print else "2",
         "figure": "60mm" if h.large_print else "30mm",
     }
@@ -104,14 +132,8 @@ def document(h: Handout) -> str:
     details = "".join(
         f"<span><b>{escape(k)}:</b> <bdi>{escape(v)}</bdi></span>" for k, v in h.details
     )
-    figure = ""
-    if h.areas:  # as on the PDF: no outline (and no "no area" line) when none was chosen
-        caption = f"{labels['outline']} {h.area_names}"
-        figure = (
-            f'<figure class="areas">{body.svg(dict(h.areas), title=caption)}<figcaption>'
-            f"<b>{escape(labels['areas'])}:</b> {escape(h.area_names)}<br><small>"
-            f"{escape(labels['front'])} · {escape(labels['back'])}</small></figcaption></figure>"
-        )
+    # as on the PDF: no outline (and no "no area" line) when none was chosen
+    figure = outline(h, "areas", "outline")
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -125,11 +147,13 @@ def document(h: Handout) -> str:
             f'<div class="details">{details}</div>' if details else "",
             f"<h1>{escape(p.title)}</h1>",
             f'<p class="summary">{escape(p.summary)}</p>',
-            *(_section(s, shorts, labels["sources"]) for s in warnings),
+            *(_section(s, h.marks) for s in warnings),
             figure,
             '<div class="cols">',
-            *(_section(s, shorts, labels["sources"]) for s in others),
-            "</div></main>",
+            *(_section(s, h.marks) for s in others),
+            "</div>",
+            sources(h.sources, labels["sources"]),
+            "</main>",
             f'<footer><div class="emergency">{escape(h.emergency)}</div>'
             f"<div>{escape(h.questions)}</div>"
             f'<div class="notice">{escape(h.notice)}</div></footer>',

@@ -23,7 +23,8 @@ def _escape(text: str) -> str:
     return text.replace("\n", "  \n")
 
 
-def _section(s, shorts: dict[str, str], sources_label: str) -> list[str]:
+def _section(s, marks) -> list[str]:
+    """One section; ``marks(keys)`` gives its sources' marks ("[1] [3]")."""
     quote = "> " if s.style in ("warning", "note", "keypoints") else ""
     heading = _escape(s.heading)
     bold = f"**{heading}**"
@@ -38,10 +39,26 @@ def _section(s, shorts: dict[str, str], sources_label: str) -> list[str]:
         lines.append(marker + _escape(item).replace("\n", " "))
     if s.items:
         lines.append("")
-    if s.refs:
-        names = "; ".join(_escape(shorts[k]) for k in s.refs)
-        lines += [f"*{_escape(sources_label)}: {names}*", ""]
+    if marks(s.refs):
+        lines += [f"*{_escape(marks(s.refs))}*", ""]
     return [f"{quote}{line}".rstrip() for line in lines[:-1]] + [""]
+
+
+def sources(listed, label: str) -> list[str]:
+    """The numbered list of sources at the end, numbered as the marks ([1]) are."""
+    if not listed:
+        return []
+    return [f"## {_escape(label)}", "", *(f"{n}. {_escape(name)}" for n, name in listed), ""]
+
+
+def outline(h, caption_label: str) -> list[str]:
+    """The areas and what to do with them (the outline itself is drawn on paper only)."""
+    if not h.areas:
+        return []
+    out = [f"**{_escape(h.labels[caption_label])}:** {_escape(h.area_names)}", ""]
+    if h.outline_caption:
+        out += [_escape(h.outline_caption), ""]
+    return out
 
 
 def _lines(text: str) -> list[str]:
@@ -53,9 +70,9 @@ def document(h: Handout) -> str:
     """The same parts in the same order as the PDF: clinic, patient, title, the warning signs
     and the clinician's notes, the areas treated, the rest, the footer. Each line of the
     clinic's address and of the patient block ends in a hard line break (two spaces); no
-    reference list (a patient's sheet carries no provenance), only each section's sources."""
+    ids or citations (a patient's sheet carries no provenance): each section's sources are
+    marks ([1]), and one short numbered list of their names ends the sheet."""
     p, labels = h.page, h.labels
-    shorts = {r.key: r.short for r in p.references}
     out = []
     if h.clinic:
         out.append(f"**{_escape(h.clinic.name)}**  ")
@@ -65,11 +82,11 @@ def document(h: Handout) -> str:
     out.extend(f"**{_escape(k)}:** {_escape(v)}  " for k, v in h.details)
     out += ["", f"# {_escape(p.title)}", "", _escape(p.summary), ""]
     for s in h.first_sections:
-        out += _section(s, shorts, labels["sources"])
-    if h.areas:
-        out += [f"**{_escape(labels['areas'])}:** {_escape(h.area_names)}", ""]
+        out += _section(s, h.marks)
+    out += outline(h, "areas")
     for s in h.other_sections:
-        out += _section(s, shorts, labels["sources"])
+        out += _section(s, h.marks)
+    out += sources(h.sources, labels["sources"])
     out += ["---", "", f"**{_escape(h.emergency)}**  ", _escape(h.questions) + "  "]
     out += [_escape(h.notice), ""]
     return "\n".join(out)

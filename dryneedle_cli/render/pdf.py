@@ -5,10 +5,13 @@ Imported only when a PDF is made. The bundled font is DejaVu Sans (licence in
 found by fontconfig; if no font has them, the sheet is refused with a clear message rather
 than printed with empty boxes. Text in a right-to-left or complex script (an Arabic or Hebrew
 name, a note in Hindi) is shaped with HarfBuzz (fpdf2's text shaping, through uharfbuzz): each
-such line only, so the layout of every other line is unchanged. Normal sheets shrink their type
-(9.5 pt down to 7 pt) until they fit on one page; large print (one column, 18 pt unless 17 or
-16 pt saves a page) takes two to four pages, a section never split and the footer reserved at
-the bottom of each.
+such line only, so the layout of every other line is unchanged. Normal sheets print their body
+at 11 pt in two columns and take the pages they need (issue 23: two clean pages beat one page a
+patient cannot read); large print (one column, 18 pt unless 17 or 16 pt saves a page) takes two
+to four pages. A section is never split across pages (so a heading is never left alone at the
+foot of a page, and a warning box is always whole) and the footer, with "page N of M", is
+reserved at the bottom of each. Sources are numbered marks ([1]) in the text and one short
+numbered list at the end, never a line of names inside the patient text.
 """
 
 from __future__ import annotations
@@ -39,6 +42,13 @@ PAPER = {"letter": "Letter", "a4": "A4"}
 NAVY, RED, GREY, BLACK = (31, 78, 121), (176, 0, 32), (85, 85, 85), (17, 17, 17)
 MARGIN, GAP = 12.0, 7.0
 LARGE_SIZES = (18.0, 17.0, 16.0)  # large print: the largest of these at the fewest pages
+NORMAL_SIZE = 11.0  # the body type of a normal sheet or form (issue 23: at least 11 pt)
+# the most pages a sheet takes at normal size and in large print, measured over every sheet,
+# language, paper, profile and area set of tests/test_layout.py (3: the longest clinic profile
+# with two notes, or Spanish with every area; 2 for most sheets)
+MAX_PAGES = (3, 7)
+MARK_SCALE = 0.78  # a section's source marks ([1] [2]), small and grey
+SOURCES_SCALE = 0.85  # the numbered list of sources at the end
 
 
 _PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
@@ -146,6 +156,8 @@ class TooLong(Exception):
 
 class _Sheet(FPDF):
     max_pages: int | None = None  # set for a try whose result is kept only if this short
+    top = MARGIN  # where the content of a page starts (below a form's running header)
+    footer_page = True  # "Page N of M" in the footer (a form has it in its running header)
 
     def add_page(self, *args, **kwargs):
         if self.max_pages is not None and self.page >= self.max_pages:
@@ -323,8 +335,9 @@ class _Sheet(FPDF):
         return lines or None
 
     def measure(self, s, w: float) -> float:
-        """A section's height, remembered across the sheets of a batch (same text, same size)."""
-        key = (s, round(w, 3), self.size, self.hand.labels["sources"])
+        """A section's height, remembered across the sheets of a batch (same text, same size,
+        same source marks)."""
+        key = (s, round(w, 3), self.size, self.hand.marks(s.refs))
         if key not in _HEIGHTS:
             _HEIGHTS[key] = self.section(s, 0, 0, w, measure=True)
         return _HEIGHTS[key]
@@ -336,6 +349,8 @@ class _Sheet(FPDF):
 
     def _section(self, s, x, y, w, measure=False) -> float:
         warning = s.style == "warning"
+        listed = s.style == "sources"  # the numbered list of sources at the end
+        item_scale = SOURCES_SCALE if listed else 1.0
         boxed = warning or s.style in ("note", "keypoints")
         pad = 2.5 if boxed else 0.0
         inner_x, inner_w = x + pad, w - 2 * pad
@@ -351,27 +366,26 @@ class _Sheet(FPDF):
                 self.set_y(y + height)
         with self.tag_group("L", measure):
             for n, item in enumerate(s.items, 1):
-                marker = {"steps": f"{n}.", "checklist": "☐"}.get(s.style, "•")
-                indent = self.size * 0.55
+                marker = {"steps": f"{n}.", "checklist": "☐", "sources": f"[{n}]"}.get(s.style, "•")
+                indent = self.size * (0.95 if listed else 0.55)
                 with self.tag_group("LI", measure):
                     if not measure:
-                        self.font(1.0, warning)
+                        self.font(item_scale, warning)
                         self.shape(marker)
                         self.set_xy(inner_x, y + height)
                         with self.tag("Lbl", marker):
-                            self.cell(indent, self.line_h, marker)
+                            self.cell(indent, self.line_h * item_scale, marker)
                     height += self.text_block(
-                        inner_x + indent, inner_w - indent, item, 1.0, warning, BLACK, measure,
-                        "LBody",
+                        inner_x + indent, inner_w - indent, item, item_scale, warning, BLACK,
+                        measure, "LBody",
                     )  # fmt: skip
                 if not measure:
                     self.set_y(y + height)
-        if s.refs:
-            names = "; ".join(self.shorts[k] for k in s.refs)
-            label = self.hand.labels["sources"]
-            height += self.text_block(
-                inner_x, inner_w, f"{label}: {names}", 0.78, False, GREY, measure
-            )
+        marks = self.hand.marks(s.refs)
+        if marks:  # the section's sources as numbers; the list is at the end
+            if not measure:
+                self.set_y(y + height)
+            height += self.text_block(inner_x, inner_w, marks, MARK_SCALE, False, GREY, measure)
         height += pad
         if boxed and not measure:
             self.set_draw_color(*(RED if warning else NAVY))
@@ -382,12 +396,22 @@ class _Sheet(FPDF):
     # ----------------------------------------------------------------- page
 
     def footer_height(self) -> float:
-        """The space the footer keeps at the bottom of every page (measured, so it may wrap)."""
+        """The space the footer keeps at the bottom of every page (measured, so it may wrap),
+        with the line "Page N of M"."""
         width = self.w - 2 * MARGIN
-        return 2.0 + sum(
-            self.text_block(MARGIN, width, t, scale, bold, measure=True)
-            for t, scale, bold, _ in self.footer_parts()
+        return (
+            2.0
+            + sum(
+                self.text_block(MARGIN, width, t, scale, bold, measure=True)
+                for t, scale, bold, _ in self.footer_parts()
+            )
+            + (self.line_h * 0.85 if self.footer_page else 0.0)
         )
+
+    def page_label(self) -> str:
+        """ "Page N of M" for this page (M is fpdf2's alias, filled in when the file is written)."""
+        label = self.hand.labels.get("page_of", "{page} / {pages}")
+        return label.replace("{page}", str(self.page)).replace("{pages}", "{nb}")
 
     def footer_parts(self):
         h = self.hand
@@ -403,11 +427,98 @@ class _Sheet(FPDF):
 
     def room(self, y: float, need: float) -> float:
         """``y`` if ``need`` fits above the footer, else the top of a new page."""
-        if y + need <= self.bottom or y <= MARGIN + 0.01:
+        if y + need <= self.bottom or y <= self.top + 0.01:
             return y
         self.footer_lines()
         self.add_page()
-        return MARGIN
+        return self.top
+
+    def sources_block(self, y: float, width: float) -> float:
+        """The numbered list of sources at the end: its heading, then the list in two balanced
+        columns (one in large print) on one page when it fits there, else flowing on from
+        column to column and page to page (the heading always with a first source)."""
+        listed = self.hand.sources
+        if not listed:
+            return y
+        ncols = 1 if self.hand.large_print else 2
+        col_w = (width - GAP * (ncols - 1)) / ncols
+        indent = self.size * 0.95
+        scale = SOURCES_SCALE
+        heights = [
+            self.text_block(0, col_w - indent, name, scale, measure=True) for _, name in listed
+        ]
+        per_col = -(-len(listed) // ncols)
+        cols = [heights[i : i + per_col] for i in range(0, len(listed), per_col)]
+        label = self.hand.labels["sources"]
+        head = self.text_block(MARGIN, width, label, 1.12, True, measure=True)
+        need = head + max(sum(c) for c in cols) + self.line_h * 0.6
+        balanced = y + 1 + need <= self.bottom or self.top + need <= self.bottom
+        y = self.room(y + 1, need if balanced else head + heights[0])
+        with self.tags.group("Sect"):
+            self.set_y(y)
+            top = y + self.text_block(MARGIN, width, label, 1.12, True, NAVY, tag="H2")
+            col, iy = 0, top
+            with self.tags.group("L"):
+                for i, (n, name) in enumerate(listed):
+                    if balanced:
+                        col = i // per_col
+                        iy = top + sum(heights[col * per_col : i])
+                    elif iy + heights[i] > self.bottom:  # on to the next column, or page
+                        col, iy = col + 1, top
+                        if col == ncols:
+                            self.footer_lines()
+                            self.add_page()
+                            col, iy = 0, self.top
+                            top = self.top
+                    x = MARGIN + col * (col_w + GAP)
+                    marker = f"[{n}]"
+                    with self.tags.group("LI"):
+                        self.font(scale)
+                        self.shape(marker)
+                        self.set_xy(x, iy)
+                        with self.tags.content("Lbl", marker):
+                            self.cell(indent, self.line_h * scale, marker)
+                        self.set_y(iy)
+                        self.text_block(x + indent, col_w - indent, name, scale, tag="LBody")
+                    if not balanced:
+                        iy += heights[i]
+        return y + need if balanced else iy + self.line_h * 0.6
+
+    def outline_block(self, y: float, width: float, caption: str, alt: str, notes=()) -> float:
+        """The body outline, "Front" and "Back" under its two views, and beside it the areas
+        and the caption that says what to do (and a note box when given); the y below."""
+        h = self.hand
+        fig_w = 60 if h.large_print else 44
+        fig_h = fig_w * 200 / 210
+        cap_x, cap_w = MARGIN + fig_w + 5, width - fig_w - 5
+        title = f"{caption}: {h.area_names}"
+        what = h.outline_caption
+        cap_h = 2 + self.text_block(cap_x, cap_w, title, 1.1, True, measure=True)
+        if what:
+            cap_h += self.text_block(cap_x, cap_w, what, measure=True) + 1.5
+        label_h = self.line_h * 0.85 + 1
+        notes_h = sum(self.measure(s, cap_w) for s in notes)
+        need = max(fig_h + label_h, cap_h + notes_h)
+        y = self.room(y, need)
+        with self.figure(MARGIN, y, fig_w, fig_h, f"{alt} {h.area_names}"):
+            self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
+        # "Front" under the left view, "Back" under the right one (each view is 100 of 210)
+        view_w = fig_w * 100 / 210
+        for n, side in enumerate((h.labels["front"], h.labels["back"])):
+            self.font(0.85, False, GREY)
+            self.shape(side)
+            self.set_xy(MARGIN + n * fig_w * 110 / 210, y + fig_h + 0.5)
+            with self.tags.content("P", side):
+                self.cell(view_w, self.line_h * 0.85, side, align="C")
+        self.set_y(y + 2)
+        cap_y = y + 2 + self.text_block(cap_x, cap_w, title, 1.1, True)
+        if what:
+            self.set_y(cap_y)
+            cap_y += self.text_block(cap_x, cap_w, what) + 1.5
+        note_y = y + cap_h
+        for s in notes:
+            note_y += self.section(s, cap_x, note_y, cap_w)
+        return y + need + 2
 
     def build(self):
         h, p = self.hand, self.hand.page
@@ -452,39 +563,25 @@ class _Sheet(FPDF):
         y += self.text_block(MARGIN, width, p.summary) + 1.5
         notes = [s for s in p.sections if s.style == "note"]
         beside = bool(h.areas) and not h.large_print  # the notes' box beside the outline
-        for s in [s for s in p.sections if s.style == "warning"] + ([] if beside else notes):
+        first = [s for s in h.first_sections if s.style != "note"]
+        for s in first + ([] if beside else notes):
             y = self.room(y, self.measure(s, width))
             y += self.section(s, MARGIN, y, width)
-        if h.areas:  # the body outline with the list of areas beside it
-            fig_w = 60 if h.large_print else 38
-            fig_h = fig_w * 200 / 210
-            cap_x, cap_w = MARGIN + fig_w + 4, width - fig_w - 4
-            caption = f"{h.labels['areas']}: {h.area_names}"
-            sides = f"{h.labels['front']} · {h.labels['back']}"
-            cap_h = 2 + self.text_block(cap_x, cap_w, caption, 1.1, True, measure=True)
-            cap_h += self.text_block(cap_x, cap_w, sides, 0.85, measure=True) + 1.5
-            notes_h = sum(self.measure(s, cap_w) for s in notes) if beside else 0.0
-            y = self.room(y, max(fig_h, cap_h + notes_h))
-            with self.figure(MARGIN, y, fig_w, fig_h, f"{h.labels['outline']} {h.area_names}"):
-                self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
-            self.set_y(y + 2)
-            cap_y = y + 2 + self.text_block(cap_x, cap_w, caption, 1.1, True)
-            self.set_y(cap_y)
-            self.text_block(cap_x, cap_w, sides, 0.85, False, GREY)
-            note_y = y + cap_h
-            for s in notes if beside else ():
-                note_y += self.section(s, cap_x, note_y, cap_w)
-            y += max(fig_h, cap_h + notes_h) + 2
-        # everything else in columns, a section never split
+        if h.areas:  # the body outline with the list of areas and what to do beside it
+            y = self.outline_block(
+                y, width, h.labels["areas"], h.labels["outline"], notes if beside else ()
+            )
+        # everything else in columns, a section never split; the sources' list last
         ncols = 1 if h.large_print else 2
         col_w = (width - GAP * (ncols - 1)) / ncols
-        rest = [s for s in p.sections if s.style not in ("warning", "note")]
+        rest = list(h.other_sections)
         if ncols == 2:
-            self.two_columns(rest, y, col_w)
+            y = self.two_columns(rest, y, col_w)
         else:
             for s in rest:
                 y = self.room(y, self.measure(s, col_w))
                 y += self.section(s, MARGIN, y, col_w)
+        self.sources_block(y, width)  # the numbered list of sources, last
         self.footer_lines()
 
     def two_columns(self, sections, top: float, col_w: float) -> float:
@@ -509,12 +606,16 @@ class _Sheet(FPDF):
             return top + max(col_h)
         col, y, low = 0, top, top  # else fill the first column, then the second, then a page
         for i, (s, need) in enumerate(zip(sections, heights, strict=True)):
-            if y + need > self.bottom and y > top:
+            # a section that does not fit goes to the next column, or to a new page; only at
+            # the top of a page is it drawn whatever its height
+            while y + need > self.bottom and not (y <= self.top + 0.01):
                 col, y = col + 1, top
                 if col == 2:  # the rest starts a new page
                     self.footer_lines()
                     self.add_page()
-                    return self.two_columns(sections[i:], MARGIN, col_w)
+                    return self.two_columns(sections[i:], self.top, col_w)
+                if y + need <= self.bottom:
+                    break
             y += self.section(s, MARGIN + col * (col_w + GAP), y, col_w)
             low = max(low, y)
         return low
@@ -596,6 +697,13 @@ class _Sheet(FPDF):
                     read.add(text)
                     y += self.text_block(MARGIN, width, text, scale, bold, color)
                 self.set_y(y)
+            if not self.footer_page:
+                return
+            with self.tags.artifact("Pagination", "Footer"):  # "Page N of M"
+                self.font(0.85, False, GREY)
+                self.shape("")
+                self.set_xy(MARGIN, y)
+                self.cell(width, self.line_h * 0.85, self.page_label(), align="R")
 
     def footer_repeats(self, text: str) -> bool:
         """Whether a footer line read once may be an artifact where it comes again."""
@@ -618,6 +726,9 @@ def _texts(h: Handout) -> str:
     parts = [p.title, p.summary, h.emergency, h.questions, h.notice, h.area_names]
     parts += [v for _, v in h.details]
     parts += [h.labels[k] for k in ("areas", "front", "back", "sources")]
+    parts += [h.labels.get("page_of", ""), h.outline_caption]
+    parts += [getattr(h, "steps_heading", ""), h.labels.get("form_name_line", "")]
+    parts += [*getattr(h, "key_points", ()), *getattr(h, "steps", ())]
     if h.clinic:
         parts += [h.clinic.name, *h.clinic.contact]
     for s in p.sections:
@@ -716,19 +827,11 @@ def render(h: Handout, font: Path | None = None) -> bytes:
             if best.pages_count == 1:
                 break
         return bytes(best.output())
-    sizes = (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
-    for size in sizes:
-        pdf = _Sheet(h, size, extra)
-        if size != sizes[-1]:  # one page, else the next size; the smallest is kept as it is
-            pdf.max_pages = 1
-        try:
-            pdf.build()
-        except TooLong:
-            continue
-        break
+    pdf = _Sheet(h, NORMAL_SIZE, extra)  # one size: the sheet takes the pages it needs
+    pdf.build()
     return bytes(pdf.output())
 
 
 def footer_texts(h: Handout) -> list[str]:
-    """The footer's lines, as drawn at the bottom of every page."""
+    """The footer's lines, as drawn at the bottom of every page (then "Page N of M")."""
     return [h.emergency, h.questions, h.notice]

@@ -1,6 +1,6 @@
 """A handout as plain text, for e-mail, a patient portal or ``lp``: the PDF's parts in the
-PDF's order, wrapped at 78 columns, without the reference list (each section names its
-sources in short, as on the PDF)."""
+PDF's order, wrapped at 78 columns; each section's sources as marks ([1]) and one short
+numbered list of their names at the end, as on the PDF."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
     return [line.replace(NBSP, " ") for line in lines]
 
 
-def _section(s, shorts: dict[str, str], sources_label: str) -> list[str]:
+def _section(s, marks) -> list[str]:
     lines = _underline(s.heading, "!" if s.style == "warning" else "-")
     if s.text:
         for para in s.text.split("\n"):
@@ -34,14 +34,23 @@ def _section(s, shorts: dict[str, str], sources_label: str) -> list[str]:
     for n, item in enumerate(s.items, 1):
         prefix = f"{n}. " if s.style == "steps" else _BULLET.get(s.style, "- ")
         lines += _wrap(item, prefix, " " * len(prefix))
-    if s.refs:
-        lines += _wrap(f"{sources_label}: {'; '.join(shorts[k] for k in s.refs)}")
+    if marks(s.refs):
+        lines += _wrap(marks(s.refs))
     return lines
+
+
+def sources(listed, label: str) -> list[str]:
+    """The numbered list of sources at the end, numbered as the marks ([1]) are."""
+    if not listed:
+        return []
+    out = ["", *_underline(label, "-")]
+    for n, name in listed:
+        out += _wrap(name, f"[{n}] ", " " * (len(str(n)) + 3))
+    return out
 
 
 def document(h: Handout) -> str:
     p, labels = h.page, h.labels
-    shorts = {r.key: r.short for r in p.references}
     out: list[str] = []
     if h.clinic:
         out.append(h.clinic.name)
@@ -54,11 +63,14 @@ def document(h: Handout) -> str:
     if p.summary:
         out += _wrap(p.summary)
     for s in h.first_sections:
-        out += ["", *_section(s, shorts, labels["sources"])]
+        out += ["", *_section(s, h.marks)]
     if h.areas:
         out += ["", *_wrap(f"{labels['areas']}: {h.area_names}")]
+        if h.outline_caption:
+            out += _wrap(h.outline_caption)
     for s in h.other_sections:
-        out += ["", *_section(s, shorts, labels["sources"])]
+        out += ["", *_section(s, h.marks)]
+    out += sources(h.sources, labels["sources"])
     out += ["", *_wrap(h.emergency), *_wrap(h.questions), *_wrap(h.notice)]
     return "\n".join(line.rstrip() for line in out) + "\n"
 

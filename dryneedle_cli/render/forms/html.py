@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from dryneedle_cli.render.html import _logo
+from dryneedle_cli.render.html import _logo, outline, sources
 
 _CSS = """
 @page { size: %(paper)s; margin: 10mm 12mm; }
@@ -42,7 +42,15 @@ ul.checklist li::before { content: "\\2610  "; }
 .sign div { flex: 1; border-top: 1px solid #555; padding-top: 1px; margin-top: 8mm;
   font-size: 0.8em; color: #555; }
 .sign div.short { flex: 0.55; }
-.sources { color: #555; font-size: 0.72em; }
+.marks { color: #555; font-size: 0.78em; }
+.sources ol { list-style: none; padding-left: 0; font-size: 0.85em; columns: %(columns)s; }
+section.keypoints { border: 2px solid #1f4e79; padding: 3px 8px; margin: 4px 0; }
+ol.steps { margin: 0 0 4px; padding-left: 1.6em; }
+.runhead { color: #555; font-size: 0.85em; border-bottom: 1px solid #999; margin-bottom: 4px; }
+.areas { display: flex; align-items: center; gap: 10px; margin: 4px 0; break-inside: avoid; }
+.areas svg { width: %(figure)s; height: auto; flex: none; }
+.areas figure.outline { margin: 0; flex: none; text-align: center; }
+.areas .sides { display: flex; justify-content: space-around; font-size: 0.85em; color: #555; }
 footer { border-top: 1px solid #999; margin-top: 6px; padding-top: 3px; font-weight: bold; }
 footer .emergency { color: #b00020; }
 footer .notice { color: #555; font-size: 0.8em; font-weight: normal; }
@@ -51,9 +59,9 @@ footer .notice { color: #555; font-size: 0.8em; font-weight: normal; }
 
 
 def _sources(h, keys) -> str:
-    shorts = {r.key: r.short for r in h.page.references}
-    names = "; ".join(shorts[k] for k in keys)
-    return f'<p class="sources">{escape(h.labels["sources"])}: {escape(names)}</p>'
+    """A part's sources as marks ([1] [3]); the numbered list is at the end of the copy."""
+    marks = h.marks(keys)
+    return f'<p class="marks">{escape(marks)}</p>' if marks else ""
 
 
 def _sign(labels) -> str:
@@ -91,10 +99,19 @@ def _copy(h, copy: str) -> str:
             f'<header><div><div class="clinic">{escape(h.clinic.name)}</div>'
             f'<div class="contact">{escape(contact)}</div></div>{_logo(h)}</header>'
         )
+    parts.insert(0, f'<div class="runhead" aria-hidden="true">{escape(h.header(copy))}</div>')
     title = p.title + (f" · {copy}" if copy else "")
     parts += [f"<h1>{escape(title)}</h1>", f"<p>{escape(p.summary)}</p>"]
     if p.data.get("summary_refs"):
         parts.append(_sources(h, p.data["summary_refs"]))
+    if h.key_points:
+        items = "".join(f"<li>{escape(x)}</li>" for x in h.key_points)
+        head = escape(h.key_points_heading)
+        parts.append(f'<section class="keypoints"><h2>{head}</h2><ul>{items}</ul></section>')
+    if h.steps:
+        items = "".join(f"<li>{escape(x)}</li>" for x in h.steps)
+        head = escape(h.steps_heading)
+        parts.append(f'<section><h2>{head}</h2><ol class="steps">{items}</ol></section>')
     fields = "".join(
         f"<span><b>{escape(k)}:</b> "
         + (escape(v) if v else '<span class="blank">&nbsp;</span>')
@@ -102,6 +119,7 @@ def _copy(h, copy: str) -> str:
         for k, v in h.fields
     )
     parts.append(f'<div class="fields">{fields}</div>')
+    parts.append(outline(h, "areas_planned", "outline_planned"))
     if p.kind == "screening":
         boxes = "".join(
             f'<span class="box"></span>{escape(w[k])}'
@@ -118,6 +136,7 @@ def _copy(h, copy: str) -> str:
                 )
             parts.append(f"<h2>{escape(s.heading)}</h2>")
             parts.append(f'<table class="questions">{"".join(rows)}</table>')
+            parts.append(_sources(h, s.refs))
         parts.append(f"<h2>{escape(w['form_anything_else'])}</h2>")
         parts.append('<div class="line"></div><div class="line"></div>')
         parts.append(_sign((w["form_signature"], w["form_date"])))
@@ -127,6 +146,7 @@ def _copy(h, copy: str) -> str:
         info = [s for s in p.sections if s.style != "signature"]
         parts.append(f'<div class="cols">{"".join(_section(h, s) for s in info[:-1])}</div>')
         parts += [_section(h, s) for s in (info[-1], *rest)]
+    parts.append(sources(h.sources, h.labels["sources"]))
     parts.append(
         f'<footer><div class="emergency">{escape(h.emergency)}</div>'
         f"<div>{escape(h.questions)}</div>"
@@ -138,8 +158,9 @@ def _copy(h, copy: str) -> str:
 def document(h) -> str:
     css = _CSS % {
         "paper": h.paper,
-        "size": "18pt" if h.large_print else "9pt",
+        "size": "18pt" if h.large_print else "11pt",
         "columns": "1" if h.large_print else "2",
+        "figure": "60mm" if h.large_print else "40mm",
     }
     return "\n".join(
         [

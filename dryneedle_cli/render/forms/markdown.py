@@ -4,15 +4,15 @@ rule."""
 
 from __future__ import annotations
 
-from dryneedle_cli.render.markdown import _escape
+from dryneedle_cli.render.markdown import _escape, outline, sources
 
 BLANK = "`________________________`"
 
 
 def _sources(h, keys) -> str:
-    shorts = {r.key: r.short for r in h.page.references}
-    names = "; ".join(_escape(shorts[k]) for k in keys)
-    return f"*{_escape(h.labels['sources'])}: {names}*"
+    """A part's sources as marks ([1] [3]); the numbered list ends the copy."""
+    marks = h.marks(keys)
+    return f"*{_escape(marks)}*" if marks else ""
 
 
 def _section(h, s) -> list[str]:
@@ -31,7 +31,7 @@ def _section(h, s) -> list[str]:
             lines.append(f"- {text}")
     if s.items:
         lines.append("")
-    if s.refs and s.style != "signature":
+    if s.refs and s.style != "signature" and _sources(h, s.refs):
         lines += [_sources(h, s.refs), ""]
     return [f"{quote}{line}".rstrip() for line in lines[:-1]] + [""]
 
@@ -45,10 +45,17 @@ def _copy(h, copy: str) -> list[str]:
         out.append("")
     title = p.title + (f" · {copy}" if copy else "")
     out += [f"# {_escape(title)}", "", _escape(p.summary), ""]
-    if p.data.get("summary_refs"):
+    if _sources(h, p.data.get("summary_refs") or ()):
         out += [_sources(h, p.data["summary_refs"]), ""]
+    if h.key_points:
+        out += [f"> **{_escape(h.key_points_heading)}**", ">"]
+        out += [f"> - {_escape(x)}" for x in h.key_points] + [""]
+    if h.steps:
+        out += [f"## {_escape(h.steps_heading)}", ""]
+        out += [f"{n}. {_escape(x)}" for n, x in enumerate(h.steps, 1)] + [""]
     out += [f"**{_escape(k)}:** {_escape(v) if v else BLANK}  " for k, v in h.fields]
     out.append("")
+    out += outline(h, "areas_planned")
     if p.kind == "screening":
         boxes = " ".join(
             f"☐ {_escape(w[k])}" for k in ("answer_yes", "answer_no", "answer_not_sure")
@@ -60,6 +67,8 @@ def _copy(h, copy: str) -> list[str]:
                 n += 1
                 out.append(f"{n}\\. {_escape(item)}  \n   {boxes}")
             out.append("")
+            if _sources(h, s.refs):
+                out += [_sources(h, s.refs), ""]
         out += [f"**{_escape(w['form_anything_else'])}**", "", BLANK, "", BLANK, ""]
         for who in ("form_signature", "form_checked_by"):
             out.append(f"{_escape(w[who])}: {BLANK} {_escape(w['form_date'])}: {BLANK}  ")
@@ -67,6 +76,7 @@ def _copy(h, copy: str) -> list[str]:
     else:
         for s in p.sections:
             out += _section(h, s)
+    out += sources(h.sources, h.labels["sources"])
     out += ["---", "", f"**{_escape(h.emergency)}**  ", _escape(h.questions) + "  "]
     out += [_escape(h.notice_for(copy)), ""]
     return out

@@ -2,10 +2,13 @@
 adds: Yes / No / Not sure boxes beside each question, lines to write on, signature rows, and
 one or two labelled copies in one file.
 
-The screening form fits one page at normal size (the type shrinks from 9.5 pt to fit); the
-consent form takes at most two pages per copy. Large print (18 pt, else 16 pt, one column)
-takes the pages it needs. Every page carries the footer: the emergency line, the clinic line,
-and the copy's name, content version and form code.
+Normal size is 11 pt (issue 23), and a form takes the pages it needs (``PAGES``: the most it
+may take per copy); large print (18 pt, else 16 pt, one column) too. Every page carries a
+running header (the patient's name, or a line to write it on, the form's title, the copy's name
+and "page N of M" of that copy) and the footer: the emergency line, the clinic line, and the
+copy's name, content version and form code. Near the top: the key points box and the numbered
+steps for filling in the form, when the form's file has them; at the end of each copy, the
+numbered list of the sources its marks ([1]) stand for.
 """
 
 from __future__ import annotations
@@ -14,19 +17,72 @@ import warnings
 
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.render import pdf as sheet
-from dryneedle_cli.render.pdf import BLACK, GAP, GREY, MARGIN, NAVY, RED
+from dryneedle_cli.render.pdf import BLACK, GAP, GREY, MARGIN, NAVY, NORMAL_SIZE, RED
+from dryneedle_cli.views import SectionView
 
-# pages per copy at normal size, and in large print
-PAGES = {"screening": (1, 4), "consent": (2, 7)}
+# the most pages a copy may take at normal size, and in large print (measured: see
+# tests/test_layout.py; 18 pt is kept only within the large print limit, else 16 pt)
+PAGES = {"screening": (3, 8), "consent": (4, 10)}
 WRITE = 7.0  # mm of room to write on a line
 
 
 class _Form(sheet._Sheet):
     """One PDF: every copy of one form."""
 
-    def __init__(self, h, size, extra_font):
+    footer_page = False  # the running header has the page number
+
+    def __init__(self, h, size, extra_font, totals=None):
         super().__init__(h, size, extra_font)
         self.copy = ""
+        self.first_page = 1  # the copy's first page
+        self.totals = totals  # pages of each copy, when known (a second pass for two copies)
+        self.counted: list[int] = []
+        self.header_h = 0.0  # measured on the first page (fpdf2 measures on a page)
+
+    # ----------------------------------------------------------------- header (per page)
+
+    def add_page(self, *args, **kwargs):
+        super().add_page(*args, **kwargs)
+        if not self.header_h:
+            self.measure_header()
+        self.running_header()
+
+    def measure_header(self) -> None:
+        """The running header: as many lines as the longest copy's needs (a long name wraps)."""
+        h = self.hand
+        self.font(0.85)
+        self.num_w = self.get_string_width(self.page_label().replace("{nb}", "99")) + 4
+        head_w = self.w - 2 * MARGIN - self.num_w
+        self.header_h = max(
+            self.text_block(MARGIN, head_w, h.header(c), 0.85, measure=True) for c in h.copies
+        )
+        self.top = MARGIN + self.header_h + 2.5
+
+    def page_label(self) -> str:
+        """ "Page N of M" of this copy."""
+        label = self.hand.labels.get("page_of", "{page} / {pages}")
+        n = self.page - self.first_page + 1
+        # one copy: fpdf2 fills in the number of pages ({nb}); two: each copy's, measured
+        total = "{nb}" if self.totals is None else str(self.totals[len(self.counted)])
+        return label.replace("{page}", str(n)).replace("{pages}", total)
+
+    def running_header(self) -> None:
+        """Name, title, copy and "page N of M" at the top of every page: a pagination
+        artifact (the name and the title are read in the form itself)."""
+        width = self.w - 2 * MARGIN
+        number = self.page_label()
+        with self.tags.artifact("Pagination", "Header"):
+            self.font(0.85, False, GREY)
+            self.shape("")
+            self.set_xy(MARGIN, MARGIN)
+            self.cell(width, self.line_h * 0.85, number, align="R")
+            self.set_y(MARGIN)
+            self.text_block(
+                MARGIN, width - self.num_w, self.hand.header(self.copy), 0.85, False, GREY
+            )
+        self.set_draw_color(*GREY)
+        self.set_line_width(0.2)
+        self.line(MARGIN, MARGIN + self.header_h + 1, self.w - MARGIN, MARGIN + self.header_h + 1)
 
     # ----------------------------------------------------------------- footer (per copy)
 
@@ -38,11 +94,6 @@ class _Form(sheet._Sheet):
             (h.notice_for(self.copy), 0.78, False, GREY),
         )
         return [p for p in parts if p[0]]
-
-    def footer_repeats(self, text: str) -> bool:
-        # a copy's own line (its name, version and code) is read on each of its pages when
-        # there are two copies: it tells them apart, and it recurs on only some pages
-        return len(self.hand.copies) < 2 or text != self.hand.notice_for(self.copy)
 
     # ----------------------------------------------------------------- pieces
 
@@ -174,12 +225,11 @@ class _Form(sheet._Sheet):
                 self.set_y(y + height)
             height += self.text_block(x, w, item, 1.0, False, BLACK, measure)
             height += self.write_lines(x, y + height - 2, w, 1, measure)
-        if s.refs:
-            names = "; ".join(self.shorts[k] for k in s.refs)
+        marks = self.hand.marks(s.refs)
+        if marks:
             if not measure:
                 self.set_y(y + height)
-            label = self.hand.labels["sources"]
-            height += self.text_block(x, w, f"{label}: {names}", 0.78, False, GREY, measure)
+            height += self.text_block(x, w, marks, sheet.MARK_SCALE, False, GREY, measure)
         return height + self.line_h * 0.6
 
     def signature(self, s, x, y, w, measure) -> float:
@@ -190,7 +240,7 @@ class _Form(sheet._Sheet):
         if s.text:
             if not measure:
                 self.set_y(y + height)
-            height += self.text_block(x, w, s.text, 0.92, False, BLACK, measure)
+            height += self.text_block(x, w, s.text, 1.0, False, BLACK, measure)
         height += self.cells(x, y + height, w, s.items, measure)
         return height + self.line_h * 0.5
 
@@ -245,15 +295,17 @@ class _Form(sheet._Sheet):
         self.shorts = {r.key: r.short for r in h.page.references}
         for copy in h.copies:
             self.copy = copy
+            self.first_page = self.page + 1
             self.add_page()
             self.bottom = self.h - MARGIN - self.footer_height() - 1.5
             self.one_copy()
             self.footer_lines()
+            self.counted.append(self.page - self.first_page + 1)
 
     def one_copy(self) -> None:
         h, p = self.hand, self.hand.page
         width = self.w - 2 * MARGIN
-        y = self.header_block(MARGIN, width)
+        y = self.header_block(self.top, width)
         title = p.title + (f"  ·  {self.copy}" if self.copy else "")
         y = self.room(y, self.text_block(MARGIN, width, title, 1.45, True, measure=True))
         self.set_y(y)
@@ -261,26 +313,36 @@ class _Form(sheet._Sheet):
         y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
         self.set_y(y)
         y += self.text_block(MARGIN, width, p.summary)
-        refs = p.data.get("summary_refs") or []
-        if refs:
-            names = "; ".join(self.shorts[k] for k in refs)
+        marks = h.marks(p.data.get("summary_refs") or [])
+        if marks:
             self.set_y(y)
-            label = h.labels["sources"]
-            y += self.text_block(MARGIN, width, f"{label}: {names}", 0.78, False, GREY)
+            y += self.text_block(MARGIN, width, marks, sheet.MARK_SCALE, False, GREY)
         y += 1.5
+        for s in self.top_sections():  # the key points box, then how to fill in the form
+            y = self.room(y, self.measure(s, width))
+            y += self.section(s, MARGIN, y, width)
         y = self.fields(y, width)
-        if p.kind == "screening":
-            self.screening(y, width)
-        else:
-            self.consent(y, width)
+        if h.areas:  # the body outline with the planned areas and what to do
+            y = self.outline_block(y, width, h.labels["areas_planned"], h.labels["outline_planned"])
+        y = self.screening(y, width) if p.kind == "screening" else self.consent(y, width)
+        self.sources_block(y, width)
 
-    def screening(self, y: float, width: float) -> None:
+    def top_sections(self) -> list:
+        h = self.hand
+        out = []
+        if h.key_points:
+            out.append(SectionView(h.key_points_heading, items=h.key_points, style="keypoints"))
+        if h.steps:
+            out.append(SectionView(h.steps_heading, items=h.steps, style="steps"))
+        return out
+
+    def screening(self, y: float, width: float) -> float:
         h = self.hand
         n = 0
         for s in h.page.sections:
             head = self.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, measure=True)
             first = self.question(n + 1, s.items[0], MARGIN, 0, width, measure=True)
-            y = self.room(y, head + first)
+            y = self.room(y, head + 0.6 + first)  # a heading never alone at the foot of a page
             self.set_y(y)
             y += self.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, tag="H2") + 0.5
             with self.tags.group("Table"):
@@ -288,6 +350,10 @@ class _Form(sheet._Sheet):
                     n += 1
                     y = self.room(y, self.question(n, item, MARGIN, 0, width, measure=True))
                     y += self.question(n, item, MARGIN, y, width)
+            marks = h.marks(s.refs)  # the group's sources, as numbers
+            if marks:
+                self.set_y(y)
+                y += self.text_block(MARGIN, width, marks, sheet.MARK_SCALE, False, GREY)
             y += self.line_h * 0.4
         words = h.words
         other = self.text_block(MARGIN, width, words["form_anything_else"], 1.0, True, measure=True)
@@ -302,8 +368,9 @@ class _Form(sheet._Sheet):
             need = self.cells(MARGIN, y, width, labels, measure=True)
             y = self.room(y, need)
             y += self.cells(MARGIN, y, width, labels, measure=False) + 1
+        return y
 
-    def consent(self, y: float, width: float) -> None:
+    def consent(self, y: float, width: float) -> float:
         sections = self.hand.page.sections
         info = [s for s in sections if s.style != "signature"][:-1]
         agreement = [s for s in sections if s.style != "signature"][-1]
@@ -317,12 +384,13 @@ class _Form(sheet._Sheet):
         for s in [agreement, *signatures]:
             y = self.room(y, self.measure(s, width))
             y += self.section(s, MARGIN, y, width)
+        return y
 
 
 def render(h, font=None) -> bytes:
     extra = sheet.choose_fallback(h, font)
     normal, large = PAGES[h.page.kind]
-    sizes = (18.0, 16.0) if h.large_print else (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
+    sizes = (18.0, 16.0) if h.large_print else (NORMAL_SIZE,)
     limit = (large if h.large_print else normal) * len(h.copies)
     for size in sizes:
         pdf = _Form(h, size, extra)
@@ -333,4 +401,8 @@ def render(h, font=None) -> bytes:
         except sheet.TooLong:
             continue
         break
+    if len(h.copies) > 1:  # "page N of M" of each copy: drawn again, each copy's M known
+        again = _Form(h, pdf.size, extra, totals=pdf.counted)
+        again.build()
+        pdf = again
     return bytes(pdf.output())

@@ -12,8 +12,8 @@ def _underline(text: str, char: str) -> list[str]:
 
 
 def _sources(h, keys) -> str:
-    shorts = {r.key: r.short for r in h.page.references}
-    return f"{h.labels['sources']}: {'; '.join(shorts[k] for k in keys)}"
+    """A part's sources as marks ([1] [3]); the numbered list ends the copy."""
+    return h.marks(keys)
 
 
 def _section(h, s) -> list[str]:
@@ -27,7 +27,7 @@ def _section(h, s) -> list[str]:
             lines.append(f"{item}: {BLANK}")
         else:
             lines.append(f"- {item}")
-    if s.refs and s.style != "signature":
+    if s.refs and s.style != "signature" and _sources(h, s.refs):
         lines.append(_sources(h, s.refs))
     return lines
 
@@ -37,10 +37,19 @@ def _copy(h, copy: str) -> list[str]:
     out = [h.clinic.name, *h.clinic.contact, ""] if h.clinic else []
     out += _underline(p.title + (f" · {copy}" if copy else ""), "=")
     out.append(p.summary)
-    if p.data.get("summary_refs"):
+    if _sources(h, p.data.get("summary_refs") or ()):
         out.append(_sources(h, p.data["summary_refs"]))
+    if h.key_points:
+        out += ["", *_underline(h.key_points_heading, "-"), *(f"- {x}" for x in h.key_points)]
+    if h.steps:
+        out += ["", *_underline(h.steps_heading, "-")]
+        out += [f"{n}. {x}" for n, x in enumerate(h.steps, 1)]
     out.append("")
     out.append("   ".join(f"{label}: {value or BLANK}" for label, value in h.fields))
+    if h.areas:
+        out += ["", f"{h.labels['areas_planned']}: {h.area_names}"]
+        if h.outline_caption:
+            out.append(h.outline_caption)
     if p.kind == "screening":
         boxes = BOXES.format(yes=w["answer_yes"], no=w["answer_no"], not_sure=w["answer_not_sure"])
         n = 0
@@ -49,12 +58,17 @@ def _copy(h, copy: str) -> list[str]:
             for item in s.items:
                 n += 1
                 out += [f"{n}. {item}", f"   {boxes}"]
+            if _sources(h, s.refs):
+                out.append(_sources(h, s.refs))
         out += ["", w["form_anything_else"], BLANK * 3, BLANK * 3, ""]
         out.append(f"{w['form_signature']}: {BLANK}   {w['form_date']}: {BLANK[:12]}")
         out.append(f"{w['form_checked_by']}: {BLANK}   {w['form_date']}: {BLANK[:12]}")
     else:
         for s in p.sections:
             out += _section(h, s)
+    if h.sources:
+        out += ["", *_underline(h.labels["sources"], "-")]
+        out += [f"[{n}] {name}" for n, name in h.sources]
     out += ["", h.emergency, h.questions, h.notice_for(copy)]
     return out
 
