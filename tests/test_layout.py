@@ -152,7 +152,7 @@ def test_no_text_overlaps_or_leaves_the_page(queries, which, paper, large, profi
 @pytest.mark.parametrize("which", ["aftercare", "prepare"])
 @pytest.mark.parametrize("lang", ["es", "fr"])
 def test_translated_sheets_keep_their_layout(queries, lang, which, paper, large, areas):
-    """Spanish and French run longer than English: the longest cases still keep one page at
+    """Spanish and French run longer than English: the longest cases keep two pages at most at
     normal size, every line inside the page and clear of the others and of the footer, and
     every character in the font (no box or missing glyph: each word reads back as drawn)."""
     data, h = render(queries[(lang, "long")], which, AREA_SETS[areas], LONG_CLINIC, paper, large)
@@ -161,7 +161,7 @@ def test_translated_sheets_keep_their_layout(queries, lang, which, paper, large,
     assert not found, "\n".join(found[:10])
     with pdfplumber.open(io.BytesIO(data)) as doc:
         if not large:
-            assert len(doc.pages) == 1
+            assert len(doc.pages) <= 2  # issue 23: two clean pages beat one cramped one
         text = " ".join(" ".join(page.extract_text().split()) for page in doc.pages)
     title = " ".join(h.page.title.split())
     assert title in text and "\ufffd" not in text
@@ -173,7 +173,7 @@ def test_translated_sheets_keep_their_layout(queries, lang, which, paper, large,
 @pytest.mark.parametrize(
     "lang,date,notice",
     [
-        ("en", "23 November 2026", "supports your clinician's advice"),
+        ("en", "23 November 2026", "adds to the advice of your therapist"),
         ("es", "23 de noviembre de 2026", "Esta hoja apoya los consejos"),
         ("fr", "23 novembre 2026", "Cette feuille accompagne les conseils"),
     ],
@@ -219,7 +219,7 @@ def test_right_to_left_names_and_notes_keep_the_layout(queries, which, paper, la
     assert not found, "\n".join(found[:10])
     with pdfplumber.open(io.BytesIO(data)) as doc:
         if not large:
-            assert len(doc.pages) == 1
+            assert len(doc.pages) <= 2  # issue 23: two clean pages beat one cramped one
 
 
 # ------------------------------------------------------------------------------ the forms
