@@ -34,8 +34,8 @@ FORMS = ("consent", "screening")
 NEW_LABELS = (
     "key_points_heading",
     "body_outline_caption",
-    "body_outline_caption_planned",
-    "steps_heading",
+    "body_outline_caption_prepare",
+    "form_steps_heading",
     "clinic_phone_line",
 )
 SHEET_LABELS = (*NEW_LABELS, "clinician", "supports", "notes", "refs_hint", "questions")
