@@ -143,7 +143,7 @@ def test_no_text_overlaps_or_leaves_the_page(queries, which, paper, large, profi
     assert not found, "\n".join(found[:10])
     with pdfplumber.open(io.BytesIO(data)) as doc:
         if not large:
-            assert len(doc.pages) == 1
+            assert len(doc.pages) <= 2  # issue 23: two clean pages beat one cramped one
 
 
 @pytest.mark.parametrize("areas", ["near-lungs", "all"])
