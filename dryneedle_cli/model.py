@@ -361,6 +361,10 @@ class Screening(_Document, frozen=True, kw_only=True):
     groups: tuple[ScreenGroup, ...]
     words: ScreenWords
     questions: tuple[ScreenQuestion, ...]
+    # Issue 23: the few things to take away (a key-points box) and the numbered steps for
+    # filling the form in (read, ask, tick, sign, hand back).
+    key_points: tuple[KeyPoint, ...] = ()
+    steps: tuple[Text, ...] = ()
 
 
 class FormSection(Block, frozen=True, kw_only=True):
@@ -395,6 +399,9 @@ class Consent(_Document, frozen=True, kw_only=True):
     agreement: FormSection
     signatures: tuple[SignatureBlock, ...]
     words: ConsentWords
+    # Issue 23: the key-points box and the numbered "how to fill in this form" steps.
+    key_points: tuple[KeyPoint, ...] = ()
+    steps: tuple[Text, ...] = ()
 
 
 class KnowledgeBase:

@@ -45,7 +45,7 @@ def test_every_form_in_every_format(which, fmt):
     assert code_of(whole), "the form code is printed"
     assert "Content version" in whole
     if which == "screening":
-        assert "Not sure" in whole and "Do you take a medicine that thins your blood?" in whole
+        assert "Not sure" in whole and "Do you take a blood thinner" in whole
     else:
         assert "Signs of a collapsed lung" in whole and "Interpreter" in whole
 
@@ -56,7 +56,7 @@ def test_screening_form_has_boxes_name_date_signature():
     page = " ".join(pages)  # 11 pt type: the form takes the pages it needs (issue 23)
     assert page.count("Not sure") == 28  # every question
     assert all("Zoë Nguyễn" in p for p in pages)  # the name on every page
-    for word in ("Your name", "Date", "Your signature", "Clinician"):
+    for word in ("Your name", "Date", "Your signature", "Name of your therapist"):
         assert word in page, word
     rects = pdfplumber_rects(result.stdout_bytes)
     assert rects >= 28 * 3, "a box for each answer"

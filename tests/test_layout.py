@@ -266,7 +266,7 @@ def test_translated_sheets_keep_their_layout(queries, lang, which, paper, large,
 @pytest.mark.parametrize(
     "lang,date,notice",
     [
-        ("en", "23 November 2026", "supports your clinician's advice"),
+        ("en", "23 November 2026", "adds to the advice of your therapist"),
         ("es", "23 de noviembre de 2026", "Esta hoja apoya los consejos"),
         ("fr", "23 novembre 2026", "Cette feuille accompagne les conseils"),
     ],

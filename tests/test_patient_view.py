@@ -40,7 +40,7 @@ def test_patient_view_has_no_ids_codes_or_citations(q, width):
     assert "Whiplash; Upper back and shoulder tension" in " ".join(text.split())
     assert "[1]" in text and "Kietrys" not in text and "doi:" not in text
     # says how to see the sources, without asking the patient to type a flag
-    assert "Your clinician can show you the list." in " ".join(text.split())
+    assert "Ask your therapist if you want to see the list." in " ".join(text.split())
     assert "--refs" not in text
 
 

@@ -26,7 +26,7 @@ def test_plain_warning_and_checklist_markers(q):
     after = plain.render(q.sheet("aftercare", []))
     assert "!!!!" in after
     prep = plain.render(q.sheet("prepare", []))
-    assert "[ ] Drink enough water." in prep.splitlines()
+    assert "[ ] Drink enough water that day, so you are not thirsty." in prep.splitlines()
     visit = plain.render(q.explain("visit"))
     assert any(line.startswith("1. ") for line in visit.splitlines())
 

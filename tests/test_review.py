@@ -597,7 +597,7 @@ ALL_AREAS = ("head-jaw", "neck", "upper-back", "chest", "shoulder", "elbow", "fo
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_approved_sheet_still_fits_one_page(clinic, tmp_path, lang):
     """The approval line (with the clinic's name, and a translation's reviser) is longer than
-    the draft line: the fullest aftercare sheet on Letter still fits one page."""
+    the draft line: the fullest aftercare sheet on Letter still fits its pages (two at most)."""
     import pdfplumber
 
     profile = tmp_path / "p.yaml"
@@ -627,6 +627,6 @@ def test_an_approved_sheet_still_fits_one_page(clinic, tmp_path, lang):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     with pdfplumber.open(str(out)) as doc:
-        assert len(doc.pages) == 1
-        text = " ".join((doc.pages[0].extract_text() or "").split())
+        assert len(doc.pages) <= 2  # issue 23: two clean pages beat one cramped one
+        text = " ".join(" ".join((p.extract_text() or "").split()) for p in doc.pages)
     assert "Riverside Physiotherapy" in text and "Dr Ana Ruiz, PT" in text

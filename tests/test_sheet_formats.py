@@ -39,7 +39,7 @@ def _order(text: str, *parts: str) -> list[int]:
 # the PDF's order: the warning signs, then the clinician's note and the areas treated (side by
 # side on a one-page PDF, one after the other elsewhere), then the rest
 ORDERS = (
-    ("Get help now", "From your clinician", "What is normal", "What helps"),
+    ("Get help now", "From your therapist", "What is normal", "What helps"),
     ("Get help now", "Areas treated: Neck", "What is normal", "What helps"),
 )
 

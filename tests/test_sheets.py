@@ -485,7 +485,7 @@ def test_notes_in_their_own_box_escaped(tmp_path, fmt, shown):
     assert result.exit_code == 0, result.output
     text = pdf_text(out.read_bytes())[1] if fmt == "pdf" else out.read_text()
     flat = " ".join(text.split())
-    assert "From your clinician" in flat and "Call on Friday" in flat
+    assert "From your therapist" in flat and "Call on Friday" in flat
     assert shown in flat
     if fmt == "html":
         assert '<section class="note">' in text

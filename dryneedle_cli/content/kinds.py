@@ -124,7 +124,9 @@ PAGE_TEXT = frozenset({
 SEARCH_WORDS = frozenset({"aliases", "shared_aliases"})
 # The forms (screening, consent): what a patient reads; their ``words`` (answers a patient may
 # type, headings of the result) are the language's own, like search words.
-FORM_TEXT = frozenset({"title", "summary", "heading", "question", "text", "items", "lines"})
+FORM_TEXT = frozenset({
+    "title", "summary", "heading", "question", "text", "items", "lines", "steps",
+})  # fmt: skip
 FORM_WORDS = frozenset({"words"})
 
 KINDS: tuple[Kind, ...] = (

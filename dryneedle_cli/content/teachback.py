@@ -5,7 +5,7 @@ clinician asks the patient to say in their own words what they need to know or d
 how well the clinician explained, not the patient. So a question is open; a closed opener such
 as "Do you understand?" or "Any questions?" invites a polite "yes" and is refused.
 
-Errors: a closed opener; a key point with no reference key. Warnings: more than 3 key points or
+Errors: a closed opener; a key point with no reference key. Warnings: more than 5 key points or
 2 questions, a key point longer than one short sentence, and a key point citing a reference the
 rest of the page does not use (a key point repeats what the page says; it makes no new claim).
 """
@@ -17,7 +17,9 @@ from collections.abc import Iterator
 
 from dryneedle_cli.content import walk
 
-MAX_POINTS, MAX_QUESTIONS, MAX_WORDS = 3, 2, 20
+# Up to 5 key points: the printed key-points box of issue 23 (PEMAT-P item 11) holds 3 to 5;
+# the teach-back screen asks about them 2 or 3 at a time.
+MAX_POINTS, MAX_QUESTIONS, MAX_WORDS = 5, 2, 20
 MAX_WORDS_TRANSLATED = 30  # Spanish and French run about a quarter to a half longer
 EXAMPLE = "'In your own words, what will you watch for in the next two days?'"
 
@@ -109,7 +111,7 @@ def problems(doc) -> Iterator[tuple[str, str, bool]]:
     if len(points) > MAX_POINTS:
         yield (
             "$.key_points",
-            f"{len(points)} key points; teach-back works best with 2 or 3 at a time",
+            f"{len(points)} key points; a key-points box holds at most {MAX_POINTS}",
             False,
         )
     if len(questions) > MAX_QUESTIONS:

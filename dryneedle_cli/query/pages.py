@@ -73,6 +73,11 @@ class Query(Forms, Search):
         self.labels = {k: tr(v, lang) for k, v in kb.labels.labels.items()}
         self.values = {k: tr(v, lang) for k, v in kb.labels.defaults.items()}
         self.values.update(values or {})
+        # The word for the person who treats (issue 23) is in field labels too ("Name of
+        # {clinician_word}"), which renderers print as they are: fill it here, once.
+        word = self.values.get("clinician_word")
+        if word:
+            self.labels = {k: v.replace("{clinician_word}", word) for k, v in self.labels.items()}
         self._local: dict[str, str] = {}  # placeholder values for the page being built
         self.strict = strict
         self._english = english

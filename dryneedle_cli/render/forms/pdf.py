@@ -191,7 +191,11 @@ class _Form(sheet._Sheet):
         if len(labels) >= 2:
             weights[-1] = 0.55
         unit = (w - 4 * (len(labels) - 1)) / sum(weights)
-        label_h = self.text_block(x, w, "Ag", 0.78, measure=True)
+        # the tallest label under its own line ("How you are related" wraps in large print)
+        label_h = max(
+            self.text_block(x, unit * weight, lbl, 0.78, measure=True)
+            for lbl, weight in zip(labels, weights, strict=True)
+        )
         if not measure:
             cx = x
             for lbl, weight in zip(labels, weights, strict=True):
