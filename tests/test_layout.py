@@ -9,6 +9,7 @@ margins), and the emergency footer owns its reserved space at the bottom of each
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 
@@ -77,6 +78,21 @@ def _overlap(a, b) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.8
 
 
+_READ: list = []  # the PDF read last: (its bytes, its pdfplumber document)
+
+
+@contextlib.contextmanager
+def opened(data: bytes):
+    """``data`` read with pdfplumber, once: ``problems()`` and then the test that called it
+    share one document, so each page is parsed once (pdfplumber keeps a page's objects; a
+    second ``pdfplumber.open`` parsed every page again, half the cost of reading a form)."""
+    if not (_READ and _READ[0][0] is data):
+        while _READ:
+            _READ.pop()[1].close()
+        _READ.append((data, pdfplumber.open(io.BytesIO(data))))
+    yield _READ[0][1]
+
+
 def problems(data: bytes, footer: list[str]) -> list[str]:
     """Every overlap or stray line in a PDF, in words; [] when the layout is clean.
 
@@ -85,7 +101,7 @@ def problems(data: bytes, footer: list[str]) -> list[str]:
     """
     found = []
     words = set(" ".join(footer).split())
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         for n, page in enumerate(doc.pages, 1):
             lines = _lines(page)
             for a, b in itertools.combinations(lines, 2):
@@ -141,7 +157,7 @@ def test_no_text_overlaps_or_leaves_the_page(queries, which, paper, large, profi
     data, h = render(queries[profile], which, AREA_SETS[areas], clinic, paper, large)
     found = problems(data, pdf.footer_texts(h))
     assert not found, "\n".join(found[:10])
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         if not large:
             assert len(doc.pages) == 1
 
@@ -159,7 +175,7 @@ def test_translated_sheets_keep_their_layout(queries, lang, which, paper, large,
     assert h.page.lang == lang
     found = problems(data, pdf.footer_texts(h))
     assert not found, "\n".join(found[:10])
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         if not large:
             assert len(doc.pages) == 1
         text = " ".join(" ".join(page.extract_text().split()) for page in doc.pages)
@@ -185,7 +201,7 @@ def test_footer_has_version_review_status_and_notice(queries, which, lang, date,
 
     q = queries[None] if lang == "en" else queries[(lang, None)]
     data, h = render(q, which, ["neck"], None, "letter", False)
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         text = " ".join(doc.pages[-1].extract_text().split())
     assert __version__ in text and notice in text
     assert f"{h.labels['date']}: {date}" in text  # --date 2026-11-23, as the language writes it
@@ -195,7 +211,7 @@ def test_footer_has_version_review_status_and_notice(queries, which, lang, date,
 
 def test_no_areas_no_outline(queries):
     data, _ = render(queries[None], "aftercare", [], None, "letter", False)
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         assert not doc.pages[0].curves  # the outline's heads and joints are curves
 
 
@@ -217,7 +233,7 @@ def test_right_to_left_names_and_notes_keep_the_layout(queries, which, paper, la
     data = pdf.render(h)
     found = problems(data, pdf.footer_texts(h))
     assert not found, "\n".join(found[:10])
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         if not large:
             assert len(doc.pages) == 1
 
@@ -251,7 +267,7 @@ def test_forms_no_text_overlaps_or_leaves_the_page(queries, which, paper, large,
     footer = [*pdf.footer_texts(h), *h.copies]
     found = problems(data, footer)
     assert not found, "\n".join(found[:10])
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         pages = [" ".join((p.extract_text() or "").split()) for p in doc.pages]
     if not large:
         assert len(pages) <= (1 if which == "screening" else 2) * copies
