@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
+
+# A run started in the background (`pytest ... &` from a script, nohup, some CI runners) has
+# SIGINT ignored, and every process a test starts would inherit that: the Ctrl-C tests need
+# it back. (A handler, unlike "ignored", is not inherited across exec.)
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
