@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
+
+# A run started in the background (`pytest ... &` from a script, nohup, some CI runners) has
+# SIGINT ignored, and every process a test starts would inherit that: the Ctrl-C tests need
+# it back. (A handler, unlike "ignored", is not inherited across exec.)
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -121,6 +128,15 @@ E2E_TESTS = {
         "test_installed_entry_point_check_refuses_the_template",
     },
     "test_env.py": {"test_start_up_does_not_import_platformdirs"},
+    "test_fast_path.py": {
+        "test_a_fast_run_imports_no_typer",
+        "test_a_fresh_process_answers_as_typer_does",
+    },
+    "test_hostile_3.py": {
+        "test_hostile_SG4_the_workers_end_with_the_batch",  # signals to a real batch
+        "test_hostile_OP12_a_failing_pager_does_not_lose_the_page",  # a pager process
+        "test_hostile_ST8_each_line_ending_separates_queries",  # the installed entry point
+    },
     "test_hostile_content.py": {
         "test_hostile_F14_deep_nesting_is_a_content_error",
         "test_hostile_F14_consult_and_validate_survive",
@@ -148,6 +164,7 @@ E2E_TESTS = {
         "test_short_page_is_not_paged",
     },
     "test_reading_ease.py": {"test_stdlib_only_and_not_loaded_at_cli_start"},
+    "test_review.py": {"test_explain_does_not_load_the_review_module_without_approvals"},
     "test_screen.py": {
         "test_ctrl_c_on_a_real_terminal",
         "test_ctrl_d_on_a_real_terminal",

@@ -152,6 +152,29 @@ def built():
     return result
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _region_names_once_a_base():
+    """``search.region_index`` and ``ambiguous_regions`` depend on the knowledge base alone, and
+    every ``areas``/``sheet`` call works both out again (a few ms): the tables below make
+    thousands of calls over the same three bases, so each is worked out once a base here."""
+    from dryneedle_cli.query import search
+
+    def once(fn):
+        seen: dict[int, tuple] = {}
+
+        def cached(kb):
+            if id(kb) not in seen:
+                seen[id(kb)] = (kb, fn(kb))  # the base kept alive: its id is not reused
+            return seen[id(kb)][1]
+
+        return cached
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "region_index", once(search.region_index))
+        mp.setattr(search, "ambiguous_regions", once(search.ambiguous_regions))
+        yield
+
+
 @pytest.fixture(scope="module")
 def queries(built):
     kbs = {"en": built.kb, **built.translated}
