@@ -44,11 +44,11 @@ class Forms:
         """The Query a form is shown with: this one when the form (and the labels and the
         chosen areas it names) is translated into this language; else the English Query, the
         whole form in English with one note, or ``NotTranslated`` when the language was asked
-        for strictly (``pages.Query._in_english``). A form is never a mix of languages."""
+        for strictly (``pages.Query.speaker``, asked once per request). A form is never a mix
+        of languages."""
         item = getattr(self.kb, BY_NAME[kind].kb)
         needs = [f"{kind}:{item.id}", *(f"region:{a}" for a in area_ids), *self._cited(item)]
-        other = self._in_english(what or FORM_NAMES[kind], needs)
-        return self if other is None else other
+        return self.speaker(what or FORM_NAMES[kind], needs)
 
     # ------------------------------------------------------------------ the form code
 
@@ -94,9 +94,9 @@ class Forms:
     def screen_words(self) -> dict[str, str]:
         """The screening words (``ScreenWords``) in the form's language; the reply lists
         joined."""
-        q = self.form_query("screening")
-        if q is not self:
-            return q.screen_words()
+        return self.form_query("screening")._screen_words()
+
+    def _screen_words(self) -> dict[str, str]:
         words = self.kb.screening.words
         out = {}
         for name in words.__struct_fields__:
@@ -111,10 +111,7 @@ class Forms:
     def replies(self) -> dict[str, str]:
         """What a patient may type (folded) -> the answer it means (yes, no, not-sure): the
         reply words of the form's language (``words.replies_*`` of its translation)."""
-        q = self.form_query("screening")
-        if q is not self:
-            return q.replies()
-        words = self.kb.screening.words
+        words = self.form_query("screening").kb.screening.words
         return reply_map(words.replies_yes, words.replies_no, words.replies_not_sure)
 
     def asks(self, q: ScreenQuestion, areas: list[str] | None) -> bool:
@@ -156,12 +153,10 @@ class Forms:
 
     def screen_questions(self, area_words: list[str] | None = None) -> ScreenQuestions:
         """Every question asked for the chosen areas, in order, for the clinician."""
-        return self._screen_questions(self._chosen(area_words))
+        areas = self._chosen(area_words)
+        return self.form_query("screening", areas or ())._screen_questions(areas)
 
     def _screen_questions(self, areas: list[str] | None) -> ScreenQuestions:
-        q = self.form_query("screening", areas or ())
-        if q is not self:
-            return q._screen_questions(areas)
         s = self.kb.screening
         items = tuple(self._screen_item(q) for q in s.questions if self.asks(q, areas))
         keys = [*s.refs, *(k for i in items for k in i.refs)]
@@ -171,7 +166,7 @@ class Forms:
             areas=tuple(areas or ()),
             items=items,
             references=self._refs(keys),
-            words=self.screen_words(),
+            words=self._screen_words(),
             lang=self.lang,
         )
 
@@ -203,12 +198,10 @@ class Forms:
         nothing flagged it says only that no answer needs follow-up from this list, and that
         the clinician decides with the patient."""
         self.check_answers(answers)
-        return self._screen_result(answers, self._chosen(area_words))
+        areas = self._chosen(area_words)
+        return self.form_query("screening", areas or ())._screen_result(answers, areas)
 
     def _screen_result(self, answers: dict[str, str], areas: list[str] | None) -> ScreenResult:
-        q = self.form_query("screening", areas or ())
-        if q is not self:
-            return q._screen_result(answers, areas)
         s = self.kb.screening
         words = s.words
         flagged = [
@@ -233,7 +226,7 @@ class Forms:
             message=self.t(words.nothing_flagged) if not flagged and not unanswered else "",
             closing=self.t(words.closing),
             references=self._refs(keys),
-            words=self.screen_words(),
+            words=self._screen_words(),
             lang=self.lang,
         )
 
@@ -249,11 +242,7 @@ class Forms:
     def form_page_for(self, kind: str, areas: list[str] | None) -> Page:
         """``form_page`` for region ids (``None``: no area given), in the form's language."""
         q = self.form_query(kind, areas or ())
-        if q is not self:
-            return q.form_page_for(kind, areas)
-        if kind == "screening":
-            return self._screening_page(areas)
-        return self._consent_page(areas)
+        return q._screening_page(areas) if kind == "screening" else q._consent_page(areas)
 
     def _screening_page(self, areas: list[str] | None) -> Page:
         s = self.kb.screening
@@ -342,10 +331,8 @@ class Forms:
     def consent_words(self) -> dict[str, str]:
         """The consent form's words (copy labels, form code) in the form's language."""
         q = self.form_query("consent")
-        if q is not self:
-            return q.consent_words()
-        words = self.kb.consent.words
-        return {n: self.t(getattr(words, n)) for n in words.__struct_fields__}
+        words = q.kb.consent.words
+        return {n: q.t(getattr(words, n)) for n in words.__struct_fields__}
 
     def region_names(self, areas) -> list[str]:
         return [tr(self.kb.regions[a].name, self.lang) for a in areas]

@@ -6,10 +6,18 @@ A knowledge base in another language marks what has no usable translation
 labels, for a condition the sheets its area notes come from) is never shown in that language:
 asked for strictly it is ``NotTranslated`` (exit 1, with the fix); else it is shown whole in
 English by the English ``Query`` (``english``), with one note (``notify``). Pages in "See also"
-that are not translated are left out of it."""
+that are not translated are left out of it.
+
+The language is resolved once per request, before a page is built: every public page method
+asks ``speaker`` (THE language rule) which Query builds the page (this one or the English one),
+then builds it with that Query's own builder, which never asks again. A Query holds nothing
+that changes per request (placeholder values a page adds are passed as ``local``; the memories
+of ``search`` are bounded), so one Query may serve many requests; ``for_request`` gives one
+with its own ``notify``."""
 
 from __future__ import annotations
 
+import copy
 import re
 
 import msgspec
@@ -73,7 +81,6 @@ class Query(Forms, Search):
         self.labels = {k: tr(v, lang) for k, v in kb.labels.labels.items()}
         self.values = {k: tr(v, lang) for k, v in kb.labels.defaults.items()}
         self.values.update(values or {})
-        self._local: dict[str, str] = {}  # placeholder values for the page being built
         self.strict = strict
         self._english = english
         self._notify = notify
@@ -81,15 +88,26 @@ class Query(Forms, Search):
 
     # ------------------------------------------------------------------ languages
 
-    def _in_english(self, what: str, needs) -> Query | None:
-        """None when a page needing the items ``needs`` (``kind:id``) can be shown in this
-        language; else the English Query to show it with, or ``NotTranslated``."""
+    def for_request(self, *, strict: bool | None = None, notify=None) -> Query:
+        """This Query for one request: the same knowledge base, memories and English Query,
+        with this request's ``strict`` and ``notify`` (and its own once-only notes)."""
+        q = copy.copy(self)
+        q.strict = self.strict if strict is None else strict
+        q._notify = notify
+        q._noted = set()
+        return q
+
+    def speaker(self, what: str, needs) -> Query:
+        """THE language rule, asked once per request before the page ``what`` is built: this
+        Query when every item the page needs (``needs``, ``kind:id``; and the labels) is
+        translated into its language; else the English Query (``english``) with one note
+        (``notify``), or ``NotTranslated`` when the language was asked for strictly."""
         missing = self.kb.untranslated
         if not missing:
-            return None
+            return self
         reason = next((missing[k] for k in ("labels:labels", *needs) if k in missing), None)
         if reason is None:
-            return None
+            return self
         from dryneedle_cli.languages import name
 
         if self.strict or self._english is None:
@@ -149,8 +167,11 @@ class Query(Forms, Search):
 
     # ------------------------------------------------------------------ helpers
 
-    def t(self, text) -> str:
-        values = {**self.values, **self._local}
+    def t(self, text, local: dict[str, str] | None = None) -> str:
+        """``text`` in this language, placeholders filled: ``local`` (what the page being
+        built adds, such as ``lung_areas``, ``lung_values``) over the clinic's ``values``.
+        Passed as an argument, never kept on the Query, so one Query serves many requests."""
+        values = {**self.values, **local} if local else self.values
         return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), tr(text, self.lang))
 
     def label(self, key: str) -> str:
@@ -182,8 +203,8 @@ class Query(Forms, Search):
             )
         return tuple(out)
 
-    def _item(self, item: str | Item) -> str:
-        return self.t(item.text if isinstance(item, Item) else item)
+    def _item(self, item: str | Item, local: dict[str, str] | None = None) -> str:
+        return self.t(item.text if isinstance(item, Item) else item, local)
 
     def near_lungs(self, areas) -> list[str]:
         """The chosen areas that regions.yaml marks as near the lungs."""
@@ -195,6 +216,12 @@ class Query(Forms, Search):
         given or the only ones near a lung name no place ("Several areas")."""
         named = [a for a in self.near_lungs(areas) if not self.kb.regions[a].any_area]
         return ", ".join(in_sentence(self.region_name(a)) for a in named) if named else None
+
+    def lung_values(self, areas) -> dict[str, str]:
+        """The page's own placeholder values for these areas (``t``'s ``local``):
+        ``{lung_areas}`` when ``lung_places`` names places, else none (the label default)."""
+        places = self.lung_places(areas)
+        return {"lung_areas": places} if places else {}
 
     def applies(self, part, areas) -> bool:
         """THE area rule, for every part that has ``areas``/``near_lungs`` (a sheet's items
@@ -208,7 +235,9 @@ class Query(Forms, Search):
             return True
         return self.applies(part, areas)
 
-    def _block(self, heading: str, block: Block, style: str = "normal", areas=None) -> SectionView:
+    def _block(
+        self, heading: str, block: Block, style: str = "normal", areas=None, local=None
+    ) -> SectionView:
         items = [i for i in block.items if self._shows(i, areas)]
         refs = list(block.refs)
         for i in items:
@@ -216,14 +245,14 @@ class Query(Forms, Search):
                 refs.extend(k for k in (*i.refs, *i.rules_out) if k not in refs)
         return SectionView(
             heading=heading,
-            text=self.t(block.text) if block.text is not None else "",
-            items=tuple(self._item(i) for i in items),
+            text=self.t(block.text, local) if block.text is not None else "",
+            items=tuple(self._item(i, local) for i in items),
             refs=tuple(refs),
             style=style,
         )
 
-    def _section(self, s: Section, areas=None) -> SectionView:
-        return self._block(self.t(s.heading), s, s.style, areas)
+    def _section(self, s: Section, areas=None, local=None) -> SectionView:
+        return self._block(self.t(s.heading, local), s, s.style, areas, local)
 
     def _page(
         self, command, kind, ident, title, summary, sections, facts=(), data=None, **typed
@@ -255,7 +284,8 @@ class Query(Forms, Search):
         return self.page_of(kind, ident)
 
     def page_of(self, kind: str, ident: str, overview: bool = False) -> Page:
-        """The page of a topic, condition or glossary term (``kind`` as ``find`` gives it)."""
+        """The page of a topic, condition or glossary term (``kind`` as ``find`` gives it), in
+        the language ``speaker`` resolves for it."""
         needs = [f"{'glossary' if kind == 'term' else kind}:{ident}"]
         if kind == "condition":
             region = self.kb.conditions[ident].region
@@ -263,9 +293,9 @@ class Query(Forms, Search):
                       f"aftercare:{self.kb.aftercare.id}"]  # fmt: skip
         sheets = (self.kb.prepare, self.kb.aftercare) if kind == "condition" else ()
         needs += self._cited(self._doc(kind, ident), *sheets)  # its area notes come from these
-        other = self._in_english(self._display((kind, ident)), needs)
-        if other is not None:
-            return other.page_of(kind, ident, overview)
+        return self.speaker(self._display((kind, ident)), needs)._doc_page(kind, ident, overview)
+
+    def _doc_page(self, kind: str, ident: str, overview: bool = False) -> Page:
         if kind == "topic":
             topic = self.kb.topics[ident]
             return self.topic_page(topic, kind="overview") if overview else self.topic_page(topic)
@@ -307,14 +337,7 @@ class Query(Forms, Search):
     def area_notes(self, region: str) -> list[SectionView]:
         """The preparation and aftercare lines that apply to one body region only (the parts
         with ``areas`` or ``near_lungs`` that ``applies`` to it)."""
-        places = self.lung_places([region])
-        self._local = {"lung_areas": places} if places else {}
-        try:
-            return self._area_notes(region)
-        finally:
-            self._local = {}
-
-    def _area_notes(self, region: str) -> list[SectionView]:
+        local = self.lung_values([region])
         out = []
         for label, sheet in (
             ("area_notes_prepare", self.kb.prepare),
@@ -323,12 +346,12 @@ class Query(Forms, Search):
             lines, refs = [], []
             for s in sheet.sections:
                 if _area_bound(s) and self.applies(s, [region]):
-                    lines.extend(self._item(i) for i in s.items)
+                    lines.extend(self._item(i, local) for i in s.items)
                     refs.extend(s.refs)
                     continue
                 for i in s.items:
                     if isinstance(i, Item) and _area_bound(i) and self.applies(i, [region]):
-                        lines.append(self._item(i))
+                        lines.append(self._item(i, local))
                         refs.extend(i.refs or s.refs)
             if lines:
                 out.append(
@@ -405,17 +428,15 @@ class Query(Forms, Search):
         kind = BY_NAME[which]
         sheet: Sheet = getattr(self.kb, kind.kb)
         needs = [f"{kind.name}:{sheet.id}", *(f"region:{a}" for a in areas), *self._cited(sheet)]
-        other = self._in_english(f"the {which} sheet", needs)
-        if other is not None:
-            return other.sheet_for(which, areas)
+        return self.speaker(f"the {which} sheet", needs)._sheet_page(which, areas)
+
+    def _sheet_page(self, which: str, areas: list[str]) -> Page:
+        kind = BY_NAME[which]
+        sheet: Sheet = getattr(self.kb, kind.kb)
         lung = self.near_lungs(areas)
         names = [tr(self.kb.regions[a].name, self.lang) for a in areas]
-        places = self.lung_places(areas)
-        self._local = {"lung_areas": places} if places else {}
-        try:
-            sections = [self._section(s, areas) for s in sheet.sections if self._shows(s, areas)]
-        finally:
-            self._local = {}
+        local = self.lung_values(areas)
+        sections = [self._section(s, areas, local) for s in sheet.sections if self._shows(s, areas)]
         # Warning signs come first in every format, whatever order the file gives.
         sections = sorted((s for s in sections if s.text or s.items), key=_not_warning)
         rules_out = [
@@ -493,10 +514,8 @@ class Query(Forms, Search):
                 )
             chosen = ready
         needs = [f"condition:{c.id}" for c in chosen] + [f"region:{c.region}" for c in chosen]
-        other = self._in_english("the list of conditions", needs)
-        if other is not None:
-            return other.condition_list([c.id for c in chosen], words)
-        return self.condition_list([c.id for c in chosen], words)
+        speaker = self.speaker("the list of conditions", needs)
+        return speaker.condition_list([c.id for c in chosen], words)
 
     def condition_list(self, ids: list[str], words: str | None) -> ConditionList:
         """The conditions with these ids, by body region."""
@@ -526,10 +545,7 @@ class Query(Forms, Search):
             keys = ref_keys(self._doc(kind, subject))
         else:
             keys = sorted(self.kb.references)
-        other = self._in_english("the list of references", [])
-        if other is not None:
-            return other.reference_list(keys, words, subject)
-        return self.reference_list(keys, words, subject)
+        return self.speaker("the list of references", []).reference_list(keys, words, subject)
 
     def reference_list(self, keys, words: str | None, subject: str | None) -> ReferenceList:
         """These references, with their full citations (in their original language)."""

@@ -4,6 +4,7 @@ typo."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -14,6 +15,10 @@ from dryneedle_cli.safe import short
 _WORD = re.compile(r"[^\W_]+")
 _CODE = re.compile(r"[a-z]\d\d[0-9a-z]*")  # an ICD-10 code or prefix, as code_key writes it
 SUGGEST_CUTOFF = 75  # rapidfuzz WRatio: below this a "did you mean" is more noise than help
+# How many answers a Query remembers (least recently used go first): a batch asks the same
+# words many times, and a long-lived service asks for ever new words, so the memory is bounded.
+MATCH_CACHE = 1024
+SUGGEST_CACHE = 256
 
 
 class Match(NamedTuple):
@@ -132,9 +137,12 @@ class Search:
 
     def __init__(self, kb: KnowledgeBase, lang: str = "en"):
         self.kb, self.lang = kb, lang
-        self._suggestions: dict[tuple[str, int], tuple[str, ...]] = {}
+        # Made once, then only read (a fixed set of keys: ``_scan``). The two memories are
+        # functools.lru_cache: bounded and safe to share between threads; nothing else on a
+        # Search changes after it is made, so one may serve many requests.
         self._scans: dict[str, list] = {}
-        self._matches: dict[tuple, Match] = {}
+        self._matches = functools.lru_cache(maxsize=MATCH_CACHE)(self._match)
+        self._suggestions = functools.lru_cache(maxsize=SUGGEST_CACHE)(self._suggest_index)
 
     @property
     def index(self) -> dict[str, tuple[str, str]]:
@@ -149,12 +157,18 @@ class Search:
         return f"{tr(self.kb.glossary[ident].term, self.lang)} ({ident})"
 
     def suggest(self, key: str, choices: dict[str, object], display) -> tuple[str, ...]:
-        """Up to three distinct close matches for a typo, best first (remembered per run)."""
+        """Up to three distinct close matches for a typo, best first (those among the search
+        keys ``index`` are remembered: ``_suggestions``)."""
+        if choices is self.index and display == self._display:
+            return self._suggestions(key)
+        return self._suggest(key, choices, display)
+
+    def _suggest_index(self, key: str) -> tuple[str, ...]:
+        return self._suggest(key, self.index, self._display)
+
+    def _suggest(self, key: str, choices: dict[str, object], display) -> tuple[str, ...]:
         from rapidfuzz import fuzz, process
 
-        memo = (key, id(choices))
-        if memo in self._suggestions:
-            return self._suggestions[memo]
         seen: list[str] = []
         for choice, _, _ in process.extract(
             key, choices.keys(), scorer=fuzz.WRatio, limit=15, score_cutoff=SUGGEST_CUTOFF
@@ -164,8 +178,7 @@ class Search:
                 seen.append(shown)
             if len(seen) == 3:
                 break
-        self._suggestions[memo] = tuple(seen)
-        return self._suggestions[memo]
+        return tuple(seen)
 
     def _scan(self, what: str) -> list:
         """What the matcher's later steps read, made once per run: ``codes`` (each condition's
@@ -204,10 +217,7 @@ class Search:
         key = normalize(words)
         if not key:
             return Match("none", ())
-        memo = (key, tuple(kinds), exact)
-        if memo not in self._matches:  # a batch asks the same words many times
-            self._matches[memo] = self._match(words, key, kinds, exact)
-        return self._matches[memo]
+        return self._matches(words, key, tuple(kinds), exact)
 
     def _fillers(self) -> frozenset[str]:
         """The words a patient adds around a name in this language ("me duele", "j'ai mal",
