@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -323,3 +323,81 @@ class ScreenResult(msgspec.Struct, frozen=True, kw_only=True):
     # the language of the questions, words and headings (the clinician's why, discuss and each
     # source's own words stay in English, like the citations)
     lang: str = "en"
+
+
+# ---------------------------------------------------------------------------- printed documents
+# What the document renderers (render/pdf, html, markdown, text) draw. Here, below them, so that
+# no renderer imports handouts/; handouts/handout.make and handouts/forms.make build them.
+
+
+class Handout(msgspec.Struct, frozen=True, kw_only=True):
+    page: Page
+    clinic: Any  # the clinic profile (handouts.clinic.Clinic), or None
+    patient: str = ""
+    clinician: str = ""
+    date: str = ""
+    next_visit: str = ""
+    areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
+    paper: str = "letter"
+    large_print: bool = False
+    labels: dict[str, str] = {}
+    questions: str = ""  # the footer line
+    emergency: str = ""  # the emergency line
+    logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
+    notice: str = ""  # content version, review status, "supports your clinician's advice"
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """(label, value) for the patient block, only those given."""
+        pairs = [
+            ("patient", self.patient),
+            ("date", self.date),
+            ("clinician", self.clinician),
+            ("next_visit", self.next_visit),
+        ]
+        return [(self.labels[k], v) for k, v in pairs if v]
+
+    @property
+    def area_names(self) -> str:
+        return ", ".join(name for _, name in self.areas) or self.labels["no_areas"]
+
+    @property
+    def first_sections(self) -> tuple:
+        """The warning signs, then the clinician's notes: at the top of every format."""
+        return tuple(s for s in self.page.sections if s.style in ("warning", "note"))
+
+    @property
+    def other_sections(self) -> tuple:
+        """Everything else, after the areas treated, in the page's order."""
+        return tuple(s for s in self.page.sections if s.style not in ("warning", "note"))
+
+
+class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
+    page: Page
+    clinic: Any  # the clinic profile (handouts.clinic.Clinic), or None
+    # (label, value) to fill in at the top; an empty value is a line to write on
+    fields: tuple[tuple[str, str], ...] = ()
+    areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
+    paper: str = "letter"
+    large_print: bool = False
+    labels: dict[str, str] = {}
+    words: dict[str, str] = {}  # the form's own words (answers, lines, copy labels)
+    copies: tuple[str, ...] = ("",)  # one label per copy ("" for a single unlabelled copy)
+    form_hash: str = ""
+    questions: str = ""  # the footer line
+    emergency: str = ""  # the emergency line
+    logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
+    notice: str = ""  # content version, form code, review status, "supports your clinician"
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """The fields that are filled in (the sheet renderers' patient block)."""
+        return [(k, v) for k, v in self.fields if v]
+
+    @property
+    def area_names(self) -> str:
+        return ", ".join(name for _, name in self.areas)
+
+    def notice_for(self, copy: str) -> str:
+        """The footer's small print on the pages of one copy: the copy's name first."""
+        return f"{copy} · {self.notice}" if copy else self.notice

@@ -8,53 +8,11 @@ from __future__ import annotations
 
 import unicodedata
 
-import msgspec
-
 from dryneedle_cli.handouts.clinic import Clinic
-from dryneedle_cli.views import Page
 
-
-class Handout(msgspec.Struct, frozen=True, kw_only=True):
-    page: Page
-    clinic: Clinic | None
-    patient: str = ""
-    clinician: str = ""
-    date: str = ""
-    next_visit: str = ""
-    areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
-    paper: str = "letter"
-    large_print: bool = False
-    labels: dict[str, str] = {}
-    questions: str = ""  # the footer line
-    emergency: str = ""  # the emergency line
-    logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
-    notice: str = ""  # content version, review status, "supports your clinician's advice"
-
-    @property
-    def details(self) -> list[tuple[str, str]]:
-        """(label, value) for the patient block, only those given."""
-        pairs = [
-            ("patient", self.patient),
-            ("date", self.date),
-            ("clinician", self.clinician),
-            ("next_visit", self.next_visit),
-        ]
-        return [(self.labels[k], v) for k, v in pairs if v]
-
-    @property
-    def area_names(self) -> str:
-        return ", ".join(name for _, name in self.areas) or self.labels["no_areas"]
-
-    @property
-    def first_sections(self) -> tuple:
-        """The warning signs, then the clinician's notes: at the top of every format."""
-        return tuple(s for s in self.page.sections if s.style in ("warning", "note"))
-
-    @property
-    def other_sections(self) -> tuple:
-        """Everything else, after the areas treated, in the page's order."""
-        return tuple(s for s in self.page.sections if s.style not in ("warning", "note"))
-
+# The view models live in views.py (below every renderer); re-exported here for old imports.
+from dryneedle_cli.query.forms import KEY_POINTS_BOX, printed_page  # noqa: F401
+from dryneedle_cli.views import Handout
 
 MAX_FIELD = 150  # longest patient, clinician, date or next-visit text: a sheet stays one page
 MAX_NOTE, MAX_NOTES = 300, 5  # the clinician's own instructions (--note): each, and how many
@@ -107,33 +65,6 @@ def values_for(clinic: Clinic | None) -> dict[str, str]:
     if clinic.emergency_number:
         out["emergency_number"] = clinic.emergency_number
     return out
-
-
-# Sheets that print their key points (teach-back) in a box, first in the columns. Only the
-# preparation sheet: the aftercare sheet already needs 7 pt type on Letter with a long clinic
-# profile, two --note lines and one area, and a key points box would push it to a second page
-# (measured over tests/test_layout.py's cases); `dryneedle teachback aftercare` shows them.
-KEY_POINTS_BOX = ("prepare",)
-
-
-def printed_page(q, which: str, areas: list[str]):
-    """The sheet's page as printed, before the clinician's own notes: the page and, for the
-    sheets in ``KEY_POINTS_BOX``, its key points box after the warning signs. ``note`` hashes
-    this page, so the hash in the record matches what was printed."""
-    page = q.sheet(which, areas)
-    q = q.speaking(page.lang)  # the key points in the page's own language
-    if which not in KEY_POINTS_BOX:
-        return page
-    from dryneedle_cli.query import teachback
-
-    box = teachback.box(q, which, list(page.areas))
-    if box is None:
-        return page
-    warn = [s for s in page.sections if s.style == "warning"]
-    rest = [s for s in page.sections if s.style != "warning"]
-    sections = (*warn, box, *rest)
-    refs = q._refs(k for s in sections for k in s.refs)
-    return msgspec.structs.replace(page, sections=sections, references=refs)
 
 
 def make(

@@ -9,6 +9,8 @@ the patient.
 
 from __future__ import annotations
 
+import msgspec
+
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.errors import UsageError
 from dryneedle_cli.model import ScreenQuestion, reply_map, tr
@@ -61,7 +63,7 @@ class Forms:
         fields a translation translates: ``kinds.FORM_TEXT``, ``kinds.FORM_WORDS``) of the
         whole form, whatever the areas (the code names the form, not the questions picked
         for one visit; the areas are printed on it). ``prepare`` and ``aftercare``: the page as
-        printed for these areas (``handout.printed_page``, ``fingerprint.page_fields``).
+        printed for these areas (``printed_page``, ``fingerprint.page_fields``).
         Never ids, reference keys, review dates or anything about the patient."""
         from dryneedle_cli.query import fingerprint
 
@@ -71,8 +73,6 @@ class Forms:
             text = fingerprint.form_text(item, BY_NAME[kind], q.t)
             return {"lang": q.lang, "form": kind, "text": text}
         if kind in SHEETS:
-            from dryneedle_cli.handouts.handout import printed_page
-
             page = printed_page(self, kind, list(area_ids))
             return fingerprint.page_fields(page, page.lang)
         raise UsageError(
@@ -336,3 +336,30 @@ class Forms:
 
     def region_names(self, areas) -> list[str]:
         return [tr(self.kb.regions[a].name, self.lang) for a in areas]
+
+
+# Sheets that print their key points (teach-back) in a box, first in the columns. Only the
+# preparation sheet: the aftercare sheet already needs 7 pt type on Letter with a long clinic
+# profile, two --note lines and one area, and a key points box would push it to a second page
+# (measured over tests/test_layout.py's cases); `dryneedle teachback aftercare` shows them.
+KEY_POINTS_BOX = ("prepare",)
+
+
+def printed_page(q, which: str, areas: list[str]):
+    """The sheet's page as printed, before the clinician's own notes: the page and, for the
+    sheets in ``KEY_POINTS_BOX``, its key points box after the warning signs. ``note`` hashes
+    this page, so the hash in the record matches what was printed."""
+    page = q.sheet(which, areas)
+    q = q.speaking(page.lang)  # the key points in the page's own language
+    if which not in KEY_POINTS_BOX:
+        return page
+    from dryneedle_cli.query import teachback
+
+    box = teachback.box(q, which, list(page.areas))
+    if box is None:
+        return page
+    warn = [s for s in page.sections if s.style == "warning"]
+    rest = [s for s in page.sections if s.style != "warning"]
+    sections = (*warn, box, *rest)
+    refs = q._refs(k for s in sections for k in s.refs)
+    return msgspec.structs.replace(page, sections=sections, references=refs)
