@@ -466,7 +466,7 @@ def _existing(folder: Path) -> dict[tuple[str, str, str], Record]:
 
 
 def _write(path: Path, text: str) -> None:
-    from dryneedle_cli.handouts.files import write_atomic
+    from dryneedle_cli.safeio import write_atomic
 
     write_atomic(path, text.encode("utf-8"), force=True)
 

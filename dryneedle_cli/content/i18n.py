@@ -428,7 +428,6 @@ class Translator:
         page in any layer. Ids, codes, references and areas are the English's; search words
         are the translation's own (an alias the English adds is not a word of this language).
         A field whose English has no translation left makes the page not translated."""
-        key = f"{kind.name}:{ident}"
         start = max(n for n, v in enumerate(stack) if v.patch is None)
         base = stack[start]
         fulls = [c for c in self.files.get(self._rel(base), [])
@@ -480,6 +479,14 @@ class Translator:
             self._missing_page(kind, ident, fulls, reason, next(iter(stale.values())).path,
                                is_stale)  # fmt: skip
             return None
+        return self._made(kind, ident, stack, state, source, fulls)
+
+    def _made(self, kind: Kind, ident: str, stack: list[Version], state: dict[str, Any],
+              source: dict[str, Candidate], fulls: list[Candidate]) -> Any | None:  # fmt: skip
+        """``document``'s last step: the English with each translated field laid over it
+        (``state``, from ``source``), checked to mirror the English and converted; None, with
+        the problem on the file that made it, when it does not."""
+        key = f"{kind.name}:{ident}"
         english = _data(stack[-1].doc)
         made = {f: overlay(v, state[f], kind.text, kind.words, f) if f in state else v
                 for f, v in english.items()}  # fmt: skip
