@@ -64,8 +64,6 @@ KNOWN: dict[tuple[str, str], str] = {
     # (a re-export): one line each, `from dryneedle_cli.views import Handout`
     ("dryneedle_cli.render.html", "dryneedle_cli.handouts.handout"): "import views.Handout",
     ("dryneedle_cli.render.pdf", "dryneedle_cli.handouts.handout"): "import views.Handout",
-    # approval records are written with the sheets' atomic writer (move write_atomic to safeio)
-    ("dryneedle_cli.approvals", "dryneedle_cli.handouts.files"): "write_atomic to safeio",
     # status (light, on every page) reads approvals lazily; approvals uses status's records
     ("dryneedle_cli.status", "dryneedle_cli.approvals"): "cycle: split the records out",
 }

@@ -19,12 +19,11 @@ CLASS_LIMIT = 400
 OVER: dict[str, int] = {
     # the query layer's one object: Query + its mixins Forms and Search. Next: one builder
     # module per page family, registered by kind (review step 2), Query keeps look-ups only
-    "query/pages.py:Query": 1022,
+    "query/pages.py:Query": 668,
     # the content build with its Checks mixin: the checks become a table per kind
     "content/build.py:Builder": 565,
     # translation of a layer stack: split pairing / per-kind documents / staleness
-    "content/i18n.py:Translator": 555,
-    "content/i18n.py:Translator.document": 96,
+    "content/i18n.py:Translator": 562,
     # the PDF sheet (helper pdfspeed's file this round)
     "render/pdf.py:_Sheet": 466,
     # the PDF form subclasses the private _Sheet (review step 3: one renderer per format)
@@ -99,7 +98,8 @@ def test_no_function_over_80_lines_and_no_class_over_400():
 def test_the_measure_sees_a_long_function_and_a_listed_unit_back_under():
     units = measure()
     units["query/pages.py:made_up"] = ("function", FUNCTION_LIMIT + 1)
-    units["content/i18n.py:Translator.document"] = ("function", 40)
+    listed = next(iter(OVER))
+    units[listed] = (units[listed][0], 40)
     found = problems(units)
     assert any(p.startswith("query/pages.py:made_up: 81 lines") for p in found)
-    assert any("Translator.document: 40 lines, under 80" in p for p in found)
+    assert f"{listed}: 40 lines, under" in " ".join(found)

@@ -20,8 +20,6 @@ from __future__ import annotations
 import copy
 import re
 
-import msgspec
-
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.errors import NotFound, NotTranslated
 from dryneedle_cli.model import (
@@ -37,7 +35,9 @@ from dryneedle_cli.model import (
     Topic,
     tr,
 )
+from dryneedle_cli.query import explain, lists, sheets
 from dryneedle_cli.query.forms import Forms
+from dryneedle_cli.query.parts import applies_to, in_sentence  # noqa: F401 (re-exported)
 from dryneedle_cli.query.search import (
     Search,
     normalize,
@@ -45,7 +45,6 @@ from dryneedle_cli.query.search import (
 from dryneedle_cli.safe import short
 from dryneedle_cli.views import (
     ConditionList,
-    ConditionRow,
     Page,
     ReferenceList,
     RefView,
@@ -296,127 +295,22 @@ class Query(Forms, Search):
         return self.speaker(self._display((kind, ident)), needs)._doc_page(kind, ident, overview)
 
     def _doc_page(self, kind: str, ident: str, overview: bool = False) -> Page:
-        if kind == "topic":
-            topic = self.kb.topics[ident]
-            return self.topic_page(topic, kind="overview") if overview else self.topic_page(topic)
-        if kind == "condition":
-            return self.condition_page(self.kb.conditions[ident])
-        return self.term_page(self.kb.glossary[ident])
-
-    def _related(self, ids) -> tuple[tuple[str, str], ...]:
-        names = [
-            self._display(("topic" if i in self.kb.topics else "condition", i))
-            for i in self._shown(ids)
-        ]
-        return ((self.labels["related"], "; ".join(names)),) if names else ()
-
-    def _related_names(self, ids) -> tuple[str, ...]:
-        """The names of related pages as a patient reads them: no ids."""
-        return tuple(
-            self.t(self.kb.topics[i].title if i in self.kb.topics else self.kb.conditions[i].name)
-            for i in self._shown(ids)
-        )
+        table, build = explain.BUILDERS[kind]
+        item = getattr(self.kb, table)[ident]
+        return explain.topic_page(self, item, "overview") if overview else build(self, item)
 
     def topic_page(self, topic: Topic, kind: str = "topic") -> Page:
-        return self._page(
-            "explain",
-            kind,
-            topic.id,
-            self.t(topic.title),
-            self.t(topic.summary),
-            [self._section(s) for s in topic.sections],
-            facts=self._related(topic.related),
-            related=self._related_names(topic.related),
-            data={
-                "related": list(topic.related),
-                "reviewed_on": topic.reviewed_on.isoformat(),
-                "reviewed_by": topic.reviewed_by,
-            },
-        )
-
-    def area_notes(self, region: str) -> list[SectionView]:
-        """The preparation and aftercare lines that apply to one body region only (the parts
-        with ``areas`` or ``near_lungs`` that ``applies`` to it)."""
-        local = self.lung_values([region])
-        out = []
-        for label, sheet in (
-            ("area_notes_prepare", self.kb.prepare),
-            ("area_notes_aftercare", self.kb.aftercare),
-        ):
-            lines, refs = [], []
-            for s in sheet.sections:
-                if _area_bound(s) and self.applies(s, [region]):
-                    lines.extend(self._item(i, local) for i in s.items)
-                    refs.extend(s.refs)
-                    continue
-                for i in s.items:
-                    if isinstance(i, Item) and _area_bound(i) and self.applies(i, [region]):
-                        lines.append(self._item(i, local))
-                        refs.extend(i.refs or s.refs)
-            if lines:
-                out.append(
-                    SectionView(
-                        self.labels[label], items=tuple(lines), refs=tuple(dict.fromkeys(refs))
-                    )
-                )
-        return out
+        return explain.topic_page(self, topic, kind)
 
     def condition_page(self, c: Condition) -> Page:
-        strength = self.labels[f"strength_{c.evidence.strength}"]
-        region = self.kb.regions[c.region]
-        facts = [
-            (self.labels["clinical_name"], self.t(c.clinical_name)),
-            (self.labels["icd10"], ", ".join(c.icd10) or self.t(c.icd10_note)),
-            *([(self.labels["icd10_cm"], ", ".join(c.icd10_cm))] if c.icd10_cm else []),
-            (self.labels["region"], self.t(region.name)),
-            (self.labels["evidence_strength"], strength),
-        ]
-        sections = [
-            self._block(self.labels["description"], c.description),
-            self._block(self.labels["how_it_may_help"], c.how_it_may_help),
-            self._block(self.labels["risks"], c.risks),
-            SectionView(
-                self.labels["evidence"],
-                text=self.t(c.evidence.text),
-                refs=c.evidence.refs,
-                style="evidence",
-            ),
-            *self.area_notes(c.region),
-        ]
-        return self._page(
-            "explain",
-            "condition",
-            c.id,
-            self.t(c.name),
-            self.t(c.summary),
-            sections,
-            facts=[*facts, *self._related(c.related)],
-            data={
-                "name": self.t(c.name),
-                "clinical_name": self.t(c.clinical_name),
-                "aliases": list(c.aliases),
-                "icd10": list(c.icd10),
-                "icd10_cm": list(c.icd10_cm),
-                "region": c.region,
-                "evidence_strength": c.evidence.strength,
-                "related": list(c.related),
-                "reviewed_on": c.reviewed_on.isoformat(),
-                "reviewed_by": c.reviewed_by,
-            },
-            evidence_strength=c.evidence.strength,
-            related=self._related_names(c.related),
-        )
+        return explain.condition_page(self, c)
 
     def term_page(self, term: Term) -> Page:
-        title = self.t(term.term)
-        return self._page(
-            "explain",
-            "glossary",
-            term.id,
-            title,
-            "",
-            [SectionView(title, text=self.t(term.definition), refs=term.refs)],
-        )
+        return explain.term_page(self, term)
+
+    def area_notes(self, region: str) -> list[SectionView]:
+        """The preparation and aftercare lines that apply to one body region only."""
+        return explain.area_notes(self, region)
 
     # ------------------------------------------------------------------ areas and sheets
 
@@ -428,61 +322,9 @@ class Query(Forms, Search):
         kind = BY_NAME[which]
         sheet: Sheet = getattr(self.kb, kind.kb)
         needs = [f"{kind.name}:{sheet.id}", *(f"region:{a}" for a in areas), *self._cited(sheet)]
-        return self.speaker(f"the {which} sheet", needs)._sheet_page(which, areas)
-
-    def _sheet_page(self, which: str, areas: list[str]) -> Page:
-        kind = BY_NAME[which]
-        sheet: Sheet = getattr(self.kb, kind.kb)
-        lung = self.near_lungs(areas)
-        names = [tr(self.kb.regions[a].name, self.lang) for a in areas]
-        local = self.lung_values(areas)
-        sections = [self._section(s, areas, local) for s in sheet.sections if self._shows(s, areas)]
-        # Warning signs come first in every format, whatever order the file gives.
-        sections = sorted((s for s in sections if s.text or s.items), key=_not_warning)
-        rules_out = [
-            {"item": self._item(i), "refs": list(i.rules_out)}
-            for s in sheet.sections
-            if self._shows(s, areas)
-            for i in s.items
-            if isinstance(i, Item) and i.rules_out and self._shows(i, areas)
-        ]
-        labels = {**self.labels, **{k: self.labels[v] for k, v in kind.label_swaps}}
-        facts = ((labels["areas"], ", ".join(names)),) if names else ()
-        page = self._page(
-            which,
-            which,
-            sheet.id,
-            self.t(sheet.title),
-            self.t(sheet.summary),
-            sections,
-            facts=facts,
-            data={
-                "areas": areas,
-                "areas_near_lungs": lung,
-                **({"rules_out": rules_out} if rules_out else {}),
-                "reviewed_on": sheet.reviewed_on.isoformat(),
-                "reviewed_by": sheet.reviewed_by,
-            },
-            areas=tuple(areas),
-            areas_near_lungs=tuple(lung),
-            rules_out=tuple((r["item"], tuple(r["refs"])) for r in rules_out),
-        )
-        return msgspec.structs.replace(page, labels=labels)
+        return sheets.sheet_page(self.speaker(f"the {which} sheet", needs), which, areas)
 
     # ------------------------------------------------------------------ lists
-
-    def _row(self, c: Condition) -> ConditionRow:
-        return ConditionRow(
-            id=c.id,
-            name=self.t(c.name),
-            clinical_name=self.t(c.clinical_name),
-            region=c.region,
-            region_name=tr(self.kb.regions[c.region].name, self.lang),
-            icd10=c.icd10,
-            icd10_cm=c.icd10_cm,
-            evidence=c.evidence.strength,
-            aliases=c.aliases,
-        )
 
     def conditions(self, words: str | None) -> ConditionList:
         chosen = list(self.kb.conditions.values())
@@ -515,26 +357,11 @@ class Query(Forms, Search):
             chosen = ready
         needs = [f"condition:{c.id}" for c in chosen] + [f"region:{c.region}" for c in chosen]
         speaker = self.speaker("the list of conditions", needs)
-        return speaker.condition_list([c.id for c in chosen], words)
+        return lists.condition_list(speaker, [c.id for c in chosen], words)
 
     def condition_list(self, ids: list[str], words: str | None) -> ConditionList:
         """The conditions with these ids, by body region."""
-        chosen = [self.kb.conditions[i] for i in ids]
-        groups = []
-        for rid, region in self.kb.regions.items():
-            rows = tuple(
-                self._row(c) for c in sorted(chosen, key=lambda c: c.id) if c.region == rid
-            )
-            if rows:
-                groups.append((rid, tr(region.name, self.lang), rows))
-        return ConditionList(
-            "conditions",
-            self.labels["conditions"],
-            words or None,
-            tuple(groups),
-            self.labels,
-            lang=self.lang,
-        )
+        return lists.condition_list(self, ids, words)
 
     def evidence(self, words: str | None) -> ReferenceList:
         subject = None
@@ -545,20 +372,13 @@ class Query(Forms, Search):
             keys = ref_keys(self._doc(kind, subject))
         else:
             keys = sorted(self.kb.references)
-        return self.speaker("the list of references", []).reference_list(keys, words, subject)
+        return lists.reference_list(
+            self.speaker("the list of references", []), keys, words, subject
+        )
 
     def reference_list(self, keys, words: str | None, subject: str | None) -> ReferenceList:
         """These references, with their full citations (in their original language)."""
-        return ReferenceList(
-            "evidence",
-            self.labels["references_title"],
-            self.labels["references_summary"],
-            words or None,
-            subject,
-            self._refs(keys),
-            self.labels,
-            lang=self.lang,
-        )
+        return lists.reference_list(self, keys, words, subject)
 
     def origin(self, words: str) -> tuple[str, list[str]]:
         """(id, where each part came from) for a topic, condition, term, area or reference."""
@@ -579,35 +399,3 @@ class Query(Forms, Search):
         return {"topic": self.kb.topics, "condition": self.kb.conditions, "term": self.kb.glossary}[
             kind
         ][ident]
-
-
-def _not_warning(section: SectionView) -> bool:
-    return section.style != "warning"
-
-
-def _area_bound(part) -> bool:
-    return bool(part.areas or part.near_lungs)
-
-
-def applies_to(regions, part, chosen) -> bool:
-    """Whether a part with ``areas`` and/or ``near_lungs`` applies to the chosen region ids.
-
-    - A part with neither applies everywhere.
-    - ``areas``: it applies when one of them is chosen.
-    - ``near_lungs``: it applies when ANY chosen area (in any position) is one regions.yaml
-      marks ``near_lungs``, and also when no area is given (``None`` or empty): nobody has
-      said the needles were away from the lungs, so the lung parts are shown.
-    This is the only place that decides it (sheets, area notes, teach-back, screening)."""
-    if not part.areas and not part.near_lungs:
-        return True
-    if part.areas and chosen and any(a in chosen for a in part.areas):
-        return True
-    if part.near_lungs:
-        return not chosen or any(regions[a].near_lungs for a in chosen)
-    return False
-
-
-def in_sentence(name: str) -> str:
-    """A body area's name as it reads inside a sentence: 'Neck' -> 'neck', 'Pecho y costillas'
-    -> 'pecho y costillas' (area names are headings in regions.yaml, never proper nouns)."""
-    return name[:1].lower() + name[1:]
