@@ -10,21 +10,24 @@ On Linux the folders follow the XDG base directory rules read straight from the 
 them: importing platformdirs costs about 4 ms of every start. Elsewhere platformdirs decides;
 ``tests/test_env.py`` checks both give the same folders on Linux.
 
-Note for the merge: ``clinic.config_dir`` repeats ``user_config_dir`` here with platformdirs;
-it should call ``env.user_config_dir()`` once ``clinic.py`` may be edited.
+Every function takes the variables as a Mapping (``environ``); left out, it reads the process's
+own ``os.environ``. A face builds one ``session.Environment`` (``Environment.from_process``) and
+the session passes its variables down; ``content/`` and ``status.py`` still call these with
+no argument (they read ``os.environ``: one place to change when they take an Environment).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 APP = "dryneedle"
 _HERE = Path(__file__).resolve().parent
 
 
-def data_dir() -> Path:
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     """The built-in knowledge folder, in an installed wheel or in a source checkout.
 
     The wheel carries ``data/`` inside the package (``dryneedle_cli/data``); a checkout or an
@@ -32,7 +35,7 @@ def data_dir() -> Path:
     ``DRYNEEDLE_DATA_DIR`` replaces the built-in folder as a whole (for tests and for clinics
     that keep a full copy of the knowledge base).
     """
-    configured = os.environ.get("DRYNEEDLE_DATA_DIR")
+    configured = _env(environ).get("DRYNEEDLE_DATA_DIR")
     if configured:
         return Path(configured)
     for candidate in (_HERE / "data", _HERE.parent / "data"):
@@ -47,27 +50,31 @@ def data_dir() -> Path:
     )
 
 
-def content_dirs() -> list[str]:
+def content_dirs(environ: Mapping[str, str] | None = None) -> list[str]:
     """The folders in ``DRYNEEDLE_CONTENT_DIR``, as given (the first one highest)."""
-    return [p for p in os.environ.get("DRYNEEDLE_CONTENT_DIR", "").split(os.pathsep) if p]
+    return [p for p in _env(environ).get("DRYNEEDLE_CONTENT_DIR", "").split(os.pathsep) if p]
 
 
-def cache_dir() -> Path | None:
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
     """Folder for the parsed-content cache, or None when caching is switched off."""
-    configured = os.environ.get("DRYNEEDLE_CACHE_DIR")
+    configured = _env(environ).get("DRYNEEDLE_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured else None
-    return user_cache_dir()
+    return user_cache_dir(environ)
 
 
-def user_content_dir() -> Path | None:
+def user_content_dir(environ: Mapping[str, str] | None = None) -> Path | None:
     """The user's own content folder (user config folder, ``content/``)."""
-    return user_config_dir() / "content"
+    return user_config_dir(environ) / "content"
 
 
-def site_content_dir() -> Path | None:
+def site_content_dir(environ: Mapping[str, str] | None = None) -> Path | None:
     """The site-wide content folder (site config folder, ``content/``)."""
-    return site_config_dir() / "content"
+    return site_config_dir(environ) / "content"
+
+
+def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
 
 
 # --------------------------------------------------------------------------- folders
@@ -77,40 +84,44 @@ def _linux() -> bool:
     return sys.platform.startswith("linux")
 
 
-def _xdg(name: str) -> str | None:
+def _xdg(name: str, environ: Mapping[str, str] | None) -> str | None:
     """An XDG variable, used only when it is an absolute path (as the XDG rules say)."""
-    value = os.environ.get(name, "")
+    value = _env(environ).get(name, "")
     return value if os.path.isabs(value) else None
 
 
-def _home() -> str:
-    home = os.environ.get("HOME")
+def _home(environ: Mapping[str, str] | None) -> str:
+    home = _env(environ).get("HOME")
     if home is not None and not os.path.isabs(home):  # an empty or relative HOME is unset
         import pwd
 
         return pwd.getpwuid(os.getuid()).pw_dir.rstrip("/") or "/"
-    return os.path.expanduser("~")
+    if home is not None:  # as os.path.expanduser("~") reads it
+        return home.rstrip("/") or "/"
+    return os.path.expanduser("~")  # no HOME: the password database
 
 
-def user_config_dir() -> Path:
+def user_config_dir(environ: Mapping[str, str] | None = None) -> Path:
     if _linux():
-        return Path(_xdg("XDG_CONFIG_HOME") or os.path.join(_home(), ".config")) / APP
+        return (
+            Path(_xdg("XDG_CONFIG_HOME", environ) or os.path.join(_home(environ), ".config")) / APP
+        )
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
-def user_cache_dir() -> Path:
+def user_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     if _linux():
-        return Path(_xdg("XDG_CACHE_HOME") or os.path.join(_home(), ".cache")) / APP
+        return Path(_xdg("XDG_CACHE_HOME", environ) or os.path.join(_home(environ), ".cache")) / APP
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
-def site_config_dir() -> Path:
+def site_config_dir(environ: Mapping[str, str] | None = None) -> Path:
     if _linux():
-        dirs = os.environ.get("XDG_CONFIG_DIRS", "").split(os.pathsep)
+        dirs = _env(environ).get("XDG_CONFIG_DIRS", "").split(os.pathsep)
         first = next((d for d in dirs if os.path.isabs(d)), "/etc/xdg")
         return Path(first) / APP
     import platformdirs

@@ -235,7 +235,7 @@ def test_screen_in_spanish_questions_words_headings_and_json_lang(spanish, tmp_p
 
 @pytest.fixture
 def terminal(monkeypatch):
-    monkeypatch.setattr(screen_cmd, "_terminal", lambda: True)
+    monkeypatch.setattr(screen_cmd, "_terminal", lambda *env: True)
 
 
 def test_typed_answers_take_the_languages_reply_words(spanish, terminal, kb):

@@ -177,15 +177,16 @@ def test_a_note_column_adds_the_rows_own_note(tmp_path):
 def test_a_pdf_is_never_written_to_a_terminal(which, monkeypatch):
     """`-o -` with a PDF while stdout is a terminal: exit 2 with the fix, nothing written,
     for a handout and for a form alike (N26)."""
-    import types
+    from dryneedle_cli.session import Environment
 
-    from dryneedle_cli.handouts import jobs
+    real = Environment.from_process
 
-    class Terminal:
-        def isatty(self):
-            return True
+    def on_a_terminal():  # the run's Environment says stdout is a terminal
+        env = real()
+        env.stdout_isatty = True
+        return env
 
-    monkeypatch.setattr(jobs, "sys", types.SimpleNamespace(stdout=Terminal()))
+    monkeypatch.setattr(Environment, "from_process", staticmethod(on_a_terminal))
     result = runner.invoke(app, ["sheet", which, "-f", "pdf", "-o", "-"])
     assert result.exit_code == 2
     assert "a PDF cannot be shown on a terminal" in result.stderr

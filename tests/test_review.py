@@ -279,7 +279,7 @@ def test_require_approval_refuses_every_patient_facing_output(clinic, strict, ar
 def test_require_approval_refuses_the_questions_asked_on_screen(clinic, strict, monkeypatch):
     """The patient reads the screening questions on the consult screen: refused unless the
     screening form is approved; the clinician's list (--questions) is not."""
-    monkeypatch.setattr("dryneedle_cli.cli.commands.screening._terminal", lambda: True)
+    monkeypatch.setattr("dryneedle_cli.cli.commands.screening._terminal", lambda *env: True)
     result = run("--content-dir", clinic, "screen", "--clinic", strict, input="n\n" * 40)
     assert result.exit_code == 3 and "review approve screening" in result.stderr
     questions = run("--content-dir", clinic, "screen", "--questions", "--clinic", strict)

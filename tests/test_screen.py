@@ -311,7 +311,7 @@ def test_the_verdict_scan_can_fail():
 
 @pytest.fixture
 def terminal(monkeypatch):
-    monkeypatch.setattr(screen_cmd, "_terminal", lambda: True)
+    monkeypatch.setattr(screen_cmd, "_terminal", lambda *env: True)
 
 
 def test_on_a_terminal_each_question_is_asked(terminal, ids, kb):

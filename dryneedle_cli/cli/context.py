@@ -1,9 +1,14 @@
-"""What every command is handed (Typer's ``ctx.obj``), and the two things every command needs."""
+"""What every command is handed (Typer's ``ctx.obj``): the run's settings, its Environment and
+its Sessions; and the face's one way to show a message (``say``, ``tell``).
+
+The work (profile, language, query, sheets) is in ``dryneedle_cli/session.py``; the functions
+below ``tell`` are the face's steps over it, kept under their old names for the commands,
+tests and tools that call them.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import os
 from typing import TYPE_CHECKING
 
 from dryneedle_cli import safe
@@ -11,12 +16,40 @@ from dryneedle_cli import safe
 if TYPE_CHECKING:
     import typer
 
+    from dryneedle_cli.session import Environment, Session
+
 
 class Settings:
-    """The options given before the command (``dryneedle --content-dir X explain ...``)."""
+    """The options given before the command (``dryneedle --content-dir X explain ...``), the
+    Environment of the run (made by the entry point; else on first use) and a Session per
+    --clinic flag, sharing the knowledge they load."""
 
-    def __init__(self, content_dirs: list[str] | None = None):
+    def __init__(self, content_dirs: list[str] | None = None, env: Environment | None = None):
         self.content_dirs = list(content_dirs or [])
+        self._env = env
+        self._sessions: dict[str | None, Session] = {}
+
+    @property
+    def env(self) -> Environment:
+        if self._env is None:
+            from dryneedle_cli.session import Environment
+
+            self._env = Environment.from_process()
+        return self._env
+
+    def session(self, clinic=None) -> Session:
+        """The Session for the --clinic flag ``clinic`` (None: DRYNEEDLE_CLINIC, else config)."""
+        key = str(clinic) if clinic else None
+        if key not in self._sessions:
+            first = next(iter(self._sessions.values()), None)
+            if first is None:
+                from dryneedle_cli.session import Session
+
+                made = Session(self.env, clinic_file=key, content_dir=self.content_dirs)
+            else:
+                made = first.with_clinic(key)
+            self._sessions[key] = made
+        return self._sessions[key]
 
 
 def settings(ctx: typer.Context | None) -> Settings:
@@ -39,30 +72,35 @@ def say(message: object) -> None:
         typer.echo(safe.message(message), err=True)
 
 
+def tell(notes) -> None:
+    """The session's notes ('warning: ...', 'note: ...'), one ``dryneedle: `` line each."""
+    for note in notes:
+        say(f"dryneedle: {note}")
+
+
+def session_query(session: Session, lang: str | None = None, quiet: bool = False):
+    """The Query of a run: the language (``lang`` is --lang), its note and the skipped clinic
+    files told (unless ``quiet``), and 'shown in English' notes told as they happen."""
+    choice = session.language(lang)
+    if not quiet:
+        tell(choice.notes)
+        tell(session.warnings(choice.code))
+    notify = None if quiet else (lambda note: tell([note]))
+    return session.query(choice, notify=notify)
+
+
+def _with(s: Settings, **profile) -> Session:
+    from dryneedle_cli.session import Profile
+
+    return s.session().with_clinic(profile=Profile(**profile))
+
+
 def language(s: Settings, flag: str | None = None, profile: str | None = None, quiet=False):
-    """The language of this run (``languages.choose``): ``--lang`` (``flag``), else
-    ``DRYNEEDLE_LANG``, else the clinic profile's ``language``, else the locale, else English.
-    A strict choice that does not ship is a UsageError (exit 2) naming those that do."""
-    from dryneedle_cli import languages
-    from dryneedle_cli.errors import UsageError
-
-    def available() -> list[str]:
-        from dryneedle_cli.content.layers import discover
-        from dryneedle_cli.content.layers import languages as shipped
-
-        return shipped(discover(s.content_dirs))
-
-    try:
-        choice = languages.choose(flag, profile, os.environ, available)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
-    if profile and not quiet and choice.source not in ("--lang", "DRYNEEDLE_LANG"):
-        code = languages.base(profile)
-        if code != choice.code and code != "en":
-            say(
-                f"dryneedle: note: the clinic profile's language '{profile}' has no text here "
-                f"(there is {', '.join(available())}); showing {languages.name(choice.code)}"
-            )
+    """The language of this run (``Session.language``: ``.code``, ``.strict``, ``.source``);
+    its note told unless ``quiet``. A strict choice that does not ship is a UsageError."""
+    choice = _with(s, language=profile or "").language(flag)
+    if not quiet:
+        tell(choice.notes)
     return choice
 
 
@@ -76,72 +114,35 @@ def query(
     require: bool = False,
     clinic_name: str = "",
 ):
-    """The query layer over every active layer, in the language of this run (``language``:
-    ``lang`` is the --lang flag, ``profile_lang`` the clinic profile's); skipped clinic files
-    are warned about, and a page shown in English instead of a language from the profile or
-    the locale is noted. ``require``: the profile's require_approval; ``clinic_name``: its
-    name, for the approval line ("Approved for use at ...", ``status``)."""
-    from dryneedle_cli import env
-    from dryneedle_cli.content import cache
-    from dryneedle_cli.query.pages import Query
-    from dryneedle_cli.status import Policy, clinic_folder
-
-    choice = language(s, lang, profile_lang, quiet)
-    kb = cache.load(s.content_dirs, env.cache_dir(), choice.code)
-    if not quiet:
-        for warning in kb.warnings:
-            say(f"dryneedle: warning: {warning}")
-    notify = None if quiet else (lambda message: say(f"dryneedle: note: {message}"))
-    english = None
-    if choice.code != "en":
-        made: list = []
-
-        def english():
-            if not made:
-                made.append(Query(cache.load(s.content_dirs, env.cache_dir()), values=values))
-            return made[0]
-
-    q = Query(kb, values=values, strict=choice.strict, english=english, notify=notify)
-    dirs = tuple(s.content_dirs)
-    q.review = Policy(clinic_folder(dirs), require, clinic_name, dirs)
-    return q
+    """The Query of a run for a profile given as values (``values``, ``profile_lang``,
+    ``require``: its require_approval, ``clinic_name``); see ``session_query``."""
+    session = _with(
+        s,
+        values=dict(values or {}),
+        language=profile_lang or "",
+        require_approval=require,
+        name=clinic_name,
+    )
+    return session_query(session, lang, quiet)
 
 
-def clinic_values(flag) -> dict[str, str]:
-    """Placeholder values for the screen from the clinic profile in force (none: {}).
-
-    Fields still holding the template's example text are not shown: a warning says so.
-    """
-    return clinic_profile(flag)[0]
+def clinic_values(flag, s: Settings | None = None) -> dict[str, str]:
+    """Placeholder values for the screen from the clinic profile in force (none: {})."""
+    return clinic_profile(flag, s)[0]
 
 
-def clinic_profile(flag) -> tuple[dict[str, str], str]:
+def clinic_profile(flag, s: Settings | None = None) -> tuple[dict[str, str], str]:
     """(``clinic_values``, the profile's ``language`` or '') of the profile in force."""
-    values, lang, _ = clinic_settings(flag)
+    values, lang, _ = clinic_settings(flag, s)
     return values, lang
 
 
-def clinic_settings(flag) -> tuple[dict[str, str], str, dict]:
-    """``clinic_profile`` and the keywords ``query`` takes from the profile: its
-    require_approval and its name (as shown: not the template's example)."""
-    from dryneedle_cli import env
-    from dryneedle_cli.handouts import clinic
-    from dryneedle_cli.handouts.handout import values_for
-
-    path, source = clinic.locate_profile(str(flag) if flag else None)
-    if path is None:
+def clinic_settings(flag, s: Settings | None = None) -> tuple[dict[str, str], str, dict]:
+    """``clinic_profile`` and the keywords ``query`` takes from the profile (require_approval,
+    the name as shown); fields still holding the template's example text are left out, told."""
+    profile = (s or Settings()).session(flag).profile
+    tell(profile.notes)
+    if profile.clinic is None:
         return {}, "", {}
-    profile = clinic.load(path, source)
-    values = values_for(profile)
-    left = clinic.placeholders(profile, env.data_dir() / "clinic-template.yaml")
-    if left:
-        say(
-            f"dryneedle: warning: {path} still holds the template's example text in "
-            f"{', '.join(left)}; not shown (edit it, then run 'dryneedle clinic check')"
-        )
-        if "name" in left:
-            values.pop("clinic", None)
-        if "phone" in left:
-            values.pop("clinic_phone", None)
-    policy = {"require": profile.require_approval, "clinic_name": values.get("clinic", "")}
-    return values, profile.language, policy
+    policy = {"require": profile.require_approval, "clinic_name": profile.name}
+    return dict(profile.values), profile.language, policy

@@ -156,8 +156,9 @@ def run(args: list[str]) -> int | None:
             from dryneedle_cli.cli.context import Settings
 
             _import_msgspec()
+            from dryneedle_cli.session import Environment  # after msgspec: it imports it
 
-            code = answer(Settings([]), **params)
+            code = answer(Settings([], Environment.from_process()), **params)
         if sys.stdout is not None:
             sys.stdout.flush()
     except BaseException as e:  # noqa: BLE001 - handed to the one boundary

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Mapping
 
 from dryneedle_cli.cli.color import Color
-from dryneedle_cli.cli.context import Settings, query, say
+from dryneedle_cli.cli.context import Settings, say, session_query, tell
 from dryneedle_cli.errors import Ambiguous, ExitCode, NotFound, UsageError
 
 MAX_QUERY = 1000  # characters: a longer query (argument or stdin line) is not looked up
@@ -47,19 +47,23 @@ def renderer_for(
     color: Color = Color.auto,
     refs: bool = False,
     no_pager: bool = True,
+    env=None,
 ):
-    """The renderer of this run, from the flags, the environment and stdout."""
-    import os
-
+    """The renderer of this run, from the flags, the environment and stdout (``env``: the
+    run's ``session.Environment``; None: the process's)."""
     from dryneedle_cli.render import screen
 
-    tty = sys.stdout.isatty()
-    fmt = choose_format(json_flag, plain_flag, color, os.environ, tty)
+    if env is None:
+        from dryneedle_cli.session import Environment
+
+        env = Environment.from_process()
+    tty = env.stdout_isatty
+    fmt = choose_format(json_flag, plain_flag, color, env.environ, tty)
     return screen(
         fmt,
         force_terminal=True if color is Color.always else None,
         refs=refs,
-        pager=choose_pager(fmt, no_pager, os.environ, tty),
+        pager=choose_pager(fmt, no_pager, env.environ, tty),
     )
 
 
@@ -87,14 +91,13 @@ def show(
     screen the clinic's name and emergency number, as on its sheets, and its language.
     ``lang``: the --lang flag.
     """
-    from dryneedle_cli.cli.context import clinic_settings
-
-    renderer = renderer_for(json_, plain, color, refs, no_pager)
-    values, profile_lang, policy = clinic_settings(clinic)
-    q = query(settings, values, lang=lang, profile_lang=profile_lang, **policy)
+    renderer = renderer_for(json_, plain, color, refs, no_pager, settings.env)
+    session = settings.session(clinic)
+    tell(session.profile.notes)
+    q = session_query(session, lang)
     view_of = _stamped(view_of)
     if words == ["-"]:
-        return _stream(command, q, view_of, renderer, header)
+        return _stream(command, q, view_of, renderer, header, settings.env.stdin)
     text = " ".join(words) if words else None
     if text is not None and len(text) > MAX_QUERY:
         raise _too_long()
@@ -118,7 +121,7 @@ def _stamped(view_of: Callable) -> Callable:
     return stamped
 
 
-def _stream(command: str, q, view_of, renderer, header: bool) -> ExitCode:
+def _stream(command: str, q, view_of, renderer, header: bool, stdin=None) -> ExitCode:
     """One answer per line of stdin; a miss is a record (JSON) or a line on stderr, not an end."""
     import gc
 
@@ -127,9 +130,10 @@ def _stream(command: str, q, view_of, renderer, header: bool) -> ExitCode:
     gc.enable()  # a long run: main() switched the collector off for one answer
     all_found = True
     # a line ends at \n, \r\n or a lone \r (old Mac files, a terminal in raw mode)
+    stdin = sys.stdin if stdin is None else stdin
     with contextlib.suppress(AttributeError, ValueError, OSError):
-        sys.stdin.reconfigure(newline=None)
-    for raw in _lines(sys.stdin, MAX_QUERY):
+        stdin.reconfigure(newline=None)
+    for raw in _lines(stdin, MAX_QUERY):
         text = raw.strip()
         if not text:
             continue

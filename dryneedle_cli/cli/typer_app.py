@@ -191,7 +191,10 @@ def _root(
     """A patient guide to trigger-point dry needling."""
     if "" in (content_dir or []):  # Path("") would be the current folder: never silently
         typer.echo("dryneedle: warning: --content-dir '' is empty; ignored", err=True)
-    ctx.obj = Settings([p for p in content_dir or [] if p])
+    from dryneedle_cli.session import Environment
+
+    # the run's one Environment (streams, terminals, variables, folders), passed down
+    ctx.obj = Settings([p for p in content_dir or [] if p], Environment.from_process())
 
 
 def build() -> typer.Typer:

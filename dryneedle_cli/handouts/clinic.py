@@ -72,9 +72,9 @@ class Clinic(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
             return None
         return (Path(self.folder) / self.logo).resolve()
 
-    def paper_size(self) -> str:
-        """The profile's paper, else the locale's."""
-        return self.paper or locale_paper()
+    def paper_size(self, environ=None) -> str:
+        """The profile's paper, else the locale's (``environ``: default ``os.environ``)."""
+        return self.paper or locale_paper(environ)
 
 
 # Territories whose paper is US Letter (glibc's LC_PAPER); everywhere else uses A4.
@@ -83,9 +83,9 @@ LETTER_TERRITORIES = frozenset(
 )
 
 
-def paper_for(clinic: Clinic | None) -> str:
+def paper_for(clinic: Clinic | None, environ=None) -> str:
     """The sheet's paper when --paper is not given: the profile's, else the locale's."""
-    return clinic.paper_size() if clinic is not None else locale_paper()
+    return clinic.paper_size(environ) if clinic is not None else locale_paper(environ)
 
 
 def locale_paper(environ=None) -> str:
@@ -110,14 +110,19 @@ def config_dir() -> Path:
     return env.user_config_dir()
 
 
-def locate_profile(flag: str | None) -> tuple[Path | None, str]:
-    """(the profile to use, where it came from: flag, env, config or none)."""
+def locate_profile(
+    flag: str | None, environ=None, config: Path | None = None
+) -> tuple[Path | None, str]:
+    """(the profile to use, where it came from: flag, env, config or none).
+
+    ``environ``: the variables (default ``os.environ``); ``config``: the user config folder
+    (default ``config_dir()``): a ``session.Environment`` passes both."""
     if flag:
         return Path(flag), "flag"
-    env = os.environ.get("DRYNEEDLE_CLINIC")
+    env = (os.environ if environ is None else environ).get("DRYNEEDLE_CLINIC")
     if env:
         return Path(env), "env"
-    default = config_dir() / PROFILE_NAME
+    default = (config_dir() if config is None else config) / PROFILE_NAME
     from dryneedle_cli import safeio
 
     return (default, "config") if safeio.is_file(default) else (None, "none")

@@ -1,25 +1,27 @@
-"""Making handout files: one pipeline from a request to a file, for one sheet and each batch row.
+"""Writing sheet files: one sheet (``write``) and a batch of them, one per CSV row (``batch``).
 
-``make_file`` is the whole way from a ``SheetRequest`` to bytes on disk (or stdout): choose the
-format, build the handout, render it, write it atomically. ``sheet`` calls it once; ``batch``
-calls it for every CSV row, in worker processes.
+The sheet's bytes come from ``session.Session.sheet`` (format, profile, logo and paper decided
+there, once); here they are written: atomically, to -o FILE, a folder under the default name,
+or stdout. ``batch`` makes every row with the same Session, in worker processes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import multiprocessing
 import os
 import re
 import signal
 import sys
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec.structs
+
 from dryneedle_cli import safeio
+from dryneedle_cli.dates import check_date, today
 from dryneedle_cli.errors import (
     ContentError,
     DryneedleError,
@@ -29,74 +31,26 @@ from dryneedle_cli.errors import (
     UsageError,
 )
 from dryneedle_cli.handouts.files import write_atomic, write_stdout
-from dryneedle_cli.handouts.handout import make
-from dryneedle_cli.query.forms import FORMS
-from dryneedle_cli.render import DOCUMENTS, EXTENSIONS, document
+from dryneedle_cli.render import DOCUMENTS, EXTENSIONS
 from dryneedle_cli.safe import short
+from dryneedle_cli.session import Session, Sheet, SheetRequest  # noqa: F401 - SheetRequest: for callers
 
 BATCH_COLUMNS = ("patient", "areas", "clinician", "next_visit", "date", "note", "format")
 
 
-@dataclass(frozen=True)
-class SheetRequest:
-    """Everything one sheet file needs besides the content: what, for whom, how, where."""
-
-    which: str  # aftercare | prepare
-    date: str
-    areas: tuple[str, ...] = ()
-    patient: str | None = None
-    clinician: str | None = None
-    next_visit: str | None = None
-    clinic: object = None  # a handouts.clinic.Clinic, or None
-    clinic_path: Path | None = None  # where the profile was read, for its errors
-    format: str | None = None  # a key of render.DOCUMENTS; None: from output, else pdf
-    paper: str = "letter"
-    large_print: bool = False
-    font: Path | None = None
-    output: str | None = None  # a file, '-' for stdout, None for the default name here
-    force: bool = False
-    notes: tuple[str, ...] = ()  # the clinician's own instructions (--note), on every sheet
-    copies: int = 1  # the consent form: 2 is a clinic copy and a patient copy in one file
-
-
-def make_file(q, request: SheetRequest) -> Path | None:
-    """Write the sheet ``request`` asks for; the path written, or None for stdout.
-
-    ``q`` is a ``Query`` made with ``handout.values_for(request.clinic)``.
-    """
-    fmt = resolve_format(request.format, request.output)
-    if request.output == "-" and fmt == "pdf" and sys.stdout.isatty():
-        raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")
-    if fmt in ("pdf", "html"):  # these draw the logo: one that cannot be used stops the sheet
-        from dryneedle_cli.handouts.clinic import require_logo
-
-        require_logo(request.clinic, request.clinic_path)
-    if request.which in FORMS:  # the screening and consent forms (issue 13)
-        data = _form(q, request, fmt)
-    else:
-        handout = make(
-            q,
-            request.which,
-            list(request.areas),
-            clinic=request.clinic,
-            patient=request.patient,
-            clinician=request.clinician,
-            date=request.date,
-            next_visit=request.next_visit,
-            paper=request.paper,
-            large_print=request.large_print,
-            notes=request.notes,
-        )
-        data = document(handout, fmt, request.font)
-    if request.output == "-":
-        write_stdout(data)
+def write(sheet: Sheet, output: str | None, force: bool = False, cwd: Path | None = None):
+    """Write ``sheet`` where -o says: '-' is stdout (None returned), a file (never over one
+    unless ``force``, its folder must exist), a folder (or None: ``cwd``) under the default
+    name, numbered so no other sheet is replaced. The path written."""
+    if output == "-":
+        write_stdout(sheet.data)
         return None
-    if request.output and not is_folder(request.output):
-        path = Path(request.output)
-        write_atomic(path, data, request.force, create_folder=False)
+    if output and not is_folder(output):
+        path = Path(output)
+        write_atomic(path, sheet.data, force, create_folder=False)
         return path
-    folder = Path(request.output) if request.output else Path.cwd()
-    return write_new(folder, request.which, request.date, request.patient, fmt, data)
+    folder = Path(output) if output else (cwd or Path.cwd())
+    return write_new(folder, sheet.filename, sheet.data)
 
 
 def is_folder(output: str) -> bool:
@@ -105,36 +59,12 @@ def is_folder(output: str) -> bool:
     return output.endswith(("/", os.sep)) or safeio.is_dir(output)
 
 
-def _form(q, request: SheetRequest, fmt: str) -> bytes:
-    """The bytes of a form (``handouts.forms``): what a form does not use is refused."""
-    from dryneedle_cli.handouts import forms
-
-    for flag, given in (("--note", request.notes), ("--next-visit", request.next_visit)):
-        if given:
-            raise UsageError(
-                f"{flag} is for the aftercare and prepare sheets, not the {request.which} form"
-            )
-    h = forms.make(
-        q,
-        request.which,
-        list(request.areas),
-        clinic=request.clinic,
-        patient=request.patient,
-        clinician=request.clinician,
-        date=request.date,
-        paper=request.paper,
-        large_print=request.large_print,
-        copies=request.copies,
-    )
-    return forms.document(h, fmt, request.font)
-
-
-def write_new(folder: Path, which: str, date: str, patient: str | None, fmt: str, data: bytes):
-    """Write under the default name, never over another sheet: the kind, the date and the
-    patient's name as a slug, then -2, -3 ... while a file of that name exists."""
-    stem = default_name(which, date, fmt, patient).removesuffix(f".{fmt}")
+def write_new(folder: Path, filename: str, data: bytes) -> Path:
+    """Write under the default name (the kind, the date and the patient's name as a slug),
+    never over another sheet: then -2, -3 ... while a file of that name exists."""
+    stem, dot, ext = filename.rpartition(".")
     for n in range(1, 10_000):
-        path = folder / (f"{stem}.{fmt}" if n == 1 else f"{stem}-{n}.{fmt}")
+        path = folder / (filename if n == 1 else f"{stem}-{n}{dot}{ext}")
         if path.exists():
             continue
         try:
@@ -145,20 +75,6 @@ def write_new(folder: Path, which: str, date: str, patient: str | None, fmt: str
             raise
         return path
     raise OutputError(f"too many sheets named {stem} in {folder}; give -o FILE")
-
-
-def check_date(value: str | None, name: str = "--date") -> str | None:
-    """A real calendar date, YYYY-MM-DD; a UsageError naming ``name`` otherwise."""
-    if value is None:
-        return None
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError
-        return dt.date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        raise UsageError(
-            f"{name}: not a real date; write it as YYYY-MM-DD, for example 2026-11-23"
-        ) from None
 
 
 def resolve_format(fmt: str | None, output: str | None) -> str:
@@ -176,10 +92,6 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
             )
         return EXTENSIONS[ext]
     return "pdf"
-
-
-def today() -> str:
-    return dt.date.today().isoformat()
 
 
 def default_name(which: str, date: str, fmt: str, patient: str | None = None) -> str:
@@ -202,16 +114,19 @@ def slug(text: str) -> str:
 class BatchResult:
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the rows' notes, each once
 
 
 @dataclass(frozen=True)
 class BatchJob:
-    """Everything one row needs besides the row itself: ``base`` is every row's request."""
+    """Everything one row needs besides the row itself: ``base`` is every row's request
+    (``Session.check_sheet``'s), ``session`` makes each row's sheet (inherited by workers)."""
 
-    q: object
+    session: Session
     csv_path: Path
     out_dir: Path
     base: SheetRequest
+    force: bool = False
 
 
 def _decode(raw: bytes, csv_path: Path) -> str:
@@ -312,8 +227,9 @@ def _check_columns(csv_path: Path, columns: list[str]) -> None:
 
 def one_row(
     job: BatchJob, n: int, row: dict[str, str], number: int | None = None
-) -> tuple[Path | None, str | None]:
-    """Write the sheet for the row on CSV line ``n``: (path, None), or (None, the problem).
+) -> tuple[Path | None, str | None, tuple[str, ...]]:
+    """Write the sheet for the row on CSV line ``n``: (path, None, notes), or (None, the
+    problem, ()).
 
     The file is numbered ``number`` (the row's place in the file). A problem names the line,
     never the patient: no name and no file name made from it.
@@ -329,8 +245,7 @@ def one_row(
         patient = (row.get("patient") or "").strip()
         date = check_date((row.get("date") or "").strip() or None, "date") or base.date
         note = (row.get("note") or "").strip()  # this patient's own instruction, after --note
-        name = f"{number or n - 1:03d}-{slug(patient)}-{base.which}.{fmt}"
-        request = replace(
+        request = msgspec.structs.replace(
             base,
             date=date,
             notes=(*base.notes, note) if note else base.notes,
@@ -339,15 +254,16 @@ def one_row(
             clinician=row.get("clinician") or base.clinician,
             next_visit=row.get("next_visit"),
             format=fmt,
-            output=str(job.out_dir / name),
         )
+        sheet = job.session.sheet(request)
+        path = job.out_dir / f"{number or n - 1:03d}-{slug(patient)}-{base.which}.{fmt}"
         try:
-            path = make_file(job.q, request)
+            write_atomic(path, sheet.data, job.force, create_folder=False)
         except FileWriteError as e:  # its message names the file: the patient's name
             raise OutputError(f"cannot write this row's sheet: {e.reason}") from None
-        return path, None
+        return path, None, sheet.notes
     except DryneedleError as e:
-        return None, f"{job.csv_path}:{n}: {e}; row skipped"
+        return None, f"{job.csv_path}:{n}: {e}; row skipped", ()
 
 
 _JOB: BatchJob | None = None  # the job, inherited by forked workers
@@ -446,7 +362,7 @@ def _batch(job: BatchJob, progress=None) -> BatchResult:
         check_font(job.base.font)
     rows = [(number, n, row) for number, (n, row) in enumerate(read_rows(job.csv_path), 1)]
     workers = min(os.cpu_count() or 1, 8)
-    results: dict[int, tuple[Path | None, str | None]] = {}
+    results: dict[int, tuple[Path | None, str | None, tuple[str, ...]]] = {}
     parallel = workers > 1 and len(rows) >= 8 and "fork" in multiprocessing.get_all_start_methods()
     # The first row runs here: fonts are parsed and layouts measured once, then inherited.
     for number, n, row in rows[:1] if parallel else rows:
@@ -483,11 +399,12 @@ def _batch(job: BatchJob, progress=None) -> BatchResult:
         _JOB = None
     result = BatchResult()
     for _, n, _ in rows:
-        path, problem = results[n]
+        path, problem, notes = results[n]
         if path is not None:
             result.written.append(path)
         if problem is not None:
             result.problems.append(problem)
+        result.notes.extend(note for note in notes if note not in result.notes)
     return result
 
 
@@ -502,9 +419,10 @@ def _stop_workers(pool) -> None:
             process.join(5)
 
 
-def progress_bar():
-    """A Rich progress bar on stderr when stderr is a terminal; otherwise nothing."""
-    if not sys.stderr.isatty():
+def progress_bar(stderr_isatty: bool):
+    """A Rich progress bar on stderr when stderr is a terminal (the Environment's
+    ``stderr_isatty``); otherwise nothing."""
+    if not stderr_isatty:
         return None, None
     from rich.console import Console
     from rich.progress import Progress

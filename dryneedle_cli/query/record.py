@@ -40,16 +40,9 @@ _LANG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")
 
 def check_date(value: str | None, today: dt.date) -> str:
     """--date as a real calendar date (YYYY-MM-DD); ``today`` when not given."""
-    if value is None:
-        return today.isoformat()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError
-        return dt.date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        raise UsageError(
-            "--date: not a real date; write it as YYYY-MM-DD, for example 2026-11-23"
-        ) from None
+    from dryneedle_cli.dates import check_date as parse
+
+    return parse(value) or today.isoformat()
 
 
 def check_lang(value: str) -> str:

@@ -5,8 +5,7 @@ from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import clinic_settings, query, say, settings
-from dryneedle_cli.cli.context import language as context_language
+from dryneedle_cli.cli.context import say, session_query, settings, tell
 from dryneedle_cli.cli.options import (
     AreaOpt,
     ClinicianOpt,
@@ -56,9 +55,11 @@ def teachback(
     from dryneedle_cli.query import teachback as teach
     from dryneedle_cli.status import stamp
 
-    renderer = renderer_for(json_, plain, color, refs)
-    values, profile_lang, policy = clinic_settings(clinic)
-    q = query(settings(ctx), values, lang=lang, profile_lang=profile_lang, **policy)
+    s = settings(ctx)
+    renderer = renderer_for(json_, plain, color, refs, env=s.env)
+    session = s.session(clinic)
+    tell(session.profile.notes)
+    q = session_query(session, lang)
     text = " ".join(words) if words else None
     if text is not None and len(text) > MAX_QUERY:
         raise _too_long()
@@ -126,14 +127,23 @@ def note(
 
     if json_ and fhir:
         raise UsageError("choose one of --json and --fhir")
-    renderer = renderer_for(json_ or fhir, False, Color.never)
+    s = settings(ctx)
+    renderer = renderer_for(json_ or fhir, False, Color.never, env=s.env)
     when = record.check_date(date, dt.date.today())
     if lang is not None:
         record.check_lang(lang)
-    profile, profile_path = _profile(clinic)
+    session = s.session(clinic)
+    found = session.profile  # checked as for a sheet: never from the template
+    profile, profile_path = found.clinic, found.path
+    if profile is not None:
+        from dryneedle_cli.handouts import clinic as clinics
+
+        clinics.refuse_template(profile_path, profile, s.env.clinic_template)
     # the language the sheets of this run would print in: --lang, DRYNEEDLE_LANG, the
     # profile's language, the locale, English (so the hashes match what was printed)
-    language = context_language(settings(ctx), lang, profile.language if profile else None).code
+    choice = session.language(lang)
+    tell(choice.notes)
+    language = choice.code
     clinician = clinician or (profile.default_clinician if profile else None) or None
     if clinician is not None:
         if safe.has_control(clinician):
@@ -145,10 +155,13 @@ def note(
                 f"{profile_path}"
             )
 
-    values = handout.values_for(profile)  # as on the sheets, so hashes match what was printed
-    # the approval of each thing given is recorded (never refused: the note is the record)
-    q = query(settings(ctx), values, lang=language, clinic_name=profile.name if profile else "")
-    english = None if language == "en" else query(settings(ctx), values, quiet=True, lang="en")
+    # the values as on the sheets, so hashes match what was printed; the approval of each
+    # thing given is recorded (never refused: the note is the record)
+    import msgspec.structs
+
+    recording = session.with_clinic(profile=msgspec.structs.replace(found, require_approval=False))
+    q = session_query(recording, language)
+    english = None if language == "en" else recording.query("en")
     view = record.note(
         q,
         list(gave or ()),
@@ -163,19 +176,6 @@ def note(
         say("dryneedle: warning: no clinician in the note; give --clinician NAME")
     renderer.show(Fhir(record.fhir_bundle(view)) if fhir else view)
     return ExitCode.OK
-
-
-def _profile(flag):
-    """The clinic profile in force and its path, checked as for a sheet; (None, None) if none."""
-    from dryneedle_cli import env
-    from dryneedle_cli.handouts import clinic as clinics
-
-    path, source = clinics.locate_profile(str(flag) if flag else None)
-    if path is None:
-        return None, None
-    profile = clinics.load(path, source)
-    clinics.refuse_template(path, profile, env.data_dir() / "clinic-template.yaml")
-    return profile, path
 
 
 COMMANDS = {"teachback": teachback, "note": note}

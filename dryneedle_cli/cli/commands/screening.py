@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import clinic_settings, query, settings
+from dryneedle_cli.cli.context import session_query, settings, tell
 from dryneedle_cli.cli.options import (
     AreaOpt,
     ClinicOpt,
@@ -22,9 +22,10 @@ from dryneedle_cli.errors import ExitCode, UsageError
 MAX_REPLY = 200  # characters of one typed reply that are looked at
 
 
-def _terminal() -> bool:
-    """Whether a person can answer here (stdin is a terminal). Tests replace it."""
-    return sys.stdin is not None and sys.stdin.isatty()
+def _terminal(env=None) -> bool:
+    """Whether a person can answer here (stdin is a terminal: the run's Environment says).
+    Tests replace it."""
+    return env.stdin_isatty if env is not None else bool(sys.stdin and sys.stdin.isatty())
 
 
 def screen(
@@ -57,12 +58,14 @@ def screen(
     Nothing is stored. --lang: the questions, the replies a patient types and the result's
     headings in that language (the clinician's notes and the sources' words stay in English).
     """
-    renderer = renderer_for(json_, plain, color)
-    values, profile_lang, policy = clinic_settings(clinic)
+    s = settings(ctx)
+    renderer = renderer_for(json_, plain, color, env=s.env)
+    session = s.session(clinic)
+    tell(session.profile.notes)
     # The whole screen is in one language: the form's, or all English with a note when the
     # language came from the profile or the locale (Query.form_query); exit 1 when it was
     # asked for strictly and the questions are not translated into it.
-    q = query(settings(ctx), values, lang=lang, profile_lang=profile_lang, **policy)
+    q = session_query(session, lang)
     chosen = list(areas or [])
     if questions:
         if answers is not None:
@@ -72,12 +75,12 @@ def screen(
     listing = q.screen_questions(chosen)  # checks the areas before anything is asked
     if answers is not None:
         given = _from_file(q, answers)
-    elif _terminal():
+    elif _terminal(s.env):
         from dryneedle_cli.status import gate
 
         # the patient reads and answers: under require_approval, only an approved form
         gate(q, "screening", q.kb.screening.id, listing.title, listing.lang)
-        given = _ask(q, listing, renderer)
+        given = _ask(q, listing, renderer, s.env)
     else:
         raise UsageError(
             "stdin is not a terminal, so no one can answer here: give --answers FILE "
@@ -95,7 +98,7 @@ def _from_file(q, source: str) -> dict[str, str]:
     return answers.normalize(entries, q.replies(), where)
 
 
-def _ask(q, listing, renderer) -> dict[str, str]:
+def _ask(q, listing, renderer, env) -> dict[str, str]:
     """Each question on stderr, each reply from stdin, until every question has an answer.
     Ctrl-C raises KeyboardInterrupt and end of input (Ctrl-D) aborts: exit 130, and nothing
     was written to stdout or anywhere else."""
@@ -104,13 +107,14 @@ def _ask(q, listing, renderer) -> dict[str, str]:
 
     words = listing.words
     replies = q.replies()
-    fancy = type(renderer).__name__ == "TerminalRenderer" and sys.stderr.isatty()
+    fancy = type(renderer).__name__ == "TerminalRenderer" and env.stderr_isatty
+    stdin, stderr = env.stdin, env.stderr
     bold, dim, off = ("\x1b[1m", "\x1b[2m", "\x1b[0m") if fancy else ("", "", "")
     keys = "/".join(words[f"replies_{a}"].split("|")[0] for a in ("yes", "no", "not_sure"))
 
     def write(text: str = "") -> None:
-        sys.stderr.write(text + "\n")
-        sys.stderr.flush()
+        stderr.write(text + "\n")
+        stderr.flush()
 
     write(f"{bold}{safe.line(listing.title)}{off}")
     write(safe.line(listing.summary))
@@ -124,17 +128,17 @@ def _ask(q, listing, renderer) -> dict[str, str]:
             write()
             write(f"{bold}{safe.line(item.group_heading)}{off}")
         while True:
-            sys.stderr.write(
+            stderr.write(
                 f"{dim}{n:>2}/{total}{off}  {safe.line(item.question)} [{safe.line(keys)}] "
             )
-            sys.stderr.flush()
-            raw = sys.stdin.readline(MAX_REPLY)
+            stderr.flush()
+            raw = stdin.readline(MAX_REPLY)
             if not raw:  # end of input: leave, keeping nothing
                 write()
                 raise typer.Abort()
             if len(raw) >= MAX_REPLY and not raw.endswith("\n"):
                 while raw and not raw.endswith("\n"):  # skip the rest of a long line
-                    raw = sys.stdin.readline(MAX_REPLY)
+                    raw = stdin.readline(MAX_REPLY)
                 raw = ""
             answer = replies.get(reply_key(raw))
             if answer is not None:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from dryneedle_cli.cli.context import query, say, settings
+from dryneedle_cli.cli.context import say, settings, tell
 from dryneedle_cli.cli.options import (
     AreaOpt,
     ClinicianOpt,
@@ -25,58 +25,44 @@ from dryneedle_cli.cli.output import show
 from dryneedle_cli.errors import ExitCode, UsageError
 
 
-def prepare(
-    ctx: typer.Context,
-    areas: AreaOpt = None,
-    json_: JsonOpt = False,
-    plain: PlainOpt = False,
-    color: ColorOpt = Color.auto,
-    clinic: ClinicOpt = None,
-    refs: RefsOpt = False,
-    no_pager: NoPagerOpt = False,
-    lang: LangOpt = None,
-) -> ExitCode:
-    """How to prepare for a visit, and what to tell your clinician first."""
-    view_of = lambda q, _: q.sheet("prepare", areas or [])  # noqa: E731
-    return show(
-        settings(ctx),
-        "prepare",
-        view_of,
-        json_,
-        plain,
-        color,
-        refs=refs,
-        no_pager=no_pager,
-        clinic=clinic,
-        lang=lang,
-    )
+def _on_screen(which: str):
+    """The on-screen command for the sheet ``which`` (prepare, aftercare): one definition."""
+
+    def command(
+        ctx: typer.Context,
+        areas: AreaOpt = None,
+        json_: JsonOpt = False,
+        plain: PlainOpt = False,
+        color: ColorOpt = Color.auto,
+        clinic: ClinicOpt = None,
+        refs: RefsOpt = False,
+        no_pager: NoPagerOpt = False,
+        lang: LangOpt = None,
+    ) -> ExitCode:
+        view_of = lambda q, _: q.sheet(which, areas or [])  # noqa: E731
+        return show(
+            settings(ctx),
+            which,
+            view_of,
+            json_,
+            plain,
+            color,
+            refs=refs,
+            no_pager=no_pager,
+            clinic=clinic,
+            lang=lang,
+        )
+
+    command.__name__ = command.__qualname__ = which
+    return command
 
 
-def aftercare(
-    ctx: typer.Context,
-    areas: AreaOpt = None,
-    json_: JsonOpt = False,
-    plain: PlainOpt = False,
-    color: ColorOpt = Color.auto,
-    clinic: ClinicOpt = None,
-    refs: RefsOpt = False,
-    no_pager: NoPagerOpt = False,
-    lang: LangOpt = None,
-) -> ExitCode:
-    """What is normal after dry needling, what helps, and warning signs that need urgent care."""
-    view_of = lambda q, _: q.sheet("aftercare", areas or [])  # noqa: E731
-    return show(
-        settings(ctx),
-        "aftercare",
-        view_of,
-        json_,
-        plain,
-        color,
-        refs=refs,
-        no_pager=no_pager,
-        clinic=clinic,
-        lang=lang,
-    )
+prepare = _on_screen("prepare")
+prepare.__doc__ = "How to prepare for a visit, and what to tell your clinician first."
+aftercare = _on_screen("aftercare")
+aftercare.__doc__ = (
+    "What is normal after dry needling, what helps, and warning signs that need urgent care."
+)
 
 
 def sheet(
@@ -142,9 +128,9 @@ def sheet(
     size, so they are refused there. --font is for PDF sheets. --print takes PDF and text
     sheets; a viewer or printer that fails exits 4 and the file stays written.
     """
-    from dryneedle_cli import env
-    from dryneedle_cli.handouts import clinic as clinics
-    from dryneedle_cli.handouts import handout, jobs
+    from dryneedle_cli.dates import check_date
+    from dryneedle_cli.handouts import jobs
+    from dryneedle_cli.session import SheetRequest
 
     fmt_name = jobs.resolve_format(fmt and fmt.value, output if batch is None else None)
     _check_options(
@@ -157,63 +143,39 @@ def sheet(
         open_=open_,
         print_=print_,
     )
-    profile_path, source = clinics.locate_profile(str(clinic) if clinic else None)
-    profile = clinics.load(profile_path, source) if profile_path else None
-    if profile is not None:
-        clinics.refuse_template(profile_path, profile, env.data_dir() / "clinic-template.yaml")
-        # a PDF or HTML sheet draws the logo: one that cannot be used stops it (a whole
-        # batch, before any row); a text or Markdown sheet does without, with one warning
-        if fmt_name in ("pdf", "html"):
-            clinics.require_logo(profile, profile_path)
-        elif profile.logo_problem:
-            say(f"dryneedle: warning: {profile_path}: {profile.logo_problem}; no logo is printed")
-        clinician = clinician or profile.default_clinician or None
-        if clinician and profile.clinicians and clinician not in profile.clinicians:
-            say(f"dryneedle: warning: '{clinician}' is not in the clinicians of {profile_path}")
-    q = query(
-        settings(ctx),
-        handout.values_for(profile),
-        lang=lang,
-        profile_lang=profile.language if profile else None,
-        require=bool(profile and profile.require_approval),
-        clinic_name=profile.name if profile else "",
-    )
-    request = jobs.SheetRequest(
+    s = settings(ctx)
+    session = s.session(clinic)
+    request = SheetRequest(
         which=which.value,
-        date=jobs.check_date(date) or jobs.today(),
         areas=tuple(areas or ()),
         patient=patient,
         clinician=clinician,
+        date=check_date(date),
         next_visit=next_visit,
-        clinic=profile,
-        clinic_path=profile_path,
-        format=fmt.value if fmt else None,
-        paper=paper.value
-        if paper
-        else (profile.paper_size() if profile else clinics.locale_paper()),
+        notes=tuple(note or ()),
+        format=fmt_name,
+        paper=paper.value if paper else None,
         large_print=large_print,
         font=font,
-        output=output,
-        force=force,
-        notes=tuple(note or ()),
         copies=copies,
+        lang=lang,
     )
-    if batch is None:
-        path = jobs.make_file(q, request)
-        if path is not None:
-            say(f"Wrote {path}")
-            _deliver([path], open_, print_)
-        return ExitCode.OK
-    if output is not None:
-        raise UsageError("use --out-dir with --batch, not -o")
-    return _batch(
-        q,
-        request,
-        batch,
-        out_dir or Path.cwd(),
-        sized=paper is not None or large_print,
-        print_=print_,
-    )
+    if batch is not None:
+        if output is not None:
+            raise UsageError("use --out-dir with --batch, not -o")
+        base, notes = session.check_sheet(request)
+        tell(notes)
+        job = jobs.BatchJob(session, batch, out_dir or s.env.cwd, base, force)
+        return _batch(job, s.env, notes, sized=paper is not None or large_print, print_=print_)
+    made = session.sheet(request)
+    if output == "-" and made.fmt == "pdf" and s.env.stdout_isatty:
+        raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")
+    tell(made.notes)
+    path = jobs.write(made, output, force, s.env.cwd)
+    if path is not None:
+        say(f"Wrote {path}")
+        _deliver([path], open_, print_)
+    return ExitCode.OK
 
 
 _TEXT_FORMATS = {"md": "a Markdown", "txt": "a text"}
@@ -262,24 +224,25 @@ def _deliver(paths: list[Path], open_: bool, print_: bool, batch: bool = False) 
         say(f"Sent {what} to the printer" + (f" ({reply})" if reply else ""))
 
 
-def _batch(
-    q, base, csv_path: Path, out_dir: Path, sized: bool = False, print_: bool = False
-) -> ExitCode:
+def _batch(job, env, told=(), sized: bool = False, print_: bool = False) -> ExitCode:
+    """--batch: every row of the CSV with the same Session (``jobs.batch``); the notes the
+    rows add to ``told`` (already shown), the skipped rows, then the count."""
     import contextlib
     import time
 
     from dryneedle_cli.errors import OutputError
     from dryneedle_cli.handouts import jobs
 
+    out_dir = job.out_dir
     try:  # --out-dir names a folder for the day's sheets: made if new (unlike -o's folder)
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot make the folder {out_dir}: {e.strerror}") from None
     start = time.perf_counter()
-    bar, update = jobs.progress_bar()
+    bar, update = jobs.progress_bar(env.stderr_isatty)
     with bar if bar else contextlib.nullcontext():
-        job = jobs.BatchJob(q=q, csv_path=csv_path, out_dir=out_dir, base=base)
         result = jobs.batch(job, progress=update)
+    tell(note for note in result.notes if note not in told)
     for problem in result.problems:
         say(f"dryneedle: {problem}")
     say(
