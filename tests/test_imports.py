@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         (
             "dryneedle_cli.query",
             "dryneedle_cli.answers",
+            "dryneedle_cli.records",
             "dryneedle_cli.status",
             "dryneedle_cli.approvals",
         ),
@@ -68,8 +69,6 @@ KNOWN: dict[tuple[str, str], str] = {
     # the batch runner (handouts/jobs.BatchJob, helper session's file this round) makes its rows
     # with the Session, which takes jobs.default_name: the batch loop belongs above the session
     ("dryneedle_cli.handouts.jobs", "dryneedle_cli.session"): "batch loop above the session",
-    # status (light, on every page) reads approvals lazily; approvals uses status's records
-    ("dryneedle_cli.status", "dryneedle_cli.approvals"): "cycle: split the records out",
 }
 
 
