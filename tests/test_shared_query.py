@@ -83,3 +83,16 @@ def test_for_request_keeps_each_requests_notes_apart(kb, lang):
     assert a.kb is shared.kb and a._matches is shared._matches
     with pytest.raises(DryneedleError):
         shared.for_request(strict=True).page_of("condition", ident)
+
+
+def test_requests_in_threads_on_one_query_answer_as_one_at_a_time(kb):
+    """A service's threads share one Query: the answers are those given one at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    areas = list(kb.regions)
+    asks = [(w, areas[i % len(areas)]) for i, w in enumerate([*kb.conditions, "nek", "M54"])]
+    alone = [_answers(Query(kb), w, a) for w, a in asks]
+    shared = Query(kb)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda ask: _answers(shared, *ask), asks))
+    assert together == alone
