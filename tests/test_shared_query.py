@@ -13,7 +13,7 @@ from dryneedle_cli.query.pages import Query
 
 def _state(q) -> dict:
     """Every attribute of the Query but its two bounded memories, as a comparable snapshot."""
-    skip = {"_matches", "_suggestions", "_scans", "kb", "_english", "_notify"}
+    skip = {"search", "kb", "_english", "_notify"}
     return {k: repr(v) for k, v in vars(q).items() if k not in skip}
 
 
@@ -45,9 +45,9 @@ def test_many_requests_on_one_query_stay_bounded_and_equal_a_fresh_one(kb, monke
         area = areas[i % len(areas)]
         got = _answers(shared, w, area)
         assert got == _answers(Query(kb), w, area), w
-    assert shared._matches.cache_info().currsize <= 16
-    assert shared._suggestions.cache_info().currsize <= 8
-    assert set(shared._scans) <= {"codes", "names", "texts", "fillers"}
+    assert shared.search._matches.cache_info().currsize <= 16
+    assert shared.search._suggestions.cache_info().currsize <= 8
+    assert set(shared.search._scans) <= {"codes", "names", "texts", "fillers"}
     assert _state(shared) == before  # no per-page state left behind
 
 
@@ -80,7 +80,7 @@ def test_for_request_keeps_each_requests_notes_apart(kb, lang):
     assert a.page_of("condition", ident) == b.page_of("condition", ident)
     assert a.page_of("condition", ident).lang == "en"
     assert len(notes_a) == 1 and len(notes_b) == 1
-    assert a.kb is shared.kb and a._matches is shared._matches
+    assert a.kb is shared.kb and a.search is shared.search
     with pytest.raises(DryneedleError):
         shared.for_request(strict=True).page_of("condition", ident)
 

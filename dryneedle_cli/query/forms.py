@@ -65,19 +65,7 @@ class Forms:
         for one visit; the areas are printed on it). ``prepare`` and ``aftercare``: the page as
         printed for these areas (``printed_page``, ``fingerprint.page_fields``).
         Never ids, reference keys, review dates or anything about the patient."""
-        from dryneedle_cli.query import fingerprint
-
-        if kind in FORMS:
-            q = self.form_query(kind)
-            item = getattr(q.kb, BY_NAME[kind].kb)
-            text = fingerprint.form_text(item, BY_NAME[kind], q.t)
-            return {"lang": q.lang, "form": kind, "text": text}
-        if kind in SHEETS:
-            page = printed_page(self, kind, list(area_ids))
-            return fingerprint.page_fields(page, page.lang)
-        raise UsageError(
-            f"no form called '{short(kind)}'; use screening, consent, prepare or aftercare"
-        )
+        return form_fields(self, kind, area_ids)
 
     def form_hash(self, kind: str, area_ids=()) -> str:
         """The code printed on a form and written in the chart note (``dryneedle note``), so
@@ -165,6 +153,23 @@ class Forms:
 
 # ---------------------------------------------------------------------- the builders
 # ``(query, ...) -> view`` over a Query already in the form's language (``form_query``).
+
+
+def form_fields(query, kind: str, area_ids=()) -> dict:
+    """``Forms.form_fields``."""
+    from dryneedle_cli.query import fingerprint
+
+    if kind in FORMS:
+        q = query.form_query(kind)
+        item = getattr(q.kb, BY_NAME[kind].kb)
+        text = fingerprint.form_text(item, BY_NAME[kind], q.t)
+        return {"lang": q.lang, "form": kind, "text": text}
+    if kind in SHEETS:
+        page = printed_page(query, kind, list(area_ids))
+        return fingerprint.page_fields(page, page.lang)
+    raise UsageError(
+        f"no form called '{short(kind)}'; use screening, consent, prepare or aftercare"
+    )
 
 
 def screen_item(query, q: ScreenQuestion, answer: str | None = None) -> ScreenItem:

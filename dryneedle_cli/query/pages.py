@@ -35,7 +35,7 @@ from dryneedle_cli.model import (
     Topic,
     tr,
 )
-from dryneedle_cli.query import explain, lists, sheets
+from dryneedle_cli.query import explain, lists, parts, sheets
 from dryneedle_cli.query.forms import Forms
 from dryneedle_cli.query.parts import applies_to, in_sentence  # noqa: F401 (re-exported)
 from dryneedle_cli.query.search import (
@@ -52,10 +52,9 @@ from dryneedle_cli.views import (
 )
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-class Query(Forms, Search):
+class Query(Forms):
     """Look-ups over one knowledge base in its language (``kb.lang``), and the pages built
     from them.
 
@@ -76,7 +75,8 @@ class Query(Forms, Search):
         lang = getattr(kb, "lang", "en") if lang is None else lang
         if lang != getattr(kb, "lang", "en"):
             raise ValueError(f"this knowledge base is in '{kb.lang}', not '{lang}'")
-        super().__init__(kb, lang)
+        self.kb, self.lang = kb, lang
+        self.search = Search(kb, lang)  # the look-ups, with their bounded memories
         self.labels = {k: tr(v, lang) for k, v in kb.labels.labels.items()}
         self.values = {k: tr(v, lang) for k, v in kb.labels.defaults.items()}
         self.values.update(values or {})
@@ -84,6 +84,51 @@ class Query(Forms, Search):
         self._english = english
         self._notify = notify
         self._noted: set[str] = set()
+
+    def date(self, value: str) -> str:
+        """A YYYY-MM-DD date as this language writes it (labels ``date_format``, ``months``,
+        ``day_one``: '23 November 2026', '23 de noviembre de 2026', '1er décembre 2026');
+        anything else as given."""
+        return parts.local_date(self, value)
+
+    def conditions(self, words: str | None) -> ConditionList:
+        return lists.conditions(self, words)
+
+    def origin(self, words: str) -> tuple[str, list[str]]:
+        """(id, where each part came from) for a topic, condition, term, area or reference."""
+        return lists.origin(self, words)
+
+    def _cited(self, *docs) -> list[str]:
+        """``reference:key`` for the sources these documents cite, when any source's label
+        is not translated into this language (a page shows its sources by their labels)."""
+        return parts.cited(self, *docs)
+
+    def _refs(self, keys) -> tuple[RefView, ...]:
+        return lists.refs(self, keys)
+
+    def evidence(self, words: str | None) -> ReferenceList:
+        return lists.evidence(self, words)
+
+    # ------------------------------------------------------------------ look-ups (``search``)
+
+    @property
+    def index(self) -> dict[str, tuple[str, str]]:
+        return self.kb.index
+
+    def find(self, words: str) -> tuple[str, str]:
+        return self.search.find(words)
+
+    def matches(self, words: str, kinds=("topic", "condition", "term"), exact: bool = True):
+        return self.search.matches(words, kinds, exact)
+
+    def areas(self, words: list[str]) -> list[str]:
+        return self.search.areas(words)
+
+    def suggest(self, key: str, choices: dict[str, object], display) -> tuple[str, ...]:
+        return self.search.suggest(key, choices, display)
+
+    def _display(self, target: tuple[str, str]) -> str:
+        return self.search._display(target)
 
     # ------------------------------------------------------------------ languages
 
@@ -119,21 +164,6 @@ class Query(Forms, Search):
             self._notify(f"{what} is not in {name(self.lang)} yet ({reason}); shown in English")
         return self._english()
 
-    def _cited(self, *docs) -> list[str]:
-        """``reference:key`` for the sources these documents cite, when any source's label
-        is not translated into this language (a page shows its sources by their labels)."""
-        missing = self.kb.untranslated
-        if not any(k.startswith("reference:") for k in missing):
-            return []
-        from dryneedle_cli.content.walk import walk
-
-        keys = set()
-        for doc in docs:
-            for _, _, field, value, _ in walk(doc):
-                if field in ("refs", "rules_out", "source") and isinstance(value, str):
-                    keys.add(value)
-        return [f"reference:{k}" for k in sorted(keys)]
-
     def speaking(self, lang: str) -> Query:
         """This Query, or the English one a page fell back to (``Page.lang``)."""
         if lang == self.lang or self._english is None:
@@ -145,24 +175,6 @@ class Query(Forms, Search):
         missing = self.kb.untranslated
         kind = lambda i: "topic" if i in self.kb.topics else "condition"  # noqa: E731
         return [i for i in ids if f"{kind(i)}:{i}" not in missing]
-
-    def date(self, value: str) -> str:
-        """A YYYY-MM-DD date as this language writes it (labels ``date_format``, ``months``,
-        ``day_one``: '23 November 2026', '23 de noviembre de 2026', '1er décembre 2026');
-        anything else as given."""
-        m = _DATE.fullmatch(value.strip()) if value else None
-        months = [n.strip() for n in self.labels.get("months", "").split(",")]
-        fmt = self.labels.get("date_format")
-        if not m or not fmt or len(months) != 12 or not 1 <= int(m.group(2)) <= 12:
-            return value
-        day = int(m.group(3))
-        parts = {
-            "day": self.labels.get("day_one", "1") if day == 1 else str(day),
-            "month": months[int(m.group(2)) - 1],
-            "year": m.group(1),
-            "iso": m.group(0),
-        }
-        return _PLACEHOLDER.sub(lambda x: parts.get(x.group(1), x.group(0)), fmt)
 
     # ------------------------------------------------------------------ helpers
 
@@ -180,27 +192,6 @@ class Query(Forms, Search):
     def region_name(self, region: str) -> str:
         """A body area's name in this language."""
         return tr(self.kb.regions[region].name, self.lang)
-
-    def _refs(self, keys) -> tuple[RefView, ...]:
-        out, seen = [], set()
-        for key in keys:
-            if key in seen:
-                continue
-            seen.add(key)
-            r = self.kb.references[key]
-            out.append(
-                RefView(
-                    r.key,
-                    r.short,
-                    r.citation,
-                    r.doi,
-                    r.url,
-                    r.status,
-                    tr(r.supports, self.lang),
-                    r.note,
-                )
-            )
-        return tuple(out)
 
     def _item(self, item: str | Item, local: dict[str, str] | None = None) -> str:
         return self.t(item.text if isinstance(item, Item) else item, local)
@@ -326,74 +317,13 @@ class Query(Forms, Search):
 
     # ------------------------------------------------------------------ lists
 
-    def conditions(self, words: str | None) -> ConditionList:
-        chosen = list(self.kb.conditions.values())
-        key = normalize(words or "")
-        if key:
-            found = {i for _, i in self.matches(words, ("condition",), exact=False).targets}
-            chosen = [c for c in chosen if c.id in found]
-            if not chosen:
-                conds = {k: v for k, v in self.index.items() if v[0] == "condition"}
-                raise NotFound(
-                    f"no condition matches '{short(words)}'",
-                    self.suggest(key, conds, self._display),
-                )
-        # Conditions not in this language are left out of its list (with a note); only when
-        # none is left, or the labels are not translated, is the whole list not in it.
-        missing = self.kb.untranslated
-        ready = [
-            c for c in chosen
-            if f"condition:{c.id}" not in missing and f"region:{c.region}" not in missing
-        ]  # fmt: skip
-        if ready and len(ready) < len(chosen) and "labels:labels" not in missing:
-            from dryneedle_cli.languages import name
-
-            left = [self._display(("condition", c.id)) for c in chosen if c not in ready]
-            if self._notify is not None:
-                self._notify(
-                    f"not in {name(self.lang)} yet, so not listed: {'; '.join(left)} "
-                    "(dryneedle validate says why)"
-                )
-            chosen = ready
-        needs = [f"condition:{c.id}" for c in chosen] + [f"region:{c.region}" for c in chosen]
-        speaker = self.speaker("the list of conditions", needs)
-        return lists.condition_list(speaker, [c.id for c in chosen], words)
-
     def condition_list(self, ids: list[str], words: str | None) -> ConditionList:
         """The conditions with these ids, by body region."""
         return lists.condition_list(self, ids, words)
 
-    def evidence(self, words: str | None) -> ReferenceList:
-        subject = None
-        if words and normalize(words):
-            from dryneedle_cli.content.walk import ref_keys
-
-            kind, subject = self.find(words)
-            keys = ref_keys(self._doc(kind, subject))
-        else:
-            keys = sorted(self.kb.references)
-        return lists.reference_list(
-            self.speaker("the list of references", []), keys, words, subject
-        )
-
     def reference_list(self, keys, words: str | None, subject: str | None) -> ReferenceList:
         """These references, with their full citations (in their original language)."""
         return lists.reference_list(self, keys, words, subject)
-
-    def origin(self, words: str) -> tuple[str, list[str]]:
-        """(id, where each part came from) for a topic, condition, term, area or reference."""
-        try:
-            key = self.find(words)[1]
-        except NotFound:
-            keys = [
-                k
-                for k in self.kb.provenance
-                if k.split(":")[-1] == normalize(words).replace(" ", "-")
-            ]
-            if not keys:
-                raise
-            key = keys[0]
-        return key.split(":")[-1], list(self.kb.provenance.get(key, []))
 
     def _doc(self, kind: str, ident: str):
         return {"topic": self.kb.topics, "condition": self.kb.conditions, "term": self.kb.glossary}[
