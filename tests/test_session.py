@@ -344,3 +344,17 @@ def test_a_batch_tells_each_note_once(tmp_path, profile):
     assert result.stderr.count("no logo is printed") == 1
     assert result.stderr.count("'Dr B' is not in the clinicians") == 1
     assert len(list((tmp_path / "out").iterdir())) == 3
+
+
+def test_the_command_tells_the_checks_notes_even_when_the_sheet_then_fails(tmp_path, profile):
+    """`sheet` tells the notes of Session.check_sheet before making the sheet: a warning is
+    not lost when the sheet then fails (an unknown area, exit 1), and shown once when not."""
+    from dryneedle_cli.cli import app
+
+    profile.write_text(PROFILE + 'logo: "missing.png"\n', encoding="utf-8")
+    base = ["sheet", "aftercare", "-f", "txt", "--clinic", str(profile), "-o"]
+    failed = CliRunner().invoke(app, [*base, str(tmp_path / "a.txt"), "--area", "nowhere"])
+    assert failed.exit_code == 1 and "no body area called 'nowhere'" in failed.stderr
+    assert failed.stderr.count("no logo is printed") == 1
+    made = CliRunner().invoke(app, [*base, str(tmp_path / "b.txt"), "--area", "neck"])
+    assert made.exit_code == 0 and made.stderr.count("no logo is printed") == 1

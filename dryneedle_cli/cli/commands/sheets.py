@@ -160,17 +160,19 @@ def sheet(
         copies=copies,
         lang=lang,
     )
+    # checked first, its notes told at once: as before, a warning shows even when the sheet
+    # then fails (an unknown area); a batch checks once for every row
+    checked, told = session.check_sheet(request)
+    tell(told)
     if batch is not None:
         if output is not None:
             raise UsageError("use --out-dir with --batch, not -o")
-        base, notes = session.check_sheet(request)
-        tell(notes)
-        job = jobs.BatchJob(session, batch, out_dir or s.env.cwd, base, force)
-        return _batch(job, s.env, notes, sized=paper is not None or large_print, print_=print_)
-    made = session.sheet(request)
-    if output == "-" and made.fmt == "pdf" and s.env.stdout_isatty:
+        job = jobs.BatchJob(session, batch, out_dir or s.env.cwd, checked, force)
+        return _batch(job, s.env, told, sized=paper is not None or large_print, print_=print_)
+    if output == "-" and checked.format == "pdf" and s.env.stdout_isatty:
         raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")
-    tell(made.notes)
+    made = session.sheet(checked)
+    tell(note for note in made.notes if note not in told)
     path = jobs.write(made, output, force, s.env.cwd)
     if path is not None:
         say(f"Wrote {path}")
