@@ -406,7 +406,8 @@ class Session:
         clinician = request.clinician
         clinic = profile.clinic
         if clinic is not None:
-            clinics.refuse_template(profile.path, clinic, self.env.clinic_template)
+            if profile.placeholders:  # never a sheet from an unedited template
+                raise clinics.template_left(profile.path, profile.placeholders)
             # a PDF or HTML sheet draws the logo: one that cannot be used stops it; a text or
             # Markdown sheet does without, with one warning
             if fmt in DRAWS_LOGO:

@@ -282,12 +282,17 @@ def refuse_template(path: Path | None, clinic: Clinic, template: Path) -> None:
     """A sheet is never made from an unedited template (it would print 'Your Clinic Name')."""
     left = placeholders(clinic, template)
     if left:
-        raise ContentError(
-            str(path) if path else "the clinic profile",
-            f"still the template's example text in {', '.join(left)}; edit the file, "
-            "then run 'dryneedle clinic check'",
-            field=left[0],
-        )
+        raise template_left(path, left)
+
+
+def template_left(path: Path | None, left) -> ContentError:
+    """The error of a profile whose fields ``left`` still hold the template's example text."""
+    return ContentError(
+        str(path) if path else "the clinic profile",
+        f"still the template's example text in {', '.join(left)}; edit the file, "
+        "then run 'dryneedle clinic check'",
+        field=left[0],
+    )
 
 
 def _check_text(path: Path, clinic: Clinic) -> None:
