@@ -36,7 +36,7 @@ from pathlib import Path
 import msgspec
 
 from dryneedle_cli.errors import ContentError, NotFound, NotTranslated, OutputError, UsageError
-from dryneedle_cli.status import RECORDS, Status
+from dryneedle_cli.records import RECORDS, Status
 
 WORDS = "approvals"  # the folder of approved words, beside approvals.yaml
 # every kind of page a clinic hands out, in the order the list shows them
@@ -429,7 +429,7 @@ def approved_words(folder: Path, lang: str, ref: PageRef) -> list[str] | None:
 
 def clinic_folder(content_dirs) -> Path:
     """The clinic folder approvals are written to; a UsageError with the fix when none."""
-    from dryneedle_cli.status import clinic_folder as first
+    from dryneedle_cli.records import clinic_folder as first
 
     folder = first(content_dirs)
     if folder is None:
@@ -466,7 +466,7 @@ def _existing(folder: Path) -> dict[tuple[str, str, str], Record]:
 
 
 def _write(path: Path, text: str) -> None:
-    from dryneedle_cli.handouts.files import write_atomic
+    from dryneedle_cli.safeio import write_atomic
 
     write_atomic(path, text.encode("utf-8"), force=True)
 

@@ -17,7 +17,9 @@ from typing import NamedTuple
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode
 
-RECORDS = "approvals.yaml"  # in the clinic's content folder
+# below both this module and approvals (which reads and writes the records): re-exported
+from dryneedle_cli.records import RECORDS, Status, clinic_folder  # noqa: F401
+
 STATES = ("draft", "approved", "changed")
 # a page view's kind -> the kind an approval names
 REVIEW_KIND = {"overview": "topic"}
@@ -45,25 +47,6 @@ class Policy(NamedTuple):
             return None
         path = os.path.join(self.folder, RECORDS)
         return path if os.path.lexists(path) else None
-
-
-class Status(NamedTuple):
-    state: str = "draft"  # draft | approved | changed
-    by: str | None = None  # who approved it (approved or changed)
-    on: str | None = None  # when, YYYY-MM-DD
-    hash: str | None = None  # the hash of the words approved
-    current: str | None = None  # the hash of the words now (None when not worked out)
-
-
-def clinic_folder(content_dirs) -> str | None:
-    """Where the clinic keeps its approvals: the first --content-dir, else the first folder of
-    DRYNEEDLE_CONTENT_DIR; None when neither is given."""
-    from dryneedle_cli import env
-
-    for folder in [*(content_dirs or ()), *env.content_dirs()]:
-        if folder:
-            return str(folder)
-    return None
 
 
 def policy_of(q) -> Policy:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -323,3 +323,170 @@ class ScreenResult(msgspec.Struct, frozen=True, kw_only=True):
     # the language of the questions, words and headings (the clinician's why, discuss and each
     # source's own words stay in English, like the citations)
     lang: str = "en"
+
+
+# ---------------------------------------------------------------------------- printed documents
+# What the document renderers (render/pdf, html, markdown, text) draw. Here, below them, so that
+# no renderer imports handouts/; handouts/handout.make and handouts/forms.make build them.
+
+
+FIRST_STYLES = ("warning", "keypoints", "note")  # the sections every format puts first
+
+
+class Handout(msgspec.Struct, frozen=True, kw_only=True):
+    page: Page
+    clinic: Any  # the clinic profile (handouts.clinic.Clinic), or None
+    patient: str = ""
+    clinician: str = ""
+    date: str = ""
+    next_visit: str = ""
+    areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
+    paper: str = "letter"
+    large_print: bool = False
+    labels: dict[str, str] = {}
+    questions: str = ""  # the footer line
+    emergency: str = ""  # the emergency line
+    logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
+    notice: str = ""  # content version, review status, "supports your clinician's advice"
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """(label, value) for the patient block, only those given."""
+        pairs = [
+            ("patient", self.patient),
+            ("date", self.date),
+            ("clinician", self.clinician),
+            ("next_visit", self.next_visit),
+        ]
+        return [(self.labels[k], v) for k, v in pairs if v]
+
+    @property
+    def area_names(self) -> str:
+        return ", ".join(name for _, name in self.areas) or self.labels["no_areas"]
+
+    @property
+    def first_sections(self) -> tuple:
+        """The warning signs, the key points box, then the clinician's notes: at the top of
+        every format, in that order."""
+        order = {"warning": 0, "keypoints": 1, "note": 2}
+        top = [s for s in self.page.sections if s.style in order]
+        return tuple(sorted(top, key=lambda s: order[s.style]))
+
+    @property
+    def other_sections(self) -> tuple:
+        """Everything else, after the areas treated, in the page's order."""
+        return tuple(s for s in self.page.sections if s.style not in FIRST_STYLES)
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Each cited source's number, in the order the sheet prints its sections."""
+        return numbering((), (*self.first_sections, *self.other_sections), self.page.references)
+
+    def marks(self, keys) -> str:
+        return marks(self.numbers, keys)
+
+    @property
+    def sources(self) -> list[tuple[int, str]]:
+        return source_list(self.numbers, self.page.references)
+
+    @property
+    def outline_caption(self) -> str:
+        return outline_caption(self.labels, self.page.kind)
+
+
+def numbering(first_keys, sections, references) -> dict[str, int]:
+    """Source key -> its number (1, 2 ...), in the order the sources are first cited:
+    ``first_keys`` (a form's summary), then each section's ``refs``. Only sources the page
+    knows (``references``) are numbered."""
+    known = {r.key for r in references}
+    keys = [*first_keys, *(k for s in sections for k in s.refs)]
+    order = [k for k in dict.fromkeys(keys) if k in known]
+    return {k: n for n, k in enumerate(order, 1)}
+
+
+def marks(numbers: dict[str, int], keys) -> str:
+    """The marks that stand for ``keys`` in the text: "[1] [3]" (each source once)."""
+    return " ".join(f"[{n}]" for n in sorted({numbers[k] for k in keys if k in numbers}))
+
+
+def source_list(numbers: dict[str, int], references) -> list[tuple[int, str]]:
+    """(number, short name) of every numbered source, in number order: the list at the end."""
+    shorts = {r.key: r.short for r in references}
+    return sorted((n, shorts[k]) for k, n in numbers.items())
+
+
+def outline_caption(labels: dict[str, str], kind: str) -> str:
+    """What to do with the body outline: labels ``body_outline_caption_<kind>`` if there is one
+    (e.g. ``_prepare``: before the visit), else ``body_outline_caption``; '' if neither."""
+    return labels.get(f"body_outline_caption_{kind}") or labels.get("body_outline_caption", "")
+
+
+def key_points_heading(labels: dict[str, str]) -> str:
+    """The key points box's heading: labels ``key_points_heading``, else ``key_points``."""
+    return labels.get("key_points_heading") or labels.get("key_points", "")
+
+
+class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
+    page: Page
+    clinic: Any  # the clinic profile (handouts.clinic.Clinic), or None
+    # (label, value) to fill in at the top; an empty value is a line to write on
+    fields: tuple[tuple[str, str], ...] = ()
+    areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
+    paper: str = "letter"
+    large_print: bool = False
+    labels: dict[str, str] = {}
+    words: dict[str, str] = {}  # the form's own words (answers, lines, copy labels)
+    copies: tuple[str, ...] = ("",)  # one label per copy ("" for a single unlabelled copy)
+    form_hash: str = ""
+    questions: str = ""  # the footer line
+    emergency: str = ""  # the emergency line
+    logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
+    notice: str = ""  # content version, form code, review status, "supports your clinician"
+    patient: str = ""  # the name in the running header of every page ('' : a line to write on)
+    key_points: tuple[str, ...] = ()  # the form's key points (its file's `key_points`), boxed
+    steps: tuple[str, ...] = ()  # how to fill in the form (its file's `steps`), numbered
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Each cited source's number: the summary's first, then each section's."""
+        keys = self.page.data.get("summary_refs") or ()
+        return numbering(keys, self.page.sections, self.page.references)
+
+    def marks(self, keys) -> str:
+        return marks(self.numbers, keys)
+
+    @property
+    def sources(self) -> list[tuple[int, str]]:
+        return source_list(self.numbers, self.page.references)
+
+    @property
+    def outline_caption(self) -> str:
+        return outline_caption(self.labels, "prepare")
+
+    @property
+    def steps_heading(self) -> str:
+        return self.labels.get("form_steps_heading", "") if self.steps else ""
+
+    @property
+    def key_points_heading(self) -> str:
+        return key_points_heading(self.labels)
+
+    def header(self, copy: str = "") -> str:
+        """The running header's words before the page number: name (or a line to write it
+        on), the form's title and the copy's name."""
+        name = self.patient or "_" * 22
+        parts = [f"{self.labels.get('form_name_line', '')}: {name}", self.page.title]
+        return "  ·  ".join([*parts, copy] if copy else parts)
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """The fields that are filled in (the sheet renderers' patient block)."""
+        return [(k, v) for k, v in self.fields if v]
+
+    @property
+    def area_names(self) -> str:
+        return ", ".join(name for _, name in self.areas)
+
+    def notice_for(self, copy: str) -> str:
+        """The footer's small print on the pages of one copy: the copy's name first."""
+        return f"{copy} · {self.notice}" if copy else self.notice

@@ -217,11 +217,7 @@ def _expected_line(q, areas: list[str]) -> str:
         if q.kb.regions[a].near_lungs and not q.kb.regions[a].any_area
     ]
     places = ", ".join(named) if named else q.values["lung_places"]
-    q._local = {"lung_areas": places}
-    try:
-        return _flat(q._item(_lung_item(q)))
-    finally:
-        q._local = {}
+    return _flat(q._item(_lung_item(q), {"lung_areas": places}))
 
 
 def _lung_point_and_question(q) -> tuple[str, str]:
@@ -448,20 +444,16 @@ def test_sheets_area_notes_and_screening_follow_one_rule(queries, lang):
 
     q = queries[lang]
     for rid, region in q.kb.regions.items():
-        places = q.lung_places([rid])
-        q._local = {"lung_areas": places} if places else {}
-        try:
-            on_sheets = {
-                q._item(i)
-                for sheet in (q.kb.prepare, q.kb.aftercare)
-                for s in sheet.sections
-                for i in s.items
-                if (s.areas or s.near_lungs or isinstance(i, Item) and (i.areas or i.near_lungs))
-                and q._shows(s, [rid])
-                and q._shows(i, [rid])
-            }
-        finally:
-            q._local = {}
+        local = q.lung_values([rid])
+        on_sheets = {
+            q._item(i, local)
+            for sheet in (q.kb.prepare, q.kb.aftercare)
+            for s in sheet.sections
+            for i in s.items
+            if (s.areas or s.near_lungs or isinstance(i, Item) and (i.areas or i.near_lungs))
+            and q._shows(s, [rid])
+            and q._shows(i, [rid])
+        }
         in_notes = {i for s in q.area_notes(rid) for i in s.items}
         assert in_notes == on_sheets, (lang, rid)
         for question in q.kb.screening.questions:

@@ -76,11 +76,8 @@ def _lung_note(q, kb, region: str) -> str:
     ]
     assert items, "aftercare.yaml has no item with near_lungs: true"
     r = kb.regions[region]
-    q._local = {"lung_areas": q.values["lung_places"] if r.any_area else in_sentence(tr(r.name))}
-    try:
-        return q._item(items[0])
-    finally:
-        q._local = {}
+    places = q.values["lung_places"] if r.any_area else in_sentence(tr(r.name))
+    return q._item(items[0], {"lung_areas": places})
 
 
 def _tiers(kb) -> list:

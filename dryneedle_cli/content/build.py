@@ -20,7 +20,6 @@ asks for every problem instead (``strict``). The checks that run after the merge
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import re
 from collections.abc import Mapping
@@ -33,23 +32,18 @@ import msgspec
 from dryneedle_cli import safeio
 from dryneedle_cli.content import kinds, walk
 from dryneedle_cli.content.checks import Checks
+from dryneedle_cli.content.index import build_index, code_index
 from dryneedle_cli.content.kinds import BY_NAME, Kind, Merge
 from dryneedle_cli.content.layers import Layer, inside, layer_files, stray_files
+from dryneedle_cli.content.patch import Version, _Patch, apply_patch
 from dryneedle_cli.content.stamp import source_hash
-from dryneedle_cli.content.yamlfile import convert, error_at, explain, parse, text_problem
+from dryneedle_cli.content.yamlfile import convert, error_at, parse, text_problem
 from dryneedle_cli.errors import ContentError, ContentWarning
 from dryneedle_cli.model import KnowledgeBase
-from dryneedle_cli.query.search import build_index, code_index
 
 __all__ = ["Builder", "Layer", "Result", "Version", "build", "build_dir", "source_hash"]
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-class _Patch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    id: str
-    set: dict[str, Any] = {}
-    add: dict[str, list[Any]] = {}
 
 
 # (signature, kind, is a patch, msgpack of the file's model, hash of the English it holds)
@@ -84,27 +78,6 @@ class Result:
     # language -> item (``condition:neck-pain``) -> (why it is not in that language, the
     # English file whose change took it out): what ``validate`` sums up per language
     out: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
-
-
-@dataclass
-class Version:
-    """One layer's version of an item: the file it came from, and what happened there."""
-
-    layer: Layer
-    path: Path
-    kind: Kind
-    doc: Any
-    note: str
-    at: str = "$"  # where the item sits in its file: ``$.terms[3]`` for an item of a list
-    patch: _Patch | None = None  # set when this version is a patch of the one below
-    base: dict | None = None  # the item below, as plain data, for locating patch errors
-    own: Any = None  # labels: what this file itself set (``doc`` is the merge so far)
-
-    def where(self, at: str) -> tuple[Path, str]:
-        """Where to point at a field of this version: in a patch, the line that set it."""
-        if self.patch is None:
-            return self.path, at
-        return self.path, _patch_path(self.patch, self.base or {}, at)
 
 
 class Builder(Checks):
@@ -397,33 +370,6 @@ class Builder(Checks):
         )
 
 
-def apply_patch(path: Path, kind: Kind, below: Any, patch: _Patch) -> tuple[Any, dict]:
-    """(``below`` with the patch's ``set`` and ``add`` applied, ``below`` as plain data); a
-    ContentError at the patch's own line if it cannot be."""
-    base = msgspec.to_builtins(below, builtin_types=(dt.date,))
-    data = dict(base)
-    for name, value in patch.set.items():
-        if name == "id" or name not in data:
-            raise error_at(
-                path,
-                f"$.set.{name}",
-                f"'{name}' is not a field that can be set",
-            )
-        data[name] = value
-    for name, values in patch.add.items():
-        if not isinstance(data.get(name), (list, tuple)):
-            raise error_at(
-                path, f"$.add.{name}", f"'{name}' is not a list field that can be added to"
-            )
-        data[name] = [*data[name], *values]
-    try:
-        return msgspec.convert(data, type=kind.model, strict=True), base
-    except msgspec.ValidationError as e:
-        # the same words as the same mistake in a plain file, at the patch's line
-        where, message, key = explain(e)
-        raise error_at(path, _patch_path(patch, base, where), message, key=key) from None
-
-
 def _english(path: Path, doc: Any, version: Version | None = None) -> None:
     """Every text given per language must have English, the fallback for the others."""
     for at, text in walk.translations(doc):
@@ -434,22 +380,6 @@ def _english(path: Path, doc: Any, version: Version | None = None) -> None:
                 "this text has no English ('en'); add it, English is shown when a language "
                 "is missing",
             )
-
-
-def _patch_path(patch: _Patch | None, base: dict, at: str) -> str:
-    """The place in a patch file that produced ``at`` (a field path of the patched item)."""
-    m = re.match(r"\$\.([A-Za-z_][\w-]*)(?:\[(\d+)\])?(.*)", at)
-    if patch is None or not m:
-        return "$"
-    name, index, rest = m.group(1), m.group(2), m.group(3)
-    if name in patch.set:
-        return f"$.set.{name}" + (f"[{index}]" if index else "") + rest
-    if name in patch.add:
-        before = len(base.get(name) or ())
-        if index is not None and int(index) >= before:
-            return f"$.add.{name}[{int(index) - before}]{rest}"
-        return f"$.add.{name}"
-    return "$.set" if patch.set else "$.add" if patch.add else "$"
 
 
 def build(

@@ -21,7 +21,7 @@ from dryneedle_cli.model import Condition, reply_clash
 from dryneedle_cli.safe import short
 
 if TYPE_CHECKING:
-    from dryneedle_cli.content.build import Version
+    from dryneedle_cli.content.patch import Version
 
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -51,6 +51,7 @@ import msgspec
 
 from dryneedle_cli import languages
 from dryneedle_cli.content import kinds
+from dryneedle_cli.content.index import build_index, normalize
 from dryneedle_cli.content.kinds import I18N, Kind, Merge
 from dryneedle_cli.content.layers import (
     Layer,
@@ -59,6 +60,7 @@ from dryneedle_cli.content.layers import (
     layer_files,
     stray_files,
 )
+from dryneedle_cli.content.patch import Version
 from dryneedle_cli.content.stamp import (
     english_text,
     has_words,
@@ -70,10 +72,9 @@ from dryneedle_cli.content.stamp import (
 from dryneedle_cli.content.yamlfile import error_at
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.model import KnowledgeBase, Labels, Translation
-from dryneedle_cli.query.search import build_index, normalize
 
 if TYPE_CHECKING:
-    from dryneedle_cli.content.build import Builder, Version
+    from dryneedle_cli.content.build import Builder
 
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 OWN = frozenset({"reviewed_on", "reviewed_by"})  # the English file's review: taken from it
@@ -297,7 +298,7 @@ class Translator:
                     ))  # fmt: skip
 
     def _read(self, rank, layer, root, path, kind, is_patch) -> None:
-        from dryneedle_cli.content.build import _Patch
+        from dryneedle_cli.content.patch import _Patch
 
         rel = path.relative_to(root).as_posix()
         if not kind.translated:
@@ -362,7 +363,7 @@ class Translator:
     def _problem(self, cand: Candidate, at: str, message: str, patch=None, base=None) -> None:
         """Report a translation that does not mirror its English (raises for the built-in)."""
         if patch is not None:
-            from dryneedle_cli.content.build import _patch_path
+            from dryneedle_cli.content.patch import _patch_path
 
             at = _patch_path(patch, base or {}, at)
         err = error_at(cand.path, at, f"the translation does not match the English: {message}")
@@ -427,7 +428,6 @@ class Translator:
         page in any layer. Ids, codes, references and areas are the English's; search words
         are the translation's own (an alias the English adds is not a word of this language).
         A field whose English has no translation left makes the page not translated."""
-        key = f"{kind.name}:{ident}"
         start = max(n for n, v in enumerate(stack) if v.patch is None)
         base = stack[start]
         fulls = [c for c in self.files.get(self._rel(base), [])
@@ -479,6 +479,14 @@ class Translator:
             self._missing_page(kind, ident, fulls, reason, next(iter(stale.values())).path,
                                is_stale)  # fmt: skip
             return None
+        return self._made(kind, ident, stack, state, source, fulls)
+
+    def _made(self, kind: Kind, ident: str, stack: list[Version], state: dict[str, Any],
+              source: dict[str, Candidate], fulls: list[Candidate]) -> Any | None:  # fmt: skip
+        """``document``'s last step: the English with each translated field laid over it
+        (``state``, from ``source``), checked to mirror the English and converted; None, with
+        the problem on the file that made it, when it does not."""
+        key = f"{kind.name}:{ident}"
         english = _data(stack[-1].doc)
         made = {f: overlay(v, state[f], kind.text, kind.words, f) if f in state else v
                 for f, v in english.items()}  # fmt: skip

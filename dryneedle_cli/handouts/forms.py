@@ -15,83 +15,14 @@ from __future__ import annotations
 
 import importlib
 
-import msgspec
-
 from dryneedle_cli.errors import UsageError
-from dryneedle_cli.handouts import handout
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.handouts.handout import clean
 from dryneedle_cli.query.forms import FORMS
 from dryneedle_cli.safe import short
-from dryneedle_cli.views import Page
+from dryneedle_cli.views import FormHandout  # FormHandout re-exported for old imports
 
 MAX_COPIES = 2
-
-
-class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
-    page: Page
-    clinic: Clinic | None
-    # (label, value) to fill in at the top; an empty value is a line to write on
-    fields: tuple[tuple[str, str], ...] = ()
-    areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
-    paper: str = "letter"
-    large_print: bool = False
-    labels: dict[str, str] = {}
-    words: dict[str, str] = {}  # the form's own words (answers, lines, copy labels)
-    copies: tuple[str, ...] = ("",)  # one label per copy ("" for a single unlabelled copy)
-    form_hash: str = ""
-    questions: str = ""  # the footer line
-    emergency: str = ""  # the emergency line
-    logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
-    notice: str = ""  # content version, form code, review status, "supports your clinician"
-    patient: str = ""  # the name in the running header of every page ('' : a line to write on)
-    key_points: tuple[str, ...] = ()  # the form's key points (its file's `key_points`), boxed
-    steps: tuple[str, ...] = ()  # how to fill in the form (its file's `steps`), numbered
-
-    @property
-    def numbers(self) -> dict[str, int]:
-        """Each cited source's number: the summary's first, then each section's."""
-        keys = self.page.data.get("summary_refs") or ()
-        return handout.numbering(keys, self.page.sections, self.page.references)
-
-    def marks(self, keys) -> str:
-        return handout.marks(self.numbers, keys)
-
-    @property
-    def sources(self) -> list[tuple[int, str]]:
-        return handout.source_list(self.numbers, self.page.references)
-
-    @property
-    def outline_caption(self) -> str:
-        return handout.outline_caption(self.labels, "prepare")
-
-    @property
-    def steps_heading(self) -> str:
-        return self.labels.get("form_steps_heading", "") if self.steps else ""
-
-    @property
-    def key_points_heading(self) -> str:
-        return handout.key_points_heading(self.labels)
-
-    def header(self, copy: str = "") -> str:
-        """The running header's words before the page number: name (or a line to write it
-        on), the form's title and the copy's name."""
-        name = self.patient or "_" * 22
-        parts = [f"{self.labels.get('form_name_line', '')}: {name}", self.page.title]
-        return "  ·  ".join([*parts, copy] if copy else parts)
-
-    @property
-    def details(self) -> list[tuple[str, str]]:
-        """The fields that are filled in (the sheet renderers' patient block)."""
-        return [(k, v) for k, v in self.fields if v]
-
-    @property
-    def area_names(self) -> str:
-        return ", ".join(name for _, name in self.areas)
-
-    def notice_for(self, copy: str) -> str:
-        """The footer's small print on the pages of one copy: the copy's name first."""
-        return f"{copy} · {self.notice}" if copy else self.notice
 
 
 def make(

@@ -8,106 +8,18 @@ from __future__ import annotations
 
 import unicodedata
 
-import msgspec
-
 from dryneedle_cli.handouts.clinic import Clinic
-from dryneedle_cli.views import Page
 
-FIRST_STYLES = ("warning", "keypoints", "note")  # the sections every format puts first
-
-
-class Handout(msgspec.Struct, frozen=True, kw_only=True):
-    page: Page
-    clinic: Clinic | None
-    patient: str = ""
-    clinician: str = ""
-    date: str = ""
-    next_visit: str = ""
-    areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
-    paper: str = "letter"
-    large_print: bool = False
-    labels: dict[str, str] = {}
-    questions: str = ""  # the footer line
-    emergency: str = ""  # the emergency line
-    logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
-    notice: str = ""  # content version, review status, "supports your clinician's advice"
-
-    @property
-    def details(self) -> list[tuple[str, str]]:
-        """(label, value) for the patient block, only those given."""
-        pairs = [
-            ("patient", self.patient),
-            ("date", self.date),
-            ("clinician", self.clinician),
-            ("next_visit", self.next_visit),
-        ]
-        return [(self.labels[k], v) for k, v in pairs if v]
-
-    @property
-    def area_names(self) -> str:
-        return ", ".join(name for _, name in self.areas) or self.labels["no_areas"]
-
-    @property
-    def first_sections(self) -> tuple:
-        """The warning signs, the key points box, then the clinician's notes: at the top of
-        every format, in that order."""
-        order = {"warning": 0, "keypoints": 1, "note": 2}
-        top = [s for s in self.page.sections if s.style in order]
-        return tuple(sorted(top, key=lambda s: order[s.style]))
-
-    @property
-    def other_sections(self) -> tuple:
-        """Everything else, after the areas treated, in the page's order."""
-        return tuple(s for s in self.page.sections if s.style not in FIRST_STYLES)
-
-    @property
-    def numbers(self) -> dict[str, int]:
-        """Each cited source's number, in the order the sheet prints its sections."""
-        return numbering((), (*self.first_sections, *self.other_sections), self.page.references)
-
-    def marks(self, keys) -> str:
-        return marks(self.numbers, keys)
-
-    @property
-    def sources(self) -> list[tuple[int, str]]:
-        return source_list(self.numbers, self.page.references)
-
-    @property
-    def outline_caption(self) -> str:
-        return outline_caption(self.labels, self.page.kind)
-
-
-def numbering(first_keys, sections, references) -> dict[str, int]:
-    """Source key -> its number (1, 2 ...), in the order the sources are first cited:
-    ``first_keys`` (a form's summary), then each section's ``refs``. Only sources the page
-    knows (``references``) are numbered."""
-    known = {r.key for r in references}
-    keys = [*first_keys, *(k for s in sections for k in s.refs)]
-    order = [k for k in dict.fromkeys(keys) if k in known]
-    return {k: n for n, k in enumerate(order, 1)}
-
-
-def marks(numbers: dict[str, int], keys) -> str:
-    """The marks that stand for ``keys`` in the text: "[1] [3]" (each source once)."""
-    return " ".join(f"[{n}]" for n in sorted({numbers[k] for k in keys if k in numbers}))
-
-
-def source_list(numbers: dict[str, int], references) -> list[tuple[int, str]]:
-    """(number, short name) of every numbered source, in number order: the list at the end."""
-    shorts = {r.key: r.short for r in references}
-    return sorted((n, shorts[k]) for k, n in numbers.items())
-
-
-def outline_caption(labels: dict[str, str], kind: str) -> str:
-    """What to do with the body outline: labels ``body_outline_caption_<kind>`` if there is one
-    (e.g. ``_prepare``: before the visit), else ``body_outline_caption``; '' if neither."""
-    return labels.get(f"body_outline_caption_{kind}") or labels.get("body_outline_caption", "")
-
-
-def key_points_heading(labels: dict[str, str]) -> str:
-    """The key points box's heading: labels ``key_points_heading``, else ``key_points``."""
-    return labels.get("key_points_heading") or labels.get("key_points", "")
-
+# The view models live in views.py (below every renderer); re-exported here for old imports.
+from dryneedle_cli.query.forms import KEY_POINTS_BOX, printed_page  # noqa: F401
+from dryneedle_cli.views import (  # noqa: F401
+    Handout,
+    key_points_heading,
+    marks,
+    numbering,
+    outline_caption,
+    source_list,
+)
 
 MAX_FIELD = 150  # longest patient, clinician, date or next-visit text: a sheet stays one page
 MAX_NOTE, MAX_NOTES = 300, 5  # the clinician's own instructions (--note): each, and how many
@@ -160,16 +72,17 @@ def values_for(clinic: Clinic | None) -> dict[str, str]:
     if clinic.emergency_number:
         out["emergency_number"] = clinic.emergency_number
     word = clinician_word(clinic)
-    if word:
+    if word:  # in the profile's language (pages in another use that language's default)
         out["clinician_word"] = word
         out["clinician_word_start"] = word[:1].upper() + word[1:]
+        out["clinician_word_lang"] = clinic.language or "en"
     return out
 
 
 # Characters a clinic's word for the person who treats may not hold: it is put into patient
 # text on screen and paper ({clinician_word}), so nothing that could read as markup or as a
 # placeholder, in any format.
-_NOT_IN_WORD = set("<>{}[]*_`#|\\&")
+_NOT_IN_WORD = set(r"<>{}[]*_`#|\&")
 
 
 def clinician_word(clinic: Clinic | None) -> str:
@@ -190,32 +103,6 @@ def clinician_word(clinic: Clinic | None) -> str:
             field="clinician_word",
         )
     return word
-
-
-# Sheets that print their key points (teach-back) in a box, right after the warning signs
-# (issue 23: a key-points box on every sheet; a sheet may take two pages at 11 pt).
-KEY_POINTS_BOX = ("prepare", "aftercare")
-
-
-def printed_page(q, which: str, areas: list[str]):
-    """The sheet's page as printed, before the clinician's own notes: the page and, for the
-    sheets in ``KEY_POINTS_BOX``, its key points box after the warning signs. ``note`` hashes
-    this page, so the hash in the record matches what was printed."""
-    page = q.sheet(which, areas)
-    q = q.speaking(page.lang)  # the key points in the page's own language
-    if which not in KEY_POINTS_BOX:
-        return page
-    from dryneedle_cli.query import teachback
-
-    box = teachback.box(q, which, list(page.areas))
-    if box is None:
-        return page
-    box = msgspec.structs.replace(box, heading=key_points_heading(q.labels) or box.heading)
-    warn = [s for s in page.sections if s.style == "warning"]
-    rest = [s for s in page.sections if s.style != "warning"]
-    sections = (*warn, box, *rest)
-    refs = q._refs(k for s in sections for k in s.refs)
-    return msgspec.structs.replace(page, sections=sections, references=refs)
 
 
 def make(

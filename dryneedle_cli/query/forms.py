@@ -9,6 +9,8 @@ the patient.
 
 from __future__ import annotations
 
+import msgspec
+
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.errors import UsageError
 from dryneedle_cli.model import ScreenQuestion, reply_map, tr
@@ -21,6 +23,7 @@ from dryneedle_cli.views import (
     ScreenQuestions,
     ScreenResult,
     SectionView,
+    key_points_heading,
 )
 
 ANSWERS = ("yes", "no", "not-sure")  # what an answers file may say (and the JSON says)
@@ -44,11 +47,11 @@ class Forms:
         """The Query a form is shown with: this one when the form (and the labels and the
         chosen areas it names) is translated into this language; else the English Query, the
         whole form in English with one note, or ``NotTranslated`` when the language was asked
-        for strictly (``pages.Query._in_english``). A form is never a mix of languages."""
+        for strictly (``pages.Query.speaker``, asked once per request). A form is never a mix
+        of languages."""
         item = getattr(self.kb, BY_NAME[kind].kb)
         needs = [f"{kind}:{item.id}", *(f"region:{a}" for a in area_ids), *self._cited(item)]
-        other = self._in_english(what or FORM_NAMES[kind], needs)
-        return self if other is None else other
+        return self.speaker(what or FORM_NAMES[kind], needs)
 
     # ------------------------------------------------------------------ the form code
 
@@ -61,23 +64,9 @@ class Forms:
         fields a translation translates: ``kinds.FORM_TEXT``, ``kinds.FORM_WORDS``) of the
         whole form, whatever the areas (the code names the form, not the questions picked
         for one visit; the areas are printed on it). ``prepare`` and ``aftercare``: the page as
-        printed for these areas (``handout.printed_page``, ``fingerprint.page_fields``).
+        printed for these areas (``printed_page``, ``fingerprint.page_fields``).
         Never ids, reference keys, review dates or anything about the patient."""
-        from dryneedle_cli.query import fingerprint
-
-        if kind in FORMS:
-            q = self.form_query(kind)
-            item = getattr(q.kb, BY_NAME[kind].kb)
-            text = fingerprint.form_text(item, BY_NAME[kind], q.t)
-            return {"lang": q.lang, "form": kind, "text": text}
-        if kind in SHEETS:
-            from dryneedle_cli.handouts.handout import printed_page
-
-            page = printed_page(self, kind, list(area_ids))
-            return fingerprint.page_fields(page, page.lang)
-        raise UsageError(
-            f"no form called '{short(kind)}'; use screening, consent, prepare or aftercare"
-        )
+        return form_fields(self, kind, area_ids)
 
     def form_hash(self, kind: str, area_ids=()) -> str:
         """The code printed on a form and written in the chart note (``dryneedle note``), so
@@ -94,9 +83,9 @@ class Forms:
     def screen_words(self) -> dict[str, str]:
         """The screening words (``ScreenWords``) in the form's language; the reply lists
         joined."""
-        q = self.form_query("screening")
-        if q is not self:
-            return q.screen_words()
+        return self.form_query("screening")._screen_words()
+
+    def _screen_words(self) -> dict[str, str]:
         words = self.kb.screening.words
         out = {}
         for name in words.__struct_fields__:
@@ -111,10 +100,7 @@ class Forms:
     def replies(self) -> dict[str, str]:
         """What a patient may type (folded) -> the answer it means (yes, no, not-sure): the
         reply words of the form's language (``words.replies_*`` of its translation)."""
-        q = self.form_query("screening")
-        if q is not self:
-            return q.replies()
-        words = self.kb.screening.words
+        words = self.form_query("screening").kb.screening.words
         return reply_map(words.replies_yes, words.replies_no, words.replies_not_sure)
 
     def asks(self, q: ScreenQuestion, areas: list[str] | None) -> bool:
@@ -125,74 +111,10 @@ class Forms:
     def _chosen(self, area_words: list[str] | None) -> list[str] | None:
         return self.areas(area_words) if area_words else None
 
-    def _screen_item(self, q: ScreenQuestion, answer: str | None = None) -> ScreenItem:
-        words = self.kb.screening.words
-        heading = {g.id: g.heading for g in self.kb.screening.groups}
-        classes = tuple(
-            ScreenClassView(
-                source=c.source,
-                short=self.kb.references[c.source].short,
-                cls=c.class_,
-                label=self.t(getattr(words, f"short_{_word_key(c.class_)}")),
-                as_written=c.as_written or "",
-            )
-            for c in q.classes
-        )
-        labels = {"yes": words.answer_yes, "no": words.answer_no, "not-sure": words.answer_not_sure}
-        return ScreenItem(
-            id=q.id,
-            group=q.group,
-            group_heading=self.t(heading[q.group]),
-            question=self.t(q.question),
-            why=q.why,
-            discuss=q.discuss,
-            classes=classes,
-            refs=tuple(q.refs),
-            areas=tuple(q.areas),
-            near_lungs=q.near_lungs,
-            answer=answer,
-            answer_label=self.t(labels[answer]) if answer else "",
-        )
-
     def screen_questions(self, area_words: list[str] | None = None) -> ScreenQuestions:
         """Every question asked for the chosen areas, in order, for the clinician."""
-        return self._screen_questions(self._chosen(area_words))
-
-    def _screen_questions(self, areas: list[str] | None) -> ScreenQuestions:
-        q = self.form_query("screening", areas or ())
-        if q is not self:
-            return q._screen_questions(areas)
-        s = self.kb.screening
-        items = tuple(self._screen_item(q) for q in s.questions if self.asks(q, areas))
-        keys = [*s.refs, *(k for i in items for k in i.refs)]
-        return ScreenQuestions(
-            title=self.t(s.title),
-            summary=self.t(s.summary),
-            areas=tuple(areas or ()),
-            items=items,
-            references=self._refs(keys),
-            words=self.screen_words(),
-            lang=self.lang,
-        )
-
-    def check_answers(self, answers: dict[str, str], where: str = "the answers") -> None:
-        """A UsageError (exit 2) naming every unknown id or answer and the fix."""
-        ids = [q.id for q in self.kb.screening.questions]
-        unknown = [i for i in answers if i not in ids]
-        if unknown:
-            shown = ", ".join(f"'{short(i)}'" for i in unknown[:3])
-            more = f" (and {len(unknown) - 3} more)" if len(unknown) > 3 else ""
-            raise UsageError(
-                f"{where}: unknown question id {shown}{more}; valid ids: {', '.join(ids)} "
-                "(see 'dryneedle screen --questions')"
-            )
-        bad = [(i, a) for i, a in answers.items() if a not in ANSWERS]
-        if bad:
-            i, a = bad[0]
-            raise UsageError(
-                f"{where}: the answer for '{short(i)}' is '{short(a, 40)}'; answer yes, no or "
-                "not-sure (leave a question out, or empty, if it was not asked)"
-            )
+        areas = self._chosen(area_words)
+        return questions_view(self.form_query("screening", areas or ()), areas)
 
     def screen_result(
         self, answers: dict[str, str], area_words: list[str] | None = None
@@ -202,40 +124,9 @@ class Forms:
         Never a verdict (no class of the tool's own, no "worst class" heading): with
         nothing flagged it says only that no answer needs follow-up from this list, and that
         the clinician decides with the patient."""
-        self.check_answers(answers)
-        return self._screen_result(answers, self._chosen(area_words))
-
-    def _screen_result(self, answers: dict[str, str], areas: list[str] | None) -> ScreenResult:
-        q = self.form_query("screening", areas or ())
-        if q is not self:
-            return q._screen_result(answers, areas)
-        s = self.kb.screening
-        words = s.words
-        flagged = [
-            self._screen_item(q, answers[q.id]) for q in s.questions if answers.get(q.id) in FLAGGED
-        ]
-        unanswered = tuple(
-            self._screen_item(q) for q in s.questions if q.id not in answers and self.asks(q, areas)
-        )
-        groups = []
-        for g in s.groups:
-            items = tuple(i for i in flagged if i.group == g.id)
-            if items:
-                groups.append(ScreenGroupView(group=g.id, heading=self.t(g.heading), items=items))
-        keys = [k for i in flagged for k in i.refs]
-        return ScreenResult(
-            title=self.t(words.result_title),
-            summary=self.t(words.result_summary) if flagged else "",
-            areas=tuple(areas or ()),
-            answers=tuple((q.id, answers[q.id]) for q in s.questions if q.id in answers),
-            groups=tuple(groups),
-            unanswered=unanswered,
-            message=self.t(words.nothing_flagged) if not flagged and not unanswered else "",
-            closing=self.t(words.closing),
-            references=self._refs(keys),
-            words=self.screen_words(),
-            lang=self.lang,
-        )
+        check_answers(self, answers)
+        areas = self._chosen(area_words)
+        return result_view(self.form_query("screening", areas or ()), answers, areas)
 
     # ------------------------------------------------------------------ the printed forms
 
@@ -249,103 +140,242 @@ class Forms:
     def form_page_for(self, kind: str, areas: list[str] | None) -> Page:
         """``form_page`` for region ids (``None``: no area given), in the form's language."""
         q = self.form_query(kind, areas or ())
-        if q is not self:
-            return q.form_page_for(kind, areas)
-        if kind == "screening":
-            return self._screening_page(areas)
-        return self._consent_page(areas)
-
-    def _screening_page(self, areas: list[str] | None) -> Page:
-        s = self.kb.screening
-        sections = []
-        for g in s.groups:
-            qs = [q for q in s.questions if q.group == g.id and self.asks(q, areas)]
-            if qs:
-                refs = tuple(dict.fromkeys(k for q in qs for k in q.refs))
-                sections.append(
-                    SectionView(
-                        heading=self.t(g.heading),
-                        items=tuple(self.t(q.question) for q in qs),
-                        refs=refs,
-                        style="questions",
-                    )
-                )
-        asked = [q.id for q in s.questions if self.asks(q, areas)]
-        keys = [*s.refs, *(k for sec in sections for k in sec.refs)]
-        return Page(
-            command="sheet",
-            kind="screening",
-            id=s.id,
-            title=self.t(s.title),
-            summary=self.t(s.summary),
-            sections=tuple(sections),
-            references=self._refs(keys),
-            labels=self.labels,
-            data={
-                "summary_refs": list(s.refs),
-                "questions": asked,
-                "areas": list(areas or ()),
-                "reviewed_on": s.reviewed_on.isoformat(),
-                "reviewed_by": s.reviewed_by,
-            },
-            areas=tuple(areas or ()),
-            lang=self.lang,
-        )
-
-    def _consent_page(self, areas: list[str] | None) -> Page:
-        c = self.kb.consent
-
-        def view(section, style=None) -> SectionView:
-            return SectionView(
-                heading=self.t(section.heading),
-                text=self.t(section.text) if section.text is not None else "",
-                items=tuple(self._item_text(i) for i in section.items),
-                refs=tuple(section.refs),
-                style=style or section.style,
-            )
-
-        sections = [view(s) for s in (*c.sections, *c.extra_sections)]
-        sections.append(view(c.agreement))
-        sections += [
-            SectionView(
-                heading=self.t(b.heading),
-                text=self.t(b.text) if b.text is not None else "",
-                items=tuple(self.t(line) for line in b.lines),
-                refs=tuple(b.refs),
-                style="signature",
-            )
-            for b in c.signatures
-        ]
-        keys = [k for s in sections for k in s.refs]
-        return Page(
-            command="sheet",
-            kind="consent",
-            id=c.id,
-            title=self.t(c.title),
-            summary=self.t(c.summary),
-            sections=tuple(sections),
-            references=self._refs(keys),
-            labels=self.labels,
-            data={
-                "areas": list(areas or ()),
-                "extra_sections": len(c.extra_sections),
-                "reviewed_on": c.reviewed_on.isoformat(),
-                "reviewed_by": c.reviewed_by,
-            },
-            areas=tuple(areas or ()),
-            lang=self.lang,
-        )
-
-    def _item_text(self, item) -> str:
-        return self.t(item if isinstance(item, (str, dict)) else item.text)
+        return screening_page(q, areas) if kind == "screening" else consent_page(q, areas)
 
     def consent_words(self) -> dict[str, str]:
         """The consent form's words (copy labels, form code) in the form's language."""
         q = self.form_query("consent")
-        if q is not self:
-            return q.consent_words()
-        words = self.kb.consent.words
-        return {n: self.t(getattr(words, n)) for n in words.__struct_fields__}
+        words = q.kb.consent.words
+        return {n: q.t(getattr(words, n)) for n in words.__struct_fields__}
 
     def region_names(self, areas) -> list[str]:
         return [tr(self.kb.regions[a].name, self.lang) for a in areas]
+
+
+# ---------------------------------------------------------------------- the builders
+# ``(query, ...) -> view`` over a Query already in the form's language (``form_query``).
+
+
+def form_fields(query, kind: str, area_ids=()) -> dict:
+    """``Forms.form_fields``."""
+    from dryneedle_cli.query import fingerprint
+
+    if kind in FORMS:
+        q = query.form_query(kind)
+        item = getattr(q.kb, BY_NAME[kind].kb)
+        text = fingerprint.form_text(item, BY_NAME[kind], q.t)
+        return {"lang": q.lang, "form": kind, "text": text}
+    if kind in SHEETS:
+        page = printed_page(query, kind, list(area_ids))
+        return fingerprint.page_fields(page, page.lang)
+    raise UsageError(
+        f"no form called '{short(kind)}'; use screening, consent, prepare or aftercare"
+    )
+
+
+def screen_item(query, q: ScreenQuestion, answer: str | None = None) -> ScreenItem:
+    words = query.kb.screening.words
+    heading = {g.id: g.heading for g in query.kb.screening.groups}
+    classes = tuple(
+        ScreenClassView(
+            source=c.source,
+            short=query.kb.references[c.source].short,
+            cls=c.class_,
+            label=query.t(getattr(words, f"short_{_word_key(c.class_)}")),
+            as_written=c.as_written or "",
+        )
+        for c in q.classes
+    )
+    labels = {"yes": words.answer_yes, "no": words.answer_no, "not-sure": words.answer_not_sure}
+    return ScreenItem(
+        id=q.id,
+        group=q.group,
+        group_heading=query.t(heading[q.group]),
+        question=query.t(q.question),
+        why=q.why,
+        discuss=q.discuss,
+        classes=classes,
+        refs=tuple(q.refs),
+        areas=tuple(q.areas),
+        near_lungs=q.near_lungs,
+        answer=answer,
+        answer_label=query.t(labels[answer]) if answer else "",
+    )
+
+
+def questions_view(query, areas: list[str] | None) -> ScreenQuestions:
+    s = query.kb.screening
+    items = tuple(screen_item(query, q) for q in s.questions if query.asks(q, areas))
+    keys = [*s.refs, *(k for i in items for k in i.refs)]
+    return ScreenQuestions(
+        title=query.t(s.title),
+        summary=query.t(s.summary),
+        areas=tuple(areas or ()),
+        items=items,
+        references=query._refs(keys),
+        words=query._screen_words(),
+        lang=query.lang,
+    )
+
+
+def check_answers(query, answers: dict[str, str], where: str = "the answers") -> None:
+    """A UsageError (exit 2) naming every unknown id or answer and the fix."""
+    ids = [q.id for q in query.kb.screening.questions]
+    unknown = [i for i in answers if i not in ids]
+    if unknown:
+        shown = ", ".join(f"'{short(i)}'" for i in unknown[:3])
+        more = f" (and {len(unknown) - 3} more)" if len(unknown) > 3 else ""
+        raise UsageError(
+            f"{where}: unknown question id {shown}{more}; valid ids: {', '.join(ids)} "
+            "(see 'dryneedle screen --questions')"
+        )
+    bad = [(i, a) for i, a in answers.items() if a not in ANSWERS]
+    if bad:
+        i, a = bad[0]
+        raise UsageError(
+            f"{where}: the answer for '{short(i)}' is '{short(a, 40)}'; answer yes, no or "
+            "not-sure (leave a question out, or empty, if it was not asked)"
+        )
+
+
+def result_view(query, answers: dict[str, str], areas: list[str] | None) -> ScreenResult:
+    s = query.kb.screening
+    words = s.words
+    flagged = [
+        screen_item(query, q, answers[q.id]) for q in s.questions if answers.get(q.id) in FLAGGED
+    ]
+    unanswered = tuple(
+        screen_item(query, q) for q in s.questions if q.id not in answers and query.asks(q, areas)
+    )
+    groups = []
+    for g in s.groups:
+        items = tuple(i for i in flagged if i.group == g.id)
+        if items:
+            groups.append(ScreenGroupView(group=g.id, heading=query.t(g.heading), items=items))
+    keys = [k for i in flagged for k in i.refs]
+    return ScreenResult(
+        title=query.t(words.result_title),
+        summary=query.t(words.result_summary) if flagged else "",
+        areas=tuple(areas or ()),
+        answers=tuple((q.id, answers[q.id]) for q in s.questions if q.id in answers),
+        groups=tuple(groups),
+        unanswered=unanswered,
+        message=query.t(words.nothing_flagged) if not flagged and not unanswered else "",
+        closing=query.t(words.closing),
+        references=query._refs(keys),
+        words=query._screen_words(),
+        lang=query.lang,
+    )
+
+
+def screening_page(query, areas: list[str] | None) -> Page:
+    s = query.kb.screening
+    sections = []
+    for g in s.groups:
+        qs = [q for q in s.questions if q.group == g.id and query.asks(q, areas)]
+        if qs:
+            refs = tuple(dict.fromkeys(k for q in qs for k in q.refs))
+            sections.append(
+                SectionView(
+                    heading=query.t(g.heading),
+                    items=tuple(query.t(q.question) for q in qs),
+                    refs=refs,
+                    style="questions",
+                )
+            )
+    asked = [q.id for q in s.questions if query.asks(q, areas)]
+    keys = [*s.refs, *(k for sec in sections for k in sec.refs)]
+    return Page(
+        command="sheet",
+        kind="screening",
+        id=s.id,
+        title=query.t(s.title),
+        summary=query.t(s.summary),
+        sections=tuple(sections),
+        references=query._refs(keys),
+        labels=query.labels,
+        data={
+            "summary_refs": list(s.refs),
+            "questions": asked,
+            "areas": list(areas or ()),
+            "reviewed_on": s.reviewed_on.isoformat(),
+            "reviewed_by": s.reviewed_by,
+        },
+        areas=tuple(areas or ()),
+        lang=query.lang,
+    )
+
+
+def consent_page(query, areas: list[str] | None) -> Page:
+    c = query.kb.consent
+
+    def view(section, style=None) -> SectionView:
+        return SectionView(
+            heading=query.t(section.heading),
+            text=query.t(section.text) if section.text is not None else "",
+            items=tuple(_item_text(query, i) for i in section.items),
+            refs=tuple(section.refs),
+            style=style or section.style,
+        )
+
+    sections = [view(s) for s in (*c.sections, *c.extra_sections)]
+    sections.append(view(c.agreement))
+    sections += [
+        SectionView(
+            heading=query.t(b.heading),
+            text=query.t(b.text) if b.text is not None else "",
+            items=tuple(query.t(line) for line in b.lines),
+            refs=tuple(b.refs),
+            style="signature",
+        )
+        for b in c.signatures
+    ]
+    keys = [k for s in sections for k in s.refs]
+    return Page(
+        command="sheet",
+        kind="consent",
+        id=c.id,
+        title=query.t(c.title),
+        summary=query.t(c.summary),
+        sections=tuple(sections),
+        references=query._refs(keys),
+        labels=query.labels,
+        data={
+            "areas": list(areas or ()),
+            "extra_sections": len(c.extra_sections),
+            "reviewed_on": c.reviewed_on.isoformat(),
+            "reviewed_by": c.reviewed_by,
+        },
+        areas=tuple(areas or ()),
+        lang=query.lang,
+    )
+
+
+def _item_text(query, item) -> str:
+    return query.t(item if isinstance(item, (str, dict)) else item.text)
+
+
+# Sheets that print their key points (teach-back) in a box, right after the warning signs
+# (issue 23: a key-points box on every sheet; a sheet may take two pages at 11 pt).
+KEY_POINTS_BOX = ("prepare", "aftercare")
+
+
+def printed_page(q, which: str, areas: list[str]):
+    """The sheet's page as printed, before the clinician's own notes: the page and, for the
+    sheets in ``KEY_POINTS_BOX``, its key points box after the warning signs. ``note`` hashes
+    this page, so the hash in the record matches what was printed."""
+    page = q.sheet(which, areas)
+    q = q.speaking(page.lang)  # the key points in the page's own language
+    if which not in KEY_POINTS_BOX:
+        return page
+    from dryneedle_cli.query import teachback
+
+    box = teachback.box(q, which, list(page.areas))
+    if box is None:
+        return page
+    box = msgspec.structs.replace(box, heading=key_points_heading(q.labels) or box.heading)
+    warn = [s for s in page.sections if s.style == "warning"]
+    rest = [s for s in page.sections if s.style != "warning"]
+    sections = (*warn, box, *rest)
+    refs = q._refs(k for s in sections for k in s.refs)
+    return msgspec.structs.replace(page, sections=sections, references=refs)

@@ -6,13 +6,19 @@ A knowledge base in another language marks what has no usable translation
 labels, for a condition the sheets its area notes come from) is never shown in that language:
 asked for strictly it is ``NotTranslated`` (exit 1, with the fix); else it is shown whole in
 English by the English ``Query`` (``english``), with one note (``notify``). Pages in "See also"
-that are not translated are left out of it."""
+that are not translated are left out of it.
+
+The language is resolved once per request, before a page is built: every public page method
+asks ``speaker`` (THE language rule) which Query builds the page (this one or the English one),
+then builds it with that Query's own builder, which never asks again. A Query holds nothing
+that changes per request (placeholder values a page adds are passed as ``local``; the memories
+of ``search`` are bounded), so one Query may serve many requests; ``for_request`` gives one
+with its own ``notify``."""
 
 from __future__ import annotations
 
+import copy
 import re
-
-import msgspec
 
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.errors import NotFound, NotTranslated
@@ -29,7 +35,9 @@ from dryneedle_cli.model import (
     Topic,
     tr,
 )
+from dryneedle_cli.query import explain, lists, parts, sheets
 from dryneedle_cli.query.forms import Forms
+from dryneedle_cli.query.parts import applies_to, in_sentence  # noqa: F401 (re-exported)
 from dryneedle_cli.query.search import (
     Search,
     normalize,
@@ -37,7 +45,6 @@ from dryneedle_cli.query.search import (
 from dryneedle_cli.safe import short
 from dryneedle_cli.views import (
     ConditionList,
-    ConditionRow,
     Page,
     ReferenceList,
     RefView,
@@ -45,10 +52,9 @@ from dryneedle_cli.views import (
 )
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-class Query(Forms, Search):
+class Query(Forms):
     """Look-ups over one knowledge base in its language (``kb.lang``), and the pages built
     from them.
 
@@ -69,32 +75,94 @@ class Query(Forms, Search):
         lang = getattr(kb, "lang", "en") if lang is None else lang
         if lang != getattr(kb, "lang", "en"):
             raise ValueError(f"this knowledge base is in '{kb.lang}', not '{lang}'")
-        super().__init__(kb, lang)
+        self.kb, self.lang = kb, lang
+        self.search = Search(kb, lang)  # the look-ups, with their bounded memories
         self.labels = {k: tr(v, lang) for k, v in kb.labels.labels.items()}
         self.values = {k: tr(v, lang) for k, v in kb.labels.defaults.items()}
         self.values.update(values or {})
+        # A clinic's own word for the person who treats ("your physiotherapist") is written in
+        # the profile's language: on a page in another language the language's default speaks.
+        if self.values.pop("clinician_word_lang", lang) != lang:
+            for key in ("clinician_word", "clinician_word_start"):
+                if key in kb.labels.defaults:
+                    self.values[key] = tr(kb.labels.defaults[key], lang)
         # The word for the person who treats (issue 23) is in field labels too ("Name of
         # {clinician_word}"), which renderers print as they are: fill it here, once.
         word = self.values.get("clinician_word")
         if word:
             self.labels = {k: v.replace("{clinician_word}", word) for k, v in self.labels.items()}
-        self._local: dict[str, str] = {}  # placeholder values for the page being built
         self.strict = strict
         self._english = english
         self._notify = notify
         self._noted: set[str] = set()
 
+    def date(self, value: str) -> str:
+        """A YYYY-MM-DD date as this language writes it (labels ``date_format``, ``months``,
+        ``day_one``: '23 November 2026', '23 de noviembre de 2026', '1er décembre 2026');
+        anything else as given."""
+        return parts.local_date(self, value)
+
+    def conditions(self, words: str | None) -> ConditionList:
+        return lists.conditions(self, words)
+
+    def origin(self, words: str) -> tuple[str, list[str]]:
+        """(id, where each part came from) for a topic, condition, term, area or reference."""
+        return lists.origin(self, words)
+
+    def _cited(self, *docs) -> list[str]:
+        """``reference:key`` for the sources these documents cite, when any source's label
+        is not translated into this language (a page shows its sources by their labels)."""
+        return parts.cited(self, *docs)
+
+    def _refs(self, keys) -> tuple[RefView, ...]:
+        return lists.refs(self, keys)
+
+    def evidence(self, words: str | None) -> ReferenceList:
+        return lists.evidence(self, words)
+
+    # ------------------------------------------------------------------ look-ups (``search``)
+
+    @property
+    def index(self) -> dict[str, tuple[str, str]]:
+        return self.kb.index
+
+    def find(self, words: str) -> tuple[str, str]:
+        return self.search.find(words)
+
+    def matches(self, words: str, kinds=("topic", "condition", "term"), exact: bool = True):
+        return self.search.matches(words, kinds, exact)
+
+    def areas(self, words: list[str]) -> list[str]:
+        return self.search.areas(words)
+
+    def suggest(self, key: str, choices: dict[str, object], display) -> tuple[str, ...]:
+        return self.search.suggest(key, choices, display)
+
+    def _display(self, target: tuple[str, str]) -> str:
+        return self.search._display(target)
+
     # ------------------------------------------------------------------ languages
 
-    def _in_english(self, what: str, needs) -> Query | None:
-        """None when a page needing the items ``needs`` (``kind:id``) can be shown in this
-        language; else the English Query to show it with, or ``NotTranslated``."""
+    def for_request(self, *, strict: bool | None = None, notify=None) -> Query:
+        """This Query for one request: the same knowledge base, memories and English Query,
+        with this request's ``strict`` and ``notify`` (and its own once-only notes)."""
+        q = copy.copy(self)
+        q.strict = self.strict if strict is None else strict
+        q._notify = notify
+        q._noted = set()
+        return q
+
+    def speaker(self, what: str, needs) -> Query:
+        """THE language rule, asked once per request before the page ``what`` is built: this
+        Query when every item the page needs (``needs``, ``kind:id``; and the labels) is
+        translated into its language; else the English Query (``english``) with one note
+        (``notify``), or ``NotTranslated`` when the language was asked for strictly."""
         missing = self.kb.untranslated
         if not missing:
-            return None
+            return self
         reason = next((missing[k] for k in ("labels:labels", *needs) if k in missing), None)
         if reason is None:
-            return None
+            return self
         from dryneedle_cli.languages import name
 
         if self.strict or self._english is None:
@@ -106,21 +174,6 @@ class Query(Forms, Search):
             self._noted.add(what)
             self._notify(f"{what} is not in {name(self.lang)} yet ({reason}); shown in English")
         return self._english()
-
-    def _cited(self, *docs) -> list[str]:
-        """``reference:key`` for the sources these documents cite, when any source's label
-        is not translated into this language (a page shows its sources by their labels)."""
-        missing = self.kb.untranslated
-        if not any(k.startswith("reference:") for k in missing):
-            return []
-        from dryneedle_cli.content.walk import walk
-
-        keys = set()
-        for doc in docs:
-            for _, _, field, value, _ in walk(doc):
-                if field in ("refs", "rules_out", "source") and isinstance(value, str):
-                    keys.add(value)
-        return [f"reference:{k}" for k in sorted(keys)]
 
     def speaking(self, lang: str) -> Query:
         """This Query, or the English one a page fell back to (``Page.lang``)."""
@@ -134,28 +187,13 @@ class Query(Forms, Search):
         kind = lambda i: "topic" if i in self.kb.topics else "condition"  # noqa: E731
         return [i for i in ids if f"{kind(i)}:{i}" not in missing]
 
-    def date(self, value: str) -> str:
-        """A YYYY-MM-DD date as this language writes it (labels ``date_format``, ``months``,
-        ``day_one``: '23 November 2026', '23 de noviembre de 2026', '1er décembre 2026');
-        anything else as given."""
-        m = _DATE.fullmatch(value.strip()) if value else None
-        months = [n.strip() for n in self.labels.get("months", "").split(",")]
-        fmt = self.labels.get("date_format")
-        if not m or not fmt or len(months) != 12 or not 1 <= int(m.group(2)) <= 12:
-            return value
-        day = int(m.group(3))
-        parts = {
-            "day": self.labels.get("day_one", "1") if day == 1 else str(day),
-            "month": months[int(m.group(2)) - 1],
-            "year": m.group(1),
-            "iso": m.group(0),
-        }
-        return _PLACEHOLDER.sub(lambda x: parts.get(x.group(1), x.group(0)), fmt)
-
     # ------------------------------------------------------------------ helpers
 
-    def t(self, text) -> str:
-        values = {**self.values, **self._local}
+    def t(self, text, local: dict[str, str] | None = None) -> str:
+        """``text`` in this language, placeholders filled: ``local`` (what the page being
+        built adds, such as ``lung_areas``, ``lung_values``) over the clinic's ``values``.
+        Passed as an argument, never kept on the Query, so one Query serves many requests."""
+        values = {**self.values, **local} if local else self.values
         return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), tr(text, self.lang))
 
     def label(self, key: str) -> str:
@@ -166,29 +204,8 @@ class Query(Forms, Search):
         """A body area's name in this language."""
         return tr(self.kb.regions[region].name, self.lang)
 
-    def _refs(self, keys) -> tuple[RefView, ...]:
-        out, seen = [], set()
-        for key in keys:
-            if key in seen:
-                continue
-            seen.add(key)
-            r = self.kb.references[key]
-            out.append(
-                RefView(
-                    r.key,
-                    r.short,
-                    r.citation,
-                    r.doi,
-                    r.url,
-                    r.status,
-                    tr(r.supports, self.lang),
-                    r.note,
-                )
-            )
-        return tuple(out)
-
-    def _item(self, item: str | Item) -> str:
-        return self.t(item.text if isinstance(item, Item) else item)
+    def _item(self, item: str | Item, local: dict[str, str] | None = None) -> str:
+        return self.t(item.text if isinstance(item, Item) else item, local)
 
     def near_lungs(self, areas) -> list[str]:
         """The chosen areas that regions.yaml marks as near the lungs."""
@@ -200,6 +217,12 @@ class Query(Forms, Search):
         given or the only ones near a lung name no place ("Several areas")."""
         named = [a for a in self.near_lungs(areas) if not self.kb.regions[a].any_area]
         return ", ".join(in_sentence(self.region_name(a)) for a in named) if named else None
+
+    def lung_values(self, areas) -> dict[str, str]:
+        """The page's own placeholder values for these areas (``t``'s ``local``):
+        ``{lung_areas}`` when ``lung_places`` names places, else none (the label default)."""
+        places = self.lung_places(areas)
+        return {"lung_areas": places} if places else {}
 
     def applies(self, part, areas) -> bool:
         """THE area rule, for every part that has ``areas``/``near_lungs`` (a sheet's items
@@ -213,7 +236,9 @@ class Query(Forms, Search):
             return True
         return self.applies(part, areas)
 
-    def _block(self, heading: str, block: Block, style: str = "normal", areas=None) -> SectionView:
+    def _block(
+        self, heading: str, block: Block, style: str = "normal", areas=None, local=None
+    ) -> SectionView:
         items = [i for i in block.items if self._shows(i, areas)]
         refs = list(block.refs)
         for i in items:
@@ -221,14 +246,14 @@ class Query(Forms, Search):
                 refs.extend(k for k in (*i.refs, *i.rules_out) if k not in refs)
         return SectionView(
             heading=heading,
-            text=self.t(block.text) if block.text is not None else "",
-            items=tuple(self._item(i) for i in items),
+            text=self.t(block.text, local) if block.text is not None else "",
+            items=tuple(self._item(i, local) for i in items),
             refs=tuple(refs),
             style=style,
         )
 
-    def _section(self, s: Section, areas=None) -> SectionView:
-        return self._block(self.t(s.heading), s, s.style, areas)
+    def _section(self, s: Section, areas=None, local=None) -> SectionView:
+        return self._block(self.t(s.heading, local), s, s.style, areas, local)
 
     def _page(
         self, command, kind, ident, title, summary, sections, facts=(), data=None, **typed
@@ -260,7 +285,8 @@ class Query(Forms, Search):
         return self.page_of(kind, ident)
 
     def page_of(self, kind: str, ident: str, overview: bool = False) -> Page:
-        """The page of a topic, condition or glossary term (``kind`` as ``find`` gives it)."""
+        """The page of a topic, condition or glossary term (``kind`` as ``find`` gives it), in
+        the language ``speaker`` resolves for it."""
         needs = [f"{'glossary' if kind == 'term' else kind}:{ident}"]
         if kind == "condition":
             region = self.kb.conditions[ident].region
@@ -268,137 +294,25 @@ class Query(Forms, Search):
                       f"aftercare:{self.kb.aftercare.id}"]  # fmt: skip
         sheets = (self.kb.prepare, self.kb.aftercare) if kind == "condition" else ()
         needs += self._cited(self._doc(kind, ident), *sheets)  # its area notes come from these
-        other = self._in_english(self._display((kind, ident)), needs)
-        if other is not None:
-            return other.page_of(kind, ident, overview)
-        if kind == "topic":
-            topic = self.kb.topics[ident]
-            return self.topic_page(topic, kind="overview") if overview else self.topic_page(topic)
-        if kind == "condition":
-            return self.condition_page(self.kb.conditions[ident])
-        return self.term_page(self.kb.glossary[ident])
+        return self.speaker(self._display((kind, ident)), needs)._doc_page(kind, ident, overview)
 
-    def _related(self, ids) -> tuple[tuple[str, str], ...]:
-        names = [
-            self._display(("topic" if i in self.kb.topics else "condition", i))
-            for i in self._shown(ids)
-        ]
-        return ((self.labels["related"], "; ".join(names)),) if names else ()
-
-    def _related_names(self, ids) -> tuple[str, ...]:
-        """The names of related pages as a patient reads them: no ids."""
-        return tuple(
-            self.t(self.kb.topics[i].title if i in self.kb.topics else self.kb.conditions[i].name)
-            for i in self._shown(ids)
-        )
+    def _doc_page(self, kind: str, ident: str, overview: bool = False) -> Page:
+        table, build = explain.BUILDERS[kind]
+        item = getattr(self.kb, table)[ident]
+        return explain.topic_page(self, item, "overview") if overview else build(self, item)
 
     def topic_page(self, topic: Topic, kind: str = "topic") -> Page:
-        return self._page(
-            "explain",
-            kind,
-            topic.id,
-            self.t(topic.title),
-            self.t(topic.summary),
-            [self._section(s) for s in topic.sections],
-            facts=self._related(topic.related),
-            related=self._related_names(topic.related),
-            data={
-                "related": list(topic.related),
-                "reviewed_on": topic.reviewed_on.isoformat(),
-                "reviewed_by": topic.reviewed_by,
-            },
-        )
-
-    def area_notes(self, region: str) -> list[SectionView]:
-        """The preparation and aftercare lines that apply to one body region only (the parts
-        with ``areas`` or ``near_lungs`` that ``applies`` to it)."""
-        places = self.lung_places([region])
-        self._local = {"lung_areas": places} if places else {}
-        try:
-            return self._area_notes(region)
-        finally:
-            self._local = {}
-
-    def _area_notes(self, region: str) -> list[SectionView]:
-        out = []
-        for label, sheet in (
-            ("area_notes_prepare", self.kb.prepare),
-            ("area_notes_aftercare", self.kb.aftercare),
-        ):
-            lines, refs = [], []
-            for s in sheet.sections:
-                if _area_bound(s) and self.applies(s, [region]):
-                    lines.extend(self._item(i) for i in s.items)
-                    refs.extend(s.refs)
-                    continue
-                for i in s.items:
-                    if isinstance(i, Item) and _area_bound(i) and self.applies(i, [region]):
-                        lines.append(self._item(i))
-                        refs.extend(i.refs or s.refs)
-            if lines:
-                out.append(
-                    SectionView(
-                        self.labels[label], items=tuple(lines), refs=tuple(dict.fromkeys(refs))
-                    )
-                )
-        return out
+        return explain.topic_page(self, topic, kind)
 
     def condition_page(self, c: Condition) -> Page:
-        strength = self.labels[f"strength_{c.evidence.strength}"]
-        region = self.kb.regions[c.region]
-        facts = [
-            (self.labels["clinical_name"], self.t(c.clinical_name)),
-            (self.labels["icd10"], ", ".join(c.icd10) or self.t(c.icd10_note)),
-            *([(self.labels["icd10_cm"], ", ".join(c.icd10_cm))] if c.icd10_cm else []),
-            (self.labels["region"], self.t(region.name)),
-            (self.labels["evidence_strength"], strength),
-        ]
-        sections = [
-            self._block(self.labels["description"], c.description),
-            self._block(self.labels["how_it_may_help"], c.how_it_may_help),
-            self._block(self.labels["risks"], c.risks),
-            SectionView(
-                self.labels["evidence"],
-                text=self.t(c.evidence.text),
-                refs=c.evidence.refs,
-                style="evidence",
-            ),
-            *self.area_notes(c.region),
-        ]
-        return self._page(
-            "explain",
-            "condition",
-            c.id,
-            self.t(c.name),
-            self.t(c.summary),
-            sections,
-            facts=[*facts, *self._related(c.related)],
-            data={
-                "name": self.t(c.name),
-                "clinical_name": self.t(c.clinical_name),
-                "aliases": list(c.aliases),
-                "icd10": list(c.icd10),
-                "icd10_cm": list(c.icd10_cm),
-                "region": c.region,
-                "evidence_strength": c.evidence.strength,
-                "related": list(c.related),
-                "reviewed_on": c.reviewed_on.isoformat(),
-                "reviewed_by": c.reviewed_by,
-            },
-            evidence_strength=c.evidence.strength,
-            related=self._related_names(c.related),
-        )
+        return explain.condition_page(self, c)
 
     def term_page(self, term: Term) -> Page:
-        title = self.t(term.term)
-        return self._page(
-            "explain",
-            "glossary",
-            term.id,
-            title,
-            "",
-            [SectionView(title, text=self.t(term.definition), refs=term.refs)],
-        )
+        return explain.term_page(self, term)
+
+    def area_notes(self, region: str) -> list[SectionView]:
+        """The preparation and aftercare lines that apply to one body region only."""
+        return explain.area_notes(self, region)
 
     # ------------------------------------------------------------------ areas and sheets
 
@@ -410,193 +324,19 @@ class Query(Forms, Search):
         kind = BY_NAME[which]
         sheet: Sheet = getattr(self.kb, kind.kb)
         needs = [f"{kind.name}:{sheet.id}", *(f"region:{a}" for a in areas), *self._cited(sheet)]
-        other = self._in_english(f"the {which} sheet", needs)
-        if other is not None:
-            return other.sheet_for(which, areas)
-        lung = self.near_lungs(areas)
-        names = [tr(self.kb.regions[a].name, self.lang) for a in areas]
-        places = self.lung_places(areas)
-        self._local = {"lung_areas": places} if places else {}
-        try:
-            sections = [self._section(s, areas) for s in sheet.sections if self._shows(s, areas)]
-        finally:
-            self._local = {}
-        # Warning signs come first in every format, whatever order the file gives.
-        sections = sorted((s for s in sections if s.text or s.items), key=_not_warning)
-        rules_out = [
-            {"item": self._item(i), "refs": list(i.rules_out)}
-            for s in sheet.sections
-            if self._shows(s, areas)
-            for i in s.items
-            if isinstance(i, Item) and i.rules_out and self._shows(i, areas)
-        ]
-        labels = {**self.labels, **{k: self.labels[v] for k, v in kind.label_swaps}}
-        facts = ((labels["areas"], ", ".join(names)),) if names else ()
-        page = self._page(
-            which,
-            which,
-            sheet.id,
-            self.t(sheet.title),
-            self.t(sheet.summary),
-            sections,
-            facts=facts,
-            data={
-                "areas": areas,
-                "areas_near_lungs": lung,
-                **({"rules_out": rules_out} if rules_out else {}),
-                "reviewed_on": sheet.reviewed_on.isoformat(),
-                "reviewed_by": sheet.reviewed_by,
-            },
-            areas=tuple(areas),
-            areas_near_lungs=tuple(lung),
-            rules_out=tuple((r["item"], tuple(r["refs"])) for r in rules_out),
-        )
-        return msgspec.structs.replace(page, labels=labels)
+        return sheets.sheet_page(self.speaker(f"the {which} sheet", needs), which, areas)
 
     # ------------------------------------------------------------------ lists
 
-    def _row(self, c: Condition) -> ConditionRow:
-        return ConditionRow(
-            id=c.id,
-            name=self.t(c.name),
-            clinical_name=self.t(c.clinical_name),
-            region=c.region,
-            region_name=tr(self.kb.regions[c.region].name, self.lang),
-            icd10=c.icd10,
-            icd10_cm=c.icd10_cm,
-            evidence=c.evidence.strength,
-            aliases=c.aliases,
-        )
-
-    def conditions(self, words: str | None) -> ConditionList:
-        chosen = list(self.kb.conditions.values())
-        key = normalize(words or "")
-        if key:
-            found = {i for _, i in self.matches(words, ("condition",), exact=False).targets}
-            chosen = [c for c in chosen if c.id in found]
-            if not chosen:
-                conds = {k: v for k, v in self.index.items() if v[0] == "condition"}
-                raise NotFound(
-                    f"no condition matches '{short(words)}'",
-                    self.suggest(key, conds, self._display),
-                )
-        # Conditions not in this language are left out of its list (with a note); only when
-        # none is left, or the labels are not translated, is the whole list not in it.
-        missing = self.kb.untranslated
-        ready = [
-            c for c in chosen
-            if f"condition:{c.id}" not in missing and f"region:{c.region}" not in missing
-        ]  # fmt: skip
-        if ready and len(ready) < len(chosen) and "labels:labels" not in missing:
-            from dryneedle_cli.languages import name
-
-            left = [self._display(("condition", c.id)) for c in chosen if c not in ready]
-            if self._notify is not None:
-                self._notify(
-                    f"not in {name(self.lang)} yet, so not listed: {'; '.join(left)} "
-                    "(dryneedle validate says why)"
-                )
-            chosen = ready
-        needs = [f"condition:{c.id}" for c in chosen] + [f"region:{c.region}" for c in chosen]
-        other = self._in_english("the list of conditions", needs)
-        if other is not None:
-            return other.condition_list([c.id for c in chosen], words)
-        return self.condition_list([c.id for c in chosen], words)
-
     def condition_list(self, ids: list[str], words: str | None) -> ConditionList:
         """The conditions with these ids, by body region."""
-        chosen = [self.kb.conditions[i] for i in ids]
-        groups = []
-        for rid, region in self.kb.regions.items():
-            rows = tuple(
-                self._row(c) for c in sorted(chosen, key=lambda c: c.id) if c.region == rid
-            )
-            if rows:
-                groups.append((rid, tr(region.name, self.lang), rows))
-        return ConditionList(
-            "conditions",
-            self.labels["conditions"],
-            words or None,
-            tuple(groups),
-            self.labels,
-            lang=self.lang,
-        )
-
-    def evidence(self, words: str | None) -> ReferenceList:
-        subject = None
-        if words and normalize(words):
-            from dryneedle_cli.content.walk import ref_keys
-
-            kind, subject = self.find(words)
-            keys = ref_keys(self._doc(kind, subject))
-        else:
-            keys = sorted(self.kb.references)
-        other = self._in_english("the list of references", [])
-        if other is not None:
-            return other.reference_list(keys, words, subject)
-        return self.reference_list(keys, words, subject)
+        return lists.condition_list(self, ids, words)
 
     def reference_list(self, keys, words: str | None, subject: str | None) -> ReferenceList:
         """These references, with their full citations (in their original language)."""
-        return ReferenceList(
-            "evidence",
-            self.labels["references_title"],
-            self.labels["references_summary"],
-            words or None,
-            subject,
-            self._refs(keys),
-            self.labels,
-            lang=self.lang,
-        )
-
-    def origin(self, words: str) -> tuple[str, list[str]]:
-        """(id, where each part came from) for a topic, condition, term, area or reference."""
-        try:
-            key = self.find(words)[1]
-        except NotFound:
-            keys = [
-                k
-                for k in self.kb.provenance
-                if k.split(":")[-1] == normalize(words).replace(" ", "-")
-            ]
-            if not keys:
-                raise
-            key = keys[0]
-        return key.split(":")[-1], list(self.kb.provenance.get(key, []))
+        return lists.reference_list(self, keys, words, subject)
 
     def _doc(self, kind: str, ident: str):
         return {"topic": self.kb.topics, "condition": self.kb.conditions, "term": self.kb.glossary}[
             kind
         ][ident]
-
-
-def _not_warning(section: SectionView) -> bool:
-    return section.style != "warning"
-
-
-def _area_bound(part) -> bool:
-    return bool(part.areas or part.near_lungs)
-
-
-def applies_to(regions, part, chosen) -> bool:
-    """Whether a part with ``areas`` and/or ``near_lungs`` applies to the chosen region ids.
-
-    - A part with neither applies everywhere.
-    - ``areas``: it applies when one of them is chosen.
-    - ``near_lungs``: it applies when ANY chosen area (in any position) is one regions.yaml
-      marks ``near_lungs``, and also when no area is given (``None`` or empty): nobody has
-      said the needles were away from the lungs, so the lung parts are shown.
-    This is the only place that decides it (sheets, area notes, teach-back, screening)."""
-    if not part.areas and not part.near_lungs:
-        return True
-    if part.areas and chosen and any(a in chosen for a in part.areas):
-        return True
-    if part.near_lungs:
-        return not chosen or any(regions[a].near_lungs for a in chosen)
-    return False
-
-
-def in_sentence(name: str) -> str:
-    """A body area's name as it reads inside a sentence: 'Neck' -> 'neck', 'Pecho y costillas'
-    -> 'pecho y costillas' (area names are headings in regions.yaml, never proper nouns)."""
-    return name[:1].lower() + name[1:]

@@ -4,16 +4,27 @@ typo."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
+from dryneedle_cli.content.index import (  # noqa: F401 (re-exported: the search keys live in content)
+    _names,
+    build_index,
+    code_index,
+    code_key,
+    normalize,
+)
 from dryneedle_cli.errors import Ambiguous, NotFound, UsageError
-from dryneedle_cli.model import KnowledgeBase, Text, tr
+from dryneedle_cli.model import KnowledgeBase, tr
 from dryneedle_cli.safe import short
 
-_WORD = re.compile(r"[^\W_]+")
 _CODE = re.compile(r"[a-z]\d\d[0-9a-z]*")  # an ICD-10 code or prefix, as code_key writes it
 SUGGEST_CUTOFF = 75  # rapidfuzz WRatio: below this a "did you mean" is more noise than help
+# How many answers a Query remembers (least recently used go first): a batch asks the same
+# words many times, and a long-lived service asks for ever new words, so the memory is bounded.
+MATCH_CACHE = 1024
+SUGGEST_CACHE = 256
 
 
 class Match(NamedTuple):
@@ -21,75 +32,6 @@ class Match(NamedTuple):
 
     how: str
     targets: tuple[tuple[str, str], ...]
-
-
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})  # French "nœud" = "noeud"
-_POSSESSIVE = re.compile(r"['\u2019\u02bc](?=s\b)")
-
-
-def normalize(words: str) -> str:
-    """Lowercase words with case, accents and punctuation ignored, in any language:
-    "Golfer's-Elbow!" -> 'golfers elbow', "Douleur à l'Épaule" -> 'douleur a l epaule'.
-
-    An English possessive's apostrophe joins ("golfer's" -> "golfers"); any other apostrophe
-    separates, as French elision does ("l'épaule" -> "l epaule", so "épaule" finds it).
-    """
-    text = _POSSESSIVE.sub("", words.casefold())
-    if not text.isascii():
-        import unicodedata
-
-        decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_WORD.findall(text))
-
-
-def code_key(code: str) -> str:
-    """An ICD-10 code with punctuation and spaces removed: 'M77.1' -> 'm771'."""
-    return normalize(code).replace(" ", "")
-
-
-def _names(*texts: Text | str | None) -> list[str]:
-    out = []
-    for t in texts:
-        if t is None:
-            continue
-        out.extend([t] if isinstance(t, str) else t.values())
-    return out
-
-
-def build_index(topics, conditions, glossary) -> tuple[dict, list[tuple[str, str, str]]]:
-    """Map each name to (kind, id); also list names claimed by two different items.
-
-    Kinds are ``topic``, ``condition`` and ``term``. A glossary term with ``see`` points at that
-    topic or condition, so its names find the fuller page. ICD-10 codes are in ``code_index``:
-    one code may fit several conditions.
-    """
-    index: dict[str, tuple[str, str]] = {}
-    clashes: list[tuple[str, str, str]] = []
-
-    def add(key: str, target: tuple[str, str]) -> None:
-        key = normalize(key)
-        if not key:
-            return
-        if key in index and index[key] != target:
-            clashes.append((key, index[key][1], target[1]))
-            return
-        index[key] = target
-
-    for t in topics.values():
-        for name in [t.id, *_names(t.title), *t.aliases]:
-            add(name, ("topic", t.id))
-    for c in conditions.values():
-        for name in [c.id, *_names(c.name, c.clinical_name), *c.aliases]:
-            add(name, ("condition", c.id))
-    for term in glossary.values():
-        if term.see:
-            target = ("topic" if term.see in topics else "condition", term.see)
-        else:
-            target = ("term", term.id)
-        for name in [term.id, *_names(term.term), *term.aliases]:
-            add(name, target)
-    return index, clashes
 
 
 def region_index(kb) -> dict[str, str]:
@@ -116,25 +58,17 @@ def ambiguous_regions(kb) -> dict[str, list[str]]:
     return {k: ids for k, ids in claims.items() if k in shared and len(ids) > 1}
 
 
-def code_index(conditions) -> dict[str, list[str]]:
-    """Map each ICD-10 code (as ``code_key``) to the ids of the conditions that use it."""
-    out: dict[str, list[str]] = {}
-    for c in conditions.values():
-        for code in (*c.icd10, *c.icd10_cm):
-            ids = out.setdefault(code_key(code), [])
-            if c.id not in ids:
-                ids.append(c.id)
-    return out
-
-
 class Search:
     """Find topics, conditions and glossary terms by name, alias or code, in one language."""
 
     def __init__(self, kb: KnowledgeBase, lang: str = "en"):
         self.kb, self.lang = kb, lang
-        self._suggestions: dict[tuple[str, int], tuple[str, ...]] = {}
+        # Made once, then only read (a fixed set of keys: ``_scan``). The two memories are
+        # functools.lru_cache: bounded and safe to share between threads; nothing else on a
+        # Search changes after it is made, so one may serve many requests.
         self._scans: dict[str, list] = {}
-        self._matches: dict[tuple, Match] = {}
+        self._matches = functools.lru_cache(maxsize=MATCH_CACHE)(self._match)
+        self._suggestions = functools.lru_cache(maxsize=SUGGEST_CACHE)(self._suggest_index)
 
     @property
     def index(self) -> dict[str, tuple[str, str]]:
@@ -149,12 +83,18 @@ class Search:
         return f"{tr(self.kb.glossary[ident].term, self.lang)} ({ident})"
 
     def suggest(self, key: str, choices: dict[str, object], display) -> tuple[str, ...]:
-        """Up to three distinct close matches for a typo, best first (remembered per run)."""
+        """Up to three distinct close matches for a typo, best first (those among the search
+        keys ``index`` are remembered: ``_suggestions``)."""
+        if choices is self.index and display == self._display:
+            return self._suggestions(key)
+        return self._suggest(key, choices, display)
+
+    def _suggest_index(self, key: str) -> tuple[str, ...]:
+        return self._suggest(key, self.index, self._display)
+
+    def _suggest(self, key: str, choices: dict[str, object], display) -> tuple[str, ...]:
         from rapidfuzz import fuzz, process
 
-        memo = (key, id(choices))
-        if memo in self._suggestions:
-            return self._suggestions[memo]
         seen: list[str] = []
         for choice, _, _ in process.extract(
             key, choices.keys(), scorer=fuzz.WRatio, limit=15, score_cutoff=SUGGEST_CUTOFF
@@ -164,8 +104,7 @@ class Search:
                 seen.append(shown)
             if len(seen) == 3:
                 break
-        self._suggestions[memo] = tuple(seen)
-        return self._suggestions[memo]
+        return tuple(seen)
 
     def _scan(self, what: str) -> list:
         """What the matcher's later steps read, made once per run: ``codes`` (each condition's
@@ -204,10 +143,7 @@ class Search:
         key = normalize(words)
         if not key:
             return Match("none", ())
-        memo = (key, tuple(kinds), exact)
-        if memo not in self._matches:  # a batch asks the same words many times
-            self._matches[memo] = self._match(words, key, kinds, exact)
-        return self._matches[memo]
+        return self._matches(words, key, tuple(kinds), exact)
 
     def _fillers(self) -> frozenset[str]:
         """The words a patient adds around a name in this language ("me duele", "j'ai mal",

@@ -54,27 +54,34 @@ def page_of(q, words: str | None, area_words: list[str]):
 def points_and_questions(q, doc, areas) -> tuple[tuple[Point, ...], tuple[str, ...]]:
     """The key points and questions of ``doc`` that apply to ``areas`` (None: all), in this
     language with placeholders filled ({emergency_number} ...)."""
-    places = None if areas is None else q.lung_places(areas)
-    q._local = {"lung_areas": places} if places else {}
-    try:
-        points = tuple(
-            Point(q.t(p.text), tuple(p.refs)) for p in doc.key_points if q._shows(p, areas)
-        )
-        questions = tuple(q.t(x.text) for x in doc.teachback if q._shows(x, areas))
-    finally:
-        q._local = {}
+    local = {} if areas is None else q.lung_values(areas)
+    points = tuple(
+        Point(q.t(p.text, local), tuple(p.refs)) for p in doc.key_points if q._shows(p, areas)
+    )
+    questions = tuple(q.t(x.text, local) for x in doc.teachback if q._shows(x, areas))
     return points, questions
 
 
 def view(q, words: str | None, area_words: list[str] | None = None) -> TeachBack:
-    """The teach-back screen of the page ``words`` name."""
+    """The teach-back screen of the page ``words`` name, in the language ``Query.speaker``
+    resolves for it (strict: NotTranslated; else the whole screen, maybe in English)."""
     kind, doc, areas = page_of(q, words, list(area_words or ()))
     needs = [f"{'topic' if kind == 'overview' else kind}:{doc.id}"]
     needs += [f"region:{a}" for a in areas or ()]
-    other = q._in_english(f"the teach-back of '{doc.id}'", needs)
-    if other is not None:  # strict: NotTranslated was raised; else the whole screen in English
-        again = doc.id if kind in ("topic", "condition") else words
-        return view(other, again, area_words)
+    q = q.speaker(f"the teach-back of '{doc.id}'", needs)
+    return _view(q, kind, _same_doc(q, kind, doc), areas)
+
+
+def _same_doc(q, kind: str, doc):
+    """``doc`` (found in another Query's knowledge base) as ``q``'s knowledge base has it."""
+    if kind in ("topic", "overview"):
+        return q.kb.topics[doc.id]
+    if kind == "condition":
+        return q.kb.conditions[doc.id]
+    return getattr(q.kb, BY_NAME[kind].kb)
+
+
+def _view(q, kind: str, doc, areas) -> TeachBack:
     title = q.t(doc.name if kind == "condition" else doc.title)
     points, questions = points_and_questions(q, doc, areas)
     if not points and not questions:

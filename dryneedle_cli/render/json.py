@@ -19,6 +19,9 @@ from dryneedle_cli.views import (
     Paths,
     ReferenceList,
     RefView,
+    ScreenItem,
+    ScreenQuestions,
+    ScreenResult,
     TeachBack,
     ValidateReport,
 )
@@ -192,16 +195,61 @@ def fhir(v: Fhir) -> dict:
     return v.resource
 
 
-def screen_questions(v) -> dict:
-    from dryneedle_cli.render.screening import json_questions
+def _screen_item(i: ScreenItem) -> dict:
+    out = {
+        "id": i.id,
+        "group": i.group,
+        "group_heading": i.group_heading,
+        "question": i.question,
+        "classes": [
+            {"source": c.source, "short": c.short, "class": c.cls, "as_written": c.as_written}
+            for c in i.classes
+        ],
+        "why": i.why,
+        "discuss": i.discuss,
+        "areas": list(i.areas),
+        "near_lungs": i.near_lungs,
+        "refs": list(i.refs),
+    }
+    if i.answer is not None:
+        out["answer"] = i.answer
+    return out
 
-    return json_questions(v)
+
+def screen_questions(v: ScreenQuestions) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "command": v.command,
+        "lang": v.lang,
+        "kind": "questions",
+        "title": v.title,
+        "summary": v.summary,
+        "areas": list(v.areas),
+        "count": len(v.items),
+        "questions": [_screen_item(i) for i in v.items],
+        "references": [_ref(r) for r in v.references],
+    }
 
 
-def screen_result(v) -> dict:
-    from dryneedle_cli.render.screening import json_result
-
-    return json_result(v)
+def screen_result(v: ScreenResult) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "command": v.command,
+        "lang": v.lang,
+        "kind": "result",
+        "title": v.title,
+        "summary": v.summary,
+        "areas": list(v.areas),
+        "answers": dict(v.answers),
+        "attention": [
+            {"group": g.group, "heading": g.heading, "items": [_screen_item(i) for i in g.items]}
+            for g in v.groups
+        ],
+        "unanswered": [{"id": i.id, "question": i.question} for i in v.unanswered],
+        "message": v.message or None,
+        "closing": v.closing,
+        "references": [_ref(r) for r in v.references],
+    }
 
 
 _DOCUMENTS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dryneedle_cli.handouts.handout import Handout
+from dryneedle_cli.views import Handout
 
 _SPECIAL = re.compile(r"([\\`*_\[\]()<>#|!&~{}])")
 _BULLET = re.compile(r"^(\s*)([-+=])", re.MULTILINE)

@@ -1,4 +1,5 @@
-"""``dryneedle screen``: the question list and the result, in plain text, JSON and Rich.
+"""``dryneedle screen``: the question list and the result, in plain text and Rich (their JSON
+is in ``render.json``, ``screen_questions`` and ``screen_result``).
 
 The result is the clinician's view: each flagged answer under the form's own group heading,
 every source's own class beside it (never one class of the tool's own for the question), and
@@ -10,7 +11,6 @@ imported only by the terminal functions.
 
 from __future__ import annotations
 
-from dryneedle_cli.render.json import SCHEMA_VERSION, _ref
 from dryneedle_cli.safe import line as _one_line
 from dryneedle_cli.views import ScreenItem, ScreenQuestions, ScreenResult
 
@@ -74,66 +74,6 @@ def plain_result(v: ScreenResult) -> str:
             link = f" doi:{r.doi}" if r.doi else (f" {r.url}" if r.url else "")
             lines.append(f"[{r.key}] {r.citation}{link}")
     return "\n".join(lines) + "\n"
-
-
-# ---------------------------------------------------------------------------- JSON
-
-
-def _item(i: ScreenItem) -> dict:
-    out = {
-        "id": i.id,
-        "group": i.group,
-        "group_heading": i.group_heading,
-        "question": i.question,
-        "classes": [
-            {"source": c.source, "short": c.short, "class": c.cls, "as_written": c.as_written}
-            for c in i.classes
-        ],
-        "why": i.why,
-        "discuss": i.discuss,
-        "areas": list(i.areas),
-        "near_lungs": i.near_lungs,
-        "refs": list(i.refs),
-    }
-    if i.answer is not None:
-        out["answer"] = i.answer
-    return out
-
-
-def json_questions(v: ScreenQuestions) -> dict:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "command": v.command,
-        "lang": v.lang,
-        "kind": "questions",
-        "title": v.title,
-        "summary": v.summary,
-        "areas": list(v.areas),
-        "count": len(v.items),
-        "questions": [_item(i) for i in v.items],
-        "references": [_ref(r) for r in v.references],
-    }
-
-
-def json_result(v: ScreenResult) -> dict:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "command": v.command,
-        "lang": v.lang,
-        "kind": "result",
-        "title": v.title,
-        "summary": v.summary,
-        "areas": list(v.areas),
-        "answers": dict(v.answers),
-        "attention": [
-            {"group": g.group, "heading": g.heading, "items": [_item(i) for i in g.items]}
-            for g in v.groups
-        ],
-        "unanswered": [{"id": i.id, "question": i.question} for i in v.unanswered],
-        "message": v.message or None,
-        "closing": v.closing,
-        "references": [_ref(r) for r in v.references],
-    }
 
 
 # ---------------------------------------------------------------------------- terminal

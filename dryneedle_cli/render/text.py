@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import textwrap
 
-from dryneedle_cli.handouts.handout import Handout
 from dryneedle_cli.render.plain import _BULLET, _underline
 from dryneedle_cli.render.scripts import NBSP, keep_numbers_together
+from dryneedle_cli.views import Handout
 
 WIDTH = 78
 
