@@ -45,6 +45,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("render", ("dryneedle_cli.render",)),  # views -> text, JSON, Rich, HTML, Markdown, PDF
     ("handouts", ("dryneedle_cli.handouts",)),  # sheets and forms for a patient, clinic profile
     ("session", ("dryneedle_cli.session",)),  # the environment and session under every face
+    # what EHRs ask for (Infobutton feeds, CDS cards, the documents given), over the session
+    ("integrate", ("dryneedle_cli.integrate",)),
     (
         "faces",  # the command line (and any other face): parse -> session -> render -> write
         (

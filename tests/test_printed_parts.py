@@ -104,7 +104,8 @@ def test_form_key_points_and_steps_in_every_text_format(which, lang):
     assert "> - Most side effects are mild." in md and "3. Tick each box that is true." in md
     page = render(h, "html")
     assert '<section class="keypoints">' in page and '<ol class="steps">' in page
-    plain = make(which, lang, ["neck"])  # without them: no empty box or heading
+    # without them: no empty box or heading
+    plain = msgspec.structs.replace(make(which, lang, ["neck"]), key_points=(), steps=())
     assert steps not in render(plain, "txt") and 'class="keypoints"' not in render(plain, "html")
 
 
@@ -175,13 +176,22 @@ def test_clinician_word_has_a_plain_default_in_every_language(lang):
     assert start[0].isupper() and start.lower() == word.lower()
 
 
+WORDS = {"en": "your physio", "es": "su fisioterapeuta", "fr": "votre kiné"}
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_profile_word_replaces_the_default(lang):
-    clinic = Clinic(name="Harbour Physio", phone="555 0100", clinician_word="your physio")
+    """A clinic's word speaks on pages in the profile's language; a page in another language
+    keeps that language's own default (one language per page)."""
+    word = WORDS[lang]
+    clinic = Clinic(name="Harbour Physio", phone="555 0100", clinician_word=word, language=lang)
     q = q_for(lang, clinic)
-    assert q.t("Ask {clinician_word}. {clinician_word_start} knows.") == (
-        "Ask your physio. Your physio knows."
-    )
+    start = word[:1].upper() + word[1:]
+    assert q.t("{clinician_word}. {clinician_word_start}.") == f"{word}. {start}."
+    for other in LANGS:
+        if other != lang:
+            q = q_for(other, clinic)
+            assert q.t("{clinician_word}") == q_for(other).t("{clinician_word}") != word
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import os
 
+# The workers' settings travel from `dryneedle serve` to each worker in this variable.
+CONFIG_ENV = "DRYNEEDLE_SERVE_CONFIG"
+
 
 def build(config: dict):
     from dryneedle_cli.serve.app import create_app
@@ -20,6 +23,4 @@ def build(config: dict):
 
 
 def from_environment():
-    from dryneedle_cli.cli.commands.serve import CONFIG_ENV
-
     return build(json.loads(os.environ.get(CONFIG_ENV) or "{}"))

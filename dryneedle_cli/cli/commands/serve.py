@@ -10,7 +10,6 @@ from dryneedle_cli.cli.options import ClinicOpt
 from dryneedle_cli.errors import DryneedleError, ExitCode, UsageError
 
 # the service's settings, handed to each worker process (uvicorn starts them afresh)
-CONFIG_ENV = "DRYNEEDLE_SERVE_CONFIG"
 
 
 class MissingExtra(DryneedleError):
@@ -81,6 +80,8 @@ def serve(
     if workers == 1:
         return run_until_signal(uvicorn, app, options)
     else:
+        from dryneedle_cli.serve.main import CONFIG_ENV
+
         os.environ[CONFIG_ENV] = json.dumps(config)
         uvicorn.run("dryneedle_cli.serve.main:from_environment", factory=True,
                     workers=workers, **options)  # fmt: skip
