@@ -351,7 +351,7 @@ class Session:
         answer, whose ``strict`` it takes), with the clinic's values and approval policy.
 
         The knowledge base is loaded once; the Query object is new on each call, because
-        ``Query`` keeps state while it builds a page (see docs/pending/session-api.md), so
+        ``Query`` keeps state while it builds a page (see docs/architecture.md (The session layer)), so
         one Query must never serve two requests at once. ``notify(message)`` gets each
         'shown in English' note ('note: ...'); ``strict`` defaults to the Language's, else
         False."""
