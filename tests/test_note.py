@@ -437,3 +437,13 @@ def test_the_note_speaks_the_language_the_sheets_print_in(tmp_path):
     explicit = CliRunner().invoke(app, [*args, "--lang", "es"], env=env)
     doc, want = json.loads(by_profile.stdout), json.loads(explicit.stdout)
     assert doc["language"] == "es" and doc["given"] == want["given"]
+
+
+@pytest.mark.parametrize(("lang", "word"), [("es", "cuello"), ("fr", "cou")])
+def test_a_page_given_by_its_word_in_the_patients_language(lang, word):
+    """`--gave cuello --lang es` names the page `explain cuello --lang es` shows: the English
+    comparison (was it really translated?) follows the page found, not the word."""
+    by_word = note_json("--gave", word, "--lang", lang)
+    by_english = note_json("--gave", "neck", "--lang", lang)
+    assert by_word["given"] == by_english["given"]
+    assert by_word["given"][0]["language"] == lang

@@ -101,6 +101,14 @@ def given(q, word: str, areas: list[str]) -> tuple[Given, dict]:
     return _approval(q, _entry(kind, ident, title, page.lang, fields)), fields
 
 
+def _fields(q, entry: Given, areas: list[str]) -> dict:
+    """The patient-facing fields of ``entry`` (found already) as ``q`` prints them."""
+    if entry.kind in FORMS.values():
+        return q.form_fields(entry.kind, areas)
+    page = q.page_of(entry.kind, entry.id)
+    return fingerprint.page_fields(page, page.lang)
+
+
 def _entry(kind, ident, title, lang, fields) -> Given:
     return Given(
         kind=kind, id=ident, title=title, language=lang, hash=fingerprint.content_hash(fields)
@@ -148,8 +156,8 @@ def note(
                 f"content (it is shown in {lang_name(entry.language)}), so it cannot have been "
                 f"given in it; give the language it was given in (--lang {entry.language})"
             )
-        if english is not None:
-            _, en_fields = given(english, word, areas)
+        if english is not None:  # the same item in English (found in q's language, by id)
+            en_fields = _fields(english, entry, areas)
             if {**fields, "lang": "en"} == en_fields:
                 raise UsageError(
                     f"--lang {q.lang}: '{entry.title}' is not available in '{q.lang}' in this "
