@@ -350,9 +350,9 @@ class Session:
         """The ``Query`` over every active layer in ``lang`` (a code, or ``language()``'s
         answer, whose ``strict`` it takes), with the clinic's values and approval policy.
 
-        The knowledge base is loaded once; the Query object is new on each call, because
-        ``Query`` keeps state while it builds a page (see docs/architecture.md (The session layer)), so
-        one Query must never serve two requests at once. ``notify(message)`` gets each
+        The knowledge base is loaded once; the Query object is new on each call, so each
+        request has its own ``notify`` and ``strict`` (docs/architecture.md, "The session
+        layer"; ``Query.for_request`` shares one Query's memories). ``notify(message)`` gets each
         'shown in English' note ('note: ...'); ``strict`` defaults to the Language's, else
         False."""
         from dryneedle_cli.query.pages import Query
