@@ -290,6 +290,8 @@ def test_every_lung_word_in_every_position_gets_the_lung_warning(queries, lang):
         screen = _flat(plain.page(page, clinician=False))
         assert line in screen and heading in screen, where
         doc = json.loads(json_render.render(page))
+        near = [a for a in areas if q.kb.regions[a].near_lungs]  # in any position
+        assert list(page.areas_near_lungs) == near and doc["areas_near_lungs"] == near, where
         flat_json = _flat(" ".join(t for s in doc["sections"] for t in [s["text"], *s["items"]]))
         assert line in flat_json, where
         printed = _flat(text.document(handout.make(q, "aftercare", areas, clinic=None)))
