@@ -461,7 +461,7 @@ class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def outline_caption(self) -> str:
-        return outline_caption(self.labels, "prepare")
+        return outline_caption(self.labels, "form")  # the areas the form is about
 
     @property
     def steps_heading(self) -> str:

@@ -35,6 +35,7 @@ NEW_LABELS = (
     "key_points_heading",
     "body_outline_caption",
     "body_outline_caption_prepare",
+    "body_outline_caption_form",
     "form_steps_heading",
     "clinic_phone_line",
 )
