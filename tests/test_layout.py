@@ -16,6 +16,7 @@ margins), and the emergency footer owns its reserved space at the bottom of each
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 
@@ -84,6 +85,21 @@ def _overlap(a, b) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.8
 
 
+_READ: list = []  # the PDF read last: (its bytes, its pdfplumber document)
+
+
+@contextlib.contextmanager
+def opened(data: bytes):
+    """``data`` read with pdfplumber once: ``problems()``, ``type_problems()`` and the test that
+    called them share one document (pdfplumber keeps each page's objects, so a page is parsed
+    once instead of three times)."""
+    if not (_READ and _READ[0][0] is data):
+        while _READ:
+            _READ.pop()[1].close()
+        _READ.append((data, pdfplumber.open(io.BytesIO(data))))
+    yield _READ[0][1]
+
+
 def problems(data: bytes, footer: list[str], h=None) -> list[str]:
     """Every overlap or stray line in a PDF, in words; [] when the layout is clean.
 
@@ -94,7 +110,7 @@ def problems(data: bytes, footer: list[str], h=None) -> list[str]:
     words = set(" ".join(footer).split())
     if h is not None:  # "Page N of M"
         words |= set(h.labels["page_of"].split())
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         for n, page in enumerate(doc.pages, 1):
             lines = _lines(page)
             for a, b in itertools.combinations(lines, 2):
@@ -150,7 +166,7 @@ def type_problems(data: bytes, h) -> list[str]:
     marks = re.compile(r"(\[\d+\]\s*)+")
     label = re.escape(_flat(h.labels["page_of"]))
     page_of = re.compile(label.replace(r"\{page\}", r"\d+").replace(r"\{pages\}", r"\d+"))
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         texts = []
         for n, page in enumerate(doc.pages, 1):
             words = page.extract_words(use_text_flow=True, extra_attrs=["size"])
@@ -201,7 +217,7 @@ def type_problems(data: bytes, h) -> list[str]:
 
 
 def pages_of(data: bytes) -> int:
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         return len(doc.pages)
 
 
@@ -254,7 +270,7 @@ def test_translated_sheets_keep_their_layout(queries, lang, which, paper, large,
     found = problems(data, pdf.footer_texts(h), h) + type_problems(data, h)
     assert not found, "\n".join(found[:10])
     assert pages_of(data) <= pdf.MAX_PAGES[large]
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         text = " ".join(" ".join(page.extract_text().split()) for page in doc.pages)
     title = " ".join(h.page.title.split())
     assert title in text and "\ufffd" not in text
@@ -278,7 +294,7 @@ def test_footer_has_version_review_status_and_notice(queries, which, lang, date,
 
     q = queries[None] if lang == "en" else queries[(lang, None)]
     data, h = render(q, which, ["neck"], None, "letter", False)
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         text = " ".join(doc.pages[-1].extract_text().split())
         first = " ".join(doc.pages[0].extract_text().split())
     assert __version__ in text and notice in text  # the footer, on every page
@@ -290,7 +306,7 @@ def test_footer_has_version_review_status_and_notice(queries, which, lang, date,
 
 def test_no_areas_no_outline(queries):
     data, _ = render(queries[None], "aftercare", [], None, "letter", False)
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         assert not doc.pages[0].curves  # the outline's heads and joints are curves
 
 
@@ -329,8 +345,13 @@ def render_form(q, which, areas, clinic, paper, large, copies=1):
     return form_pdf.render(h), h
 
 
-@pytest.mark.parametrize("areas", ["none", "near-lungs", "all"])
-@pytest.mark.parametrize("profile", [None, "long"])
+# Profile and areas in three pairs, not all six: the longest (a long profile and every area,
+# the most lines and the outline), no area (no outline: the other branch) with no profile, and
+# the areas near the lungs (the lung parts) with a long profile; each pair on every form, paper
+# and size. The sheets' test above keeps the full product.
+@pytest.mark.parametrize(
+    ("profile", "areas"), [(None, "none"), ("long", "near-lungs"), ("long", "all")]
+)
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("which", ["screening", "consent"])
@@ -346,7 +367,7 @@ def test_forms_no_text_overlaps_or_leaves_the_page(queries, which, paper, large,
     footer = [*pdf.footer_texts(h), *h.copies]
     found = problems(data, footer, h) + type_problems(data, h)
     assert not found, "\n".join(found[:10])
-    with pdfplumber.open(io.BytesIO(data)) as doc:
+    with opened(data) as doc:
         pages = [" ".join((p.extract_text() or "").split()) for p in doc.pages]
     assert len(pages) <= form_pdf.PAGES[which][large] * copies
     for label in h.copies:
@@ -392,7 +413,7 @@ def test_sheets_number_their_pages_and_list_their_sources_last(queries, lang):
     q = queries[None] if lang == "en" else queries[(lang, None)]
     for which in ("aftercare", "prepare"):
         data, h = render(q, which, ["neck", "upper-back"], None, "letter", False)
-        with pdfplumber.open(io.BytesIO(data)) as doc:
+        with opened(data) as doc:
             pages = [_flat(p.extract_text() or "") for p in doc.pages]
         for i, text in enumerate(pages):
             assert h.labels["page_of"].format(page=i + 1, pages=len(pages)) in text
