@@ -144,6 +144,8 @@ def make(
         warn = [s for s in page.sections if s.style == "warning"]
         rest = [s for s in page.sections if s.style != "warning"]
         page = msgspec.structs.replace(page, sections=(*warn, note, *rest))
+    if which == "aftercare":
+        page = with_phone_line(q, page, clinic)
     names = tuple((a, q.region_name(a)) for a in page.areas)
     label = "questions_phone" if clinic is not None and clinic.phone else "questions"
     return Handout(
@@ -162,6 +164,28 @@ def make(
         logo_alt=q.label("logo"),
         notice=_notice(q, page),
     )
+
+
+PHONE_BLANK = "_" * 16  # the line a patient writes the clinic's number on
+
+
+def with_phone_line(q, page, clinic: Clinic | None):
+    """The aftercare page with the clinic's phone as the last item of its last warning tier
+    ("Call your clinic if": the tiers run from most to least urgent): the profile's phone, or
+    the label ``clinic_phone_line`` with a line to write it on when the profile has none. An
+    item of the page, so every format prints it (PEMAT-P item 22)."""
+    import msgspec
+
+    warn = [i for i, s in enumerate(page.sections) if s.style == "warning"]
+    label = q.label("clinic_phone_line")
+    if not warn or not label:
+        return page
+    phone = clean(clinic.phone, "clinic's phone") if clinic is not None else ""
+    line = f"{label} {phone or PHONE_BLANK}"
+    sections = list(page.sections)
+    last = sections[warn[-1]]
+    sections[warn[-1]] = msgspec.structs.replace(last, items=(*last.items, line))
+    return msgspec.structs.replace(page, sections=tuple(sections))
 
 
 def _notice(q, page) -> str:
