@@ -7,6 +7,8 @@ Nothing about the request is logged or kept. ``app.state.session`` is the servic
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -14,6 +16,11 @@ from starlette.routing import Route
 from dryneedle_cli.integrate import infobutton as ib
 
 MAX_QUERY = 4096  # bytes of the query string
+# The content is read-only for the life of the process, so one answer per request, base URL and
+# clinic is kept (a bounded memory: a flood of odd Host headers only pushes old answers out).
+# The feed's <updated> is when this process loaded the content, not the moment of the request.
+MAX_ANSWERS = 1024
+LOADED = ib.now()
 
 
 def base_url(request: Request) -> str:
@@ -34,14 +41,19 @@ async def infobutton(request: Request) -> Response:
         req = ib.parse(request.query_params.multi_items())
     except ib.BadRequest as e:
         return JSONResponse({"error": str(e)}, status_code=400)
-    session = request.app.state.session
-    q = session.query(req.lang)
-    doc = ib.feed(q, req, base_url(request), author=_author(session))
+    media, body = _answer(request.app.state.session, req, base_url(request))
     headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    return Response(body, media_type=media, headers=headers)
+
+
+@lru_cache(maxsize=MAX_ANSWERS)
+def _answer(session, req: ib.Request, base: str) -> tuple[str, bytes]:
+    """(media type, body) of the answer: MedlinePlus Connect's JSON, or (text/xml, as asked by
+    knowledgeResponseType) an Atom feed."""
+    doc = ib.feed(session.query(req.lang), req, base, author=_author(session), updated=LOADED)
     if req.response == "json":
-        return JSONResponse(doc, headers=headers)
-    # text/xml, as asked (knowledgeResponseType): the body is an Atom feed
-    return Response(ib.atom(doc), media_type="text/xml", headers=headers)
+        return "application/json", JSONResponse(doc).body
+    return "text/xml", ib.atom(doc)
 
 
 def _param(name: str, description: str, required: bool = False) -> dict:
