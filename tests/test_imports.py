@@ -64,10 +64,6 @@ KNOWN: dict[tuple[str, str], str] = {
     # checks layer above query, but cli/commands/content.py imports content.validate by name
     ("dryneedle_cli.content.validate", "dryneedle_cli.query.pages"): "checks above query",
     ("dryneedle_cli.content.readability", "dryneedle_cli.query.teachback"): "checks above query",
-    # the two renderers owned by other branches this round import Handout from its old home
-    # (a re-export): one line each, `from dryneedle_cli.views import Handout`
-    ("dryneedle_cli.render.html", "dryneedle_cli.handouts.handout"): "import views.Handout",
-    ("dryneedle_cli.render.pdf", "dryneedle_cli.handouts.handout"): "import views.Handout",
     # the batch runner (handouts/jobs.BatchJob, helper session's file this round) makes its rows
     # with the Session, which takes jobs.default_name: the batch loop belongs above the session
     ("dryneedle_cli.handouts.jobs", "dryneedle_cli.session"): "batch loop above the session",

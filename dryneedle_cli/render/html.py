@@ -8,9 +8,9 @@ from __future__ import annotations
 import base64
 import html
 
-from dryneedle_cli.handouts.handout import Handout
 from dryneedle_cli.render import body
 from dryneedle_cli.render.scripts import keep_numbers_together
+from dryneedle_cli.views import Handout
 
 
 def escape(text: str) -> str:

@@ -32,9 +32,9 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
-from dryneedle_cli.handouts.handout import Handout
 from dryneedle_cli.render import body, tagged
 from dryneedle_cli.render.scripts import NBSP, keep_numbers_together, needs_shaping
+from dryneedle_cli.views import Handout
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
