@@ -117,17 +117,22 @@ def test_regenerating_the_subsets_is_reproducible(monkeypatch):
 
 @pytest.mark.e2e
 def test_sheets_from_the_subsets_pass_both_validators(tmp_path):
-    """Every sheet and form, drawn from each subset (a Latin-1 name, a Polish name), is still
-    tagged PDF/UA-1: 0 findings from pdfua, 0 errors from outloud."""
+    """A form drawn from the basic subset (a Latin-1 name) and a sheet from the Latin subset (a
+    Polish name) are still tagged PDF/UA-1: 0 findings from pdfua, 0 errors from outloud. The
+    tagging does not depend on the font (every kind is validated with the full font in
+    tests/test_accessible_pdf.py); what differs here is how the font is embedded, so one
+    document of each kind of embedding: the whole basic subset, and the Latin one cut down."""
     accessible = pytest.importorskip("test_accessible_pdf")
     if not (accessible.PDFUA and accessible.OUTLOUD):
         pytest.skip("pdfua and outloud are not installed (pip install -e '.[test]')")
     files = []
-    for which in accessible.SHEETS:
-        for patient, family in (("Zoë Ødegård", "basic"), ("Łukasz Wróbel", "latin")):
-            data = accessible.make_pdf(which, "fr", "a4", False, patient=patient)
-            assert {f"DejaVuSans{family.title()}Book"} <= embedded(data), which
-            f = tmp_path / f"{which}-{family}.pdf"
-            f.write_bytes(data)
-            files.append(f)
+    for which, patient, family in (
+        ("consent", "Zoë Ødegård", "basic"),
+        ("aftercare", "Łukasz Wróbel", "latin"),
+    ):
+        data = accessible.make_pdf(which, "fr", "a4", False, patient=patient)
+        assert {f"DejaVuSans{family.title()}Book"} <= embedded(data), which
+        f = tmp_path / f"{which}-{family}.pdf"
+        f.write_bytes(data)
+        files.append(f)
     assert accessible.validate(files) == []
