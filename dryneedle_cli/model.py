@@ -217,7 +217,7 @@ ScreenClass = Literal[
     "contraindication", "site-or-mode-only", "relative-contraindication", "precaution", "ask-only"
 ]
 # The order a question's classes are listed in. Each source keeps its own class; no class of a
-# question is ever shown as the question's verdict (clinical-sources.md section 10).
+# question is ever shown as the question's verdict (the maintainers' checked-source list).
 SCREEN_CLASSES: tuple[str, ...] = (
     "contraindication",
     "site-or-mode-only",

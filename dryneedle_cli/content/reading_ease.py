@@ -3,13 +3,13 @@
 Never the English Flesch-Kincaid grade for these languages (content guide, "Other languages").
 Imported only by ``validate``, the tests and ``tools/``; nothing here runs at CLI start-up.
 
-Formulas (``clinical-sources.md`` section 12, plus the stored pages cited beside each):
+Formulas (the maintainers' checked-source list, plus the stored pages cited beside each):
 
 * Fernández-Huerta (1959), Spanish: ``206.84 - 0.60 * P - 1.02 * F`` with P = syllables per
   100 words and F = words per sentence. Gate: >= 70 (70-80 "algo fácil", about grade 6).
 * Szigriszt-Pazos (1993) perspicuity, Spanish, read on the INFLESZ scale (Barrio-Cantalejo
   2008), which uses the same formula: ``206.835 - 62.3 * S/W - W/F``. Gate: >= 65 (65-80
-  "bastante fácil"). Formula not in clinical-sources.md; read at
+  "bastante fácil"). Formula not in the checked-source list; read at
   https://legible.es/blog/perspicuidad-szigriszt-pazos (P = 206.835 - 62.3 S/P - P/F, S =
   syllables, P = words, F = sentences; citing Szigriszt Pazos, tesis doctoral, 1993) and, for
   INFLESZ using it unchanged, https://legible.es/blog/index-1.html ("Escala INFLESZ").
@@ -21,7 +21,7 @@ Fernández-Huerta's F: the 1959 paper reportedly defined F as sentences per 100 
 makes shorter sentences score *worse*; Gwillim Law (LINGUIST List 22.2332, 2011,
 https://linguistlist.org/issues/22/22-2332/) argued that this is an error, and legible.es
 (https://legible.es/blog/lecturabilidad-fernandez-huerta/) gives the corrected reading used
-here and in clinical-sources.md: F = words per sentence, as in Flesch.
+here and in the checked-source list: F = words per sentence, as in Flesch.
 
 Counting conventions (all three formulas are Flesch adaptations; Flesch's rule is to count
 syllables "as they are pronounced", and to count figures, symbols and abbreviations as one-
