@@ -146,23 +146,34 @@ def make(
         page = msgspec.structs.replace(page, sections=(*warn, note, *rest))
     if which == "aftercare":
         page = with_phone_line(q, page, clinic)
-    names = tuple((a, q.region_name(a)) for a in page.areas)
-    label = "questions_phone" if clinic is not None and clinic.phone else "questions"
-    return Handout(
-        page=page,
-        clinic=clinic,
+    return framed(
+        q,
+        page,
+        clinic,
         patient=clean(patient, "patient's name"),
         clinician=clean(clinician, "clinician's name"),
         date=q.date(clean(date, "date")),
         next_visit=clean(next_visit, "next visit"),
-        areas=names,
+        areas=tuple((a, q.region_name(a)) for a in page.areas),
         paper=paper,
         large_print=large_print,
+    )
+
+
+def framed(q, page, clinic: Clinic | None, **details) -> Handout:
+    """``page`` (stamped) as a handout: the clinic's footer lines (questions, the emergency
+    line, the notice) and the logo's alternative text in ``q``'s language; ``details`` are the
+    patient block, the areas, the paper and the print size."""
+    label = "questions_phone" if clinic is not None and clinic.phone else "questions"
+    return Handout(
+        page=page,
+        clinic=clinic,
         labels=page.labels,
         questions=q.label(label),
         emergency=q.label("emergency"),
         logo_alt=q.label("logo"),
         notice=_notice(q, page),
+        **details,
     )
 
 

@@ -15,22 +15,11 @@ def page_handout(q, kind: str, ident: str, *, clinic=None, paper: str = "letter"
     """The page of a topic or condition as a handout (the sheets' layout: title, warning signs
     first, the clinic's footer); ``q`` made with ``handout.values_for(clinic)``. Its review
     status is stamped as on every sheet (refused under require_approval unless approved)."""
-    from dryneedle_cli.handouts.handout import Handout, _notice
+    from dryneedle_cli.handouts.handout import framed
     from dryneedle_cli.status import stamp
 
     page = stamp(q, q.page_of(kind, ident))
-    q = q.speaking(page.lang)
-    label = "questions_phone" if clinic is not None and clinic.phone else "questions"
-    return Handout(
-        page=page,
-        clinic=clinic,
-        paper=paper,
-        labels=page.labels,
-        questions=q.label(label),
-        emergency=q.label("emergency"),
-        logo_alt=q.label("logo"),
-        notice=_notice(q, page),
-    )
+    return framed(q.speaking(page.lang), page, clinic, paper=paper)
 
 
 def page_pdf(q, kind: str, ident: str, *, clinic=None, paper: str = "letter") -> bytes:
