@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 APP = "dryneedle"
+PROFILE_NAME = "clinic.yaml"  # the clinic profile in the user config folder
 _HERE = Path(__file__).resolve().parent
 
 
@@ -127,3 +128,21 @@ def site_config_dir(environ: Mapping[str, str] | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.site_config_dir(APP, appauthor=False))
+
+
+def locate_profile(
+    flag: str | None, environ=None, config: Path | None = None
+) -> tuple[Path | None, str]:
+    """The clinic profile in force and where it came from (flag, env, config or none).
+
+    ``environ``: the variables (default ``os.environ``); ``config``: the user config folder
+    (default ``user_config_dir()``): a ``session.Environment`` passes both."""
+    if flag:
+        return Path(flag), "flag"
+    env = (os.environ if environ is None else environ).get("DRYNEEDLE_CLINIC")
+    if env:
+        return Path(env), "env"
+    default = (user_config_dir() if config is None else config) / PROFILE_NAME
+    from dryneedle_cli import safeio
+
+    return (default, "config") if safeio.is_file(default) else (None, "none")

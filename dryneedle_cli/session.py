@@ -262,14 +262,14 @@ class Session:
     @cached_property
     def profile(self) -> Profile:
         """The clinic profile in force, loaded once; a ContentError (exit 3) for a bad one."""
+        from dryneedle_cli.env import locate_profile
+
+        path, source = locate_profile(self.clinic_file, self.env.environ, self.env.config_dir)
+        if path is None:
+            return Profile()  # most runs: nothing else of the clinic module is needed
         from dryneedle_cli.handouts import clinic
         from dryneedle_cli.handouts.handout import values_for
 
-        path, source = clinic.locate_profile(
-            self.clinic_file, self.env.environ, self.env.config_dir
-        )
-        if path is None:
-            return Profile()
         profile = clinic.load(path, source)
         values = values_for(profile)
         left = tuple(clinic.placeholders(profile, self.env.clinic_template))

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import msgspec
 
+from dryneedle_cli.env import PROFILE_NAME, locate_profile  # noqa: F401 (their home is env)
 from dryneedle_cli.errors import ContentError, OutputError
 from dryneedle_cli.safe import short
-
-PROFILE_NAME = "clinic.yaml"
 
 # Longest text a profile field may hold: a sheet stays one page and a screen stays readable.
 MAX_LENGTH = {
@@ -112,24 +111,6 @@ def config_dir() -> Path:
     from dryneedle_cli import env
 
     return env.user_config_dir()
-
-
-def locate_profile(
-    flag: str | None, environ=None, config: Path | None = None
-) -> tuple[Path | None, str]:
-    """(the profile to use, where it came from: flag, env, config or none).
-
-    ``environ``: the variables (default ``os.environ``); ``config``: the user config folder
-    (default ``config_dir()``): a ``session.Environment`` passes both."""
-    if flag:
-        return Path(flag), "flag"
-    env = (os.environ if environ is None else environ).get("DRYNEEDLE_CLINIC")
-    if env:
-        return Path(env), "env"
-    default = (config_dir() if config is None else config) / PROFILE_NAME
-    from dryneedle_cli import safeio
-
-    return (default, "config") if safeio.is_file(default) else (None, "none")
 
 
 def find(flag: str | None) -> Path | None:
