@@ -8,8 +8,9 @@ the view got here (``Renderer.show``).
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.measure import Measurement
 from rich.panel import Panel
-from rich.table import Table
+from rich.segment import Segment
 from rich.text import Text
 
 from dryneedle_cli.render import Renderer, plain
@@ -33,14 +34,77 @@ _STRENGTH_STYLE = {
 }
 
 
+class _Rows:
+    """Rows of a short label beside a text whose wrapped lines hang under each other ("•",
+    "1." or a fact's label): a two-column ``Table.grid`` (the same widths, padding and styles,
+    byte for byte) without importing rich.table, whose import and layout were a tenth of a
+    terminal page. ``gap``: the label column's right padding; ``right``: the labels are list
+    markers (right-aligned, never wrapped). Only when a narrow terminal makes both columns
+    wrap is the real grid drawn (Rich's rule for sharing the width is kept that way)."""
+
+    def __init__(self, gap: int, *, right: bool, label_style: str = "") -> None:
+        self.rows: list[tuple[Text, Text]] = []
+        self.gap, self.right, self.label_style = gap, right, label_style
+
+    def add_row(self, label: Text, text: Text) -> None:
+        self.rows.append((label, text))
+
+    def _widths(self, console: Console, options) -> tuple[int, int] | None:
+        """(label, text) column widths, or None when the grid's own sharing rule applies."""
+        width = options.max_width
+        label = max(Measurement.get(console, options, r[0]).maximum for r in self.rows)
+        text = max(Measurement.get(console, options, r[1]).maximum for r in self.rows)
+        if label + self.gap + text <= width:
+            return label, text
+        left = width - label - self.gap  # the grid narrows the text column first
+        if left >= 1 and (self.right or left >= label + self.gap):
+            return label, left
+        return None
+
+    def _grid(self):
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, self.gap))
+        grid.add_column(
+            style=self.label_style, justify="right" if self.right else "left", no_wrap=self.right
+        )
+        grid.add_column()
+        for row in self.rows:
+            grid.add_row(*row)
+        return grid
+
+    def __rich_measure__(self, console: Console, options) -> Measurement:
+        return Measurement.get(console, options, self._grid())
+
+    def __rich_console__(self, console: Console, options):
+        if not self.rows:
+            return
+        widths = self._widths(console, options)
+        if widths is None:
+            yield self._grid()
+            return
+        label_w, text_w = widths
+        style = console.get_style(self.label_style) if self.label_style else None
+        gap = Segment(" " * self.gap, style)  # the label column's padding, in its style
+        blank_label = [Segment(" " * (label_w + self.gap), style)]
+        blank_text = [Segment(" " * text_w)]
+        label_options = options.update(width=label_w, justify="right" if self.right else "left")
+        text_options = options.update(width=text_w, justify="left")
+        for label, text in self.rows:
+            left = console.render_lines(label, label_options, style=style, pad=True)
+            right = console.render_lines(text, text_options, pad=True)
+            for n in range(max(len(left), len(right))):
+                yield from [*left[n], gap] if n < len(left) else blank_label
+                yield from right[n] if n < len(right) else blank_text
+                yield Segment.line()
+
+
 def _section(s: SectionView, marks: dict[str, str]):
     parts = []
     if s.text:
         parts.append(Text(s.text))
     if s.items:
-        items = Table.grid(padding=(0, 1))
-        items.add_column(justify="right", style="bold", no_wrap=True)
-        items.add_column()
+        items = _Rows(1, right=True, label_style="bold")
         for n, item in enumerate(s.items, 1):
             marker = f"{n}." if s.style == "steps" else ("☐" if s.style == "checklist" else "•")
             items.add_row(Text(f" {marker}"), Text(item))
@@ -96,9 +160,7 @@ def _page(p: Page, console: Console, refs: bool) -> None:
     if p.related:
         facts.append((p.labels["related"], "; ".join(p.related)))
     if facts:
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim")
-        grid.add_column()
+        grid = _Rows(2, right=False, label_style="dim")
         strength = _strength(p)
         for label, value in facts:
             shown = (
@@ -136,9 +198,7 @@ def teachback(v: TeachBack, console: Console, refs: bool = False) -> None:
         head.append(v.opener, style="not bold italic")
         console.print(Panel(head, border_style="cyan", padding=(0, 1), expand=False))
         marks = {r.key: f"[{n}]" for n, r in enumerate(v.references, 1)}
-        points = Table.grid(padding=(0, 1))
-        points.add_column(justify="right", style="bold", no_wrap=True)
-        points.add_column()
+        points = _Rows(1, right=True, label_style="bold")
         for n, p in enumerate(v.key_points, 1):
             line = Text(p.text)
             if p.refs:
@@ -147,9 +207,7 @@ def teachback(v: TeachBack, console: Console, refs: bool = False) -> None:
         console.print()
         console.print(Group(Text(v.labels["key_points"], style="bold cyan"), points))
         if v.questions:
-            asks = Table.grid(padding=(0, 1))
-            asks.add_column(justify="right", style="bold", no_wrap=True)
-            asks.add_column()
+            asks = _Rows(1, right=True, label_style="bold")
             for question in v.questions:
                 asks.add_row(Text(" •"), Text(question))
             console.print()
@@ -171,6 +229,8 @@ def teachback(v: TeachBack, console: Console, refs: bool = False) -> None:
 
 
 def conditions(v: ConditionList, console: Console) -> None:
+    from rich.table import Table
+
     table = Table(title=Text(v.title), show_lines=False)
     for key in ("region", "conditions", "icd10", "evidence_strength"):
         # an id is what a clinician types next: wrapped when the column is narrow, never cut
