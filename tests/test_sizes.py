@@ -25,9 +25,6 @@ OVER: dict[str, int] = {
     "render/pdf.py:_Sheet": 565,  # 466 before issue 23's layout (sources list, page numbers)
     # the PDF form subclasses the private _Sheet (review step 3: one renderer per format)
     "render/forms/pdf.py:_Form": 928,  # 762 before issue 23 (running header, steps, key points)
-    # the commands being moved onto the session layer (helper session's files this round)
-    "cli/commands/sheets.py:sheet": 113,  # 135 before the session merge
-    "cli/commands/record.py:note": 113,  # 97 before the session merge, then the FHIR documents
 }
 
 
