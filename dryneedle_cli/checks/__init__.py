@@ -1,3 +1,3 @@
-"""Checks that render the pages to judge them (``dryneedle validate``, reading grades): above
-``query``, since they build every page a patient may see; ``content/`` keeps what works on the
-files and the model."""
+"""Checks that build the pages a patient reads to judge them (``dryneedle validate``, reading
+grades): above ``query``, since they ask it for every page; ``content/`` keeps what works on
+the files and the model."""
