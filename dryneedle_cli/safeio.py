@@ -81,14 +81,8 @@ def read_limited(path: Path | str, limit: int) -> bytes:
 
     Raises ``NotRegular``, ``TooLarge`` or another ``OSError`` (``FileNotFoundError``...).
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
+    fd, _ = open_limited(path, limit)
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise NotRegular(kind(st.st_mode))
-        if st.st_size > limit:
-            raise TooLarge(st.st_size)
         chunks, total = [], 0
         while total <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - total))

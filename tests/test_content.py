@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dryneedle_cli.content.readability import (
+from dryneedle_cli.checks.readability import (
     PAGE_LIMIT,
     SECTION_LIMIT,
     grade,

@@ -178,7 +178,7 @@ def test_msgspec_is_bounded_to_the_versions_whose_wording_is_tested():
 
 def test_validate_passes_paths_not_errors_as_paths(monkeypatch):
     """``validate`` used ``ContentError(file, "")`` as a carrier for a path."""
-    from dryneedle_cli.content import validate
+    from dryneedle_cli.checks import validate
     from dryneedle_cli.errors import ContentError
 
     class NoEmpty(ContentError):

@@ -553,7 +553,7 @@ def _prose(text: str) -> set[str]:
 def test_no_english_on_any_page(built, lang):
     """Every page a patient may see, as plain text without its citations, in each language:
     none of the words only English uses."""
-    from dryneedle_cli.content.readability import patient_pages
+    from dryneedle_cli.checks.readability import patient_pages
     from dryneedle_cli.render import plain
 
     q = Query(built.translated[lang])
@@ -580,7 +580,7 @@ def test_the_english_check_can_fail(built):
 def test_rendered_pages_pass_the_reading_gates(built, lang):
     """The language's own formulas on each page as a patient reads it (never the English
     grade); tools/reading_ease.py --table prints the same numbers."""
-    from dryneedle_cli.content.readability import page_text, patient_pages
+    from dryneedle_cli.checks.readability import page_text, patient_pages
     from dryneedle_cli.content.reading_ease import failures
 
     q = Query(built.translated[lang])

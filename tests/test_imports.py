@@ -42,9 +42,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "dryneedle_cli.approvals",
         ),
     ),
+    # checks that build every page to judge it (validate, reading grades): over the query
+    ("checks", ("dryneedle_cli.checks",)),
     ("render", ("dryneedle_cli.render",)),  # views -> text, JSON, Rich, HTML, Markdown, PDF
     ("handouts", ("dryneedle_cli.handouts",)),  # sheets and forms for a patient, clinic profile
-    ("session", ("dryneedle_cli.session",)),  # the environment and session under every face
+    # the environment and session under every face; a batch of sheets, each made by the session
+    ("session", ("dryneedle_cli.session", "dryneedle_cli.batch")),
     # what EHRs ask for (Infobutton feeds, CDS cards, the documents given), over the session
     ("integrate", ("dryneedle_cli.integrate",)),
     (
@@ -59,15 +62,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 # Arrows that still run the wrong way (importer, imported), and why. Only ever shrinks.
-KNOWN: dict[tuple[str, str], str] = {
-    # validation renders every page to check it (reading level, placeholders): it belongs in a
-    # checks layer above query, but cli/commands/content.py imports content.validate by name
-    ("dryneedle_cli.content.validate", "dryneedle_cli.query.pages"): "checks above query",
-    ("dryneedle_cli.content.readability", "dryneedle_cli.query.teachback"): "checks above query",
-    # the batch runner (handouts/jobs.BatchJob, helper session's file this round) makes its rows
-    # with the Session, which takes jobs.default_name: the batch loop belongs above the session
-    ("dryneedle_cli.handouts.jobs", "dryneedle_cli.session"): "batch loop above the session",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _modules(root: Path = PACKAGE) -> dict[str, Path]:

@@ -271,7 +271,7 @@ def test_the_filler_words_are_data(kbs, monkeypatch):
 @pytest.mark.parametrize("lang", LANGS)
 def test_source_labels_are_in_the_page_s_language(kbs, lang):
     """M2: 'Fuentes: Common clinic advice, eMedicineHealth (collapsed lung)' on Spanish pages."""
-    from dryneedle_cli.content.readability import patient_pages
+    from dryneedle_cli.checks.readability import patient_pages
 
     kb = kbs[lang]
     assert not [k for k in kb.untranslated if k.startswith("reference:")]

@@ -277,11 +277,10 @@ def test_sheet_refusals_keep_their_exit_codes(env, capfd):
 def test_one_date_parser_for_sheet_batch_note_and_review():
     import datetime as dt
 
-    from dryneedle_cli import dates
-    from dryneedle_cli.handouts import jobs
+    from dryneedle_cli import batch, dates
     from dryneedle_cli.query import record
 
-    assert jobs.check_date is dates.check_date
+    assert batch.check_date is dates.check_date
     for bad in ("2026-02-30", "26-1-1", "2026-1-01", "tomorrow", " "):
         with pytest.raises(UsageError) as a:
             dates.check_date(bad)

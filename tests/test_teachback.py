@@ -163,7 +163,7 @@ def test_a_key_point_citing_a_new_source_or_running_long_is_a_warning(data_copy)
 
 
 def test_the_reading_gate_measures_every_teachback_screen(q):
-    from dryneedle_cli.content.readability import PAGE_LIMIT, table
+    from dryneedle_cli.checks.readability import PAGE_LIMIT, table
 
     rows = {r.name: r for r in table(q)}
     screens = [n for n in rows if n.startswith("teachback ")]
@@ -173,8 +173,8 @@ def test_the_reading_gate_measures_every_teachback_screen(q):
 
 
 def test_the_reading_gate_sees_a_hard_key_point(data_copy):
+    from dryneedle_cli.checks.readability import PAGE_LIMIT, table
     from dryneedle_cli.content.build import build_dir
-    from dryneedle_cli.content.readability import PAGE_LIMIT, table
     from dryneedle_cli.query.pages import Query
 
     f = data_copy / "topics" / "trigger-points.yaml"

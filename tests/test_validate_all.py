@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dryneedle_cli.checks import readability
 from dryneedle_cli.cli import app
-from dryneedle_cli.content import readability
 from dryneedle_cli.content.yamlfile import did_you_mean
 
 runner = CliRunner()

@@ -13,8 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dryneedle_cli import env as paths  # noqa: E402
+from dryneedle_cli.checks.readability import PAGE_LIMIT, SECTION_LIMIT, table  # noqa: E402
 from dryneedle_cli.content.build import build_dir  # noqa: E402
-from dryneedle_cli.content.readability import PAGE_LIMIT, SECTION_LIMIT, table  # noqa: E402
 from dryneedle_cli.query.pages import Query  # noqa: E402
 
 

@@ -83,8 +83,8 @@ def _read_pages(paths: list[str]) -> list[tuple[str, str]]:
 def knowledge_pages(lang: str) -> list[tuple[str, str]]:
     """(page name, text as a patient reads it) for every page of the built-in knowledge base in
     ``lang``."""
+    from dryneedle_cli.checks.readability import page_text, patient_pages
     from dryneedle_cli.content.build import Layer, build
-    from dryneedle_cli.content.readability import page_text, patient_pages
     from dryneedle_cli.env import data_dir
     from dryneedle_cli.query.pages import Query
 

@@ -98,7 +98,7 @@ def boundary():
     except Exception as e:  # noqa: BLE001 - a bug: one line, unless debugging
         outcome.code = _bug(e, debug)
     except BaseException as e:  # SIGTERM during a batch: its workers were stopped
-        from dryneedle_cli.handouts.jobs import Terminated  # only a batch raises it
+        from dryneedle_cli.batch import Terminated  # only a batch raises it
 
         if not isinstance(e, Terminated):
             raise

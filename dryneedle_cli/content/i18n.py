@@ -235,26 +235,18 @@ def _data(doc: Any) -> Any:
 # --------------------------------------------------------------------------- the translator
 
 
-class Translator:
-    """The knowledge base of one language, from a builder that has read and checked the
-    English layers."""
+class Pairing:
+    """The translation files of one language in every layer (``read``), each paired with the
+    English it mirrors: the stamp of the English it was made from (``stamp``), whether it
+    mirrors that English (``mirrors``), and a problem reported on the file (``problem``)."""
 
     def __init__(self, builder: Builder, lang: str):
         self.b, self.lang = builder, lang
         self.rank = {id(layer): n for n, layer in enumerate(builder.layers)}
         self.files: dict[str, list[Candidate]] = {}  # English path in a layer -> highest first
-        self.untranslated: dict[str, str] = {}
-        self.trail: list[dict] = []
-        self.provenance: dict[str, list[str]] = {}
         self._hashes: dict[tuple[str, str], list] | None = None
         self._stamps: dict[int, dict[str, str]] = {}
         self._checked: dict[int, bool] = {}
-        # pages left out of this language, with their names in it: (kind, id, words)
-        self.words: list[tuple[str, str, list[str]]] = []
-        # item (as in provenance) -> its translation file, and where the item sits in it
-        self.where: dict[str, tuple[Path, str]] = {}
-
-    # ------------------------------------------------------------------ reading
 
     def read(self) -> None:
         for rank, layer in enumerate(self.b.layers):
@@ -320,14 +312,12 @@ class Translator:
             Candidate(rank, layer, path, kind, doc.translation, _plain(doc, base), is_patch, rel)
         )
 
-    # ------------------------------------------------------------------ pairing
-
-    def _rel(self, version: Version) -> str:
+    def rel(self, version: Version) -> str:
         return version.path.relative_to(version.layer.root).as_posix()
 
-    def _target(self, version: Version) -> Path:
+    def target(self, version: Version) -> Path:
         """Where the translation of ``version``'s file goes, in its own layer."""
-        return version.layer.root / I18N / self.lang / self._rel(version)
+        return version.layer.root / I18N / self.lang / self.rel(version)
 
     def _by_hash(self) -> dict[tuple[str, str], list[Version]]:
         """(English path in its layer, whole-file hash) -> its versions: what an old
@@ -337,11 +327,11 @@ class Translator:
             for kind in kinds.KINDS:
                 for _, stack in self.b.stacks_of(kind):
                     for v in stack:
-                        key = (self._rel(v), self.b.hashes.get(str(v.path), ""))
+                        key = (self.rel(v), self.b.hashes.get(str(v.path), ""))
                         self._hashes.setdefault(key, []).append(v)
         return self._hashes
 
-    def _stamp(self, cand: Candidate) -> dict[str, str]:
+    def stamp(self, cand: Candidate) -> dict[str, str]:
         """The per-part hashes of the English ``cand`` was made from ({} when an old
         whole-file stamp matches no English file)."""
         given = cand.info.source_hash
@@ -360,7 +350,7 @@ class Translator:
             self._stamps[id(cand)] = memo
         return memo
 
-    def _problem(self, cand: Candidate, at: str, message: str, patch=None, base=None) -> None:
+    def problem(self, cand: Candidate, at: str, message: str, patch=None, base=None) -> None:
         """Report a translation that does not mirror its English (raises for the built-in)."""
         if patch is not None:
             from dryneedle_cli.content.patch import _patch_path
@@ -369,7 +359,50 @@ class Translator:
         err = error_at(cand.path, at, f"the translation does not match the English: {message}")
         self.b.problem(cand.layer, err)
 
-    def _use(self, key: str, cand: Candidate, ident: str, at: str = "$") -> None:
+    def made_from(self, cand: Candidate, stack: list[Version]) -> Version:
+        """The English file a whole-file translation mirrors: the one at its path in its own
+        layer or the nearest layer below (else the lowest)."""
+        whole = [v for v in stack if v.patch is None and self.rel(v) == cand.rel]
+        below = [v for v in whole if self.rank[id(v.layer)] <= cand.rank]
+        return (below or whole or stack)[-1 if below else 0]
+
+    def mirrors(self, cand: Candidate, kind: Kind, stack: list[Version]) -> bool:
+        """Whether a whole-file translation mirrors the English it was made from (its ids,
+        codes and list shapes); a problem is reported once."""
+        memo = self._checked.get(id(cand))
+        if memo is None:
+            english = self.made_from(cand, stack)
+            problems = mirror(_data(english.doc), _data(cand.doc), kind)
+            for at, message in problems[:1]:  # one problem a file: it is left out
+                self.problem(cand, at, message)
+            memo = self._checked[id(cand)] = not problems
+        return memo
+
+    def own_ok(self, cand: Candidate) -> bool:
+        """Whether a translation file may be used at all (``_own_problems``); if not, it is
+        a problem of its layer and a lower layer's translation is used."""
+        own = _own_problems(cand.doc)
+        if own:
+            self.b.problem(cand.layer, error_at(cand.path, *own[0]))
+        return not own
+
+
+class Record:
+    """What the knowledge base of one language says of its translations: the file each item's
+    text came from (``use``: the trail and provenance), and each item left out and why
+    (``missing``: what is stale or not translated, and the file to add)."""
+
+    def __init__(self, pairs: Pairing):
+        self.p, self.b, self.lang = pairs, pairs.b, pairs.lang
+        self.untranslated: dict[str, str] = {}
+        self.trail: list[dict] = []
+        self.provenance: dict[str, list[str]] = {}
+        # pages left out of this language, with their names in it: (kind, id, words)
+        self.words: list[tuple[str, str, list[str]]] = []
+        # item (as in provenance) -> its translation file, and where the item sits in it
+        self.where: dict[str, tuple[Path, str]] = {}
+
+    def use(self, key: str, cand: Candidate, ident: str, at: str = "$") -> None:
         reviser = cand.info.reviser
         self.trail.append({
             "lang": self.lang, "item": key, "file": str(cand.path), "layer": cand.layer.name,
@@ -384,7 +417,7 @@ class Translator:
             f"translated ({self.lang}) by {cand.layer.name}: {cand.path} ({people})"
         )
 
-    def _missing(self, key: str, reason: str, english: Path, stale: bool = False) -> None:
+    def missing(self, key: str, reason: str, english: Path, stale: bool = False) -> None:
         """``key`` has no usable translation; ``validate`` lists it (a stale one is reported
         at the translation file already)."""
         self.untranslated[key] = reason
@@ -398,26 +431,75 @@ class Translator:
             "reviser": None, "date": None, "status": "untranslated", "reason": reason,
         })  # fmt: skip
 
-    def _made_from(self, cand: Candidate, stack: list[Version]) -> Version:
-        """The English file a whole-file translation mirrors: the one at its path in its own
-        layer or the nearest layer below (else the lowest)."""
-        whole = [v for v in stack if v.patch is None and self._rel(v) == cand.rel]
-        below = [v for v in whole if self.rank[id(v.layer)] <= cand.rank]
-        return (below or whole or stack)[-1 if below else 0]
+    def missing_page(self, kind, ident, fulls, reason, english, stale=False) -> None:
+        """A page out of this language: said why, and still found by its names in it."""
+        self.words_of(kind, ident, fulls)
+        self.missing(f"{kind.name}:{ident}", reason, english, stale)
 
-    def _mirrors(self, cand: Candidate, kind: Kind, stack: list[Version]) -> bool:
-        """Whether a whole-file translation mirrors the English it was made from (its ids,
-        codes and list shapes); a problem is reported once."""
-        memo = self._checked.get(id(cand))
-        if memo is None:
-            english = self._made_from(cand, stack)
-            problems = mirror(_data(english.doc), _data(cand.doc), kind)
-            for at, message in problems[:1]:  # one problem a file: it is left out
-                self._problem(cand, at, message)
-            memo = self._checked[id(cand)] = not problems
-        return memo
+    def words_of(self, kind: Kind, ident: str, fulls) -> None:
+        """A page left out of this language still answers to its names in it (from its
+        stale translation), so that a query for it says it is not translated, never lands on
+        another page."""
+        if not fulls or kind.name not in ("topic", "condition"):
+            return
+        doc = fulls[0].doc
+        names = [getattr(doc, f, None) for f in ("name", "title", "clinical_name")]
+        words = [n for n in names if isinstance(n, str)] + list(getattr(doc, "aliases", ()))
+        self.words.append((kind.name, ident, words))
 
-    # ------------------------------------------------------------------ each kind
+    def warn_stale(self, cand: Candidate, base: Version, now: dict[str, str]) -> None:
+        """``validate``: the parts of a page's highest translation made from other English
+        (``now``: the stamp of the English as it is)."""
+        have = self.p.stamp(cand)
+        old = [f for f, h in now.items() if have.get(f) != h]
+        if not old:
+            return
+        self.b.warn(error_at(
+            cand.path, "$.translation.source_hash",
+            f"stale in {_fields(old)}: the English {base.path} changed there since this "
+            "translation was made; update the translation of those fields, then their "
+            "source_hash (tools/restamp.py for the built-in files)",
+        ))  # fmt: skip
+
+    def stale_reason(self, stale: dict[str, Version], fulls) -> tuple[str, bool]:
+        """(why a page has no translation, whether a translation of it exists but is stale)."""
+        version = next(iter(stale.values()))
+        fields = [f for f, v in stale.items() if v is version]
+        target = self.p.target(version)
+        if version.patch is not None:
+            return (
+                f"{_fields(fields)} changed by {version.path} and not translated; add "
+                f"{target} with that change in {languages.NAMES.get(self.lang, self.lang)} "
+                f'(source_hash: "{self.b.hashes.get(str(version.path))}")'
+            ), False
+        if not fulls:
+            return (
+                f"no translation of {version.path}; add {target} "
+                f'(source_hash: "{self.b.hashes.get(str(version.path))}")'
+            ), False
+        if fulls[0].rank < self.p.rank[id(version.layer)]:  # a clinic's copy of the English
+            return (
+                f"{_fields(fields)} in {version.path} differ from the English its translation "
+                f"{fulls[0].path} was made from, so that translation is stale there; add "
+                f"{target}: a copy of it with {_fields(fields)} translated, and in its "
+                f"source_hash {_hashes(version, fields)}"
+            ), True
+        return (
+            f"its translation {fulls[0].path} is stale in {_fields(fields)} (the English "
+            f"{version.path} changed since); update it and its source_hash"
+        ), True
+
+
+class Translator:
+    """The knowledge base of one language, from a builder that has read and checked the
+    English layers: each kind's items laid over by their translations (``document`` for a
+    page, ``items`` for a list file, ``labels``), from the files ``pairs`` read, with what
+    is used and left out in ``record``."""
+
+    def __init__(self, builder: Builder, lang: str):
+        self.b, self.lang = builder, lang
+        self.pairs = Pairing(builder, lang)
+        self.record = Record(self.pairs)
 
     def document(self, kind: Kind, ident: str, stack: list[Version]) -> Any | None:
         """A page (a file and the patches on it) in this language, or None.
@@ -430,15 +512,16 @@ class Translator:
         A field whose English has no translation left makes the page not translated."""
         start = max(n for n, v in enumerate(stack) if v.patch is None)
         base = stack[start]
-        fulls = [c for c in self.files.get(self._rel(base), [])
-                 if not c.patch and self._mirrors(c, kind, stack) and self._own_ok(c)]  # fmt: skip
+        pairs = self.pairs
+        fulls = [c for c in pairs.files.get(pairs.rel(base), [])
+                 if not c.patch and pairs.mirrors(c, kind, stack) and pairs.own_ok(c)]  # fmt: skip
         state: dict[str, Any] = {}  # field -> its translation, made from its English now
         source: dict[str, Candidate] = {}
         stale: dict[str, Version] = {}  # field -> the English version it has no translation of
 
         def whole(field: str, want: str) -> Candidate | None:
             for c in fulls:
-                if self._stamp(c).get(field) == want and field in c.doc.__struct_fields__:
+                if self.pairs.stamp(c).get(field) == want and field in c.doc.__struct_fields__:
                     return c
             return None
 
@@ -458,11 +541,11 @@ class Translator:
             else:
                 stale[field] = base
         if fulls:
-            self._warn_stale(fulls[0], base, now)
+            self.record.warn_stale(fulls[0], base, now)
         for version in stack[start + 1 :]:
             english = _data(version.doc)
-            patches = [c for c in self.files.get(self._rel(version), [])
-                       if c.patch and c.rank >= self.rank[id(version.layer)]]  # fmt: skip
+            patches = [c for c in self.pairs.files.get(self.pairs.rel(version), [])
+                       if c.patch and c.rank >= self.pairs.rank[id(version.layer)]]  # fmt: skip
             for field in dict.fromkeys([*version.patch.set, *version.patch.add]):
                 got = self._patched(kind, field, english[field], state, patches, whole)
                 if got is None:
@@ -475,8 +558,8 @@ class Translator:
                     state[field], source[field] = got
                     stale.pop(field, None)
         if stale:
-            reason, is_stale = self._stale_reason(stale, fulls)
-            self._missing_page(kind, ident, fulls, reason, next(iter(stale.values())).path,
+            reason, is_stale = self.record.stale_reason(stale, fulls)
+            self.record.missing_page(kind, ident, fulls, reason, next(iter(stale.values())).path,
                                is_stale)  # fmt: skip
             return None
         return self._made(kind, ident, stack, state, source, fulls)
@@ -497,8 +580,8 @@ class Translator:
             cand = source.get(field) or (fulls[0] if fulls else None)
             if cand is not None:
                 where = f"$.set.{field}" if cand.patch else at
-                self._problem(cand, where, message)
-            self._missing_page(kind, ident, fulls, f"its translation does not match the "
+                self.pairs.problem(cand, where, message)
+            self.record.missing_page(kind, ident, fulls, f"its translation does not match the "
                                f"English ({at}: {message})", stack[-1].path)  # fmt: skip
             return None
         try:
@@ -507,8 +590,8 @@ class Translator:
             field = next((f for f in state if f in str(e)), None)
             cand = source.get(field) if field else None
             if cand is not None:
-                self._problem(cand, f"$.set.{field}" if cand.patch else f"$.{field}", str(e))
-            self._missing_page(kind, ident, fulls, f"its translation does not match the "
+                self.pairs.problem(cand, f"$.set.{field}" if cand.patch else f"$.{field}", str(e))
+            self.record.missing_page(kind, ident, fulls, f"its translation does not match the "
                                f"English ({e})", stack[-1].path)  # fmt: skip
             return None
         own = _own_problems(doc)
@@ -516,25 +599,12 @@ class Translator:
             cand = source.get("words") or (fulls[0] if fulls else None)
             if cand is not None:
                 self.b.problem(cand.layer, error_at(cand.path, *own[0]))
-            self._missing_page(kind, ident, fulls, f"its reply words mean two answers "
+            self.record.missing_page(kind, ident, fulls, f"its reply words mean two answers "
                                f"({own[0][1]})", stack[-1].path)  # fmt: skip
             return None
         for cand in dict.fromkeys(c for c in source.values() if c is not None):
-            self._use(key, cand, ident)
+            self.record.use(key, cand, ident)
         return doc
-
-    def _own_ok(self, cand: Candidate) -> bool:
-        """Whether a translation file may be used at all (``_own_problems``); if not, it is
-        a problem of its layer and a lower layer's translation is used."""
-        own = _own_problems(cand.doc)
-        if own:
-            self.b.problem(cand.layer, error_at(cand.path, *own[0]))
-        return not own
-
-    def _missing_page(self, kind, ident, fulls, reason, english, stale=False) -> None:
-        """A page out of this language: said why, and still found by its names in it."""
-        self._words_of(kind, ident, fulls)
-        self._missing(f"{kind.name}:{ident}", reason, english, stale)
 
     def _patched(self, kind, field, value, state, patches, whole):
         """(the translation of ``field`` after an English patch changed it, its file), or
@@ -544,7 +614,7 @@ class Translator:
                 given = c.doc.set.get(field, c.doc.add.get(field))
                 if not _words_ok(given, field):
                     where = "set" if field in c.doc.set else "add"
-                    self._problem(c, f"$.{where}.{field}", "search words are a list of texts")
+                    self.pairs.problem(c, f"$.{where}.{field}", "search words are a list of texts")
                     continue
                 if field in c.doc.set:
                     return c.doc.set[field], c
@@ -556,7 +626,7 @@ class Translator:
         if want is None:
             return None
         for c in patches:
-            if self._stamp(c).get(field) != want:
+            if self.pairs.stamp(c).get(field) != want:
                 continue
             if field in c.doc.set:
                 return c.doc.set[field], c
@@ -564,59 +634,6 @@ class Translator:
                 return [*state[field], *c.doc.add[field]], c
         found = whole(field, want)
         return (_data(getattr(found.doc, field)), found) if found is not None else None
-
-    def _warn_stale(self, cand: Candidate, base: Version, now: dict[str, str]) -> None:
-        """``validate``: the parts of a page's highest translation made from other English
-        (``now``: the stamp of the English as it is)."""
-        have = self._stamp(cand)
-        old = [f for f, h in now.items() if have.get(f) != h]
-        if not old:
-            return
-        self.b.warn(error_at(
-            cand.path, "$.translation.source_hash",
-            f"stale in {_fields(old)}: the English {base.path} changed there since this "
-            "translation was made; update the translation of those fields, then their "
-            "source_hash (tools/restamp.py for the built-in files)",
-        ))  # fmt: skip
-
-    def _stale_reason(self, stale: dict[str, Version], fulls) -> tuple[str, bool]:
-        """(why a page has no translation, whether a translation of it exists but is stale)."""
-        version = next(iter(stale.values()))
-        fields = [f for f, v in stale.items() if v is version]
-        target = self._target(version)
-        if version.patch is not None:
-            return (
-                f"{_fields(fields)} changed by {version.path} and not translated; add "
-                f"{target} with that change in {languages.NAMES.get(self.lang, self.lang)} "
-                f'(source_hash: "{self.b.hashes.get(str(version.path))}")'
-            ), False
-        if not fulls:
-            return (
-                f"no translation of {version.path}; add {target} "
-                f'(source_hash: "{self.b.hashes.get(str(version.path))}")'
-            ), False
-        if fulls[0].rank < self.rank[id(version.layer)]:  # a clinic's copy of the English
-            return (
-                f"{_fields(fields)} in {version.path} differ from the English its translation "
-                f"{fulls[0].path} was made from, so that translation is stale there; add "
-                f"{target}: a copy of it with {_fields(fields)} translated, and in its "
-                f"source_hash {_hashes(version, fields)}"
-            ), True
-        return (
-            f"its translation {fulls[0].path} is stale in {_fields(fields)} (the English "
-            f"{version.path} changed since); update it and its source_hash"
-        ), True
-
-    def _words_of(self, kind: Kind, ident: str, fulls) -> None:
-        """A page left out of this language still answers to its names in it (from its
-        stale translation), so that a query for it says it is not translated, never lands on
-        another page."""
-        if not fulls or kind.name not in ("topic", "condition"):
-            return
-        doc = fulls[0].doc
-        names = [getattr(doc, f, None) for f in ("name", "title", "clinical_name")]
-        words = [n for n in names if isinstance(n, str)] + list(getattr(doc, "aliases", ()))
-        self.words.append((kind.name, ident, words))
 
     def items(self, kind: Kind) -> dict[str, Any]:
         """The items of a list file (glossary terms, regions) in this language, by key: each
@@ -629,7 +646,7 @@ class Translator:
             version, key = stack[-1], f"{kind.name}:{ident}"
             english = _data(version.doc)
             want = part_hash(english, kind.text, kind.words)
-            cands = self.files.get(self._rel(version), [])
+            cands = self.pairs.files.get(self.pairs.rel(version), [])
             old = None
             for cand in cands:
                 if str(cand.path) not in checked:  # items the English has not
@@ -639,20 +656,20 @@ class Translator:
                 n = next((n for n, i in enumerate(items) if getattr(i, kind.key) == ident), None)
                 if n is None:
                     continue  # a correction of other items
-                if self._stamp(cand).get(ident) != want:
+                if self.pairs.stamp(cand).get(ident) != want:
                     old = old or cand
                     continue
                 at = f"$.{kind.items}[{n}]"
                 made = overlay(english, _data(items[n]), kind.text, kind.words)
                 problems = mirror(english, made, kind, at)
                 if problems:
-                    self._problem(cand, *problems[0])
+                    self.pairs.problem(cand, *problems[0])
                     continue
                 out[ident] = msgspec.convert(made, type=kind.item)
-                self._use(key, cand, f"{kind.name}:{ident}", at)
+                self.record.use(key, cand, f"{kind.name}:{ident}", at)
                 break
             else:
-                target = self._target(version)
+                target = self.pairs.target(version)
                 if old is not None:
                     self.b.warn(error_at(
                         old.path, "$.translation.source_hash",
@@ -662,14 +679,15 @@ class Translator:
                     why = f"its translation {old.path} is stale for {kind.item_word} '{ident}'"
                 else:
                     why = f"no translation of {kind.item_word} '{ident}'"
-                self._missing(key, f"{why}; add it to {target}", version.path, old is not None)
+                why = f"{why}; add it to {target}"
+                self.record.missing(key, why, version.path, old is not None)
         return out
 
     def _unknown_items(self, kind: Kind, cand: Candidate, english: set[str]) -> None:
         for n, item in enumerate(getattr(cand.doc, kind.items)):
             ident = getattr(item, kind.key)
             if ident not in english:
-                self._problem(
+                self.pairs.problem(
                     cand, f"$.{kind.items}[{n}].{kind.key}",
                     f"{kind.item_word} '{ident}' is not in the English file",
                 )  # fmt: skip
@@ -684,7 +702,7 @@ class Translator:
         files: list[Path] = []
         stack = next(s for _, s in self.b.stacks_of(kind))
         top = stack[-1]
-        cands = self.files.get(self._rel(top), [])
+        cands = self.pairs.files.get(self.pairs.rel(top), [])
         for cand in cands:
             self._labels_file(cand, top.doc)
         setter = {}  # (group, label) -> the version that set its English
@@ -702,17 +720,17 @@ class Translator:
                 elif cand is None:
                     version = setter[(group, label)]
                     missing.append(f"{group}.{label}")
-                    fixes.append(f"translate it in {self._target(version)}")
+                    fixes.append(f"translate it in {self.pairs.target(version)}")
                     files.append(version.path)
                     value = english_text(english)
                 elif cand not in used:
                     used.append(cand)
                 found[group][label] = value
         for cand in used:
-            self._use("labels:labels", cand, kind.name)
+            self.record.use("labels:labels", cand, kind.name)
         if missing:
             more = " ..." if len(missing) > 5 else ""
-            self._missing(
+            self.record.missing(
                 "labels:labels",
                 f"labels not translated: {', '.join(missing[:5])}{more} ({fixes[0]})",
                 files[0],
@@ -722,11 +740,11 @@ class Translator:
     def _labels_file(self, cand: Candidate, english: Labels) -> None:
         """A translation of a labels file: the same overview topic, no label the English lacks."""
         if cand.doc.overview_topic and cand.doc.overview_topic != english.overview_topic:
-            self._problem(cand, "$.overview_topic", "overview_topic must be the English one")
+            self.pairs.problem(cand, "$.overview_topic", "overview_topic must be the English one")
         for group in ("labels", "defaults"):
             for label in getattr(cand.doc, group):
                 if label not in getattr(english, group):
-                    self._problem(
+                    self.pairs.problem(
                         cand, f"$.{group}.{label}", f"the English file has no {group} '{label}'"
                     )
 
@@ -734,17 +752,15 @@ class Translator:
         """(a label's translation, the file it came from), or (None, None)."""
         for cand in cands:
             value = getattr(cand.doc, group).get(label)
-            if value is None or self._stamp(cand).get(f"{group}.{label}") != want:
+            if value is None or self.pairs.stamp(cand).get(f"{group}.{label}") != want:
                 continue  # made from other English
             problems: list[tuple[str, str]] = []
             _mirror(english, value, {group}, frozenset(), f"$.{group}.{label}", group, problems)
             if problems:
-                self._problem(cand, *problems[0])
+                self.pairs.problem(cand, *problems[0])
                 continue
             return value, cand
         return None, None
-
-    # ------------------------------------------------------------------ the result
 
     def knowledge_base(self, english: KnowledgeBase) -> KnowledgeBase:
         content: dict[str, Any] = {}
@@ -768,7 +784,7 @@ class Translator:
         }
         topics, conditions = content["topics"], content["conditions"]
         index, clashes = build_index(topics, conditions, content["glossary"])
-        for kind, ident, words in self.words:  # a page left out still answers to its names
+        for kind, ident, words in self.record.words:  # a page left out still answers to its names
             for word in words:
                 key = normalize(word)
                 if key:
@@ -776,7 +792,7 @@ class Translator:
         for key, target in english.index.items():  # English names find pages too
             index.setdefault(key, target)
         for key, first, second in clashes:
-            path, at = (self.where.get(second) or self.where.get(f"glossary:{second}")
+            path, at = (self.record.where.get(second) or self.record.where.get(f"glossary:{second}")
                         or (self.b.layers[0].root / I18N / self.lang, "$"))  # fmt: skip
             self.b.warn(error_at(
                 path, f"{at}.aliases",
@@ -784,7 +800,7 @@ class Translator:
                 f"and '{second}'; '{first}' wins",
             ))  # fmt: skip
         provenance = dict(english.provenance)
-        for k, lines in self.provenance.items():
+        for k, lines in self.record.provenance.items():
             provenance[k] = [*provenance.get(k, []), *lines]
         return KnowledgeBase(
             **content,
@@ -794,8 +810,8 @@ class Translator:
             warnings=[str(w) for w in self.b.result.skipped],
             provenance=provenance,
             lang=self.lang,
-            untranslated=self.untranslated,
-            trail=self.trail,
+            untranslated=self.record.untranslated,
+            trail=self.record.trail,
         )
 
 
@@ -818,10 +834,10 @@ def translate(builder: Builder, lang: str) -> KnowledgeBase | None:
         builder.i18n_checked = True
         for layer in builder.layers:
             if not layer.builtin and (layer.root / I18N).is_dir():
-                t.strays(layer)
+                t.pairs.strays(layer)
         if builder.strict:
             _inline(builder)
-    t.read()
+    t.pairs.read()
     kb = t.knowledge_base(english)
     if len(builder.result.errors) > errors:
         return None

@@ -4,7 +4,7 @@ merge it, whether a patch may change it, and which checks it gets.
 The loader (``layers.layer_files``), the builder (``build``), the cache's fingerprint
 (``cache.fingerprint``) and ``validate`` (recognised or stray files) all read ``KINDS``; none
 lists the layout itself. Adding a kind is one ``Kind(...)`` entry here plus its model in
-``model.py`` (and, if it has checks of its own, a ``check_<name>`` method of ``build.Builder``).
+``model.py`` (and, if it has checks of its own, a ``check_<name>`` function in ``checks.CHECKS``).
 
 Merge rules:
 - ``REPLACE``: each file is one item with an ``id``; a higher layer's file with the same id
@@ -72,7 +72,7 @@ class Kind(msgspec.Struct, frozen=True, eq=False):
     patchable: bool = False  # a NAME.patch.yaml may set or add fields of an item below
     # Items of kinds with the same ``ids`` share one id space (a condition cannot replace a topic).
     ids: str = ""
-    checks: tuple[str, ...] = ()  # Builder.check_<name> methods run on each item
+    checks: tuple[str, ...] = ()  # names in checks.CHECKS, run on each item
     pages: bool = False  # its items are pages a patient reads (``kb.sources`` lists their files)
     item: type | None = None  # ITEMS: the model of one item (what the cache stores)
     # (label, label shown instead) on this kind's pages: before a visit the areas are still to

@@ -122,24 +122,20 @@ def check_shape(yaml, text: str, path: Path) -> None:
         if isinstance(event, (yaml.ScalarEvent, *opening)):
             values += 1
             if values > MAX_VALUES:
-                mark = event.start_mark
-                raise ContentError(
-                    str(path),
+                raise _at_event(
+                    path,
+                    event,
                     f"has more than {MAX_VALUES:,} values; a knowledge file needs far fewer, "
                     "so split it",
-                    line=mark.line + 1,
-                    column=mark.column + 1,
                 )
         if isinstance(event, opening):
             depth += 1
             if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise ContentError(
-                    str(path),
+                raise _at_event(
+                    path,
+                    event,
                     f"lists and mappings are nested more than {MAX_DEPTH} levels deep; "
                     "a knowledge file needs only a few",
-                    line=mark.line + 1,
-                    column=mark.column + 1,
                 )
         elif isinstance(event, closing):
             depth -= 1
@@ -147,6 +143,12 @@ def check_shape(yaml, text: str, path: Path) -> None:
             raise yaml.constructor.ConstructorError(
                 None, None, "anchors and aliases (&, *) are not allowed", event.start_mark
             )
+
+
+def _at_event(path: Path, event, message: str) -> ContentError:
+    """A problem at the place in the file where a YAML event starts."""
+    mark = event.start_mark
+    return ContentError(str(path), message, line=mark.line + 1, column=mark.column + 1)
 
 
 def parse(path: Path, controls: bool = False) -> dict:

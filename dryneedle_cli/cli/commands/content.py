@@ -33,7 +33,7 @@ def validate(
     fail), 3 when there is any error. Notes (such as reading grades not checked because
     textstat is not installed) are in the JSON "notes", and on stderr with --verbose.
     """
-    from dryneedle_cli.content import validate as checks
+    from dryneedle_cli.checks import validate as checks
     from dryneedle_cli.content.layers import discover
     from dryneedle_cli.views import ValidateReport
 

@@ -67,47 +67,51 @@ def teachback(
     return ExitCode.OK
 
 
+# --- the options of `dryneedle note` (one alias each, so that the command reads as its steps)
+_Gave = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--gave",
+        help="What the patient was given (repeatable): aftercare, prepare, screening, "
+        "consent, or a topic or condition as 'explain' finds it.",
+        autocompletion=_complete_words,
+    ),
+]
+_Teachback = Annotated[
+    TeachbackResult | None,
+    typer.Option("--teachback", help="Teach-back: done, partly or not-done.", show_default=False),
+]
+_GivenLang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language it was given in [default: as the sheets: $DRYNEEDLE_LANG, the "
+        "profile's language, the locale, else en].",
+        show_default=False,
+    ),
+]
+_Date = Annotated[str | None, typer.Option(help="Date given, YYYY-MM-DD [default: today].")]
+_Fhir = Annotated[
+    bool,
+    typer.Option(
+        "--fhir",
+        help="A FHIR R4 Bundle: for each item given, a DocumentReference with its PDF "
+        "attached and a Communication; a Consent when the consent form was given.",
+    ),
+]
+
+
 def note(
     ctx: typer.Context,
-    gave: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--gave",
-            help="What the patient was given (repeatable): aftercare, prepare, screening, "
-            "consent, or a topic or condition as 'explain' finds it.",
-            autocompletion=_complete_words,
-        ),
-    ] = None,
+    gave: _Gave = None,
     areas: AreaOpt = None,
-    teachback: Annotated[
-        TeachbackResult | None,
-        typer.Option(
-            "--teachback", help="Teach-back: done, partly or not-done.", show_default=False
-        ),
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            help="Language it was given in [default: as the sheets: $DRYNEEDLE_LANG, the "
-            "profile's language, the locale, else en].",
-            show_default=False,
-        ),
-    ] = None,
+    teachback: _Teachback = None,
+    lang: _GivenLang = None,
     clinician: ClinicianOpt = None,
-    date: Annotated[
-        str | None, typer.Option(help="Date given, YYYY-MM-DD [default: today].")
-    ] = None,
+    date: _Date = None,
     clinic: ClinicOpt = None,
     json_: JsonOpt = False,
-    fhir: Annotated[
-        bool,
-        typer.Option(
-            "--fhir",
-            help="A FHIR R4 Bundle: for each item given, a DocumentReference with its PDF "
-            "attached and a Communication; a Consent when the consent form was given.",
-        ),
-    ] = False,
+    fhir: _Fhir = False,
 ) -> ExitCode:
     """One line for the clinical record: what was given, its version and hash, teach-back.
 
@@ -120,8 +124,7 @@ def note(
     """
     import datetime as dt
 
-    from dryneedle_cli import __version__, safe
-    from dryneedle_cli.handouts import handout
+    from dryneedle_cli import __version__
     from dryneedle_cli.query import record
     from dryneedle_cli.views import Fhir
 
@@ -144,16 +147,7 @@ def note(
     choice = session.language(lang)
     tell(choice.notes)
     language = choice.code
-    clinician = clinician or (profile.default_clinician if profile else None) or None
-    if clinician is not None:
-        if safe.has_control(clinician):
-            raise UsageError("--clinician: the name has a control character; type it plainly")
-        clinician = handout.clean(clinician, "clinician's name") or None
-        if profile and profile.clinicians and clinician not in profile.clinicians:
-            say(
-                f"dryneedle: warning: '{short(clinician)}' is not in the clinicians of "
-                f"{profile_path}"
-            )
+    clinician = _clinician(clinician, profile, profile_path)
 
     # the values as on the sheets, so hashes match what was printed; the approval of each
     # thing given is recorded (never refused: the note is the record)
@@ -180,6 +174,25 @@ def note(
         view = Fhir(record.fhir_bundle(view, documents=for_note(q, view, clinic=profile)))
     renderer.show(view)
     return ExitCode.OK
+
+
+def _clinician(given: str | None, profile, profile_path) -> str | None:
+    """The note's clinician: --clinician, else the profile's default; cleaned as on a sheet,
+    with a warning when the profile lists its clinicians and this one is not among them."""
+    from dryneedle_cli import safe
+    from dryneedle_cli.handouts import handout
+
+    clinician = given or (profile.default_clinician if profile else None) or None
+    if clinician is not None:
+        if safe.has_control(clinician):
+            raise UsageError("--clinician: the name has a control character; type it plainly")
+        clinician = handout.clean(clinician, "clinician's name") or None
+        if profile and profile.clinicians and clinician not in profile.clinicians:
+            say(
+                f"dryneedle: warning: '{short(clinician)}' is not in the clinicians of "
+                f"{profile_path}"
+            )
+    return clinician
 
 
 COMMANDS = {"teachback": teachback, "note": note}

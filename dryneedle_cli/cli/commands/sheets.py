@@ -65,55 +65,67 @@ aftercare.__doc__ = (
 )
 
 
+# --- the options of `dryneedle sheet` (one alias each, so that the command reads as its steps)
+_Which = Annotated[Which, typer.Argument(help="aftercare, prepare, screening or consent")]
+_Patient = Annotated[str | None, typer.Option(help="The patient's name.")]
+_Date = Annotated[str | None, typer.Option(help="Date on the sheet [default: today].")]
+_NextVisit = Annotated[str | None, typer.Option(help="When the next visit is.")]
+_Note = Annotated[
+    list[str] | None,
+    typer.Option(help="Your own instruction for the patient, in its own box (repeatable)."),
+]
+_Fmt = Annotated[Format | None, typer.Option("--format", "-f", help="[default: from -o, else pdf]")]
+_Output = Annotated[
+    str | None, typer.Option("--output", "-o", help="File to write, or - for stdout.")
+]
+_Force = Annotated[bool, typer.Option(help="Replace an existing file.")]
+_LargePrint = Annotated[bool, typer.Option(help="16 to 18 pt, one column (PDF, HTML).")]
+_Font = Annotated[Path | None, typer.Option(help="A .ttf for scripts the built-in font lacks.")]
+_Batch = Annotated[
+    Path | None,
+    typer.Option(
+        help="CSV of patient, areas, clinician, next_visit, date, note, format: a sheet a row."
+    ),
+]
+_OutDir = Annotated[Path | None, typer.Option(help="Folder for --batch sheets.")]
+_Open = Annotated[
+    bool,
+    typer.Option("--open", help="Open the written sheet in the system's viewer (xdg-open)."),
+]
+_Print = Annotated[
+    bool,
+    typer.Option("--print", help="Send the written sheet to the default printer (lp, else lpr)."),
+]
+_Copies = Annotated[
+    int,
+    typer.Option(
+        min=1, max=2, help="consent: 2 prints a clinic copy and a patient copy in one file."
+    ),
+]
+
+
 def sheet(
     ctx: typer.Context,
-    which: Annotated[Which, typer.Argument(help="aftercare, prepare, screening or consent")],
+    which: _Which,
     areas: AreaOpt = None,
-    patient: Annotated[str | None, typer.Option(help="The patient's name.")] = None,
+    patient: _Patient = None,
     clinician: ClinicianOpt = None,
-    date: Annotated[str | None, typer.Option(help="Date on the sheet [default: today].")] = None,
-    next_visit: Annotated[str | None, typer.Option(help="When the next visit is.")] = None,
-    note: Annotated[
-        list[str] | None,
-        typer.Option(help="Your own instruction for the patient, in its own box (repeatable)."),
-    ] = None,
+    date: _Date = None,
+    next_visit: _NextVisit = None,
+    note: _Note = None,
     clinic: ClinicOpt = None,
-    fmt: Annotated[
-        Format | None, typer.Option("--format", "-f", help="[default: from -o, else pdf]")
-    ] = None,
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help="File to write, or - for stdout.")
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+    fmt: _Fmt = None,
+    output: _Output = None,
+    force: _Force = False,
     paper: PaperOpt = None,
-    large_print: Annotated[bool, typer.Option(help="16 to 18 pt, one column (PDF, HTML).")] = False,
-    font: Annotated[
-        Path | None, typer.Option(help="A .ttf for scripts the built-in font lacks.")
-    ] = None,
-    batch: Annotated[
-        Path | None,
-        typer.Option(
-            help="CSV of patient, areas, clinician, next_visit, date, note, format: a sheet a row."
-        ),
-    ] = None,
-    out_dir: Annotated[Path | None, typer.Option(help="Folder for --batch sheets.")] = None,
-    open_: Annotated[
-        bool,
-        typer.Option("--open", help="Open the written sheet in the system's viewer (xdg-open)."),
-    ] = False,
-    print_: Annotated[
-        bool,
-        typer.Option(
-            "--print", help="Send the written sheet to the default printer (lp, else lpr)."
-        ),
-    ] = False,
+    large_print: _LargePrint = False,
+    font: _Font = None,
+    batch: _Batch = None,
+    out_dir: _OutDir = None,
+    open_: _Open = False,
+    print_: _Print = False,
     lang: LangOpt = None,
-    copies: Annotated[
-        int,
-        typer.Option(
-            min=1, max=2, help="consent: 2 prints a clinic copy and a patient copy in one file."
-        ),
-    ] = 1,
+    copies: _Copies = 1,
 ) -> ExitCode:
     """Write a printable sheet or form (PDF, HTML, Markdown or text).
 
@@ -132,6 +144,7 @@ def sheet(
     from dryneedle_cli.handouts import jobs
     from dryneedle_cli.session import SheetRequest
 
+    # parse: the format and the options it refuses, before any work
     fmt_name = jobs.resolve_format(fmt and fmt.value, output if batch is None else None)
     _check_options(
         fmt_name,
@@ -165,15 +178,20 @@ def sheet(
     checked, told = session.check_sheet(request)
     tell(told)
     if batch is not None:
-        if output is not None:
-            raise UsageError("use --out-dir with --batch, not -o")
-        job = jobs.BatchJob(session, batch, out_dir or s.env.cwd, checked, force)
-        return _batch(job, s.env, told, sized=paper is not None or large_print, print_=print_)
-    if output == "-" and checked.format == "pdf" and s.env.stdout_isatty:
+        sized = paper is not None or large_print
+        return _batch(session, s.env, checked, told, batch, out_dir, output, force, sized, print_)
+    return _one(session, checked, told, s.env, output, force, open_, print_)
+
+
+def _one(session, checked, told, env, output, force, open_, print_) -> ExitCode:
+    """One sheet: made by the session, written where -o says, then opened or printed."""
+    from dryneedle_cli.handouts import jobs
+
+    if output == "-" and checked.format == "pdf" and env.stdout_isatty:
         raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")
     made = session.sheet(checked)
     tell(note for note in made.notes if note not in told)
-    path = jobs.write(made, output, force, s.env.cwd)
+    path = jobs.write(made, output, force, env.cwd)
     if path is not None:
         say(f"Wrote {path}")
         _deliver([path], open_, print_)
@@ -226,30 +244,33 @@ def _deliver(paths: list[Path], open_: bool, print_: bool, batch: bool = False) 
         say(f"Sent {what} to the printer" + (f" ({reply})" if reply else ""))
 
 
-def _batch(job, env, told=(), sized: bool = False, print_: bool = False) -> ExitCode:
-    """--batch: every row of the CSV with the same Session (``jobs.batch``); the notes the
+def _batch(session, env, checked, told, csv_path, out_dir, output, force, sized, print_):
+    """--batch: every row of the CSV with the same Session (``batch.batch``); the notes the
     rows add to ``told`` (already shown), the skipped rows, then the count."""
     import contextlib
     import time
 
+    from dryneedle_cli import batch as batches
     from dryneedle_cli.errors import OutputError
-    from dryneedle_cli.handouts import jobs
 
-    out_dir = job.out_dir
+    if output is not None:
+        raise UsageError("use --out-dir with --batch, not -o")
+    out_dir = out_dir or env.cwd
+    job = batches.BatchJob(session, csv_path, out_dir, checked, force)
     try:  # --out-dir names a folder for the day's sheets: made if new (unlike -o's folder)
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot make the folder {out_dir}: {e.strerror}") from None
     start = time.perf_counter()
-    bar, update = jobs.progress_bar(env.stderr_isatty)
+    bar, update = batches.progress_bar(env.stderr_isatty)
     with bar if bar else contextlib.nullcontext():
-        result = jobs.batch(job, progress=update)
+        result = batches.batch(job, progress=update)
     tell(note for note in result.notes if note not in told)
     for problem in result.problems:
         say(f"dryneedle: {problem}")
     say(
         f"Wrote {_count(len(result.written), 'sheet')} to {out_dir}"
-        f" in {jobs.elapsed(start)}; {_count(len(result.problems), 'row')} skipped."
+        f" in {batches.elapsed(start)}; {_count(len(result.problems), 'row')} skipped."
     )
     plain = [p for p in result.written if p.suffix in (".md", ".txt")]
     if sized and plain:  # a row's format column chose Markdown or text: said, not hidden

@@ -123,8 +123,8 @@ def _item_name(key: str) -> str:
 def _reading_ease(kb, lang: str, report: Report, wanted) -> None:
     """A translated page that reads harder than its language's gate (``reading_ease``: never
     the English grade), for the languages that have a gate."""
+    from dryneedle_cli.checks.readability import page_text, patient_pages
     from dryneedle_cli.content import reading_ease
-    from dryneedle_cli.content.readability import page_text, patient_pages
     from dryneedle_cli.query.pages import Query
 
     if lang not in reading_ease.GATES:
@@ -149,7 +149,7 @@ def _reading_ease(kb, lang: str, report: Report, wanted) -> None:
 
 
 def _readability(kb, report: Report, wanted) -> None:
-    from dryneedle_cli.content import readability
+    from dryneedle_cli.checks import readability
     from dryneedle_cli.query.pages import Query
 
     if not readability.available():
