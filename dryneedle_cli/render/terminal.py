@@ -295,6 +295,8 @@ class TerminalRenderer(Renderer):
         super().__init__(out, force_terminal=force_terminal, **options)
         self.console = _Console(file=self.out, highlight=False, force_terminal=force_terminal)
         self.console.width = max(MIN_WIDTH, min(MAX_WIDTH, self.console.width))
+        # the height, asked once: Rich otherwise asks the terminal three times a line printed
+        self.console.height = self.console.height
 
     def show(self, view, **options) -> None:
         if self.pager and view.RENDER == "page" and not options.get("stream"):
