@@ -70,8 +70,17 @@ end
 """
 
 
-def _arg(name: str, default: str) -> str:
-    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+def _options():
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
+    parser.add_argument("--seconds", type=int, default=10, help="seconds a case (default 10)")
+    parser.add_argument("--memory", type=int, default=100000, help="requests for the RSS case")
+    parser.add_argument("--tool", choices=("wrk", "python"), help="load generator")
+    return parser.parse_args()
 
 
 def _free_port() -> int:
@@ -205,10 +214,10 @@ def _python(base, method, path, body, connections, seconds, limit=0) -> dict:
 
 
 def main() -> int:
-    workers = [int(w) for w in _arg("--workers", "1,2").split(",")]
-    seconds = int(_arg("--seconds", "10"))
-    memory = int(_arg("--memory", "100000"))
-    tool = _arg("--tool", "wrk" if shutil.which("wrk") else "python")
+    options = _options()
+    workers = [int(w) for w in options.workers.split(",")]
+    seconds, memory = options.seconds, options.memory
+    tool = options.tool or ("wrk" if shutil.which("wrk") else "python")
     load = _wrk if tool == "wrk" else _python
     print(f"load generator: {tool}; {seconds} s per case; CPU cores: {os.cpu_count()}; "
           f"load average at start: {os.getloadavg()[0]:.1f}")  # fmt: skip

@@ -120,8 +120,18 @@ def _clinic_case(exe: str, env: dict[str, str], runs: int, count: int, cold: boo
         print(f"{name:28} {b * 1000:9.1f} {p * 1000:8.1f} {b / p:5.2f}x without")
 
 
-def _arg(name: str, default: str | None = None) -> str | None:
-    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+def _options():
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", "--runs", type=int, default=21, help="rounds (default 21)")
+    parser.add_argument("--wheel", help="time this wheel (default: build one of the checkout)")
+    parser.add_argument("--against", help="another wheel, run in the same rounds")
+    parser.add_argument("--only-startup", action="store_true", help="the start-up table only")
+    parser.add_argument("--quick", action="store_true", help="no clinic-folder cases")
+    return parser.parse_args()
 
 
 def _cpu_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -240,11 +250,12 @@ def startup(
 
 
 def main() -> int:
-    rounds = int(_arg("--rounds", _arg("--runs", "21")))
+    options = _options()
+    rounds = options.rounds
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        bin_dir = scratch_venv(root, _arg("--wheel"))
-        other = scratch_venv(root, _arg("--against"), "other") if "--against" in sys.argv else None
+        bin_dir = scratch_venv(root, options.wheel)
+        other = scratch_venv(root, options.against, "other") if options.against else None
         exe = str(bin_dir / "dryneedle")
         for folder in ("config", "cache"):
             (root / folder).mkdir()
@@ -257,7 +268,7 @@ def main() -> int:
             PATH=f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}",
         )
         startup(bin_dir, env, rounds, other)
-        if "--only-startup" in sys.argv:
+        if options.only_startup:
             return 0
         runs = max(5, rounds // 2)
         one = statistics.median(_time([exe, "explain", "neck"], env) for _ in range(runs))
@@ -267,7 +278,7 @@ def main() -> int:
         print(f"1,000 queries (explain - --json): {many / one:5.1f}x one explain neck (wall)")
         peak = _peak_mib([exe, "explain", "neck"], env)
         print(f"peak memory of explain neck: {peak:.1f} MiB")
-        if "--quick" in sys.argv:  # no clinic folders
+        if options.quick:  # no clinic folders
             return 0
         print(f"{'case':28} {'median ms':>9} {'without':>8} ratio (wall)")
         for count in (1000, 10_000):
