@@ -354,3 +354,233 @@ class TranslationsDoc(Wire, kw_only=True):
 def encode(doc: Wire) -> dict:
     """The document as JSON-ready data, fields in order, ``UNSET`` ones left out."""
     return msgspec.to_builtins(doc)
+
+
+# ------------------------------------------------------------------------------ the schema files
+WARNING = {"properties": {"style": {"const": "warning"}}}  # a section of urgent signs
+# file name (``<name>.schema.json``) -> (the struct, its title, what JSON Schema says that a
+# struct cannot: conditions between fields)
+SCHEMAS: dict[str, tuple[type[Wire], str, dict]] = {
+    "conditions": (ConditionsDoc, "dryneedle conditions", {}),
+    "evidence": (EvidenceDoc, "dryneedle evidence", {}),
+    "missing": (
+        MissingDoc,
+        "dryneedle not-found record (a line of explain - / conditions - / evidence -)",
+        {},
+    ),
+    "note": (NoteDoc, "dryneedle note --json: the chart note and what it is made of", {}),
+    "page": (
+        PageDoc,
+        "dryneedle page (explain, prepare, aftercare)",
+        {
+            "allOf": [
+                {
+                    "if": {"properties": {"kind": {"const": "condition"}}},
+                    "then": {
+                        "required": [
+                            "name",
+                            "clinical_name",
+                            "aliases",
+                            "icd10",
+                            "region",
+                            "evidence_strength",
+                        ]
+                    },
+                },
+                {
+                    "if": {"properties": {"kind": {"const": "aftercare"}}},
+                    "then": {
+                        "required": ["areas"],
+                        "properties": {"sections": {"contains": WARNING}},
+                    },
+                },
+            ]
+        },
+    ),  # fmt: skip
+    "paths": (
+        PathsDoc,
+        "dryneedle paths --json: the layers, or where each part of one item came from",
+        {
+            "oneOf": [
+                {"required": ["layers"], "not": {"required": ["id"]}},
+                {"required": ["id", "parts"], "not": {"required": ["layers"]}},
+            ]
+        },
+    ),
+    "reference": (Reference, "dryneedle reference", {}),
+    "review": (
+        ReviewDoc,
+        "dryneedle review list --json: every page in every language and its approval",
+        {},
+    ),
+    "screen-item": (ScreenItem, "dryneedle screening question (clinician view)", {}),
+    "screen-questions": (ScreenQuestionsDoc, "dryneedle screen --questions", {}),
+    "screen-result": (ScreenResultDoc, "dryneedle screen (the result)", {}),
+    "teachback": (
+        TeachbackDoc,
+        "dryneedle teachback --json: one page's key points and teach-back questions",
+        {},
+    ),
+    "translations": (
+        TranslationsDoc,
+        "dryneedle translations --json: each translation file in use, and what is not translated",
+        {},
+    ),
+    "validate": (ValidateDoc, "dryneedle validate --json", {}),
+}
+
+# What each field means, once: by field name, or ``Struct.field`` where one name means
+# different things in different objects. Every field of every struct above has one
+# (``tools/schemas.py --check``); the schemas and docs/json.md's field table take them from here.
+DESCRIPTIONS: dict[str, str] = {
+    "schema_version": "1; changes only when a field is removed, renamed or changes meaning",
+    "command": "the subcommand that printed the document",
+    "lang": "the language of the text (en, es, fr ...); references keep their own",
+    "query": "the words asked (null: none); in a stream, the line this record answers",
+    "found": "in a stream: whether the query found something",
+    "count": "how many items the list holds",
+    "references": "every reference the document cites",
+    "summary": "the opening sentence",
+    "title": "the title, in the document's language",
+    "id": "the stable id",
+    "kind": "what kind of page or document it is",
+    "areas": "the body area ids chosen with --area ([] for none)",
+    "questions": "the questions",
+    "status_line": "the status as the page or screen says it, in its language",
+    "approved_by": "who approved it; null unless status is approved",
+    "approved_on": "when it was approved (YYYY-MM-DD); null unless status is approved",
+    # a reference
+    "key": "the reference key the sections cite",
+    "short": "the source's short name",
+    "citation": "the full citation",
+    "doi": "the DOI, or null",
+    "url": "the web address, or null",
+    "Reference.status": "verified, partly-verified or opinion (advice from practice, not tested)",
+    "supports": "what the source says that the text relies on",
+    "note": "evidence --notes: the clinician-only review note (null without it); never on pages",
+    # pages
+    "PageDoc.kind": "overview, topic, condition, glossary, prepare or aftercare",
+    "PageDoc.id": "the stable id of the topic, condition, term or sheet",
+    "facts": "the short lines under the title, as shown",
+    "label": "the fact's label",
+    "value": "the fact's value",
+    "sections": "the sections, in reading order",
+    "heading": "the heading",
+    "style": "normal, warning (urgent signs), steps, checklist or evidence",
+    "Section.text": "a paragraph, empty when none",
+    "Section.items": "list items, [] when none",
+    "Section.refs": "the reference keys supporting this section",
+    "name": "condition: the everyday name",
+    "clinical_name": "condition: the clinical name",
+    "aliases": "condition: other words a patient may use",
+    "icd10": "condition: WHO ICD-10 codes",
+    "icd10_cm": "condition: US ICD-10-CM codes where they differ or were checked ([] when none)",
+    "region": "condition: the body region id",
+    "region_name": "the body region's name",
+    "evidence_strength": "condition: moderate, low, very-low, limited or conflicting",
+    "related": "topic, condition: the ids of the related pages",
+    "PageDoc.areas": "sheets: the area ids chosen with --area",
+    "areas_near_lungs": "sheets: those of the areas near a lung",
+    "rules_out": "prepare: the items a named source says rule dry needling out (clinician note)",
+    "item": "the item's text",
+    "RuleOut.refs": "the reference keys that say it rules dry needling out",
+    "reviewed_on": "when the source file was reviewed (not on glossary pages)",
+    "reviewed_by": "who reviewed the source file (not on glossary pages)",
+    "PageDoc.status": "draft, approved or changed: whether a clinician of the clinic approved "
+    "these exact words in this language",
+    # lists
+    "conditions": "the conditions, by body region, then id",
+    "subject": "the id of the topic or condition whose references these are, or null",
+    "error": "the one-line message",
+    "suggestions": "close matches, maybe none",
+    # validate
+    "ok": "false exactly when there is an error (exit 3)",
+    "checked": "the layer folders looked at",
+    "errors": "the errors",
+    "warnings": "the warnings",
+    "notes": "what was not checked, and why",
+    "file": "the file",
+    "Problem.line": "the line, or null",
+    "column": "the column, or null",
+    "field": "the field, or null",
+    "Problem.message": "what is wrong and how to fix it",
+    # paths
+    "layers": "without words: the content layers, highest first",
+    "layer": "the layer's name",
+    "folder": "the layer's folder",
+    "present": "whether the folder exists",
+    "PathsDoc.id": "with words: the item's id",
+    "parts": "with words: which layer each part of the item came from, one line each",
+    # teachback
+    "TeachbackDoc.kind": "overview, topic, condition, prepare or aftercare",
+    "TeachbackDoc.id": "the page's id",
+    "TeachbackDoc.title": "the page's title",
+    "opener": "the clinician's opening words (teachback_opener in labels.yaml)",
+    "key_points": "the 2 or 3 key points for these areas, placeholders filled",
+    "KeyPoint.text": "the key point",
+    "KeyPoint.refs": "the reference keys of the statement it repeats",
+    "TeachbackDoc.questions": "the open teach-back questions for these areas",
+    "Question.text": "the question",
+    # note
+    "NoteDoc.line": "the paste-ready line, at most 300 characters, never the patient's name",
+    "NoteDoc.date": "the date given, YYYY-MM-DD",
+    "language": "the language the items were given in",
+    "clinician": "--clinician, else the profile's default_clinician",
+    "teachback": "done, partly, not-done, or null when not given",
+    "content_version": "the dryneedle version whose content was given",
+    "hash_algorithm": "sha256-12: how hash is made (docs/json.md)",
+    "NoteDoc.areas": "the area ids",
+    "area_names": "the areas' English names, as in the line",
+    "given": "each item given, once, in the order given",
+    "Given.kind": "aftercare, prepare, screening, consent, topic or condition",
+    "Given.title": "the English title the line shows",
+    "hash": "the content hash of its patient-facing words (sha256-12)",
+    "approval": "the page's approval in this language when it was given",
+    "approved_hash": "the hash of the words approved (the review hash); null unless approved",
+    # screening
+    "ScreenQuestionsDoc.kind": "questions",
+    "ScreenResultDoc.kind": "result",
+    "ScreenQuestionsDoc.areas": "the --area ids ([] for all)",
+    "ScreenQuestionsDoc.questions": "the questions asked for these areas, in order",
+    "group": "the form's group id (medicines, needles ...)",
+    "group_heading": "the group's heading",
+    "question": "the question as the patient reads it",
+    "classes": "each source's own class of the question; never one verdict",
+    "source": "the reference key",
+    "class": "contraindication, site-or-mode-only, relative-contraindication, precaution or "
+    "ask-only",
+    "as_written": "the source's own qualifier, or empty",
+    "why": "for the clinician: why it is asked",
+    "discuss": "for the clinician: what to discuss",
+    "ScreenItem.areas": "the region ids it is asked for (none: always)",
+    "near_lungs": "asked when an area is near a lung",
+    "ScreenItem.refs": "the reference keys",
+    "answer": "in a result: yes, no or not-sure",
+    "answers": "every answered id and its answer",
+    "attention": "the yes and not-sure answers, under the form's groups, in its order",
+    "Attention.items": "the questions, each with its answer",
+    "unanswered": "the questions asked for these areas with no answer",
+    "ScreenResultDoc.message": "the neutral line when nothing is flagged or unanswered, else null",
+    "closing": "the closing line, always there",
+    # review
+    "pages": "every page in every language",
+    "ReviewRow.status": "draft: never approved in this language; approved: its words have the "
+    "approved hash; changed: approved once, different now",
+    "ReviewRow.hash": "the hash of the words approved (null: never approved)",
+    "current_hash": "the hash of the words now",
+    # translations
+    "translations": "each translation file in use",
+    "untranslated": "each item with no usable translation",
+    "TranslationFile.status": "reviewed, or 'draft, awaiting review' until a second person "
+    "revised it",
+    "translator": "who translated it",
+    "reviser": "who revised it, or null",
+    "TranslationFile.date": "the translation's date, YYYY-MM-DD",
+    "Untranslated.item": "the item, as kind:id",
+    "reason": "why, and how to fix it",
+}
+
+
+def description(struct: type[Wire], field: str) -> str | None:
+    """What ``field`` (its JSON name) of ``struct`` means (``DESCRIPTIONS``), or None."""
+    return DESCRIPTIONS.get(f"{struct.__name__}.{field}", DESCRIPTIONS.get(field))

@@ -102,8 +102,14 @@ def review_list(
                 "DRYNEEDLE_CONTENT_DIR), so nothing is approved"
             )
     if json_:
-        doc = {"schema_version": 1, "command": "review", "pages": rows}
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        from dryneedle_cli import wire
+
+        doc = wire.ReviewDoc(
+            schema_version=wire.SCHEMA_VERSION,
+            command="review",
+            pages=[wire.ReviewRow(**r) for r in rows],
+        )
+        typer.echo(json.dumps(wire.encode(doc), ensure_ascii=False, indent=2))
         return ExitCode.OK
     for r in rows:
         fields = (r["lang"], r["status"], r["kind"], r["id"], r["approved_by"] or "-",
