@@ -167,12 +167,12 @@ def review_approve(
     """
     import datetime as dt
 
-    from dryneedle_cli import approvals
+    from dryneedle_cli import approvals, dates
     from dryneedle_cli.query.record import check_date
 
     folder = approvals.clinic_folder(settings(ctx).content_dirs)
     who = approvals.check_by(by)
-    on = dt.date.fromisoformat(check_date(date, dt.date.today()))
+    on = dates.parse(check_date(date, dt.date.today()))
     q = next(iter(_queries(ctx, clinic, [lang or "en"]).values()))
     refs = list({(r.kind, r.id): r for r in (approvals.resolve(q, i) for i in ids)}.values())
     for r in approvals.approve(folder, q, refs, who, on):
