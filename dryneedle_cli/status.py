@@ -147,8 +147,9 @@ def gate(q, kind: str, ident: str, title: str, lang: str) -> None:
 
 
 def stamp(q, view):
-    """``view`` (a ``Page`` or a ``TeachBack``) with its status line and, for a page's JSON,
-    ``status``; refused (``NotApproved``) under ``require_approval`` unless approved."""
+    """``view`` (a ``Page`` or a ``TeachBack``) with its status line and, for a page, its
+    ``approval`` (the JSON's ``status``, ``approved_by``, ``approved_on``); refused
+    (``NotApproved``) under ``require_approval`` unless approved."""
     import msgspec
 
     from dryneedle_cli.views import Approval, Page
