@@ -31,7 +31,6 @@ from dryneedle_cli.views import (
 )
 
 V = wire.SCHEMA_VERSION
-SCHEMA_VERSION = V
 # page kinds whose JSON names the areas (and the areas near a lung): the sheets
 _SHEETS = ("prepare", "aftercare")
 
