@@ -35,6 +35,7 @@ from pathlib import Path
 
 import msgspec
 
+from dryneedle_cli import dates
 from dryneedle_cli.errors import ContentError, NotFound, NotTranslated, OutputError, UsageError
 from dryneedle_cli.records import RECORDS, Status
 
@@ -144,7 +145,7 @@ def _quick(text: str) -> dict[tuple[str, str, str], Record] | None:
     out: dict[tuple[str, str, str], Record] = {}
     try:
         for row in rows:
-            r = Record(**{**row, "date": dt.date.fromisoformat(row["date"])})
+            r = Record(**{**row, "date": dates.parse(row["date"])})
             if _problem(r) or r.key in out:
                 return None
             out[r.key] = r

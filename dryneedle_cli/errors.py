@@ -20,7 +20,13 @@ class ExitCode(IntEnum):
 
     @property
     def meaning(self) -> str:
+        """In a few words: the help's exit-code table."""
         return _MEANINGS[self]
+
+    @property
+    def detail(self) -> str:
+        """In full: docs/reference.md's exit-code table (``tools/cli_docs.py`` writes it)."""
+        return _DETAILS[self]
 
 
 _MEANINGS = {
@@ -33,6 +39,23 @@ _MEANINGS = {
     ExitCode.HANGUP: "stopped by SIGHUP: the terminal closed (a batch of sheets)",
     ExitCode.INTERRUPTED: "interrupted",
     ExitCode.TERMINATED: "stopped by SIGTERM (a batch of sheets)",
+}
+
+
+_DETAILS = {
+    ExitCode.OK: "ok",
+    ExitCode.NOT_FOUND: "nothing found (close matches on stderr)",
+    ExitCode.USAGE: "bad usage (unknown option, `--json` with `--plain`)",
+    ExitCode.BAD_CONTENT: "invalid content or configuration (the message names file, line and "
+    'field); also `dryneedle serve` without its optional extra (`pip install "dryneedle[serve]"`)',
+    ExitCode.CANNOT_WRITE: "output could not be written (also a closed stdout or a full disk)",
+    ExitCode.INTERNAL: "internal error: a bug, never anything a user can cause; run with "
+    "`DRYNEEDLE_DEBUG=1` and report it",
+    ExitCode.HANGUP: "stopped by SIGHUP: the terminal closed (a batch stops its workers and "
+    "leaves no partial files; under `nohup` it goes on; `serve` stops cleanly)",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C; `serve` answers the requests under way first)",
+    ExitCode.TERMINATED: "stopped by SIGTERM (a batch stops its workers and leaves no partial "
+    "files; `serve` stops cleanly)",
 }
 
 

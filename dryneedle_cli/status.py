@@ -147,9 +147,12 @@ def gate(q, kind: str, ident: str, title: str, lang: str) -> None:
 
 
 def stamp(q, view):
-    """``view`` (a ``Page`` or a ``TeachBack``) with its status line and, for a page's JSON,
-    ``status``; refused (``NotApproved``) under ``require_approval`` unless approved."""
+    """``view`` (a ``Page`` or a ``TeachBack``) with its status line and, for a page, its
+    ``approval`` (the JSON's ``status``, ``approved_by``, ``approved_on``); refused
+    (``NotApproved``) under ``require_approval`` unless approved."""
     import msgspec
+
+    from dryneedle_cli.views import Approval, Page
 
     policy = policy_of(q)
     speaker = q.speaking(view.lang)
@@ -166,13 +169,8 @@ def stamp(q, view):
     if policy.require and st.state != "approved":
         raise refuse(speaker, kind, view.id, view.title, st, policy)
     text = line(speaker, kind, view.id, st, policy)
-    if hasattr(view, "data"):
-        data = {
-            **view.data,
-            "status": st.state,
-            "approved_by": st.by if st.state == "approved" else None,
-            "approved_on": st.on if st.state == "approved" else None,
-            "status_line": text,
-        }
-        return msgspec.structs.replace(view, status=text, data=data)
+    if isinstance(view, Page):
+        approved = st.state == "approved"
+        approval = Approval(st.state, st.by if approved else None, st.on if approved else None)
+        return msgspec.structs.replace(view, status=text, approval=approval)
     return msgspec.structs.replace(view, status=text)

@@ -42,18 +42,48 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
     references: tuple[RefView, ...]
     labels: dict[str, str]
     facts: tuple[tuple[str, str], ...] = ()  # (label, value) lines shown under the title
-    data: dict = {}  # extra machine-readable fields for JSON
-    # Typed fields the query layer fills (issue 11); ``data`` still carries the same values for
-    # the JSON renderer until the renderers read these instead.
-    areas: tuple[str, ...] = ()  # sheets: the chosen region ids
+    areas: tuple[str, ...] = ()  # sheets and forms: the chosen region ids
     areas_near_lungs: tuple[str, ...] = ()  # sheets: those of them near a lung
     evidence_strength: str | None = None  # conditions: "moderate" ... "conflicting"
     rules_out: tuple[tuple[str, tuple[str, ...]], ...] = ()  # sheets: (line, reference keys)
     related: tuple[str, ...] = ()  # names of the "See also" pages, without ids (patient view)
+    related_ids: tuple[str, ...] | None = None  # topics, conditions: the ids of those pages
+    condition: ConditionFacts | None = None  # conditions: names and codes
+    summary_refs: tuple[str, ...] = ()  # forms: the sources of the summary
+    questions: tuple[str, ...] | None = None  # the screening form: the ids of the questions asked
+    extra_sections: int | None = None  # the consent form: how many sections the clinic added
+    reviewed: Reviewed | None = None  # the content's own review (its file's reviewed_on/by)
     lang: str = "en"  # the language of every word on it (a page is never a mix)
     # what the page is, in its language: a draft awaiting review, or approved by whom and when
     # (``status.stamp``); the same words end every screen, sheet and form of it
     status: str = ""
+    approval: Approval | None = None  # the state behind ``status`` (``status.stamp``)
+
+
+class ConditionFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What a condition page adds, for other tools: its names and codes."""
+
+    name: str
+    clinical_name: str
+    aliases: tuple[str, ...]
+    icd10: tuple[str, ...]
+    icd10_cm: tuple[str, ...]
+    region: str  # the region id
+
+
+class Reviewed(msgspec.Struct, frozen=True):
+    """A content file's own review: when (ISO date) and by whom."""
+
+    on: str
+    by: str
+
+
+class Approval(msgspec.Struct, frozen=True):
+    """A page's approval in its language at this clinic (``status.Status``)."""
+
+    state: str  # draft | approved | changed
+    by: str | None = None  # who approved it, when approved
+    on: str | None = None  # when (ISO date), when approved
 
 
 class ConditionRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -449,8 +479,7 @@ class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def numbers(self) -> dict[str, int]:
         """Each cited source's number: the summary's first, then each section's."""
-        keys = self.page.data.get("summary_refs") or ()
-        return numbering(keys, self.page.sections, self.page.references)
+        return numbering(self.page.summary_refs, self.page.sections, self.page.references)
 
     def marks(self, keys) -> str:
         return marks(self.numbers, keys)

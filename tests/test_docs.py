@@ -55,8 +55,38 @@ def test_links_lead_somewhere_in_the_repository(page):
             assert anchor in _headings(file), f"{page.name}: no heading for {target}"
 
 
+def _cli_docs():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cli_docs", ROOT / "tools" / "cli_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_exit_code_table_is_the_codes_the_program_uses():
     text = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
     table = text[text.index("## Exit codes") :].split("\n\n")[1]
     codes = {int(m) for m in re.findall(r"^\| (\d+) \|", table, re.M)}
     assert codes == {int(code) for code in ExitCode}
+    # and it is the table tools/cli_docs.py writes from errors.py, word for word
+    assert _cli_docs().with_exit_table(text) == text, "run: python tools/cli_docs.py"
+
+
+def test_a_changed_exit_code_row_is_found():
+    tool = _cli_docs()
+    text = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    for changed in (
+        text.replace("| 4 | output could not be written", "| 4 | output not written"),
+        text.replace("| 143 |", "| 144 |"),
+        text.replace("| 130 | interrupted", "| 130 | interrupted\n| 131 | killed |"),
+    ):
+        assert changed != text
+        assert tool.with_exit_table(changed) != changed
+        assert tool.with_exit_table(changed) == text
+
+
+def test_the_readme_names_every_exit_code():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    sentence = " ".join(text[text.index("Exit\ncodes:") :].split("(")[0].split())
+    assert {int(n) for n in re.findall(r"\b(\d+) ", sentence)} == {int(c) for c in ExitCode}

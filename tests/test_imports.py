@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "dryneedle_cli"
 # Lowest first. A module may import its own layer's modules and any lower layer's.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     (
-        "base",  # words about errors, the text sanitiser, the model and view types, folders
+        "base",  # words about errors, the text sanitiser, the model, view and wire types, folders
         (
             "dryneedle_cli",
             "dryneedle_cli.errors",
@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "dryneedle_cli.languages",
             "dryneedle_cli.model",
             "dryneedle_cli.views",
+            "dryneedle_cli.wire",  # the JSON contract: the --json documents as structs
             "dryneedle_cli.env",
             "dryneedle_cli.dates",
         ),

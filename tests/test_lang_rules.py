@@ -93,7 +93,7 @@ def test_a_clinic_copy_with_a_changed_code_keeps_the_translation_and_shows_the_c
         kb = result.translated[lang]
         assert "condition:tennis-elbow" not in kb.untranslated
         page = Query(kb).explain("tennis-elbow")
-        assert page.lang == lang and page.data["icd10"] == ["M77.1", "M77.9"]
+        assert page.lang == lang and page.condition.icd10 == ("M77.1", "M77.9")
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -105,7 +105,7 @@ def test_areas_away_from_the_lungs_do_not_get_the_area_lung_note(q, kb):
         if region.near_lungs:
             continue
         page = q.sheet("aftercare", [region.id])
-        assert not page.data["areas_near_lungs"]
+        assert not page.areas_near_lungs
         assert not any("needles near a lung" in i.lower() for s in page.sections for i in s.items)
 
 

@@ -103,7 +103,7 @@ def test_practice_pages_are_opinion_and_only_in_the_clinicians_view(kb, q):
     for form in ("screening", "consent"):
         page = q.form_page(form)
         printed = {k for s in page.sections if s.style != "questions" for k in s.refs}
-        printed |= set(page.data.get("summary_refs", ()))
+        printed |= set(page.summary_refs)
         assert not printed & practice, (form, printed & practice)
 
 

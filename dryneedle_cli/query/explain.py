@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dryneedle_cli.model import Condition, Item, Term, Topic
 from dryneedle_cli.query.parts import area_bound
-from dryneedle_cli.views import Page, SectionView
+from dryneedle_cli.views import ConditionFacts, Page, Reviewed, SectionView
 
 
 def _related(query, ids) -> tuple[tuple[str, str], ...]:
@@ -36,11 +36,8 @@ def topic_page(query, topic: Topic, kind: str = "topic") -> Page:
         [query._section(s) for s in topic.sections],
         facts=_related(query, topic.related),
         related=_related_names(query, topic.related),
-        data={
-            "related": list(topic.related),
-            "reviewed_on": topic.reviewed_on.isoformat(),
-            "reviewed_by": topic.reviewed_by,
-        },
+        related_ids=tuple(topic.related),
+        reviewed=Reviewed(topic.reviewed_on.isoformat(), topic.reviewed_by),
     )
 
 
@@ -102,20 +99,18 @@ def condition_page(query, c: Condition) -> Page:
         query.t(c.summary),
         sections,
         facts=[*facts, *_related(query, c.related)],
-        data={
-            "name": query.t(c.name),
-            "clinical_name": query.t(c.clinical_name),
-            "aliases": list(c.aliases),
-            "icd10": list(c.icd10),
-            "icd10_cm": list(c.icd10_cm),
-            "region": c.region,
-            "evidence_strength": c.evidence.strength,
-            "related": list(c.related),
-            "reviewed_on": c.reviewed_on.isoformat(),
-            "reviewed_by": c.reviewed_by,
-        },
+        condition=ConditionFacts(
+            name=query.t(c.name),
+            clinical_name=query.t(c.clinical_name),
+            aliases=tuple(c.aliases),
+            icd10=tuple(c.icd10),
+            icd10_cm=tuple(c.icd10_cm),
+            region=c.region,
+        ),
         evidence_strength=c.evidence.strength,
         related=_related_names(query, c.related),
+        related_ids=tuple(c.related),
+        reviewed=Reviewed(c.reviewed_on.isoformat(), c.reviewed_by),
     )
 
 

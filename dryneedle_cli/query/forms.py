@@ -17,6 +17,7 @@ from dryneedle_cli.model import ScreenQuestion, reply_map, tr
 from dryneedle_cli.safe import short
 from dryneedle_cli.views import (
     Page,
+    Reviewed,
     ScreenClassView,
     ScreenGroupView,
     ScreenItem,
@@ -294,14 +295,10 @@ def screening_page(query, areas: list[str] | None) -> Page:
         sections=tuple(sections),
         references=query._refs(keys),
         labels=query.labels,
-        data={
-            "summary_refs": list(s.refs),
-            "questions": asked,
-            "areas": list(areas or ()),
-            "reviewed_on": s.reviewed_on.isoformat(),
-            "reviewed_by": s.reviewed_by,
-        },
+        summary_refs=tuple(s.refs),
+        questions=tuple(asked),
         areas=tuple(areas or ()),
+        reviewed=Reviewed(s.reviewed_on.isoformat(), s.reviewed_by),
         lang=query.lang,
     )
 
@@ -340,13 +337,9 @@ def consent_page(query, areas: list[str] | None) -> Page:
         sections=tuple(sections),
         references=query._refs(keys),
         labels=query.labels,
-        data={
-            "areas": list(areas or ()),
-            "extra_sections": len(c.extra_sections),
-            "reviewed_on": c.reviewed_on.isoformat(),
-            "reviewed_by": c.reviewed_by,
-        },
         areas=tuple(areas or ()),
+        extra_sections=len(c.extra_sections),
+        reviewed=Reviewed(c.reviewed_on.isoformat(), c.reviewed_by),
         lang=query.lang,
     )
 

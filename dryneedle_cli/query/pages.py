@@ -255,9 +255,7 @@ class Query(Forms):
     def _section(self, s: Section, areas=None, local=None) -> SectionView:
         return self._block(self.t(s.heading, local), s, s.style, areas, local)
 
-    def _page(
-        self, command, kind, ident, title, summary, sections, facts=(), data=None, **typed
-    ) -> Page:
+    def _page(self, command, kind, ident, title, summary, sections, facts=(), **typed) -> Page:
         keys = [k for s in sections for k in s.refs]
         return Page(
             command=command,
@@ -269,7 +267,6 @@ class Query(Forms):
             references=self._refs(keys),
             labels=self.labels,
             facts=tuple(facts),
-            data=data or {},
             lang=self.lang,
             **typed,
         )

@@ -8,7 +8,6 @@ import re
 from dryneedle_cli.views import SectionView
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def not_warning(section: SectionView) -> bool:
@@ -47,17 +46,22 @@ def local_date(query, value: str) -> str:
     """A YYYY-MM-DD date as this language writes it (labels ``date_format``, ``months``,
     ``day_one``: '23 November 2026', '23 de noviembre de 2026', '1er décembre 2026');
     anything else as given."""
-    m = _DATE.fullmatch(value.strip()) if value else None
+    from dryneedle_cli.dates import parse
+
+    try:
+        iso = (value or "").strip()
+        date = parse(iso)
+    except ValueError:
+        return value
     months = [n.strip() for n in query.labels.get("months", "").split(",")]
     fmt = query.labels.get("date_format")
-    if not m or not fmt or len(months) != 12 or not 1 <= int(m.group(2)) <= 12:
+    if not fmt or len(months) != 12:
         return value
-    day = int(m.group(3))
     parts = {
-        "day": query.labels.get("day_one", "1") if day == 1 else str(day),
-        "month": months[int(m.group(2)) - 1],
-        "year": m.group(1),
-        "iso": m.group(0),
+        "day": query.labels.get("day_one", "1") if date.day == 1 else str(date.day),
+        "month": months[date.month - 1],
+        "year": iso[:4],
+        "iso": iso,
     }
     return _PLACEHOLDER.sub(lambda x: parts.get(x.group(1), x.group(0)), fmt)
 

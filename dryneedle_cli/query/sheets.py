@@ -10,7 +10,7 @@ import msgspec
 from dryneedle_cli.content.kinds import BY_NAME
 from dryneedle_cli.model import Item, Sheet, tr
 from dryneedle_cli.query.parts import not_warning
-from dryneedle_cli.views import Page
+from dryneedle_cli.views import Page, Reviewed
 
 
 def sheet_page(query, which: str, areas: list[str]) -> Page:
@@ -23,7 +23,7 @@ def sheet_page(query, which: str, areas: list[str]) -> Page:
     # Warning signs come first in every format, whatever order the file gives.
     sections = sorted((s for s in sections if s.text or s.items), key=not_warning)
     rules_out = [
-        {"item": query._item(i), "refs": list(i.rules_out)}
+        (query._item(i), tuple(i.rules_out))
         for s in sheet.sections
         if query._shows(s, areas)
         for i in s.items
@@ -39,15 +39,9 @@ def sheet_page(query, which: str, areas: list[str]) -> Page:
         query.t(sheet.summary),
         sections,
         facts=facts,
-        data={
-            "areas": areas,
-            "areas_near_lungs": lung,
-            **({"rules_out": rules_out} if rules_out else {}),
-            "reviewed_on": sheet.reviewed_on.isoformat(),
-            "reviewed_by": sheet.reviewed_by,
-        },
         areas=tuple(areas),
         areas_near_lungs=tuple(lung),
-        rules_out=tuple((r["item"], tuple(r["refs"])) for r in rules_out),
+        rules_out=tuple(rules_out),
+        reviewed=Reviewed(sheet.reviewed_on.isoformat(), sheet.reviewed_by),
     )
     return msgspec.structs.replace(page, labels=labels)

@@ -42,12 +42,11 @@ def _section(s: SectionView, refs_by_key: dict[str, str], sources_label: str) ->
 
 def _rules_out(p: Page, shorts: dict[str, str]) -> list[str]:
     """For the clinician: items that a named source says rule dry needling out."""
-    notes = p.data.get("rules_out") or []
-    if not notes:
+    if not p.rules_out:
         return []
     lines = ["", *_underline(p.labels["rules_out"], "-")]
-    for note in notes:
-        lines.append(f"- {note['item']} ({'; '.join(shorts[k] for k in note['refs'])})")
+    for item, refs in p.rules_out:
+        lines.append(f"- {item} ({'; '.join(shorts[k] for k in refs)})")
     return lines
 
 

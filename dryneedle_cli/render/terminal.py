@@ -128,7 +128,7 @@ def _link(r) -> str:
 
 def _strength(p: Page) -> Text | None:
     """The evidence strength, coloured, for a condition page."""
-    level = p.data.get("evidence_strength")
+    level = p.evidence_strength
     if level is None:
         return None
     return Text(p.labels[f"strength_{level}"], style=f"bold {_STRENGTH_STYLE[level]}")

@@ -122,8 +122,7 @@ class Service:
             view = stamp(q, q.explain(words))
         except NotFound as e:
             view = Missing("explain", words, str(e), e.suggestions)
-        doc = document(view)
-        return {**doc, "query": words, "found": doc.get("found", True)}
+        return document(view, query=words)
 
     def search(self, lang, words: str) -> tuple[list[web.Hit], list[web.Hit]]:
         """(pages the words name, close matches when none): ``explain``'s matcher."""

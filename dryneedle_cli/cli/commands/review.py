@@ -102,8 +102,14 @@ def review_list(
                 "DRYNEEDLE_CONTENT_DIR), so nothing is approved"
             )
     if json_:
-        doc = {"schema_version": 1, "command": "review", "pages": rows}
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        from dryneedle_cli import wire
+
+        doc = wire.ReviewDoc(
+            schema_version=wire.SCHEMA_VERSION,
+            command="review",
+            pages=[wire.ReviewRow(**r) for r in rows],
+        )
+        typer.echo(json.dumps(wire.encode(doc), ensure_ascii=False, indent=2))
         return ExitCode.OK
     for r in rows:
         fields = (r["lang"], r["status"], r["kind"], r["id"], r["approved_by"] or "-",
@@ -161,12 +167,12 @@ def review_approve(
     """
     import datetime as dt
 
-    from dryneedle_cli import approvals
+    from dryneedle_cli import approvals, dates
     from dryneedle_cli.query.record import check_date
 
     folder = approvals.clinic_folder(settings(ctx).content_dirs)
     who = approvals.check_by(by)
-    on = dt.date.fromisoformat(check_date(date, dt.date.today()))
+    on = dates.parse(check_date(date, dt.date.today()))
     q = next(iter(_queries(ctx, clinic, [lang or "en"]).values()))
     refs = list({(r.kind, r.id): r for r in (approvals.resolve(q, i) for i in ids)}.values())
     for r in approvals.approve(folder, q, refs, who, on):

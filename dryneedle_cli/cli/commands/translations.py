@@ -57,9 +57,15 @@ def translations(ctx: typer.Context, lang: LangOpt = None, json_: JsonOpt = Fals
             f"{drafts} {DRAFT}; {gaps} not translated"
         )
     if json_:
-        doc = {"schema_version": 1, "command": "translations", "translations": files,
-               "untranslated": missing}  # fmt: skip
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        from dryneedle_cli import wire
+
+        doc = wire.TranslationsDoc(
+            schema_version=wire.SCHEMA_VERSION,
+            command="translations",
+            translations=[wire.TranslationFile(**r) for r in files],
+            untranslated=[wire.Untranslated(**m) for m in missing],
+        )
+        typer.echo(json.dumps(wire.encode(doc), ensure_ascii=False, indent=2))
         return ExitCode.OK
     for r in files:
         fields = (r["lang"], r["status"], r["translator"], r["reviser"] or "-", r["date"],

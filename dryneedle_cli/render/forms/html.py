@@ -102,8 +102,8 @@ def _copy(h, copy: str) -> str:
     parts.insert(0, f'<div class="runhead" aria-hidden="true">{escape(h.header(copy))}</div>')
     title = p.title + (f" · {copy}" if copy else "")
     parts += [f"<h1>{escape(title)}</h1>", f"<p>{escape(p.summary)}</p>"]
-    if p.data.get("summary_refs"):
-        parts.append(_sources(h, p.data["summary_refs"]))
+    if p.summary_refs:
+        parts.append(_sources(h, p.summary_refs))
     if h.key_points:
         items = "".join(f"<li>{escape(x)}</li>" for x in h.key_points)
         head = escape(h.key_points_heading)

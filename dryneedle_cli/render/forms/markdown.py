@@ -45,8 +45,8 @@ def _copy(h, copy: str) -> list[str]:
         out.append("")
     title = p.title + (f" · {copy}" if copy else "")
     out += [f"# {_escape(title)}", "", _escape(p.summary), ""]
-    if _sources(h, p.data.get("summary_refs") or ()):
-        out += [_sources(h, p.data["summary_refs"]), ""]
+    if _sources(h, p.summary_refs):
+        out += [_sources(h, p.summary_refs), ""]
     if h.key_points:
         out += [f"> **{_escape(h.key_points_heading)}**", ">"]
         out += [f"> - {_escape(x)}" for x in h.key_points] + [""]

@@ -317,7 +317,7 @@ class _Form(sheet._Sheet):
         y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
         self.set_y(y)
         y += self.text_block(MARGIN, width, p.summary)
-        marks = h.marks(p.data.get("summary_refs") or [])
+        marks = h.marks(p.summary_refs)
         if marks:
             self.set_y(y)
             y += self.text_block(MARGIN, width, marks, sheet.MARK_SCALE, False, GREY)

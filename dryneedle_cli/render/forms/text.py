@@ -37,8 +37,8 @@ def _copy(h, copy: str) -> list[str]:
     out = [h.clinic.name, *h.clinic.contact, ""] if h.clinic else []
     out += _underline(p.title + (f" · {copy}" if copy else ""), "=")
     out.append(p.summary)
-    if _sources(h, p.data.get("summary_refs") or ()):
-        out.append(_sources(h, p.data["summary_refs"]))
+    if _sources(h, p.summary_refs):
+        out.append(_sources(h, p.summary_refs))
     if h.key_points:
         out += ["", *_underline(h.key_points_heading, "-"), *(f"- {x}" for x in h.key_points)]
     if h.steps:
