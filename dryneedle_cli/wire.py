@@ -38,8 +38,13 @@ ScreenClass = Literal[
 ]
 
 
-class Wire(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Every field is printed (null or [] included) unless it is ``UNSET``; nothing else is."""
+class Wire(msgspec.Struct, kw_only=True):
+    """Every field is printed (null or [] included) unless it is ``UNSET``; nothing else is.
+
+    The schemas stay open (no ``additionalProperties: false``): docs/json.md promises that new
+    fields may appear in any release and asks readers to ignore the ones they do not know, so
+    a consumer holding an older schema must still accept newer output. That the output has no
+    field its struct lacks is checked by ``tools/schemas.py --check`` instead (a round trip)."""
 
 
 # ------------------------------------------------------------------------------ parts

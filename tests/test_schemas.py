@@ -5,6 +5,7 @@ output decodes as its struct. Each way out of step is made once on purpose and m
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 from pathlib import Path
 
@@ -105,11 +106,27 @@ def test_output_that_is_not_its_struct_is_found(copy, monkeypatch):
     assert problem.startswith("dryneedle paths --json is not a missing document")
 
 
-def test_every_schema_is_valid_json_schema_and_closed(tool):
+def test_an_output_field_its_struct_lacks_is_found(copy, monkeypatch):
+    real = copy.outputs
+
+    def with_extra():
+        command, name, doc = real()[0]
+        found = json.loads(doc)
+        found["sections"][0]["new_field"] = 1  # deep in the document, not at the top
+        return [(command, name, json.dumps(found))]
+
+    monkeypatch.setattr(copy, "SAMPLES", copy.SAMPLES[:1])
+    monkeypatch.setattr(copy, "outputs", with_extra)
+    (problem,) = copy.problems()
+    assert "fields wire.py does not describe (.sections[0].new_field)" in problem
+
+
+def test_every_schema_is_valid_json_schema_and_open(tool):
+    """Open: a consumer with an older schema accepts newer output (docs/json.md's promise)."""
     from jsonschema import Draft202012Validator
 
     for name in wire.SCHEMAS:
         found = tool.schema(name)
         Draft202012Validator.check_schema(found)
-        assert found["additionalProperties"] is False, name
+        assert '"additionalProperties":false' not in json.dumps(found, separators=(",", ":"))
         assert found["$id"].endswith(f"/{name}.schema.json")

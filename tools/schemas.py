@@ -220,10 +220,36 @@ def problems(run_commands: bool = True) -> list[str]:
                 out.append(f"dryneedle {command} --json printed no JSON document")
                 continue
             try:
-                msgspec.json.decode(doc, type=wire.SCHEMAS[name][0])
+                typed = msgspec.json.decode(doc, type=wire.SCHEMAS[name][0])
             except msgspec.ValidationError as e:
                 out.append(f"dryneedle {command} --json is not a {name} document: {e}")
+                continue
+            if msgspec.to_builtins(typed) != json.loads(doc):  # a field the struct lacks
+                out.append(
+                    f"dryneedle {command} --json is not a {name} document: it has fields "
+                    f"wire.py does not describe ({_extra(json.loads(doc), typed)})"
+                )
     return out
+
+
+def _extra(found, typed) -> str:
+    """The first path in ``found`` (plain JSON) that the decoded struct does not give back."""
+    kept = msgspec.to_builtins(typed)
+
+    def walk(a, b, where: str) -> str | None:
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in a:
+                if key not in b:
+                    return f"{where}.{key}"
+                if (deeper := walk(a[key], b[key], f"{where}.{key}")) is not None:
+                    return deeper
+        elif isinstance(a, list) and isinstance(b, list):
+            for n, (x, y) in enumerate(zip(a, b)):
+                if (deeper := walk(x, y, f"{where}[{n}]")) is not None:
+                    return deeper
+        return None
+
+    return walk(found, kept, "") or "a value changed"
 
 
 def write() -> None:
