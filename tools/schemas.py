@@ -244,7 +244,7 @@ def _extra(found, typed) -> str:
                 if (deeper := walk(a[key], b[key], f"{where}.{key}")) is not None:
                     return deeper
         elif isinstance(a, list) and isinstance(b, list):
-            for n, (x, y) in enumerate(zip(a, b)):
+            for n, (x, y) in enumerate(zip(a, b, strict=False)):
                 if (deeper := walk(x, y, f"{where}[{n}]")) is not None:
                     return deeper
         return None
