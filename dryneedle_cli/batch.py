@@ -211,6 +211,8 @@ class _Stop(SystemExit):
 
 
 _PARENT = 0  # the batch's own process: a worker whose parent is another one stops
+_IN_ROW = False  # a worker is making a sheet: SIGTERM unwinds it rather than ending at once
+_STOPPING = False  # a worker was told to stop (a library may have swallowed the unwinding)
 
 
 def _worker_init() -> None:
@@ -219,7 +221,13 @@ def _worker_init() -> None:
     ``PR_SET_PDEATHSIG`` on Linux); SIGHUP and SIGINT are the batch's to handle."""
 
     def stop(signum, frame):
-        raise _Stop(ExitCode.TERMINATED)
+        global _STOPPING
+        _STOPPING = True
+        if _IN_ROW:  # unwind: write_atomic removes its half-written file
+            raise _Stop(ExitCode.TERMINATED)
+        # between rows the exception would land in the pool's own code, which sends it back
+        # as a result and takes the next row: end here instead
+        os._exit(ExitCode.TERMINATED)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the batch stops its workers itself
@@ -244,13 +252,20 @@ def _parent_alive() -> bool:
 
 
 def _worker(item: tuple[int, int, dict[str, str]]):
+    global _IN_ROW
     number, n, row = item
-    if not _parent_alive():  # the batch is gone (any system): no sheet is written for it
+    if _STOPPING or not _parent_alive():  # the batch is gone (any system): no sheet for it
         os._exit(ExitCode.TERMINATED)
     try:
-        return one_row(_JOB, n, row, number)
+        _IN_ROW = True
+        outcome = one_row(_JOB, n, row, number)
     except _Stop:
         os._exit(ExitCode.TERMINATED)  # write_atomic cleaned up; take no more rows
+    finally:
+        _IN_ROW = False
+    if _STOPPING:
+        os._exit(ExitCode.TERMINATED)
+    return outcome
 
 
 def _work_chunk(items) -> list:
@@ -337,7 +352,8 @@ def _batch(job: BatchJob, progress=None) -> BatchResult:
 
 
 def _stop_workers(pool) -> None:
-    """SIGTERM to every worker (each removes its half-written file and ends), then wait."""
+    """SIGTERM to every worker (each removes its half-written file and ends), then wait; a
+    worker still running after 5 s is killed, so the pool's own clean-up cannot wait on it."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(OSError, AttributeError):
@@ -345,6 +361,9 @@ def _stop_workers(pool) -> None:
     for process in processes:
         with contextlib.suppress(OSError, AttributeError, AssertionError):
             process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
 
 
 def progress_bar(stderr_isatty: bool):

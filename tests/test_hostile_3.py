@@ -4,6 +4,7 @@ possible; real processes only for signals."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -553,6 +554,46 @@ def test_hostile_SG4_the_workers_end_with_the_batch(tmp_path, signame, code):
         for pid in [proc.pid, *children]:
             if _running(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def _in_a_worker(body) -> int:
+    """Run ``body`` in a forked child set up as a batch worker; its exit status (99: the
+    SIGTERM's unwinding was caught by foreign code and the worker went on)."""
+    from dryneedle_cli import batch
+
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 99
+        try:
+            batch._PARENT = os.getppid()
+            batch._worker_init()
+            body(batch)
+        except BaseException:  # noqa: BLE001 - what the pool's own code does with it
+            code = 98
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+def test_hostile_SG4_a_worker_told_to_stop_between_rows_ends_at_once():
+    """SIGTERM between two rows used to raise inside the pool's own code, which sent it back as
+    a result and took the next row (a worker that outlived the batch: CI saw a 30 s hang)."""
+    assert _in_a_worker(lambda batch: os.kill(os.getpid(), signal.SIGTERM)) == 143
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+def test_hostile_SG4_a_worker_whose_unwinding_was_swallowed_takes_no_more_rows(monkeypatch):
+    def swallowing_row(*args):
+        with contextlib.suppress(BaseException):  # a library that catches everything
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives while the sheet is being made
+        return (None, None, ())
+
+    def body(batch):
+        monkeypatch.setattr(batch, "one_row", swallowing_row)
+        batch._worker((1, 2, {"patient": "P", "areas": "neck"}))
+
+    assert _in_a_worker(body) == 143
 
 
 # ------------------------------------------------------------ OP12: a pager that fails
