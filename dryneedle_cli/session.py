@@ -208,15 +208,6 @@ class Sheet(msgspec.Struct, frozen=True):
     notes: tuple[str, ...] = ()
 
 
-MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "txt": "text/plain; charset=utf-8",
-}
-DRAWS_LOGO = ("pdf", "html")  # formats that draw the clinic's logo
-
-
 # --------------------------------------------------------------------------- session
 
 
@@ -399,6 +390,7 @@ class Session:
         the sheet would raise."""
         from dryneedle_cli.dates import check_date, today
         from dryneedle_cli.handouts import clinic as clinics
+        from dryneedle_cli.render import DOCUMENTS
 
         fmt = self.sheet_format(request)
         profile = self.profile
@@ -410,7 +402,7 @@ class Session:
                 raise clinics.template_left(profile.path, profile.placeholders)
             # a PDF or HTML sheet draws the logo: one that cannot be used stops it; a text or
             # Markdown sheet does without, with one warning
-            if fmt in DRAWS_LOGO:
+            if DOCUMENTS[fmt].logo:
                 clinics.require_logo(clinic, profile.path)
             elif clinic.logo_problem:
                 notes.append(f"warning: {profile.path}: {clinic.logo_problem}; no logo is printed")
@@ -435,6 +427,7 @@ class Session:
         ContentError (3), NotFound/NotTranslated (1), OutputError (4: a --font that cannot be
         read)."""
         from dryneedle_cli.handouts.jobs import default_name
+        from dryneedle_cli.render import DOCUMENTS
 
         request, notes = self.check_sheet(request)
         found: list[str] = list(notes)
@@ -445,7 +438,7 @@ class Session:
             data=data,
             fmt=fmt,
             filename=default_name(request.which, request.date, fmt, request.patient),
-            media_type=MEDIA_TYPES.get(fmt, "application/octet-stream"),
+            media_type=DOCUMENTS[fmt].media_type,
             notes=tuple(dict.fromkeys(found)),
         )
 

@@ -16,9 +16,6 @@ from pathlib import Path
 
 from dryneedle_cli.errors import OutputError
 
-# Formats ``lp``/``lpr`` print as they are (CUPS turns PDF and plain text into pages);
-# HTML and Markdown would print as their source.
-PRINTABLE = ("pdf", "txt")
 LP_TIMEOUT = 60  # seconds: lp only queues the job, so this is generous
 OPEN_WAIT = 10  # seconds to wait for the opener to report a failure
 

@@ -119,14 +119,12 @@ def _notice(q, page, form_word: str, code: str) -> str:
     return " · ".join(parts)
 
 
-# document format (a key of render.DOCUMENTS) -> module in dryneedle_cli.render.forms
-MODULES = {"pdf": "pdf", "html": "html", "md": "markdown", "txt": "text"}
-
-
 def document(h: FormHandout, fmt: str, font=None) -> bytes:
     """The bytes of a form in a document format; every text made safe first, as for sheets."""
     from dryneedle_cli import safe
+    from dryneedle_cli.render import DOCUMENTS
 
     h = safe.view(h)
-    module = importlib.import_module(f"dryneedle_cli.render.forms.{MODULES[fmt]}")
+    # the form's module has the name of the sheet's (render.DOCUMENTS) in render.forms
+    module = importlib.import_module(f"dryneedle_cli.render.forms.{DOCUMENTS[fmt].module}")
     return module.render(h, font=font)

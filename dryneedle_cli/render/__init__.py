@@ -7,7 +7,10 @@ new format is a new class: no ``isinstance`` chain. ``plain`` and ``json`` never
 ``terminal`` is imported only when it is chosen.
 
 Document formats (``DOCUMENTS``) turn a handout into the bytes of a file; every module has
-``render(handout, font=None) -> bytes``.
+``render(handout, font=None) -> bytes``, in ``dryneedle_cli.render`` for the sheets and in
+``dryneedle_cli.render.forms`` for the forms. What a format can do (a page size, a logo, the
+printer, a font, bytes a terminal cannot show) is declared once, in its entry: the faces, the
+session and delivery read it from there.
 """
 
 from __future__ import annotations
@@ -25,17 +28,39 @@ SCREENS = {
 
 
 class Document(NamedTuple):
-    module: str  # in dryneedle_cli.render
+    module: str  # in dryneedle_cli.render (sheets) and dryneedle_cli.render.forms (forms)
     extensions: tuple[str, ...]  # the first is the one used for new file names
+    media_type: str  # HTTP's Content-Type
+    name: str  # as messages name the format: "a {name} file", "{name} sheets"
+    paper: bool = False  # has a page and type size: --paper, --large-print
+    logo: bool = False  # draws the clinic's logo (a logo it cannot draw stops the sheet)
+    printable: bool = False  # lp/lpr print it as it is (HTML, Markdown would print as source)
+    font: bool = False  # takes --font
+    binary: bool = False  # bytes a terminal cannot show
 
 
 DOCUMENTS = {
-    "pdf": Document("pdf", (".pdf",)),
-    "html": Document("html", (".html", ".htm")),
-    "md": Document("markdown", (".md",)),
-    "txt": Document("text", (".txt",)),
-}
+    "pdf": Document(
+        "pdf", (".pdf",), "application/pdf", "PDF",
+        paper=True, logo=True, printable=True, font=True, binary=True,
+    ),
+    "html": Document("html", (".html", ".htm"), "text/html; charset=utf-8", "HTML",
+                     paper=True, logo=True),
+    "md": Document("markdown", (".md",), "text/markdown; charset=utf-8", "Markdown"),
+    "txt": Document("text", (".txt",), "text/plain; charset=utf-8", "text", printable=True),
+}  # fmt: skip
 EXTENSIONS = {ext: fmt for fmt, doc in DOCUMENTS.items() for ext in doc.extensions}
+
+
+def formats_that(capability: str) -> tuple[str, ...]:
+    """The document formats whose entry has ``capability`` (paper, logo, printable, font,
+    binary), in table order."""
+    return tuple(fmt for fmt, doc in DOCUMENTS.items() if getattr(doc, capability))
+
+
+def names(formats, joiner: str = " and ") -> str:
+    """The formats as messages name them: "PDF and HTML"."""
+    return joiner.join(DOCUMENTS[fmt].name for fmt in formats)
 
 
 class Renderer:

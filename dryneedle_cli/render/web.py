@@ -22,11 +22,12 @@ from importlib import resources
 from urllib.parse import quote, urlencode
 
 from dryneedle_cli import safe
+from dryneedle_cli.render import DOCUMENTS
 from dryneedle_cli.views import Page, SectionView
 
 # facts a patient is not shown (the terminal hides the same: codes and ids)
 _HIDDEN_FACTS = ("icd10", "icd10_cm", "related")
-FORMATS = ("pdf", "html", "md", "txt")
+FORMATS = tuple(DOCUMENTS)
 PAPERS = ("letter", "a4")
 
 

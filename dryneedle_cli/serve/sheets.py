@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from dryneedle_cli.errors import NotFound, UsageError
+from dryneedle_cli.render import DOCUMENTS
 from dryneedle_cli.safe import short
 from dryneedle_cli.serve.app import MAX_BODY, MAX_REPEAT, check, describe
 
@@ -123,7 +124,7 @@ _SCHEMA = {
     "properties": {
         "patient": _TEXT, "clinician": _TEXT, "date": {**_TEXT, "description": "YYYY-MM-DD"},
         "next_visit": _TEXT, "area": _MANY, "note": _MANY, "lang": _TEXT,
-        "format": {"enum": ["pdf", "html", "md", "txt"]}, "paper": {"enum": ["letter", "a4"]},
+        "format": {"enum": list(DOCUMENTS)}, "paper": {"enum": ["letter", "a4"]},
         "large_print": {"type": ["boolean", "string"]}, "copies": {"enum": [1, 2, "1", "2"]},
     },
 }  # fmt: skip

@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 
 from dryneedle_cli.errors import NotFound, UsageError
-from dryneedle_cli.render import web
+from dryneedle_cli.render import DOCUMENTS, formats_that, names, web
 from dryneedle_cli.safe import short
 
 
@@ -160,9 +160,12 @@ class Service:
             if paper not in web.PAPERS:
                 raise UsageError(f"unknown paper '{short(paper)}'; use letter or a4")
         large_print = bool(fields.get("large_print"))
-        if fmt in ("md", "txt") and (paper or large_print):
+        if fmt in DOCUMENTS and not DOCUMENTS[fmt].paper and (paper or large_print):
             what = "large_print" if large_print else "paper"
-            raise UsageError(f"{what} is for PDF and HTML sheets; leave it out or use format pdf")
+            raise UsageError(
+                f"{what} is for {names(formats_that('paper'))} sheets; leave it out or use "
+                "format pdf"
+            )
         lang = fields.get("lang") or None
         if lang is not None:
             self.lang(lang)  # an unknown language: the service's own message

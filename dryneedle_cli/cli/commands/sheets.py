@@ -186,9 +186,13 @@ def sheet(
 def _one(session, checked, told, env, output, force, open_, print_) -> ExitCode:
     """One sheet: made by the session, written where -o says, then opened or printed."""
     from dryneedle_cli.handouts import jobs
+    from dryneedle_cli.render import DOCUMENTS
 
-    if output == "-" and checked.format == "pdf" and env.stdout_isatty:
-        raise UsageError("a PDF cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE")
+    doc = DOCUMENTS[checked.format]
+    if output == "-" and doc.binary and env.stdout_isatty:
+        raise UsageError(
+            f"a {doc.name} cannot be shown on a terminal; pipe it (-o - | lp) or give -o FILE"
+        )
     made = session.sheet(checked)
     tell(note for note in made.notes if note not in told)
     path = jobs.write(made, output, force, env.cwd)
@@ -198,33 +202,36 @@ def _one(session, checked, told, env, output, force, open_, print_) -> ExitCode:
     return ExitCode.OK
 
 
-_TEXT_FORMATS = {"md": "a Markdown", "txt": "a text"}
-
-
 def _check_options(fmt, *, batch, output, paper, large_print, font, open_, print_) -> None:
     """Refuse options this sheet would not use (never silently ignored), before any work;
     check --font once, whatever the sheet's text (a bad font file is exit 4)."""
-    from dryneedle_cli.handouts.deliver import PRINTABLE
+    from dryneedle_cli.render import DOCUMENTS, formats_that, names
 
+    doc = DOCUMENTS[fmt]
     if output == "-" and (open_ or print_):
         flag = "--open" if open_ else "--print"
         raise UsageError(f"{flag} needs a file, not -o -; give -o FILE or leave -o out")
     if batch and open_:
         raise UsageError("--open opens one sheet; with --batch open the --out-dir folder instead")
-    if fmt in _TEXT_FORMATS and (paper or large_print):
+    if not doc.paper and (paper or large_print):
         flag = "--large-print" if large_print else "--paper"
         raise UsageError(
-            f"{flag} is for PDF and HTML sheets: {_TEXT_FORMATS[fmt]} file has no paper or "
-            f"type size (the program that shows it sets them); leave {flag} out or use -f pdf"
+            f"{flag} is for {names(formats_that('paper'))} sheets: a {doc.name} file has no "
+            f"paper or type size (the program that shows it sets them); leave {flag} out or "
+            "use -f pdf"
         )
-    if print_ and fmt not in PRINTABLE:
+    if print_ and not doc.printable:
+        unprintable = [f for f in DOCUMENTS if not DOCUMENTS[f].printable]
         raise UsageError(
-            "--print sends PDF and text sheets to the printer; for an HTML or Markdown "
-            "sheet use --open and print from the program that shows it"
+            f"--print sends {names(formats_that('printable'))} sheets to the printer; for an "
+            f"{names(unprintable, ' or ')} sheet use --open and print from the program that "
+            "shows it"
         )
     if font is not None:
-        if fmt != "pdf" and not batch:
-            raise UsageError("--font is for PDF sheets; leave it out or use -f pdf")
+        if not doc.font and not batch:
+            raise UsageError(
+                f"--font is for {names(formats_that('font'))} sheets; leave it out or use -f pdf"
+            )
         from dryneedle_cli.render.pdf import check_font
 
         check_font(font)
@@ -272,21 +279,26 @@ def _batch(session, env, checked, told, csv_path, out_dir, output, force, sized,
         f"Wrote {_count(len(result.written), 'sheet')} to {out_dir}"
         f" in {batches.elapsed(start)}; {_count(len(result.problems), 'row')} skipped."
     )
-    plain = [p for p in result.written if p.suffix in (".md", ".txt")]
+    from dryneedle_cli.render import DOCUMENTS, EXTENSIONS, formats_that, names
+
+    def doc(path):
+        return DOCUMENTS[EXTENSIONS[path.suffix.lower()]]
+
+    plain = [p for p in result.written if not doc(p).paper]
     if sized and plain:  # a row's format column chose Markdown or text: said, not hidden
+        unsized = names([f for f in DOCUMENTS if not DOCUMENTS[f].paper], " or ")
         say(
-            "dryneedle: note: --paper and --large-print shape the PDF and HTML sheets only; "
+            f"dryneedle: note: --paper and --large-print shape the {names(formats_that('paper'))} "
+            "sheets only; "
             + (
-                "1 Markdown or text sheet has"
+                f"1 {unsized} sheet has"
                 if len(plain) == 1
-                else f"{len(plain)} Markdown or text sheets have"
+                else f"{len(plain)} {unsized} sheets have"
             )
             + " no paper or type size"
         )
     if print_:
-        from dryneedle_cli.handouts.deliver import PRINTABLE
-
-        printable = [p for p in result.written if p.suffix.lstrip(".") in PRINTABLE]
+        printable = [p for p in result.written if doc(p).printable]
         left = len(result.written) - len(printable)
         if left:
             say(
