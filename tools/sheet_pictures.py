@@ -4,7 +4,12 @@ docs/clinic-guide.md's "Screening and consent" shows), as the example clinic
 (docs/example/clinic.yaml) prints them; and the README's docs/aftercare-sheet.png. Every other
 PNG in docs/sheets/ is removed. Needs pdftoppm (poppler-utils).
 
-Run: python tools/sheet_pictures.py
+``--after`` writes docs/sheets/after/ instead: every page, at 50 dpi, of the materials
+docs/pemat.md scores (no clinic profile, as the raters saw them), and of three variants
+(aftercare in Spanish, consent in French, prepare in large print). docs/sheets/before/ is
+never touched: it holds the pages the outside raters scored.
+
+Run: python tools/sheet_pictures.py [--after]
 """
 
 from __future__ import annotations
@@ -37,6 +42,33 @@ PICTURES = {
     "consent-2": ("consent", CONSENT, 60, 2),
     "screening": ("screening", ["--area", "neck"], 60),
 }  # fmt: skip
+AFTER = SHEETS / "after"
+SCORED = {
+    # name: (sheet, options): the commands of docs/pemat.md, every page
+    "aftercare": ("aftercare", ["--area", "neck", "--area", "upper back"]),
+    "prepare": ("prepare", ["--area", "low back"]),
+    "consent": ("consent", ["--area", "neck"]),
+    "screening": ("screening", ["--area", "neck"]),
+    "aftercare-es": ("aftercare", ["--area", "neck", "--area", "upper back", "--lang", "es"]),
+    "consent-fr": ("consent", ["--area", "neck", "--lang", "fr"]),
+    "prepare-large-print": ("prepare", ["--area", "low back", "--large-print"]),
+}  # fmt: skip
+
+
+def every_page(name: str, which: str, options: list[str], dest: Path) -> None:
+    """Every page of a sheet made with no clinic profile, as ``dest/NAME-N.png`` at 50 dpi."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / f"{name}.pdf"
+        exe = Path(sys.executable).parent / "dryneedle"
+        env = {k: v for k, v in os.environ.items() if k != "DRYNEEDLE_CLINIC"}
+        env["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")  # no user profile either
+        subprocess.run([str(exe), "sheet", which, *options, "-o", str(pdf)], check=True, env=env)
+        subprocess.run(
+            ["pdftoppm", "-r", "50", "-png", str(pdf), str(Path(tmp) / name)], check=True
+        )
+        for png in sorted(Path(tmp).glob(f"{name}-*.png")):
+            number = int(png.stem.rsplit("-", 1)[1])  # pdftoppm pads: name-01.png
+            (dest / f"{name}-{number}.png").write_bytes(png.read_bytes())
 
 
 def render(name: str, which: str, options: list[str], dpi: int, dest: Path, page=1) -> None:
@@ -57,6 +89,13 @@ def render(name: str, which: str, options: list[str], dpi: int, dest: Path, page
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--after"]:
+        AFTER.mkdir(parents=True, exist_ok=True)
+        for old in AFTER.glob("*.png"):
+            old.unlink()
+        for name, (which, options) in SCORED.items():
+            every_page(name, which, options, AFTER)
+        return
     SHEETS.mkdir(exist_ok=True)
     for old in SHEETS.glob("*.png"):
         old.unlink()
