@@ -25,6 +25,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from dryneedle_cli.render import deferred
+
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FULL = (FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf")
 LATIN = (FONTS / "DejaVuSans-Latin.ttf", FONTS / "DejaVuSans-Bold-Latin.ttf")
@@ -102,9 +104,49 @@ class _Subsetter:
         if _is_basic(font):
             font.save = functools.partial(_save_whole, font)
             return
-        inner = self.real.Subsetter(self.options)
+        options = self.options.made() if isinstance(self.options, _Options) else self.options
+        inner = self.real.Subsetter(options)
         inner.populate(glyphs=self.glyphs, **self.kwargs)
         inner.subset(font)
+
+
+class _Added(list):
+    """Tables fpdf2 adds to the subsetter's ``drop_tables`` (``+=``) before the real list is
+    made."""
+
+
+class _Options:
+    """fontTools' subsetter ``Options``, made (and ``fontTools.subset`` imported) only when a
+    font is really cut down; until then it records what fpdf2 sets on it."""
+
+    def __init__(self, module, args, kwargs):
+        object.__setattr__(self, "_lazy", (module, args, kwargs, {"drop_tables": _Added()}))
+        object.__setattr__(self, "_made", None)
+
+    def made(self):
+        if self._made is None:
+            module, args, kwargs, settings = self._lazy
+            made = module.Options(*args, **kwargs)
+            for name, value in settings.items():
+                if isinstance(value, _Added):
+                    value = [*getattr(made, name), *value]
+                setattr(made, name, value)
+            object.__setattr__(self, "_made", made)
+        return self._made
+
+    def __getattr__(self, name):
+        settings = self._lazy[3]
+        if self._made is None and name in settings:
+            return settings[name]
+        return getattr(self.made(), name)
+
+    def __setattr__(self, name, value):
+        if self._made is None:
+            if isinstance(self._lazy[3].get(name), _Added) and not isinstance(value, _Added):
+                value = _Added(value)  # ``drop_tables += [...]`` gives back an _Added
+            self._lazy[3][name] = value
+        else:
+            setattr(self._made, name, value)
 
 
 def _is_basic(font) -> bool:
@@ -122,13 +164,17 @@ def _save_whole(font, file, *args, **kwargs) -> None:
 
 
 class _SubsetModule:
-    """Stands in for ``fontTools.subset`` inside fpdf2's output module."""
+    """Stands in for ``fontTools.subset`` inside fpdf2's output module (which may itself hold
+    a deferred stand-in: ``render/deferred.py``)."""
 
     def __init__(self, real):
         self.real = real
 
     def __getattr__(self, name):
         return getattr(self.real, name)
+
+    def Options(self, *args, **kwargs):  # noqa: N802 - fontTools' name
+        return _Options(self.real, args, kwargs)
 
     def Subsetter(self, options=None):  # noqa: N802 - fontTools' name
         return _Subsetter(self.real, options)
@@ -140,7 +186,9 @@ def _embed_basic_whole() -> None:
     from fpdf import output
 
     real = getattr(output, "ftsubset", None)
-    if real is None or isinstance(real, _SubsetModule) or not hasattr(real, "Subsetter"):
+    if real is None or isinstance(real, _SubsetModule):
+        return
+    if not isinstance(real, deferred.Deferred) and not hasattr(real, "Subsetter"):
         return
     output.ftsubset = _SubsetModule(real)
 
@@ -164,7 +212,13 @@ def _load_fpdf() -> None:
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment] - an import of it fails
     try:
-        import fpdf  # noqa: F401
+        try:
+            with deferred.importing():
+                import fpdf  # noqa: F401
+        except Exception:  # noqa: BLE001 - an fpdf2 that needs a deferred module at import
+            for name in [n for n in sys.modules if n == "fpdf" or n.startswith("fpdf.")]:
+                del sys.modules[name]
+            import fpdf  # noqa: F401
     finally:
         for name in hidden:
             if sys.modules.get(name, 0) is None:
