@@ -136,3 +136,25 @@ def test_sheets_from_the_subsets_pass_both_validators(tmp_path):
         f.write_bytes(data)
         files.append(f)
     assert accessible.validate(files) == []
+
+
+def test_sheets_of_a_batch_share_the_basic_subset(q):
+    """The basic subset is parsed once for every sheet of a process (render/pdf.py
+    ``_add_font``); fpdf2 closes a document's font once it is written, and the next sheet
+    still embeds the whole subset, byte for byte the same."""
+    import re
+
+    def made(patient: str) -> bytes:
+        data = pdf.render(handout.make(q, "aftercare", ["neck"], clinic=None, patient=patient))
+        data = re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", data)
+        return re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", data)
+
+    first, _, again = made("Zoë Ødegård"), made("Ana Ruiz"), made("Zoë Ødegård")
+    assert pdf._WHOLE  # the shared copies were used
+    assert again == first
+    assert embedded(again) == {"DejaVuSansBasicBook", "DejaVuSansBasicBold"}
+    reader = pypdf.PdfReader(io.BytesIO(again))
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        stream = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        data = stream.get_object()["/FontFile2"].get_object().get_data()
+        assert TTFont(io.BytesIO(data))["name"].getDebugName(1) == fonts.BASIC_FAMILY
