@@ -158,3 +158,36 @@ def test_sheets_of_a_batch_share_the_basic_subset(q):
         stream = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         data = stream.get_object()["/FontFile2"].get_object().get_data()
         assert TTFont(io.BytesIO(data))["name"].getDebugName(1) == fonts.BASIC_FAMILY
+
+
+def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
+    """render/fpdf_fast.py: fpdf2's object writing and font compression made cheaper, the
+    same file: a sheet (basic subset), a Polish name (Latin subset, cut down), large print, a
+    consent form, each drawn twice (the font's compressed copy reused)."""
+    import re
+    import zlib
+
+    from fpdf import syntax
+
+    from dryneedle_cli.handouts import forms
+    from dryneedle_cli.render.forms import pdf as form_pdf
+
+    def made() -> list[bytes]:
+        docs = [
+            pdf.render(handout.make(q, "aftercare", ["neck"], clinic=None, patient="Zoë")),
+            pdf.render(handout.make(q, "aftercare", ["heel"], clinic=None, patient="Zoë")),
+            pdf.render(handout.make(q, "prepare", ["neck"], clinic=None, patient="Łukasz")),
+            pdf.render(
+                handout.make(q, "aftercare", ["hip"], clinic=None, patient="A", large_print=True)
+            ),
+            form_pdf.render(forms.make(q, "consent", ["neck"], clinic=None, patient="Ana")),
+        ]
+        docs = [re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", d) for d in docs]
+        return [re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", d) for d in docs]
+
+    fast = syntax.PDFObject._build_obj_dict
+    assert getattr(fast, "_dryneedle", False) and syntax.zlib is not zlib  # installed
+    with_fast = made()
+    monkeypatch.setattr(syntax.PDFObject, "_build_obj_dict", fast.__wrapped__)
+    monkeypatch.setattr(syntax, "zlib", zlib)
+    assert made() == with_fast

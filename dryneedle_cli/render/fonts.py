@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from dryneedle_cli.render import deferred
+from dryneedle_cli.render import deferred, fpdf_fast
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FULL = (FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf")
@@ -226,6 +226,7 @@ def _load_fpdf() -> None:
     from fpdf import FPDF
     from fpdf import fonts as fpdf_fonts
 
+    fpdf_fast.install()
     if getattr(fpdf_fonts, "hb", True) is None and "uharfbuzz" in hidden:
         shaping = FPDF.set_text_shaping
 
