@@ -25,6 +25,10 @@ DEFERRED = [
     "PIL.ImageCms",
     "PIL.TiffImagePlugin",
     "PIL.features",
+    # not deferred: fontTools' name table imports them; a basic subset's names are read
+    # without it (render/fonts.py ``_Names``)
+    "fontTools.ttLib.tables._n_a_m_e",
+    "fontTools.ttLib.tables.otTables",
 ]
 
 # one sheet through the command line, in a fresh process; prints which of DEFERRED it imported

@@ -191,3 +191,58 @@ def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
     monkeypatch.setattr(syntax.PDFObject, "_build_obj_dict", fast.__wrapped__)
     monkeypatch.setattr(syntax, "zlib", zlib)
     assert made() == with_fast
+
+
+@pytest.mark.parametrize(
+    "path", [*fonts.BASIC, *fonts.LATIN, *fonts.FULL], ids=lambda p: p.name.removesuffix(".ttf")
+)
+def test_the_light_name_table_reads_what_fonttools_reads(path):
+    """A basic subset's name table is read without fontTools' (render/fonts.py ``_Names``):
+    the same full name (what fpdf2 embeds as the font's name) and the same name for every
+    name id, here for every font shipped."""
+    real = TTFont(path, lazy=True)["name"]
+    light = TTFont(path, lazy=True)
+    fonts.light_names(light)
+    names = light["name"]
+    assert isinstance(names, fonts._Names)
+    assert names.getBestFullName() == real.getBestFullName()
+    for name_id in range(0, 26):
+        assert names.getDebugName(name_id) == real.getDebugName(name_id), name_id
+    # anything else asked of it is fontTools' own table's
+    assert len(names.names) == len(real.names)
+
+
+def test_the_light_name_table_follows_fonttools_rules():
+    """Names that differ by platform and language: the Windows English one first, then the
+    Mac English one, then any; a record it does not read (here a Windows name of odd length)
+    sends the table to fontTools."""
+    font = TTFont(fonts.BASIC[0])
+    table = font["name"]
+    for name_id in (1, 2, 4, 16, 17, 21, 22):
+        table.removeNames(nameID=name_id)
+    table.setName("Famille", 1, 3, 1, 0x40C)
+    table.setName("Mac Family", 1, 1, 0, 0)
+    table.setName("MacSub", 2, 1, 0, 0)
+    table.setName("WinSub", 2, 3, 1, 0x409)
+    table.setName("Nom", 4, 3, 1, 0x40C)
+    data = io.BytesIO()
+    font.save(data)
+
+    def both():
+        raw = data.getvalue()
+        real = TTFont(io.BytesIO(raw), lazy=True)["name"]
+        light = TTFont(io.BytesIO(raw), lazy=True)
+        fonts.light_names(light)
+        return real, light["name"]
+
+    real, light = both()
+    assert light.getBestFullName() == real.getBestFullName() == "Mac Family WinSub"
+    assert [light.getDebugName(i) for i in (1, 2, 4)] == ["Mac Family", "WinSub", "Nom"]
+    assert light._real is None  # read without fontTools' table
+    windows = next(n for n in table.names if n.platformID == 3 and n.nameID == 4)
+    windows.string = b"\x00N\x00o\x00m\x00"  # odd UTF-16: fontTools repairs it
+    data = io.BytesIO()
+    font.save(data)
+    real, light = both()
+    assert light.getBestFullName() == real.getBestFullName()
+    assert light._real is not None

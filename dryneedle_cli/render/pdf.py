@@ -105,6 +105,7 @@ def _add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
                 if key not in _WHOLE:
                     whole = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
                     whole.close = _keep_open  # fpdf2 closes a document's font once written
+                    fonts.light_names(whole)
                     _WHOLE[key] = whole
                 font.ttfont = _WHOLE[key]
             else:
@@ -117,7 +118,11 @@ def _add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
             return
         except (AttributeError, ImportError, TypeError):
             _PARSED.pop(key, None)
-    pdf.add_font(family, style, path)
+    if path in fonts.BASIC:
+        with fonts.light_name_tables():
+            pdf.add_font(family, style, path)
+    else:
+        pdf.add_font(family, style, path)
     _PARSED[key] = (copy.copy(pdf.fonts[fontkey]), path.read_bytes(), False)
 
 
