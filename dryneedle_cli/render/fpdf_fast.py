@@ -20,6 +20,7 @@ checks that sheets, large print and forms are byte for byte the same without it.
 from __future__ import annotations
 
 import functools
+import threading
 import types
 import zlib
 from collections import OrderedDict
@@ -67,6 +68,7 @@ class _Zlib:
 
     def __init__(self):
         self.kept: OrderedDict[tuple[bytes, int], bytes] = OrderedDict()
+        self.lock = threading.Lock()
 
     def __getattr__(self, name):
         return getattr(zlib, name)
@@ -75,13 +77,16 @@ class _Zlib:
         if len(data) < _BIG or kwargs:
             return zlib.compress(data, level, **kwargs)
         key = (bytes(data), level)
-        out = self.kept.get(key)
-        if out is None:
-            out = self.kept[key] = zlib.compress(data, level)
+        with self.lock:  # the service draws sheets in threads
+            out = self.kept.get(key)
+            if out is not None:
+                self.kept.move_to_end(key)
+                return out
+        out = zlib.compress(data, level)
+        with self.lock:
+            self.kept[key] = out
             while len(self.kept) > _KEEP:
                 self.kept.popitem(last=False)
-        else:
-            self.kept.move_to_end(key)
         return out
 
 
