@@ -115,6 +115,7 @@ _hypothesis_profile()
 # every test of these files
 E2E_FILES = {
     "test_hostile_surface.py",  # the output surface: closed descriptors, pipes, signals
+    "test_deferred.py",  # which modules a fresh interpreter imports for a sheet
     "test_layout.py",  # every sheet's lines read back from the PDF
     "test_serve_browser.py",  # `dryneedle serve` as a process, its pages in chromium (axe)
     "test_subprocess.py",  # the installed entry point as a real process

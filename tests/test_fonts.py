@@ -136,3 +136,113 @@ def test_sheets_from_the_subsets_pass_both_validators(tmp_path):
         f.write_bytes(data)
         files.append(f)
     assert accessible.validate(files) == []
+
+
+def test_sheets_of_a_batch_share_the_basic_subset(q):
+    """The basic subset is parsed once for every sheet of a process (render/pdf.py
+    ``_add_font``); fpdf2 closes a document's font once it is written, and the next sheet
+    still embeds the whole subset, byte for byte the same."""
+    import re
+
+    def made(patient: str) -> bytes:
+        data = pdf.render(handout.make(q, "aftercare", ["neck"], clinic=None, patient=patient))
+        data = re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", data)
+        return re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", data)
+
+    first, _, again = made("Zoë Ødegård"), made("Ana Ruiz"), made("Zoë Ødegård")
+    assert pdf._WHOLE  # the shared copies were used
+    assert again == first
+    assert embedded(again) == {"DejaVuSansBasicBook", "DejaVuSansBasicBold"}
+    reader = pypdf.PdfReader(io.BytesIO(again))
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        stream = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        data = stream.get_object()["/FontFile2"].get_object().get_data()
+        assert TTFont(io.BytesIO(data))["name"].getDebugName(1) == fonts.BASIC_FAMILY
+
+
+def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
+    """render/fpdf_fast.py: fpdf2's object writing and font compression made cheaper, the
+    same file: a sheet (basic subset), a Polish name (Latin subset, cut down), large print, a
+    consent form, each drawn twice (the font's compressed copy reused)."""
+    import re
+    import zlib
+
+    from fpdf import syntax
+
+    from dryneedle_cli.handouts import forms
+    from dryneedle_cli.render.forms import pdf as form_pdf
+
+    def made() -> list[bytes]:
+        docs = [
+            pdf.render(handout.make(q, "aftercare", ["neck"], clinic=None, patient="Zoë")),
+            pdf.render(handout.make(q, "aftercare", ["heel"], clinic=None, patient="Zoë")),
+            pdf.render(handout.make(q, "prepare", ["neck"], clinic=None, patient="Łukasz")),
+            pdf.render(
+                handout.make(q, "aftercare", ["hip"], clinic=None, patient="A", large_print=True)
+            ),
+            form_pdf.render(forms.make(q, "consent", ["neck"], clinic=None, patient="Ana")),
+        ]
+        docs = [re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", d) for d in docs]
+        return [re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", d) for d in docs]
+
+    fast = syntax.PDFObject._build_obj_dict
+    assert getattr(fast, "_dryneedle", False) and syntax.zlib is not zlib  # installed
+    with_fast = made()
+    monkeypatch.setattr(syntax.PDFObject, "_build_obj_dict", fast.__wrapped__)
+    monkeypatch.setattr(syntax, "zlib", zlib)
+    assert made() == with_fast
+
+
+@pytest.mark.parametrize(
+    "path", [*fonts.BASIC, *fonts.LATIN, *fonts.FULL], ids=lambda p: p.name.removesuffix(".ttf")
+)
+def test_the_light_name_table_reads_what_fonttools_reads(path):
+    """A basic subset's name table is read without fontTools' (render/fonts.py ``_Names``):
+    the same full name (what fpdf2 embeds as the font's name) and the same name for every
+    name id, here for every font shipped."""
+    real = TTFont(path, lazy=True)["name"]
+    light = TTFont(path, lazy=True)
+    fonts.light_names(light)
+    names = light["name"]
+    assert isinstance(names, fonts._Names)
+    assert names.getBestFullName() == real.getBestFullName()
+    for name_id in range(0, 26):
+        assert names.getDebugName(name_id) == real.getDebugName(name_id), name_id
+    # anything else asked of it is fontTools' own table's
+    assert len(names.names) == len(real.names)
+
+
+def test_the_light_name_table_follows_fonttools_rules():
+    """Names that differ by platform and language: the Windows English one first, then the
+    Mac English one, then any; a record it does not read (here a Windows name of odd length)
+    sends the table to fontTools."""
+    font = TTFont(fonts.BASIC[0])
+    table = font["name"]
+    for name_id in (1, 2, 4, 16, 17, 21, 22):
+        table.removeNames(nameID=name_id)
+    table.setName("Famille", 1, 3, 1, 0x40C)
+    table.setName("Mac Family", 1, 1, 0, 0)
+    table.setName("MacSub", 2, 1, 0, 0)
+    table.setName("WinSub", 2, 3, 1, 0x409)
+    table.setName("Nom", 4, 3, 1, 0x40C)
+    data = io.BytesIO()
+    font.save(data)
+
+    def both():
+        raw = data.getvalue()
+        real = TTFont(io.BytesIO(raw), lazy=True)["name"]
+        light = TTFont(io.BytesIO(raw), lazy=True)
+        fonts.light_names(light)
+        return real, light["name"]
+
+    real, light = both()
+    assert light.getBestFullName() == real.getBestFullName() == "Mac Family WinSub"
+    assert [light.getDebugName(i) for i in (1, 2, 4)] == ["Mac Family", "WinSub", "Nom"]
+    assert light._real is None  # read without fontTools' table
+    windows = next(n for n in table.names if n.platformID == 3 and n.nameID == 4)
+    windows.string = b"\x00N\x00o\x00m\x00"  # odd UTF-16: fontTools repairs it
+    data = io.BytesIO()
+    font.save(data)
+    real, light = both()
+    assert light.getBestFullName() == real.getBestFullName()
+    assert light._real is not None

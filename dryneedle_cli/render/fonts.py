@@ -20,10 +20,13 @@ needs a fallback font) is drawn from the full fonts, as before.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+from dryneedle_cli.render import deferred, fpdf_fast
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FULL = (FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf")
@@ -102,9 +105,49 @@ class _Subsetter:
         if _is_basic(font):
             font.save = functools.partial(_save_whole, font)
             return
-        inner = self.real.Subsetter(self.options)
+        options = self.options.made() if isinstance(self.options, _Options) else self.options
+        inner = self.real.Subsetter(options)
         inner.populate(glyphs=self.glyphs, **self.kwargs)
         inner.subset(font)
+
+
+class _Added(list):
+    """Tables fpdf2 adds to the subsetter's ``drop_tables`` (``+=``) before the real list is
+    made."""
+
+
+class _Options:
+    """fontTools' subsetter ``Options``, made (and ``fontTools.subset`` imported) only when a
+    font is really cut down; until then it records what fpdf2 sets on it."""
+
+    def __init__(self, module, args, kwargs):
+        object.__setattr__(self, "_lazy", (module, args, kwargs, {"drop_tables": _Added()}))
+        object.__setattr__(self, "_made", None)
+
+    def made(self):
+        if self._made is None:
+            module, args, kwargs, settings = self._lazy
+            made = module.Options(*args, **kwargs)
+            for name, value in settings.items():
+                if isinstance(value, _Added):
+                    value = [*getattr(made, name), *value]
+                setattr(made, name, value)
+            object.__setattr__(self, "_made", made)
+        return self._made
+
+    def __getattr__(self, name):
+        settings = self._lazy[3]
+        if self._made is None and name in settings:
+            return settings[name]
+        return getattr(self.made(), name)
+
+    def __setattr__(self, name, value):
+        if self._made is None:
+            if isinstance(self._lazy[3].get(name), _Added) and not isinstance(value, _Added):
+                value = _Added(value)  # ``drop_tables += [...]`` gives back an _Added
+            self._lazy[3][name] = value
+        else:
+            setattr(self._made, name, value)
 
 
 def _is_basic(font) -> bool:
@@ -122,13 +165,17 @@ def _save_whole(font, file, *args, **kwargs) -> None:
 
 
 class _SubsetModule:
-    """Stands in for ``fontTools.subset`` inside fpdf2's output module."""
+    """Stands in for ``fontTools.subset`` inside fpdf2's output module (which may itself hold
+    a deferred stand-in: ``render/deferred.py``)."""
 
     def __init__(self, real):
         self.real = real
 
     def __getattr__(self, name):
         return getattr(self.real, name)
+
+    def Options(self, *args, **kwargs):  # noqa: N802 - fontTools' name
+        return _Options(self.real, args, kwargs)
 
     def Subsetter(self, options=None):  # noqa: N802 - fontTools' name
         return _Subsetter(self.real, options)
@@ -140,9 +187,131 @@ def _embed_basic_whole() -> None:
     from fpdf import output
 
     real = getattr(output, "ftsubset", None)
-    if real is None or isinstance(real, _SubsetModule) or not hasattr(real, "Subsetter"):
+    if real is None or isinstance(real, _SubsetModule):
+        return
+    if not isinstance(real, deferred.Deferred) and not hasattr(real, "Subsetter"):
         return
     output.ftsubset = _SubsetModule(real)
+
+
+class _Names:
+    """A basic subset's ``name`` table, read without fontTools' ``_n_a_m_e`` module, whose
+    import brings fontTools' OpenType layout tables (about 50 ms; fpdf2 reads one name, the
+    full name, when it adds a font). ``getDebugName`` and ``getBestFullName`` follow
+    fontTools' own rules for the records they read (Unicode and Windows Unicode names in
+    UTF-16, Mac Roman English ones); a record of any other kind, and anything else asked of the
+    table, goes to fontTools' real table, read then."""
+
+    def __init__(self, font):
+        self._font, self._real, self._records = font, None, None
+
+    def _table(self):
+        if self._real is None:
+            from fontTools.ttLib import getTableClass
+
+            table = getTableClass("name")("name")
+            table.decompile(self._font.reader["name"], self._font)
+            self._real = table
+        return self._real
+
+    def __getattr__(self, name):
+        return getattr(self._table(), name)
+
+    def _read(self) -> list[tuple[int, int, int, str]] | None:
+        """(platform, language, name id, text) of every record, or None for a record this
+        reader leaves to fontTools."""
+        import struct
+
+        data = self._font.reader["name"]
+        _, count, start = struct.unpack(">HHH", data[:6])
+        records = []
+        for i in range(count):
+            platform, encoding, lang, name_id, length, offset = struct.unpack(
+                ">HHHHHH", data[6 + 12 * i : 18 + 12 * i]
+            )
+            raw = data[start + offset : start + offset + length]
+            if len(raw) != length:
+                return None
+            if platform == 0 or (platform == 3 and encoding in (1, 10)):
+                if length % 2:
+                    return None  # fontTools repairs odd UTF-16: leave it to it
+                text = raw.decode("utf_16_be")
+            elif platform == 1 and encoding == 0 and lang == 0:
+                text = raw.decode("mac_roman")
+            else:
+                return None
+            records.append((platform, lang, name_id, text))
+        return records
+
+    def getDebugName(self, name_id: int):  # noqa: N802 - fontTools' name
+        if self._records is None:
+            self._records = self._read() or False
+        if not self._records:
+            return self._table().getDebugName(name_id)
+        english = mac_english = some = None
+        for platform, lang, nid, text in self._records:
+            if nid != name_id:
+                continue
+            some = text
+            if (platform, lang) == (3, 0x409):
+                english = text
+                break
+            if (platform, lang) == (1, 0) and mac_english is None:
+                mac_english = text
+        return english or mac_english or some or None
+
+    def getBestFullName(self):  # noqa: N802 - fontTools' name
+        for ids in ((21, 22), (16, 17), (1, 2), (4,), (6,)):
+            if len(ids) == 2:
+                family, sub = self.getDebugName(ids[0]), self.getDebugName(ids[1])
+                if family is None or sub is None:
+                    continue
+                return family if sub.lower() == "regular" else f"{family} {sub}"
+            name = self.getDebugName(ids[0])
+            if name is not None:
+                return name
+        return None
+
+
+def light_names(font) -> None:
+    """Give a basic subset's TTFont the light ``name`` table above (before anything reads it)."""
+    from fontTools.ttLib import Tag
+
+    if "name" in font and Tag("name") not in font.tables:
+        font.tables[Tag("name")] = _Names(font)
+
+
+class _TTLib:
+    """``fontTools.ttLib`` for fpdf2's fonts module while it adds a basic subset: each TTFont
+    it opens gets the light ``name`` table."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def TTFont(self, *args, **kwargs):  # noqa: N802 - fontTools' name
+        font = self.real.TTFont(*args, **kwargs)
+        light_names(font)
+        return font
+
+
+@contextlib.contextmanager
+def light_name_tables():
+    """While fpdf2 adds a font from a basic subset: its name table read without fontTools'
+    layout tables. If fpdf2's fonts module ever differs, nothing is changed."""
+    from fpdf import fonts as fpdf_fonts
+
+    real = getattr(fpdf_fonts, "ttLib", None)
+    if real is None or isinstance(real, _TTLib) or not hasattr(real, "TTFont"):
+        yield
+        return
+    fpdf_fonts.ttLib = _TTLib(real)
+    try:
+        yield
+    finally:
+        fpdf_fonts.ttLib = real
 
 
 # Imported by fpdf2 or fontTools when they are installed, never used by a sheet: numpy (speeds
@@ -164,7 +333,13 @@ def _load_fpdf() -> None:
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment] - an import of it fails
     try:
-        import fpdf  # noqa: F401
+        try:
+            with deferred.importing():
+                import fpdf  # noqa: F401
+        except Exception:  # noqa: BLE001 - an fpdf2 that needs a deferred module at import
+            for name in [n for n in sys.modules if n == "fpdf" or n.startswith("fpdf.")]:
+                del sys.modules[name]
+            import fpdf  # noqa: F401
     finally:
         for name in hidden:
             if sys.modules.get(name, 0) is None:
@@ -172,6 +347,7 @@ def _load_fpdf() -> None:
     from fpdf import FPDF
     from fpdf import fonts as fpdf_fonts
 
+    fpdf_fast.install()
     if getattr(fpdf_fonts, "hb", True) is None and "uharfbuzz" in hidden:
         shaping = FPDF.set_text_shaping
 

@@ -52,6 +52,7 @@ SOURCES_SCALE = 0.85  # the numbered list of sources at the end
 
 
 _PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
+_WHOLE: dict[tuple[str, str], object] = {}  # (path, style) -> a basic subset's TTFont
 _HEIGHTS: dict[tuple, float] = {}
 _LINES: dict[tuple, list[str]] = {}
 # characters the quick line breaker leaves to fpdf2: other breaking spaces, tab, soft hyphen,
@@ -73,12 +74,18 @@ def _without_layout_tables(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _keep_open() -> None:
+    """A shared font's ``close``: it is read from memory, and the next sheet reads it too."""
+
+
 def _add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     """``pdf.add_font``, parsing each font file once per process.
 
     fpdf2 parses a TrueType font (~25 ms for DejaVu Sans) for every document, and subsets it in
     place when the document is written. A batch of sheets reuses the parsed tables (widths,
-    character map) and gives each document a fresh, lazily read copy of the font to subset.
+    character map) and gives each document a fresh, lazily read copy of the font to subset;
+    a basic subset, embedded whole and never changed, is one copy for every sheet, so its
+    glyph order and glyph ids are worked out once.
     If fpdf2's internals ever differ, this falls back to a plain ``add_font``.
     """
     key = (str(path), style)
@@ -94,7 +101,15 @@ def _add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
                 _PARSED[key] = (proto, data, True)
             font = copy.copy(proto)
             font.i = len(pdf.fonts) + 1
-            font.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+            if path in fonts.BASIC:  # embedded whole, never cut down: one copy serves all
+                if key not in _WHOLE:
+                    whole = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+                    whole.close = _keep_open  # fpdf2 closes a document's font once written
+                    fonts.light_names(whole)
+                    _WHOLE[key] = whole
+                font.ttfont = _WHOLE[key]
+            else:
+                font.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
             font._hbfont = None
             font.biggest_size_pt = 0
             font.missing_glyphs = []
@@ -103,7 +118,11 @@ def _add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
             return
         except (AttributeError, ImportError, TypeError):
             _PARSED.pop(key, None)
-    pdf.add_font(family, style, path)
+    if path in fonts.BASIC:
+        with fonts.light_name_tables():
+            pdf.add_font(family, style, path)
+    else:
+        pdf.add_font(family, style, path)
     _PARSED[key] = (copy.copy(pdf.fonts[fontkey]), path.read_bytes(), False)
 
 

@@ -1,0 +1,108 @@
+"""Two of fpdf2's costs per document made smaller, writing the same bytes.
+
+1. **Writing a PDF object.** fpdf2 turns each object into a dictionary with
+   ``{key: getattr(self, key) for key in dir(self)}``, then drops what starts with ``_``, what is
+   callable and what is None. A sheet has about 240 objects (the structure tree of a tagged
+   PDF is most of them), and each ``dir()`` lists some 60 names, methods and dunders included.
+   Here the names are the same minus those that could only be dropped (a name starting with
+   ``_``, a plain function of the class not shadowed on the object), in the same sorted order,
+   read the same way, so fpdf2's ``build_obj_dict`` makes the same dictionary. An object whose
+   class defines its own ``__dir__`` goes to fpdf2's code as before.
+2. **Compressing the embedded font.** A basic subset of DejaVu Sans is embedded whole, so every
+   sheet compresses the same two 50 KB files. A compressed result of 32 KB or more is kept
+   (the last 8), keyed by the bytes and the level: zlib gives the same output for the same
+   input and level.
+
+``install()`` is called once fpdf2 is imported (``render/fonts.py``); ``tests/test_fonts.py``
+checks that sheets, large print and forms are byte for byte the same without it.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import types
+import zlib
+from collections import OrderedDict
+
+ENABLED = True  # False: fpdf2's own code (tests compare the bytes)
+_BIG = 32 * 1024
+_KEEP = 8
+
+
+@functools.cache
+def _class_names(cls: type) -> frozenset[str]:
+    """The names ``dir()`` gives for an object of ``cls`` that fpdf2 may keep: not starting
+    with ``_``, not a plain function, static or class method of the class."""
+    names = set()
+    for name in dir(cls):
+        if name.startswith("_"):
+            continue
+        attr = next((k.__dict__[name] for k in cls.__mro__ if name in k.__dict__), None)
+        if isinstance(attr, (types.FunctionType, staticmethod, classmethod)):
+            continue
+        names.add(name)
+    return frozenset(names)
+
+
+def _fast_build_obj_dict(original, syntax):
+    @functools.wraps(original)
+    def _build_obj_dict(self, security_handler=None):
+        cls = type(self)
+        if cls.__dir__ is not object.__dir__:
+            return original(self, security_handler)
+        own = getattr(self, "__dict__", {})
+        names = _class_names(cls).union(k for k in own if not k.startswith("_"))
+        return syntax.build_obj_dict(
+            {key: getattr(self, key) for key in sorted(names)},
+            _security_handler=security_handler,
+            _obj_id=self.id,
+        )
+
+    _build_obj_dict._dryneedle = True
+    return _build_obj_dict
+
+
+class _Zlib:
+    """``zlib`` for fpdf2's syntax module, with large compressed results kept."""
+
+    def __init__(self):
+        self.kept: OrderedDict[tuple[bytes, int], bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+
+    def compress(self, data, /, level=-1, **kwargs):
+        if len(data) < _BIG or kwargs:
+            return zlib.compress(data, level, **kwargs)
+        key = (bytes(data), level)
+        with self.lock:  # the service draws sheets in threads
+            out = self.kept.get(key)
+            if out is not None:
+                self.kept.move_to_end(key)
+                return out
+        out = zlib.compress(data, level)
+        with self.lock:
+            self.kept[key] = out
+            while len(self.kept) > _KEEP:
+                self.kept.popitem(last=False)
+        return out
+
+
+def install() -> None:
+    """Put both in place, once; if fpdf2's syntax module ever differs, nothing is changed."""
+    if not ENABLED:
+        return
+    from fpdf import syntax
+
+    obj = getattr(syntax, "PDFObject", None)
+    original = getattr(obj, "_build_obj_dict", None)
+    if (
+        original is not None
+        and not getattr(original, "_dryneedle", False)
+        and callable(getattr(syntax, "build_obj_dict", None))
+    ):
+        obj._build_obj_dict = _fast_build_obj_dict(original, syntax)
+    if getattr(syntax, "zlib", None) is zlib:
+        syntax.zlib = _Zlib()
