@@ -58,6 +58,9 @@ def test_no_sources_line_and_the_list_matches_the_marks(which, lang):
         out = render(h, fmt)
         assert f"{label}:" not in out, (fmt, which, lang)
     out = render(h, "txt")
+    if which == "screening":  # no marks on its questions (tests/test_source_marks.py): no list
+        assert not h.sources and f"\n{label}\n" not in out and not re.search(r"\[\d+\]", out)
+        return
     head = out.rindex(f"\n{label}\n")  # the list's heading, the last part before the footer
     body, listed = out[:head], out[head:]
     marked = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
