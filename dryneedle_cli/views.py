@@ -515,7 +515,9 @@ class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def outline_caption(self) -> str:
-        return outline_caption(self.labels, "form")  # the areas the form is about
+        """What to do with the outline on this form (``body_outline_caption_consent``: check
+        the areas before signing; ``_screening``: what "the area to be treated" means)."""
+        return outline_caption(self.labels, self.page.kind)
 
     @property
     def steps_heading(self) -> str:
