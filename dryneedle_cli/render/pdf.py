@@ -706,38 +706,49 @@ class _Sheet(FPDF):
         return self.figure(self.w - MARGIN - 40, MARGIN, 40, 14, self.hand.logo_alt)
 
 
-def _sources_type(self) -> tuple[float, float]:
-    """The list of sources' type and line height, as shares of the body's: 9 pt on the
-    body's leading on a normal sheet or form; large print keeps its own sizes."""
+def _sources_fits(self) -> list[tuple[int, float]]:
+    """The list of sources' (columns, line height as a share of the body's) to try, in turn,
+    for a list that fits whole in the room left: two columns on the body's leading, then
+    three, then three at a tighter leading. Large print: two columns."""
     if self.hand.large_print:
-        return SOURCES_SCALE, SOURCES_SCALE
-    return SOURCES_SIZE / self.size, 1.0
+        return [(2, SOURCES_SCALE)]
+    return [(2, 1.0), (3, 1.0), (3, SOURCES_SIZE / self.size * 1.15)]
 
 
 def _sources_list(self, y: float, width: float) -> float:
     """The numbered list of sources of the sheet or form ``self``, right after the body: its
-    heading, then the list in two balanced columns (in large print too: the names are short)
-    when it fits in the room left on the page, else flowing from column to column and on to
-    the next page (the heading always with a first source). A page that would hold nothing but
-    sources is counted in ``self.sources_alone`` (``render`` then keeps body sections with
-    the list: ``keep_sources_company``)."""
+    heading, then the list in balanced columns (``_sources_fits``: two, or three when that
+    fits it in the room left on the page; in large print two, the names are short), else
+    flowing from column to column and on to the next page (the heading always with a first
+    source). Its type is 9 pt on a normal sheet (SOURCES_SCALE of the large size in large
+    print). A page that would hold nothing but sources is counted in ``self.sources_alone``
+    (``render`` then keeps body sections with the list: ``keep_sources_company``)."""
     listed = self.hand.sources
     if not listed:
         return y
-    ncols = 2
-    col_w = (width - GAP * (ncols - 1)) / ncols
     indent = self.size * 0.95
-    scale, lead = _sources_type(self)
-    heights = [
-        self.text_block(0, col_w - indent, name, scale, measure=True, lead=lead)
-        for _, name in listed
-    ]
-    per_col = -(-len(listed) // ncols)
-    cols = [heights[i : i + per_col] for i in range(0, len(listed), per_col)]
+    scale = SOURCES_SCALE if self.hand.large_print else SOURCES_SIZE / self.size
     label = self.hand.labels["sources"]
     head = self.text_block(MARGIN, width, label, 1.12, True, measure=True)
-    need = head + max(sum(c) for c in cols) + self.line_h * 0.6
-    balanced = y + 1 + need <= self.bottom
+    for ncols, lead in _sources_fits(self):
+        col_w = (width - GAP * (ncols - 1)) / ncols
+        heights = [
+            self.text_block(0, col_w - indent, name, scale, measure=True, lead=lead)
+            for _, name in listed
+        ]
+        per_col = -(-len(listed) // ncols)
+        cols = [heights[i : i + per_col] for i in range(0, len(listed), per_col)]
+        need = head + max(sum(c) for c in cols) + self.line_h * 0.6
+        balanced = y + 1 + need <= self.bottom
+        if balanced:
+            break
+    else:  # none fits whole: two columns on the first try's leading, flowing on
+        ncols, lead = _sources_fits(self)[0]
+        col_w = (width - GAP * (ncols - 1)) / ncols
+        heights = [
+            self.text_block(0, col_w - indent, name, scale, measure=True, lead=lead)
+            for _, name in listed
+        ]
     page = self.page
     y = self.room(y + 1, need if balanced else head + heights[0])
     if self.page != page:  # a new page, and the list is all it holds
