@@ -76,6 +76,15 @@ class Question(_Base, frozen=True, kw_only=True):
     near_lungs: bool = False
 
 
+class Step(_Base, frozen=True, kw_only=True):
+    """A numbered step for filling in a form that is true only for some printouts (issue 23,
+    PEMAT-P item 22): ``when`` is ``no_areas`` (printed without the areas to be treated),
+    ``areas`` (with them), ``one_copy`` or ``two_copies`` (``--copies 2``)."""
+
+    text: Text
+    when: Literal["areas", "no_areas", "one_copy", "two_copies"]
+
+
 class Evidence(_Base, frozen=True, kw_only=True):
     strength: Literal["moderate", "low", "very-low", "limited", "conflicting"]
     text: Text
@@ -364,7 +373,7 @@ class Screening(_Document, frozen=True, kw_only=True):
     # Issue 23: the few things to take away (a key-points box) and the numbered steps for
     # filling the form in (read, ask, tick, sign, hand back).
     key_points: tuple[KeyPoint, ...] = ()
-    steps: tuple[Text, ...] = ()
+    steps: tuple[str | Step, ...] = ()  # a Step: only on the printouts it is true for
 
 
 class FormSection(Block, frozen=True, kw_only=True):
@@ -401,7 +410,7 @@ class Consent(_Document, frozen=True, kw_only=True):
     words: ConsentWords
     # Issue 23: the key-points box and the numbered "how to fill in this form" steps.
     key_points: tuple[KeyPoint, ...] = ()
-    steps: tuple[Text, ...] = ()
+    steps: tuple[str | Step, ...] = ()  # a Step: only on the printouts it is true for
 
 
 class KnowledgeBase:

@@ -361,6 +361,12 @@ class ScreenResult(msgspec.Struct, frozen=True, kw_only=True):
 
 
 FIRST_STYLES = ("warning", "keypoints", "note")  # the sections every format puts first
+# Issue 23 (PEMAT-P item 2): a source mark ([1]) belongs on the body of a sheet or form only:
+# never in a warning box, the key points, a clinician's note, numbered steps or the screening
+# form's questions; on a form never on what the patient fills in (tick boxes, lines to write
+# on, signatures). The numbered list at the end holds only the sources the page marks.
+UNMARKED = frozenset({"warning", "keypoints", "note", "steps", "questions"})
+FORM_UNMARKED = UNMARKED | {"checklist", "lines", "signature"}
 
 
 class Handout(msgspec.Struct, frozen=True, kw_only=True):
@@ -407,13 +413,22 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
         """Everything else, after the areas treated, in the page's order."""
         return tuple(s for s in self.page.sections if s.style not in FIRST_STYLES)
 
+    def marked(self, s) -> bool:
+        """Whether section ``s`` carries source marks (a body section: ``UNMARKED``)."""
+        return s.style not in UNMARKED
+
     @property
     def numbers(self) -> dict[str, int]:
-        """Each cited source's number, in the order the sheet prints its sections."""
-        return numbering((), (*self.first_sections, *self.other_sections), self.page.references)
+        """Each marked source's number, in the order the sheet prints its body sections."""
+        body = [s for s in (*self.first_sections, *self.other_sections) if self.marked(s)]
+        return numbering((), body, self.page.references)
 
     def marks(self, keys) -> str:
         return marks(self.numbers, keys)
+
+    def marks_of(self, s) -> str:
+        """Section ``s``'s marks ("[1] [3]"), '' for a section that carries none."""
+        return marks(self.numbers, s.refs) if self.marked(s) else ""
 
     @property
     def sources(self) -> list[tuple[int, str]]:
@@ -476,13 +491,23 @@ class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
     key_points: tuple[str, ...] = ()  # the form's key points (its file's `key_points`), boxed
     steps: tuple[str, ...] = ()  # how to fill in the form (its file's `steps`), numbered
 
+    def marked(self, s) -> bool:
+        """Whether section ``s`` carries source marks: a body section of the consent form
+        (``FORM_UNMARKED``); never the summary, the screening questions or a part to fill in."""
+        return s.style not in FORM_UNMARKED
+
     @property
     def numbers(self) -> dict[str, int]:
-        """Each cited source's number: the summary's first, then each section's."""
-        return numbering(self.page.summary_refs, self.page.sections, self.page.references)
+        """Each marked source's number, in the order the form prints its body sections."""
+        body = [s for s in self.page.sections if self.marked(s)]
+        return numbering((), body, self.page.references)
 
     def marks(self, keys) -> str:
         return marks(self.numbers, keys)
+
+    def marks_of(self, s) -> str:
+        """Section ``s``'s marks ("[1] [3]"), '' for a part that carries none."""
+        return marks(self.numbers, s.refs) if self.marked(s) else ""
 
     @property
     def sources(self) -> list[tuple[int, str]]:
@@ -490,7 +515,9 @@ class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def outline_caption(self) -> str:
-        return outline_caption(self.labels, "form")  # the areas the form is about
+        """What to do with the outline on this form (``body_outline_caption_consent``: check
+        the areas before signing; ``_screening``: what "the area to be treated" means)."""
+        return outline_caption(self.labels, self.page.kind)
 
     @property
     def steps_heading(self) -> str:

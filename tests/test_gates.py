@@ -154,7 +154,7 @@ def test_no_internal_words_in_pdf_sheets(kb, which):
     assert result.exit_code == 0, result.output
     reader = pypdf.PdfReader(io.BytesIO(result.stdout_bytes))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert "Sources" in text or "Source" in text  # the text layer was read
+    assert "needling" in text  # the text layer was read (the screening form lists no sources)
     assert not leaks(text), leaks(text)
 
 

@@ -35,7 +35,8 @@ NEW_LABELS = (
     "key_points_heading",
     "body_outline_caption",
     "body_outline_caption_prepare",
-    "body_outline_caption_form",
+    "body_outline_caption_consent",
+    "body_outline_caption_screening",
     "form_steps_heading",
     "clinic_phone_line",
 )
@@ -83,7 +84,7 @@ def test_every_sheet_and_form_has_3_to_5_key_points(kbs, lang, which):
 @pytest.mark.parametrize("which", FORMS)
 @pytest.mark.parametrize("lang", LANGS)
 def test_each_form_has_numbered_steps(kbs, lang, which):
-    steps = [tr(s, lang).strip() for s in getattr(kbs[lang], which).steps]
+    steps = [tr(getattr(s, "text", s), lang).strip() for s in getattr(kbs[lang], which).steps]
     assert 3 <= len(steps) <= 8, (lang, which, steps)
     assert all(steps), (lang, which)
 

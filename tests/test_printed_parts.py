@@ -58,6 +58,9 @@ def test_no_sources_line_and_the_list_matches_the_marks(which, lang):
         out = render(h, fmt)
         assert f"{label}:" not in out, (fmt, which, lang)
     out = render(h, "txt")
+    if which == "screening":  # no marks on its questions (tests/test_source_marks.py): no list
+        assert not h.sources and f"\n{label}\n" not in out and not re.search(r"\[\d+\]", out)
+        return
     head = out.rindex(f"\n{label}\n")  # the list's heading, the last part before the footer
     body, listed = out[:head], out[head:]
     marked = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
@@ -148,13 +151,21 @@ def test_form_key_points_box_and_steps_are_tagged_lists_in_the_pdf(which):
 @pytest.mark.parametrize("which", SHEETS + FORMS)
 def test_outline_caption_says_what_to_do(which, lang):
     """With areas chosen, the outline's caption (labels body_outline_caption, _prepare for a
-    visit to come, _form for the areas a form is about) follows the areas in every text
+    visit to come, _consent and _screening: what to do with the areas on that form, each its
+    own) follows the areas in every text
     format; the HTML outline carries its alternative text; without areas there is neither."""
     h = make(which, lang, ["neck"])
     caption = h.outline_caption
     assert caption and len(caption.split()) >= 5
-    key = "body_outline_caption" + {"aftercare": "", "prepare": "_prepare"}.get(which, "_form")
+    key = "body_outline_caption" + {"aftercare": ""}.get(which, f"_{which}")
     assert caption == h.labels[key]
+    others = {
+        "aftercare": "",
+        "prepare": "_prepare",
+        "consent": "_consent",
+        "screening": "_screening",
+    }
+    assert [k for k in others if h.labels[f"body_outline_caption{others[k]}"] == caption] == [which]
     for fmt in ("txt", "md", "html"):
         out = render(h, fmt)
         assert " ".join(caption.split()[:4]) in out, fmt

@@ -22,6 +22,8 @@ NOT_TEXT = frozenset({
     "reviewed_by", "reviewed_on", "aliases", "icd10", "icd10_cm", "note",
     # screening: a class's source key and the clinician-only texts
     "source", "class_", "as_written", "why", "discuss", "group",
+    # a form's step: when it is printed (no_areas, two_copies ...)
+    "when",
 })  # fmt: skip
 
 

@@ -72,7 +72,8 @@ def make(
         )
         copy_labels = (words["clinic_copy"], words["patient_copy"]) if copies == 2 else ("",)
     doc = q.kb.screening if which == "screening" else q.kb.consent
-    key_points, steps = _listed(q, doc, "key_points", names), _listed(q, doc, "steps", names)
+    key_points = _listed(q, doc, "key_points", names)
+    steps = _listed(q, doc, "steps", names, copies)
     code = q.form_hash(which)  # the chart note's hash of this form (dryneedle note)
     label = "questions_phone" if clinic is not None and clinic.phone else "questions"
     return FormHandout(
@@ -96,13 +97,18 @@ def make(
     )
 
 
-def _listed(q, doc, field: str, names) -> tuple[str, ...]:
-    """A form file's list ``field`` (``key_points``: points with ``text``; ``steps``: texts),
-    in the form's language with placeholders filled; () when the file has none."""
+def _listed(q, doc, field: str, names, copies: int = 1) -> tuple[str, ...]:
+    """A form file's list ``field`` (``key_points``: points with ``text``; ``steps``: texts,
+    or a ``Step`` true only for some printouts), in the form's language with placeholders
+    filled; () when the file has none."""
     out = []
     areas = [a for a, _ in names]
+    # a step's ``when``: true of this printout? (the areas printed on it, the copies)
+    now = {"areas": bool(names), "no_areas": not names, "one_copy": copies == 1}
+    now["two_copies"] = copies > 1
     for item in getattr(doc, field, None) or ():
-        if q._shows(item, areas):  # a key point may be for some areas only
+        when = getattr(item, "when", None)
+        if q._shows(item, areas) and (when is None or now[when]):  # for some areas only
             out.append(q.t(getattr(item, "text", item)))
     return tuple(x for x in out if x)
 

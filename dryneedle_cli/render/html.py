@@ -71,7 +71,7 @@ def _logo(h: Handout) -> str:
 
 
 def _section(s, marks) -> str:
-    """One section; ``marks(keys)`` gives its sources' marks ("[1] [3]")."""
+    """One section; ``marks(s)`` gives its sources' marks ("[1] [3]"), '' if it has none."""
     out = [f"<h2>{escape(s.heading)}</h2>"]
     if s.text:
         out.append(f"<p>{escape(s.text)}</p>")
@@ -80,8 +80,8 @@ def _section(s, marks) -> str:
         cls = ' class="checklist"' if s.style == "checklist" else ""
         items = "".join(f"<li>{escape(i)}</li>" for i in s.items)
         out.append(f"<{tag}{cls}>{items}</{tag}>")
-    if marks(s.refs):
-        out.append(f'<p class="marks">{escape(marks(s.refs))}</p>')
+    if marks(s):
+        out.append(f'<p class="marks">{escape(marks(s))}</p>')
     cls = f' class="{s.style}"' if s.style in ("warning", "note", "keypoints") else ""
     return f"<section{cls}>{''.join(out)}</section>"
 
@@ -147,10 +147,10 @@ def document(h: Handout) -> str:
             f'<div class="details">{details}</div>' if details else "",
             f"<h1>{escape(p.title)}</h1>",
             f'<p class="summary">{escape(p.summary)}</p>',
-            *(_section(s, h.marks) for s in warnings),
+            *(_section(s, h.marks_of) for s in warnings),
             figure,
             '<div class="cols">',
-            *(_section(s, h.marks) for s in others),
+            *(_section(s, h.marks_of) for s in others),
             "</div>",
             sources(h.sources, labels["sources"]),
             "</main>",

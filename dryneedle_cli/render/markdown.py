@@ -24,7 +24,7 @@ def _escape(text: str) -> str:
 
 
 def _section(s, marks) -> list[str]:
-    """One section; ``marks(keys)`` gives its sources' marks ("[1] [3]")."""
+    """One section; ``marks(s)`` gives its sources' marks ("[1] [3]"), '' if it has none."""
     quote = "> " if s.style in ("warning", "note", "keypoints") else ""
     heading = _escape(s.heading)
     bold = f"**{heading}**"
@@ -39,8 +39,8 @@ def _section(s, marks) -> list[str]:
         lines.append(marker + _escape(item).replace("\n", " "))
     if s.items:
         lines.append("")
-    if marks(s.refs):
-        lines += [f"*{_escape(marks(s.refs))}*", ""]
+    if marks(s):
+        lines += [f"*{_escape(marks(s))}*", ""]
     return [f"{quote}{line}".rstrip() for line in lines[:-1]] + [""]
 
 
@@ -82,10 +82,10 @@ def document(h: Handout) -> str:
     out.extend(f"**{_escape(k)}:** {_escape(v)}  " for k, v in h.details)
     out += ["", f"# {_escape(p.title)}", "", _escape(p.summary), ""]
     for s in h.first_sections:
-        out += _section(s, h.marks)
+        out += _section(s, h.marks_of)
     out += outline(h, "areas")
     for s in h.other_sections:
-        out += _section(s, h.marks)
+        out += _section(s, h.marks_of)
     out += sources(h.sources, labels["sources"])
     out += ["---", "", f"**{_escape(h.emergency)}**  ", _escape(h.questions) + "  "]
     out += [_escape(h.notice), ""]

@@ -10,8 +10,10 @@ at 11 pt in two columns and take the pages they need (issue 23: two clean pages 
 patient cannot read); large print (one column, 18 pt unless 17 or 16 pt saves a page) takes two
 to four pages. A section is never split across pages (so a heading is never left alone at the
 foot of a page, and a warning box is always whole) and the footer, with "page N of M", is
-reserved at the bottom of each. Sources are numbered marks ([1]) in the text and one short
-numbered list at the end, never a line of names inside the patient text.
+reserved at the bottom of each. Sources are numbered marks ([1]) under the body sections
+(never in a warning box, the key points or numbered steps: ``views.UNMARKED``) and one short
+numbered list in 9 pt right after the body, never a line of names inside the patient text and
+never a page of its own (``keep_sources_company``).
 """
 
 from __future__ import annotations
@@ -48,7 +50,10 @@ NORMAL_SIZE = 11.0  # the body type of a normal sheet or form (issue 23: at leas
 # with two notes, or Spanish with every area; 2 for most sheets)
 MAX_PAGES = (3, 7)
 MARK_SCALE = 0.78  # a section's source marks ([1] [2]), small and grey
-SOURCES_SCALE = 0.85  # the numbered list of sources at the end
+SOURCES_SCALE = 0.85  # the numbered list of sources at the end, in large print
+# Issue 23: on a normal sheet or form the list is 9 pt on the body's leading (14 pt at 11 pt),
+# right after the body; large print keeps its own sizes (SOURCES_SCALE of the large size)
+SOURCES_SIZE = 9.0
 
 
 _PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
@@ -177,6 +182,9 @@ class _Sheet(FPDF):
     max_pages: int | None = None  # set for a try whose result is kept only if this short
     top = MARGIN  # where the content of a page starts (below a form's running header)
     footer_page = True  # "Page N of M" in the footer (a form has it in its running header)
+    sources_alone = 0  # pages that hold nothing but sources (issue 23: there should be none)
+    carry = 0  # how many of the last body sections start a new page with the list of sources
+    carried = None  # the first of them (``keep_with_sources``)
 
     def add_page(self, *args, **kwargs):
         if self.max_pages is not None and self.page >= self.max_pages:
@@ -250,9 +258,12 @@ class _Sheet(FPDF):
         self.set_font("body", "B" if bold else "", self.size * scale)
         self.set_text_color(*color)
 
-    def text_block(self, x, w, text, scale=1.0, bold=False, color=BLACK, measure=False, tag="P"):
+    def text_block(
+        self, x, w, text, scale=1.0, bold=False, color=BLACK, measure=False, tag="P", lead=None
+    ):
         """Draw (or measure) left-aligned wrapped text at x, from the current y; its height.
-        Drawn, it is one structure element ``tag`` (P, H1, H2, LBody ...).
+        Drawn, it is one structure element ``tag`` (P, H1, H2, LBody ...). ``lead``: the
+        line height as a share of the body's (the type's ``scale`` when not given).
 
         Line breaks are worked out once per text, width and size and reused, since most of a
         sheet's text is the same on every sheet of a batch.
@@ -270,7 +281,7 @@ class _Sheet(FPDF):
                     w, 1, text, dry_run=True, output=MethodReturnValue.LINES, align="L"
                 )
             _LINES[key] = lines
-        line_h = self.line_h * scale
+        line_h = self.line_h * (scale if lead is None else lead)
         if not measure:
             with self.tags.content(tag, text):
                 for line in lines:
@@ -356,7 +367,7 @@ class _Sheet(FPDF):
     def measure(self, s, w: float) -> float:
         """A section's height, remembered across the sheets of a batch (same text, same size,
         same source marks)."""
-        key = (s, round(w, 3), self.size, self.hand.marks(s.refs))
+        key = (s, round(w, 3), self.size, self.hand.marks_of(s))
         if key not in _HEIGHTS:
             _HEIGHTS[key] = self.section(s, 0, 0, w, measure=True)
         return _HEIGHTS[key]
@@ -400,8 +411,8 @@ class _Sheet(FPDF):
                     )  # fmt: skip
                 if not measure:
                     self.set_y(y + height)
-        marks = self.hand.marks(s.refs)
-        if marks:  # the section's sources as numbers; the list is at the end
+        marks = self.hand.marks_of(s)
+        if marks:  # a body section's sources as numbers; the list is at the end
             if not measure:
                 self.set_y(y + height)
             height += self.text_block(inner_x, inner_w, marks, MARK_SCALE, False, GREY, measure)
@@ -453,55 +464,8 @@ class _Sheet(FPDF):
         return self.top
 
     def sources_block(self, y: float, width: float) -> float:
-        """The numbered list of sources at the end: its heading, then the list in two balanced
-        columns (one in large print) on one page when it fits there, else flowing on from
-        column to column and page to page (the heading always with a first source)."""
-        listed = self.hand.sources
-        if not listed:
-            return y
-        ncols = 1 if self.hand.large_print else 2
-        col_w = (width - GAP * (ncols - 1)) / ncols
-        indent = self.size * 0.95
-        scale = SOURCES_SCALE
-        heights = [
-            self.text_block(0, col_w - indent, name, scale, measure=True) for _, name in listed
-        ]
-        per_col = -(-len(listed) // ncols)
-        cols = [heights[i : i + per_col] for i in range(0, len(listed), per_col)]
-        label = self.hand.labels["sources"]
-        head = self.text_block(MARGIN, width, label, 1.12, True, measure=True)
-        need = head + max(sum(c) for c in cols) + self.line_h * 0.6
-        balanced = y + 1 + need <= self.bottom or self.top + need <= self.bottom
-        y = self.room(y + 1, need if balanced else head + heights[0])
-        with self.tags.group("Sect"):
-            self.set_y(y)
-            top = y + self.text_block(MARGIN, width, label, 1.12, True, NAVY, tag="H2")
-            col, iy = 0, top
-            with self.tags.group("L"):
-                for i, (n, name) in enumerate(listed):
-                    if balanced:
-                        col = i // per_col
-                        iy = top + sum(heights[col * per_col : i])
-                    elif iy + heights[i] > self.bottom:  # on to the next column, or page
-                        col, iy = col + 1, top
-                        if col == ncols:
-                            self.footer_lines()
-                            self.add_page()
-                            col, iy = 0, self.top
-                            top = self.top
-                    x = MARGIN + col * (col_w + GAP)
-                    marker = f"[{n}]"
-                    with self.tags.group("LI"):
-                        self.font(scale)
-                        self.shape(marker)
-                        self.set_xy(x, iy)
-                        with self.tags.content("Lbl", marker):
-                            self.cell(indent, self.line_h * scale, marker)
-                        self.set_y(iy)
-                        self.text_block(x + indent, col_w - indent, name, scale, tag="LBody")
-                    if not balanced:
-                        iy += heights[i]
-        return y + need if balanced else iy + self.line_h * 0.6
+        """The numbered list of sources, right after the body (``_sources_list``)."""
+        return _sources_list(self, y, width)
 
     def outline_block(self, y: float, width: float, caption: str, alt: str, notes=()) -> float:
         """The body outline, "Front" and "Back" under its two views, and beside it the areas
@@ -594,19 +558,40 @@ class _Sheet(FPDF):
         ncols = 1 if h.large_print else 2
         col_w = (width - GAP * (ncols - 1)) / ncols
         rest = list(h.other_sections)
+        self.keep_with_sources(rest)
         if ncols == 2:
             y = self.two_columns(rest, y, col_w)
         else:
             for s in rest:
-                y = self.room(y, self.measure(s, col_w))
+                y = self.room(self.page_break(y, s), self.measure(s, col_w))
                 y += self.section(s, MARGIN, y, col_w)
         self.sources_block(y, width)  # the numbered list of sources, last
         self.footer_lines()
+
+    def keep_with_sources(self, body) -> None:
+        """Issue 23: the list of sources never has a page to itself. ``render`` tries again
+        with ``carry`` set when it had: the last ``carry`` sections of ``body`` (the sections in
+        the order drawn) then start a new page, and the list follows them."""
+        self.carried = body[-self.carry] if 0 < self.carry <= len(body) else None
+
+    def page_break(self, y: float, s) -> float:
+        """The top of a new page before the carried section ``s`` (``keep_with_sources``),
+        else ``y``."""
+        if s is not self.carried or y <= self.top + 0.01:
+            return y
+        self.footer_lines()
+        self.add_page()
+        return self.top
 
     def two_columns(self, sections, top: float, col_w: float) -> float:
         """Sections in two columns, a section never split, the columns as even as the order
         allows; what does not fit goes on to a new page, in balanced columns again (a handout
         is then made smaller). The y below the lower column."""
+        k = next((i for i, s in enumerate(sections) if s is self.carried), None)
+        if k:  # the sections before the carried one, then the rest from a new page
+            return self.two_columns(sections[k:], self.two_columns(sections[:k], top, col_w), col_w)
+        if k == 0:
+            top = self.page_break(top, sections[0])
         heights = [self.measure(s, col_w) for s in sections]
         total = sum(heights)
         # the first column takes sections until it holds at least half
@@ -740,6 +725,85 @@ class _Sheet(FPDF):
         return self.figure(self.w - MARGIN - 40, MARGIN, 40, 14, self.hand.logo_alt)
 
 
+def _sources_fits(self) -> list[tuple[int, float]]:
+    """The list of sources' (columns, line height as a share of the body's) to try, in turn,
+    for a list that fits whole in the room left: two columns on the body's leading, then
+    three, then three at a tighter leading. Large print: two columns."""
+    if self.hand.large_print:
+        return [(2, SOURCES_SCALE)]
+    return [(2, 1.0), (3, 1.0), (3, SOURCES_SIZE / self.size * 1.15)]
+
+
+def _sources_list(self, y: float, width: float) -> float:
+    """The numbered list of sources of the sheet or form ``self``, right after the body: its
+    heading, then the list in balanced columns (``_sources_fits``: two, or three when that
+    fits it in the room left on the page; in large print two, the names are short), else
+    flowing from column to column and on to the next page (the heading always with a first
+    source). Its type is 9 pt on a normal sheet (SOURCES_SCALE of the large size in large
+    print). A page that would hold nothing but sources is counted in ``self.sources_alone``
+    (``render`` then keeps body sections with the list: ``keep_sources_company``)."""
+    listed = self.hand.sources
+    if not listed:
+        return y
+    indent = self.size * 0.95
+    scale = SOURCES_SCALE if self.hand.large_print else SOURCES_SIZE / self.size
+    label = self.hand.labels["sources"]
+    head = self.text_block(MARGIN, width, label, 1.12, True, measure=True)
+    for ncols, lead in _sources_fits(self):
+        col_w = (width - GAP * (ncols - 1)) / ncols
+        heights = [
+            self.text_block(0, col_w - indent, name, scale, measure=True, lead=lead)
+            for _, name in listed
+        ]
+        per_col = -(-len(listed) // ncols)
+        cols = [heights[i : i + per_col] for i in range(0, len(listed), per_col)]
+        need = head + max(sum(c) for c in cols) + self.line_h * 0.6
+        balanced = y + 1 + need <= self.bottom
+        if balanced:
+            break
+    else:  # none fits whole: two columns on the first try's leading, flowing on
+        ncols, lead = _sources_fits(self)[0]
+        col_w = (width - GAP * (ncols - 1)) / ncols
+        heights = [
+            self.text_block(0, col_w - indent, name, scale, measure=True, lead=lead)
+            for _, name in listed
+        ]
+    page = self.page
+    y = self.room(y + 1, need if balanced else head + heights[0])
+    if self.page != page:  # a new page, and the list is all it holds
+        self.sources_alone += 1
+    with self.tags.group("Sect"):
+        self.set_y(y)
+        top = y + self.text_block(MARGIN, width, label, 1.12, True, NAVY, tag="H2")
+        col, iy = 0, top
+        with self.tags.group("L"):
+            for i, (n, name) in enumerate(listed):
+                if balanced:
+                    col = i // per_col
+                    iy = top + sum(heights[col * per_col : i])
+                elif iy + heights[i] > self.bottom:  # on to the next column, or page
+                    col, iy = col + 1, top
+                    if col == ncols:
+                        self.footer_lines()
+                        self.add_page()
+                        self.sources_alone += 1  # the rest of the list, alone
+                        col, iy = 0, self.top
+                        top = self.top
+                x = MARGIN + col * (col_w + GAP)
+                marker = f"[{n}]"
+                with self.tags.group("LI"):
+                    self.font(scale)
+                    self.shape(marker)
+                    self.set_xy(x, iy)
+                    with self.tags.content("Lbl", marker):
+                        self.cell(indent, self.line_h * lead, marker)
+                    self.set_y(iy)
+                    self.text_block(x + indent, col_w - indent, name, scale, tag="LBody", lead=lead)
+                if not balanced:
+                    iy += heights[i]
+    return y + need if balanced else iy + self.line_h * 0.6
+
+
 def _texts(h: Handout) -> str:
     p = h.page
     parts = [p.title, p.summary, h.emergency, h.questions, h.notice, h.area_names]
@@ -826,6 +890,30 @@ def choose_fallback(h: Handout, font: Path | None) -> Path | None:
     )
 
 
+def keep_sources_company(make):
+    """A built PDF whose list of sources has no page to itself (issue 23): ``make(carry)``
+    builds one (``_Sheet.keep_with_sources``); tried with 0, then 1 to 3 body sections kept
+    with the list, the first without such a page kept (else the one with fewest)."""
+    best = make(0)
+    for carry in range(1, 4):
+        if not best.sources_alone:
+            break
+        try:
+            again = make(carry)
+        except TooLong:  # a try with a page limit went past it: keep the one made
+            continue
+        if again.sources_alone < best.sources_alone:
+            best = again
+    return best
+
+
+def _built(h: Handout, size: float, extra, max_pages=None, carry=0) -> _Sheet:
+    pdf = _Sheet(h, size, extra)
+    pdf.max_pages, pdf.carry = max_pages, carry
+    pdf.build()
+    return pdf
+
+
 def render(h: Handout, font: Path | None = None) -> bytes:
     extra = choose_fallback(h, font)
     require_shaping(h)
@@ -834,11 +922,10 @@ def render(h: Handout, font: Path | None = None) -> bytes:
         # never split, so a slightly smaller size often fits a whole section more per page
         best = None
         for size in LARGE_SIZES:
-            pdf = _Sheet(h, size, extra)
-            if best is not None:  # kept only if it saves a page
-                pdf.max_pages = best.pages_count - 1
+            # kept only if it saves a page
+            most = None if best is None else best.pages_count - 1
             try:
-                pdf.build()
+                pdf = keep_sources_company(lambda c, s=size, m=most: _built(h, s, extra, m, c))
             except TooLong:
                 continue
             if best is None or pdf.pages_count < best.pages_count:
@@ -846,8 +933,8 @@ def render(h: Handout, font: Path | None = None) -> bytes:
             if best.pages_count == 1:
                 break
         return bytes(best.output())
-    pdf = _Sheet(h, NORMAL_SIZE, extra)  # one size: the sheet takes the pages it needs
-    pdf.build()
+    # one size: the sheet takes the pages it needs
+    pdf = keep_sources_company(lambda c: _built(h, NORMAL_SIZE, extra, None, c))
     return bytes(pdf.output())
 
 

@@ -34,8 +34,8 @@ def _section(s, marks) -> list[str]:
     for n, item in enumerate(s.items, 1):
         prefix = f"{n}. " if s.style == "steps" else _BULLET.get(s.style, "- ")
         lines += _wrap(item, prefix, " " * len(prefix))
-    if marks(s.refs):
-        lines += _wrap(marks(s.refs))
+    if marks(s):  # a body section's marks only (``views.UNMARKED``)
+        lines += _wrap(marks(s))
     return lines
 
 
@@ -63,13 +63,13 @@ def document(h: Handout) -> str:
     if p.summary:
         out += _wrap(p.summary)
     for s in h.first_sections:
-        out += ["", *_section(s, h.marks)]
+        out += ["", *_section(s, h.marks_of)]
     if h.areas:
         out += ["", *_wrap(f"{labels['areas']}: {h.area_names}")]
         if h.outline_caption:
             out += _wrap(h.outline_caption)
     for s in h.other_sections:
-        out += ["", *_section(s, h.marks)]
+        out += ["", *_section(s, h.marks_of)]
     out += sources(h.sources, labels["sources"])
     out += ["", *_wrap(h.emergency), *_wrap(h.questions), *_wrap(h.notice)]
     return "\n".join(line.rstrip() for line in out) + "\n"

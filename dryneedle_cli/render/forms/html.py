@@ -58,9 +58,10 @@ footer .notice { color: #555; font-size: 0.8em; font-weight: normal; }
 """
 
 
-def _sources(h, keys) -> str:
-    """A part's sources as marks ([1] [3]); the numbered list is at the end of the copy."""
-    marks = h.marks(keys)
+def _sources(h, s) -> str:
+    """A body section's sources as marks ([1] [3]), '' for a part that carries none
+    (``views.FORM_UNMARKED``); the numbered list is at the end of the copy."""
+    marks = h.marks_of(s)
     return f'<p class="marks">{escape(marks)}</p>' if marks else ""
 
 
@@ -84,8 +85,7 @@ def _section(h, s) -> str:
     elif s.items:
         cls = ' class="checklist"' if s.style == "checklist" else ""
         out.append(f"<ul{cls}>{''.join(f'<li>{escape(i)}</li>' for i in s.items)}</ul>")
-    if s.refs and s.style != "signature":
-        out.append(_sources(h, s.refs))
+    out.append(_sources(h, s))
     cls = ' class="warning"' if s.style == "warning" else ""
     return f"<section{cls}>{''.join(out)}</section>"
 
@@ -102,8 +102,6 @@ def _copy(h, copy: str) -> str:
     parts.insert(0, f'<div class="runhead" aria-hidden="true">{escape(h.header(copy))}</div>')
     title = p.title + (f" · {copy}" if copy else "")
     parts += [f"<h1>{escape(title)}</h1>", f"<p>{escape(p.summary)}</p>"]
-    if p.summary_refs:
-        parts.append(_sources(h, p.summary_refs))
     if h.key_points:
         items = "".join(f"<li>{escape(x)}</li>" for x in h.key_points)
         head = escape(h.key_points_heading)
@@ -136,7 +134,6 @@ def _copy(h, copy: str) -> str:
                 )
             parts.append(f"<h2>{escape(s.heading)}</h2>")
             parts.append(f'<table class="questions">{"".join(rows)}</table>')
-            parts.append(_sources(h, s.refs))
         parts.append(f"<h2>{escape(w['form_anything_else'])}</h2>")
         parts.append('<div class="line"></div><div class="line"></div>')
         parts.append(_sign((w["form_signature"], w["form_date"])))

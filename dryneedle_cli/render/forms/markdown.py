@@ -9,9 +9,10 @@ from dryneedle_cli.render.markdown import _escape, outline, sources
 BLANK = "`________________________`"
 
 
-def _sources(h, keys) -> str:
-    """A part's sources as marks ([1] [3]); the numbered list ends the copy."""
-    marks = h.marks(keys)
+def _sources(h, s) -> str:
+    """A body section's sources as marks ([1] [3]), '' for a part that carries none
+    (``views.FORM_UNMARKED``); the numbered list ends the copy."""
+    marks = h.marks_of(s)
     return f"*{_escape(marks)}*" if marks else ""
 
 
@@ -31,8 +32,8 @@ def _section(h, s) -> list[str]:
             lines.append(f"- {text}")
     if s.items:
         lines.append("")
-    if s.refs and s.style != "signature" and _sources(h, s.refs):
-        lines += [_sources(h, s.refs), ""]
+    if _sources(h, s):
+        lines += [_sources(h, s), ""]
     return [f"{quote}{line}".rstrip() for line in lines[:-1]] + [""]
 
 
@@ -45,8 +46,6 @@ def _copy(h, copy: str) -> list[str]:
         out.append("")
     title = p.title + (f" · {copy}" if copy else "")
     out += [f"# {_escape(title)}", "", _escape(p.summary), ""]
-    if _sources(h, p.summary_refs):
-        out += [_sources(h, p.summary_refs), ""]
     if h.key_points:
         out += [f"> **{_escape(h.key_points_heading)}**", ">"]
         out += [f"> - {_escape(x)}" for x in h.key_points] + [""]
@@ -67,8 +66,6 @@ def _copy(h, copy: str) -> list[str]:
                 n += 1
                 out.append(f"{n}\\. {_escape(item)}  \n   {boxes}")
             out.append("")
-            if _sources(h, s.refs):
-                out += [_sources(h, s.refs), ""]
         out += [f"**{_escape(w['form_anything_else'])}**", "", BLANK, "", BLANK, ""]
         for who in ("form_signature", "form_checked_by"):
             out.append(f"{_escape(w[who])}: {BLANK} {_escape(w['form_date'])}: {BLANK}  ")

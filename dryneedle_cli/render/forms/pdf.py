@@ -8,7 +8,8 @@ running header (the patient's name, or a line to write it on, the form's title, 
 and "page N of M" of that copy) and the footer: the emergency line, the clinic line, and the
 copy's name, content version and form code. Near the top: the key points box and the numbered
 steps for filling in the form, when the form's file has them; at the end of each copy, the
-numbered list of the sources its marks ([1]) stand for.
+numbered list of the sources its marks ([1]) stand for (marks on the information sections only,
+never on the questions or the parts to fill in: ``views.FORM_UNMARKED``).
 """
 
 from __future__ import annotations
@@ -229,7 +230,7 @@ class _Form(sheet._Sheet):
                 self.set_y(y + height)
             height += self.text_block(x, w, item, 1.0, False, BLACK, measure)
             height += self.write_lines(x, y + height - 2, w, 1, measure)
-        marks = self.hand.marks(s.refs)
+        marks = self.hand.marks_of(s)
         if marks:
             if not measure:
                 self.set_y(y + height)
@@ -316,12 +317,7 @@ class _Form(sheet._Sheet):
         y += self.text_block(MARGIN, width, title, 1.45, True, tag="H1")
         y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
         self.set_y(y)
-        y += self.text_block(MARGIN, width, p.summary)
-        marks = h.marks(p.summary_refs)
-        if marks:
-            self.set_y(y)
-            y += self.text_block(MARGIN, width, marks, sheet.MARK_SCALE, False, GREY)
-        y += 1.5
+        y += self.text_block(MARGIN, width, p.summary) + 1.5
         for s in self.top_sections():  # the key points box, then how to fill in the form
             y = self.room(y, self.measure(s, width))
             y += self.section(s, MARGIN, y, width)
@@ -354,11 +350,7 @@ class _Form(sheet._Sheet):
                     n += 1
                     y = self.room(y, self.question(n, item, MARGIN, 0, width, measure=True))
                     y += self.question(n, item, MARGIN, y, width)
-            marks = h.marks(s.refs)  # the group's sources, as numbers
-            if marks:
-                self.set_y(y)
-                y += self.text_block(MARGIN, width, marks, sheet.MARK_SCALE, False, GREY)
-            y += self.line_h * 0.4
+            y += self.line_h * 0.4  # no marks under the questions (``views.UNMARKED``)
         words = h.words
         other = self.text_block(MARGIN, width, words["form_anything_else"], 1.0, True, measure=True)
         y = self.room(y, other + 2 * WRITE)
@@ -379,16 +371,24 @@ class _Form(sheet._Sheet):
         info = [s for s in sections if s.style != "signature"][:-1]
         agreement = [s for s in sections if s.style != "signature"][-1]
         signatures = [s for s in sections if s.style == "signature"]
+        self.keep_with_sources([*info, agreement, *signatures])
         if self.hand.large_print:
             for s in info:
-                y = self.room(y, self.measure(s, width))
+                y = self.room(self.page_break(y, s), self.measure(s, width))
                 y += self.section(s, MARGIN, y, width)
         else:
             y = self.two_columns(info, y, (width - GAP) / 2)
         for s in [agreement, *signatures]:
-            y = self.room(y, self.measure(s, width))
+            y = self.room(self.page_break(y, s), self.measure(s, width))
             y += self.section(s, MARGIN, y, width)
         return y
+
+
+def _built(h, size, extra, max_pages=None, carry=0, totals=None) -> _Form:
+    pdf = _Form(h, size, extra, totals=totals)
+    pdf.max_pages, pdf.carry = max_pages, carry
+    pdf.build()
+    return pdf
 
 
 def render(h, font=None) -> bytes:
@@ -397,16 +397,12 @@ def render(h, font=None) -> bytes:
     sizes = (18.0, 16.0) if h.large_print else (NORMAL_SIZE,)
     limit = (large if h.large_print else normal) * len(h.copies)
     for size in sizes:
-        pdf = _Form(h, size, extra)
-        if size != sizes[-1]:  # within the limit, else the next size
-            pdf.max_pages = limit
-        try:
-            pdf.build()
+        most = limit if size != sizes[-1] else None  # within the limit, else the next size
+        try:  # the list of sources never on a page of its own (``keep_sources_company``)
+            pdf = sheet.keep_sources_company(lambda c, s=size, m=most: _built(h, s, extra, m, c))
         except sheet.TooLong:
             continue
         break
     if len(h.copies) > 1:  # "page N of M" of each copy: drawn again, each copy's M known
-        again = _Form(h, pdf.size, extra, totals=pdf.counted)
-        again.build()
-        pdf = again
+        pdf = _built(h, pdf.size, extra, None, pdf.carry, totals=pdf.counted)
     return bytes(pdf.output())

@@ -11,9 +11,10 @@ def _underline(text: str, char: str) -> list[str]:
     return [text, char * len(text)]
 
 
-def _sources(h, keys) -> str:
-    """A part's sources as marks ([1] [3]); the numbered list ends the copy."""
-    return h.marks(keys)
+def _sources(h, s) -> str:
+    """A body section's sources as marks ([1] [3]), '' for a part that carries none
+    (``views.FORM_UNMARKED``); the numbered list ends the copy."""
+    return h.marks_of(s)
 
 
 def _section(h, s) -> list[str]:
@@ -27,8 +28,8 @@ def _section(h, s) -> list[str]:
             lines.append(f"{item}: {BLANK}")
         else:
             lines.append(f"- {item}")
-    if s.refs and s.style != "signature" and _sources(h, s.refs):
-        lines.append(_sources(h, s.refs))
+    if _sources(h, s):
+        lines.append(_sources(h, s))
     return lines
 
 
@@ -37,8 +38,6 @@ def _copy(h, copy: str) -> list[str]:
     out = [h.clinic.name, *h.clinic.contact, ""] if h.clinic else []
     out += _underline(p.title + (f" · {copy}" if copy else ""), "=")
     out.append(p.summary)
-    if _sources(h, p.summary_refs):
-        out.append(_sources(h, p.summary_refs))
     if h.key_points:
         out += ["", *_underline(h.key_points_heading, "-"), *(f"- {x}" for x in h.key_points)]
     if h.steps:
@@ -58,8 +57,6 @@ def _copy(h, copy: str) -> list[str]:
             for item in s.items:
                 n += 1
                 out += [f"{n}. {item}", f"   {boxes}"]
-            if _sources(h, s.refs):
-                out.append(_sources(h, s.refs))
         out += ["", w["form_anything_else"], BLANK * 3, BLANK * 3, ""]
         out.append(f"{w['form_signature']}: {BLANK}   {w['form_date']}: {BLANK[:12]}")
         out.append(f"{w['form_checked_by']}: {BLANK}   {w['form_date']}: {BLANK[:12]}")
