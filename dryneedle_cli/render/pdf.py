@@ -914,8 +914,8 @@ def render(h: Handout, font: Path | None = None) -> bytes:
                 best = pdf
             if best.pages_count == 1:
                 break
-        # the list of sources kept company at the size chosen only (moving a section never
-        # adds a page: it goes to the page the list had alone)
+        # the list of sources kept company at the size chosen only (the section moved goes to
+        # the page the list had to itself; tests/test_layout.py checks the page limits)
         size = best.size
         best = keep_sources_company(lambda c: _built(h, size, extra, None, c), best)
         return bytes(best.output())
