@@ -890,11 +890,12 @@ def choose_fallback(h: Handout, font: Path | None) -> Path | None:
     )
 
 
-def keep_sources_company(make):
+def keep_sources_company(make, best=None):
     """A built PDF whose list of sources has no page to itself (issue 23): ``make(carry)``
-    builds one (``_Sheet.keep_with_sources``); tried with 0, then 1 to 3 body sections kept
-    with the list, the first without such a page kept (else the one with fewest)."""
-    best = make(0)
+    builds one (``_Sheet.keep_with_sources``); tried with 0 (or ``best``, already built so),
+    then 1 to 3 body sections kept with the list, the first without such a page kept (else the
+    one with fewest)."""
+    best = make(0) if best is None else best
     for carry in range(1, 4):
         if not best.sources_alone:
             break
@@ -925,13 +926,17 @@ def render(h: Handout, font: Path | None = None) -> bytes:
             # kept only if it saves a page
             most = None if best is None else best.pages_count - 1
             try:
-                pdf = keep_sources_company(lambda c, s=size, m=most: _built(h, s, extra, m, c))
+                pdf = _built(h, size, extra, most)
             except TooLong:
                 continue
             if best is None or pdf.pages_count < best.pages_count:
                 best = pdf
             if best.pages_count == 1:
                 break
+        # the list of sources kept company at the size chosen only (the section moved goes to
+        # the page the list had to itself; tests/test_layout.py checks the page limits)
+        size = best.size
+        best = keep_sources_company(lambda c: _built(h, size, extra, None, c), best)
         return bytes(best.output())
     # one size: the sheet takes the pages it needs
     pdf = keep_sources_company(lambda c: _built(h, NORMAL_SIZE, extra, None, c))
