@@ -430,14 +430,15 @@ def test_sheets_number_their_pages_and_list_their_sources_last(queries, lang):
 
 
 def test_quick_line_breaks_match_fpdf2(queries, monkeypatch):
-    """``_Sheet.break_lines`` (each character measured once) gives exactly the lines fpdf2's
-    ``multi_cell`` dry run gives, for every text block of every sheet and form at every size
-    tried (normal and large print, Letter and A4, the long profile and notes), plus edge
-    cases: a word longer than the line, runs of spaces, blank lines, no-break spaces."""
+    """``_Engine.break_lines`` (``quick_lines``: each character measured once) gives exactly
+    the lines fpdf2's ``multi_cell`` dry run gives, for every text block of every sheet and
+    form at every size tried (normal and large print, Letter and A4, the long profile and
+    notes), plus edge cases: a word longer than the line, runs of spaces, blank lines,
+    no-break spaces."""
     from fpdf.enums import MethodReturnValue
 
     seen: list[tuple[str, float, float, bool]] = []
-    quick = pdf._Sheet.break_lines
+    quick = pdf._Engine.break_lines
 
     def both(self, w, text):
         lines = quick(self, w, text)
@@ -446,14 +447,14 @@ def test_quick_line_breaks_match_fpdf2(queries, monkeypatch):
         assert lines is None or lines == ref, (text[:60], w, self.font_size_pt)
         return lines
 
-    monkeypatch.setattr(pdf._Sheet, "break_lines", both)
+    monkeypatch.setattr(pdf._Engine, "break_lines", both)
     monkeypatch.setattr(pdf, "_LINES", {})
     for large, paper in itertools.product((False, True), ("letter", "a4")):
         for which in ("aftercare", "prepare"):
             render(queries["long"], which, AREA_SETS["all"], LONG_CLINIC, paper, large)
         for which in ("screening", "consent"):
             render_form(queries["long"], which, AREA_SETS["one"], LONG_CLINIC, paper, large)
-    sheet = pdf._Sheet(render(queries[None], "aftercare", [], None, "a4", False)[1], 9.5, None)
+    sheet = pdf._Engine(render(queries[None], "aftercare", [], None, "a4", False)[1], 9.5, None)
     sheet.add_page()
     edge = ["x" * 400, "two  spaces   here " * 12, "a\n\nb c d", " lead"]
     edge.append("555\u00a0010\u00a02030 " * 9)

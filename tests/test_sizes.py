@@ -16,12 +16,7 @@ FUNCTION_LIMIT = 80
 CLASS_LIMIT = 400
 
 # "path:Qualified.name" -> its size now (lines), never to grow. Shrink them and take them off.
-OVER: dict[str, int] = {
-    # the PDF sheet (helper pdfspeed's file this round)
-    "render/pdf.py:_Sheet": 565,  # 466 before issue 23's layout (sources list, page numbers)
-    # the PDF form subclasses the private _Sheet (review step 3: one renderer per format)
-    "render/forms/pdf.py:_Form": 928,  # 762 before issue 23 (running header, steps, key points)
-}
+OVER: dict[str, int] = {}
 
 
 def _span(node: ast.AST) -> int:
@@ -85,10 +80,11 @@ def test_no_function_over_80_lines_and_no_class_over_400():
     assert problems(measure()) == []
 
 
-def test_the_measure_sees_a_long_function_and_a_listed_unit_back_under():
+def test_the_measure_sees_a_long_function_and_a_listed_unit_back_under(monkeypatch):
     units = measure()
     units["query/pages.py:made_up"] = ("function", FUNCTION_LIMIT + 1)
-    listed = next(iter(OVER))
+    listed = "render/pdf.py:_Engine"  # listed here only: OVER is empty now
+    monkeypatch.setitem(OVER, listed, CLASS_LIMIT + 100)
     units[listed] = (units[listed][0], 40)
     found = problems(units)
     assert any(p.startswith("query/pages.py:made_up: 81 lines") for p in found)

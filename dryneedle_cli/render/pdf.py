@@ -178,18 +178,27 @@ class TooLong(Exception):
     """A try at one type size has gone past the pages it may take: the next size is tried."""
 
 
-class _Sheet(FPDF):
+class _Engine(FPDF):
+    """The drawing engine of every printed PDF, sheet or form: fonts, tagging (PDF/UA, through
+    ``render/tagged.py``), wrapped text blocks, sections drawn by their style, columns, the body
+    outline, the footer and the room left on a page. What is drawn where is the ``layout``'s
+    (``_Sheet`` here, ``render/forms/pdf.py:_Form``): it holds the engine, and the engine calls
+    its ``on_page`` on each new page and its ``styles`` for sections of a style of its own."""
+
     max_pages: int | None = None  # set for a try whose result is kept only if this short
     top = MARGIN  # where the content of a page starts (below a form's running header)
     footer_page = True  # "Page N of M" in the footer (a form has it in its running header)
     sources_alone = 0  # pages that hold nothing but sources (issue 23: there should be none)
     carry = 0  # how many of the last body sections start a new page with the list of sources
     carried = None  # the first of them (``keep_with_sources``)
+    layout = None  # the sheet or form drawn with this engine
 
     def add_page(self, *args, **kwargs):
         if self.max_pages is not None and self.page >= self.max_pages:
             raise TooLong  # the rest of this try would be drawn for nothing
         super().add_page(*args, **kwargs)
+        if self.layout is not None:
+            self.layout.on_page()
 
     def __init__(self, h: Handout, size: float, extra_font: Path | None):
         super().__init__(unit="mm", format=PAPER[h.paper])
@@ -212,6 +221,8 @@ class _Sheet(FPDF):
         self.set_creator("dryneedle")
         self.set_lang(h.page.lang)  # the document's language, for screen readers
         self.line_h = size * 0.45
+        self.notice = h.notice  # the footer's last line (a form's names its copy)
+        self.styles = {}  # section style -> the layout's drawing of it (a form's lines, signature)
         # tagged PDF/UA-1: what is drawn is marked as content of a structure element or as
         # an artifact (render/tagged.py)
         self.tags = tagged.Tagger(self, h.page.lang)
@@ -290,79 +301,8 @@ class _Sheet(FPDF):
         return line_h * len(lines)
 
     def break_lines(self, w: float, text: str) -> list[str] | None:
-        """The lines fpdf2's ``multi_cell(w, text, align="L")`` would make, each character
-        measured once.
-
-        fpdf2 re-measures a line from its start for every character it adds, then, in a dry
-        run, lays every line out once more. This follows its word-wrap rules exactly (the
-        same widths, the same float sums, the same tolerance; a no-break space prints as a
-        space) for the plain case: one embedded font with every character, no shaping, no
-        character spacing, no soft hyphen, no other kind of space. Anything else returns None
-        and goes to fpdf2. ``tests/test_layout.py::test_quick_line_breaks_match_fpdf2`` checks
-        every text of every sheet against fpdf2.
-        """
-        font = self.current_font
-        if (
-            not text
-            or text.endswith("\n")
-            or self.text_shaping
-            or self.char_spacing
-            or self.font_stretching != 100
-            or getattr(font, "cw", None) is None
-            or not isinstance(font.cw, dict)
-            or _ODD_CHARS.search(text)
-        ):
-            return None
-        cw = font.cw
-        if any(ord(c) not in cw or not cw[ord(c)] for c in set(text) - {"\n"}):
-            return None
-        size, k = self.font_size_pt, self.k
-        max_w = w
-        for margin in (self.c_margin, self.c_margin):
-            max_w -= float(margin)
-        space_w = cw[32]
-        lines: list[str] = []
-        chars: list[str] = []
-        units = 0  # the line's width in font units (a no-break space counted as a space)
-        hint = None  # (len(chars), units) at the last space
-        i, n = 0, len(text)
-        while i < n:
-            c = text[i]
-            if c == "\n":
-                lines.append("".join(chars))
-                chars, units, hint = [], 0, None
-                i += 1
-                continue
-            cu = cw[ord(c)]
-            # fpdf2: sum(widths) * size * 0.001 / k, for the line and for the character
-            if (units * size * 0.001 / k + cu * size * 0.001 / k) - max_w > 1e-9:
-                if not chars:
-                    return None  # not one character fits: fpdf2 says so
-                if c == " ":
-                    lines.append("".join(chars))
-                    chars, units, hint = [], 0, None
-                    i += 1
-                    continue
-                if hint is not None:
-                    cut, _ = hint
-                    i -= len(chars) - cut  # back to the space, which is dropped
-                    lines.append("".join(chars[:cut]))
-                    chars, units, hint = [], 0, None
-                    i += 1
-                    continue
-                lines.append("".join(chars))  # one word longer than the line
-                chars, units, hint = [], 0, None
-                continue
-            if c == " ":
-                hint = (len(chars), units)
-            elif c == NBSP:
-                c, cu = " ", space_w
-            chars.append(c)
-            units += cu
-            i += 1
-        if units:
-            lines.append("".join(chars))
-        return lines or None
+        """The lines of ``text`` in width ``w``, as fpdf2 breaks them (``quick_lines``)."""
+        return quick_lines(self, w, text)
 
     def measure(self, s, w: float) -> float:
         """A section's height, remembered across the sheets of a batch (same text, same size,
@@ -375,7 +315,8 @@ class _Sheet(FPDF):
     def section(self, s, x, y, w, measure=False) -> float:
         """Draw (or only measure) one section at (x, y) in width w; return its height."""
         with self.tag_group("Sect", measure):
-            return self._section(s, x, y, w, measure)
+            draw = self.styles.get(s.style, self._section)
+            return draw(s, x, y, w, measure)
 
     def _section(self, s, x, y, w, measure=False) -> float:
         warning = s.style == "warning"
@@ -450,7 +391,7 @@ class _Sheet(FPDF):
             for t, scale, bold, color in (
                 (h.emergency, 1.0, True, RED),
                 (h.questions, 1.0, True, BLACK),
-                *((t, 0.78, False, GREY) for t in footer_texts(h)[2:]),
+                (self.notice, 0.78, False, GREY),
             )
             if t
         ]
@@ -484,7 +425,7 @@ class _Sheet(FPDF):
         need = max(fig_h + label_h, cap_h + notes_h)
         y = self.room(y, need)
         with self.figure(MARGIN, y, fig_w, fig_h, f"{alt} {h.area_names}"):
-            self.outline(MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
+            draw_outline(self, MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
         # "Front" under the left view, "Back" under the right one (each view is 100 of 210)
         view_w = fig_w * 100 / 210
         for n, side in enumerate((h.labels["front"], h.labels["back"])):
@@ -502,71 +443,6 @@ class _Sheet(FPDF):
         for s in notes:
             note_y += self.section(s, cap_x, note_y, cap_w)
         return y + need + 2
-
-    def build(self):
-        h, p = self.hand, self.hand.page
-        self.shorts = {r.key: r.short for r in p.references}
-        self.add_page()
-        width = self.w - 2 * MARGIN
-        self.bottom = self.h - MARGIN - self.footer_height() - 1.5
-        y = MARGIN
-        if h.clinic:
-            logo = h.clinic.logo_path()
-            if logo is not None:
-                try:
-                    with warnings.catch_warnings(), _quiet_fpdf(), self.logo_tag():
-                        warnings.simplefilter("ignore")  # e.g. an SVG without a viewBox
-                        self.image(
-                            str(logo), x=self.w - MARGIN - 40, y=y, h=14,
-                            keep_aspect_ratio=True, w=40,
-                        )  # fmt: skip
-                except Exception as e:  # noqa: BLE001 - the profile was checked; still no crash
-                    raise ContentError(
-                        str(logo), "the logo cannot be drawn; use another PNG or SVG", field="logo"
-                    ) from e
-            self.set_y(y)
-            y += self.text_block(MARGIN, width - 45, h.clinic.name, 1.5, True, NAVY)
-            contact = "\n".join(x for x in h.clinic.contact)
-            if contact:
-                self.set_y(y)
-                y += self.text_block(MARGIN, width - 45, contact, 0.85)
-            y = max(y, MARGIN + 15) + 1
-            self.set_draw_color(*NAVY)
-            self.set_line_width(0.6)
-            self.line(MARGIN, y, self.w - MARGIN, y)
-            y += 2
-        if h.details:
-            y = self.details(y, width)
-        title_h = self.text_block(MARGIN, width, p.title, 1.45, True, measure=True)
-        y = self.room(y, title_h)
-        self.set_y(y)
-        y += self.text_block(MARGIN, width, p.title, 1.45, True, tag="H1")
-        y = self.room(y, self.text_block(MARGIN, width, p.summary, measure=True))
-        self.set_y(y)
-        y += self.text_block(MARGIN, width, p.summary) + 1.5
-        notes = [s for s in p.sections if s.style == "note"]
-        beside = bool(h.areas) and not h.large_print  # the notes' box beside the outline
-        first = [s for s in h.first_sections if s.style != "note"]
-        for s in first + ([] if beside else notes):
-            y = self.room(y, self.measure(s, width))
-            y += self.section(s, MARGIN, y, width)
-        if h.areas:  # the body outline with the list of areas and what to do beside it
-            y = self.outline_block(
-                y, width, h.labels["areas"], h.labels["outline"], notes if beside else ()
-            )
-        # everything else in columns, a section never split; the sources' list last
-        ncols = 1 if h.large_print else 2
-        col_w = (width - GAP * (ncols - 1)) / ncols
-        rest = list(h.other_sections)
-        self.keep_with_sources(rest)
-        if ncols == 2:
-            y = self.two_columns(rest, y, col_w)
-        else:
-            for s in rest:
-                y = self.room(self.page_break(y, s), self.measure(s, col_w))
-                y += self.section(s, MARGIN, y, col_w)
-        self.sources_block(y, width)  # the numbered list of sources, last
-        self.footer_lines()
 
     def keep_with_sources(self, body) -> None:
         """Issue 23: the list of sources never has a page to itself. ``render`` tries again
@@ -624,63 +500,6 @@ class _Sheet(FPDF):
             low = max(low, y)
         return low
 
-    def details(self, y: float, width: float) -> float:
-        """The patient block: "Label: value" pairs on a line, a pair never split across lines
-        unless it is longer than a line."""
-        h = self.hand
-        lh = self.line_h * 1.1
-        self.set_xy(MARGIN, y)
-        for label, value in h.details:
-            self.font(1.0, True)
-            self.shape(label)
-            w = self.get_string_width(f"{label}: ")
-            self.font(1.0)
-            self.shape(value)
-            w += self.get_string_width(value)
-            if self.get_x() > MARGIN + 0.01 and self.get_x() + w > self.w - MARGIN:
-                self.set_xy(MARGIN, self.get_y() + lh)
-            with self.tags.group("P"):
-                self.font(1.0, True)
-                self.shape(label)
-                with self.tags.content("Span"):
-                    self.write(lh, f"{label}: ")
-                self.font(1.0)
-                self.shape(value)
-                with self.tags.content("Span", value):
-                    self.write(lh, value)
-                    self.shape("")  # the gap after a right-to-left value stays after it
-                    self.write(lh, "     ")
-        return self.get_y() + self.line_h * 1.6
-
-    def outline(self, x0: float, y0: float, scale: float, shaded: set[str]) -> None:
-        """Draw the body outline (the same shapes as the HTML's SVG) at (x0, y0)."""
-        self.set_line_width(0.2)
-        for tag, g, state, *_ in body.shapes(shaded):
-            fill, stroke = body.COLOURS[state]
-            self.set_fill_color(*fill)
-            self.set_draw_color(*stroke)
-            if tag == "circle":
-                r = g["r"] * scale
-                self.circle(x0 + g["cx"] * scale, y0 + g["cy"] * scale, r, style="DF")
-            elif tag == "ellipse":
-                self.ellipse(
-                    x0 + (g["cx"] - g["rx"]) * scale,
-                    y0 + (g["cy"] - g["ry"]) * scale,
-                    2 * g["rx"] * scale,
-                    2 * g["ry"] * scale,
-                    style="DF",
-                )
-            else:
-                self.rect(
-                    x0 + g["x"] * scale,
-                    y0 + g["y"] * scale,
-                    g["width"] * scale,
-                    g["height"] * scale,
-                    style="DF",
-                    round_corners=g.get("rx", 0) > 0,
-                    corner_radius=g.get("rx", 0) * scale,
-                )
-
     def footer_lines(self):
         """The footer. Each of its lines is content the first time it is drawn (it holds the
         emergency line: a screen reader must read it), and a pagination artifact where a later
@@ -723,6 +542,223 @@ class _Sheet(FPDF):
     def logo_tag(self):
         """The clinic's logo: a Figure named by labels.yaml ("Logo of {clinic}")."""
         return self.figure(self.w - MARGIN - 40, MARGIN, 40, 14, self.hand.logo_alt)
+
+
+def masthead(pdf: _Engine, y: float, width: float) -> float:
+    """The clinic's name, contact lines and logo at ``y`` (sheets and forms alike); the y
+    below them (``y`` without a clinic profile)."""
+    h = pdf.hand
+    if not h.clinic:
+        return y
+    logo = h.clinic.logo_path()
+    if logo is not None:
+        try:
+            with warnings.catch_warnings(), _quiet_fpdf(), pdf.logo_tag():
+                warnings.simplefilter("ignore")  # e.g. an SVG without a viewBox
+                pdf.image(str(logo), x=pdf.w - MARGIN - 40, y=y, h=14, keep_aspect_ratio=True, w=40)
+        except Exception as e:  # noqa: BLE001 - the profile was checked; still no crash
+            raise ContentError(
+                str(logo), "the logo cannot be drawn; use another PNG or SVG", field="logo"
+            ) from e
+    pdf.set_y(y)
+    y += pdf.text_block(MARGIN, width - 45, h.clinic.name, 1.5, True, NAVY)
+    contact = "\n".join(h.clinic.contact)
+    if contact:
+        pdf.set_y(y)
+        y += pdf.text_block(MARGIN, width - 45, contact, 0.85)
+    y = max(y, MARGIN + 15) + 1
+    pdf.set_draw_color(*NAVY)
+    pdf.set_line_width(0.6)
+    pdf.line(MARGIN, y, pdf.w - MARGIN, y)
+    return y + 2
+
+
+class _Sheet:
+    """The layout of a handout (aftercare, prepare) drawn with the engine ``pdf``: the clinic,
+    the patient's details, the title, the warning signs first, the body outline, the rest in
+    columns (one in large print), the list of sources last."""
+
+    def __init__(self, pdf: _Engine):
+        self.pdf = pdf
+        pdf.layout = self
+
+    def on_page(self) -> None:
+        """Nothing more on a sheet's page: its footer has the page number."""
+
+    def build(self) -> None:
+        pdf = self.pdf
+        h, p = pdf.hand, pdf.hand.page
+        pdf.add_page()
+        width = pdf.w - 2 * MARGIN
+        pdf.bottom = pdf.h - MARGIN - pdf.footer_height() - 1.5
+        y = masthead(pdf, MARGIN, width)
+        if h.details:
+            y = self.details(y, width)
+        title_h = pdf.text_block(MARGIN, width, p.title, 1.45, True, measure=True)
+        y = pdf.room(y, title_h)
+        pdf.set_y(y)
+        y += pdf.text_block(MARGIN, width, p.title, 1.45, True, tag="H1")
+        y = pdf.room(y, pdf.text_block(MARGIN, width, p.summary, measure=True))
+        pdf.set_y(y)
+        y += pdf.text_block(MARGIN, width, p.summary) + 1.5
+        notes = [s for s in p.sections if s.style == "note"]
+        beside = bool(h.areas) and not h.large_print  # the notes' box beside the outline
+        first = [s for s in h.first_sections if s.style != "note"]
+        for s in first + ([] if beside else notes):
+            y = pdf.room(y, pdf.measure(s, width))
+            y += pdf.section(s, MARGIN, y, width)
+        if h.areas:  # the body outline with the list of areas and what to do beside it
+            y = pdf.outline_block(
+                y, width, h.labels["areas"], h.labels["outline"], notes if beside else ()
+            )
+        # everything else in columns, a section never split; the sources' list last
+        ncols = 1 if h.large_print else 2
+        col_w = (width - GAP * (ncols - 1)) / ncols
+        rest = list(h.other_sections)
+        pdf.keep_with_sources(rest)
+        if ncols == 2:
+            y = pdf.two_columns(rest, y, col_w)
+        else:
+            for s in rest:
+                y = pdf.room(pdf.page_break(y, s), pdf.measure(s, col_w))
+                y += pdf.section(s, MARGIN, y, col_w)
+        pdf.sources_block(y, width)  # the numbered list of sources, last
+        pdf.footer_lines()
+
+    def details(self, y: float, width: float) -> float:
+        """The patient block: "Label: value" pairs on a line, a pair never split across lines
+        unless it is longer than a line."""
+        pdf = self.pdf
+        h = pdf.hand
+        lh = pdf.line_h * 1.1
+        pdf.set_xy(MARGIN, y)
+        for label, value in h.details:
+            pdf.font(1.0, True)
+            pdf.shape(label)
+            w = pdf.get_string_width(f"{label}: ")
+            pdf.font(1.0)
+            pdf.shape(value)
+            w += pdf.get_string_width(value)
+            if pdf.get_x() > MARGIN + 0.01 and pdf.get_x() + w > pdf.w - MARGIN:
+                pdf.set_xy(MARGIN, pdf.get_y() + lh)
+            with pdf.tags.group("P"):
+                pdf.font(1.0, True)
+                pdf.shape(label)
+                with pdf.tags.content("Span"):
+                    pdf.write(lh, f"{label}: ")
+                pdf.font(1.0)
+                pdf.shape(value)
+                with pdf.tags.content("Span", value):
+                    pdf.write(lh, value)
+                    pdf.shape("")  # the gap after a right-to-left value stays after it
+                    pdf.write(lh, "     ")
+        return pdf.get_y() + pdf.line_h * 1.6
+
+
+def quick_lines(pdf: FPDF, w: float, text: str) -> list[str] | None:
+    """The lines fpdf2's ``multi_cell(w, text, align="L")`` would make, each character
+    measured once.
+
+    fpdf2 re-measures a line from its start for every character it adds, then, in a dry
+    run, lays every line out once more. This follows its word-wrap rules exactly (the
+    same widths, the same float sums, the same tolerance; a no-break space prints as a
+    space) for the plain case: one embedded font with every character, no shaping, no
+    character spacing, no soft hyphen, no other kind of space. Anything else returns None
+    and goes to fpdf2. ``tests/test_layout.py::test_quick_line_breaks_match_fpdf2`` checks
+    every text of every sheet against fpdf2.
+    """
+    font = pdf.current_font
+    if (
+        not text
+        or text.endswith("\n")
+        or pdf.text_shaping
+        or pdf.char_spacing
+        or pdf.font_stretching != 100
+        or getattr(font, "cw", None) is None
+        or not isinstance(font.cw, dict)
+        or _ODD_CHARS.search(text)
+    ):
+        return None
+    cw = font.cw
+    if any(ord(c) not in cw or not cw[ord(c)] for c in set(text) - {"\n"}):
+        return None
+    size, k = pdf.font_size_pt, pdf.k
+    max_w = w
+    for margin in (pdf.c_margin, pdf.c_margin):
+        max_w -= float(margin)
+    space_w = cw[32]
+    lines: list[str] = []
+    chars: list[str] = []
+    units = 0  # the line's width in font units (a no-break space counted as a space)
+    hint = None  # (len(chars), units) at the last space
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            lines.append("".join(chars))
+            chars, units, hint = [], 0, None
+            i += 1
+            continue
+        cu = cw[ord(c)]
+        # fpdf2: sum(widths) * size * 0.001 / k, for the line and for the character
+        if (units * size * 0.001 / k + cu * size * 0.001 / k) - max_w > 1e-9:
+            if not chars:
+                return None  # not one character fits: fpdf2 says so
+            if c == " ":
+                lines.append("".join(chars))
+                chars, units, hint = [], 0, None
+                i += 1
+                continue
+            if hint is not None:
+                cut, _ = hint
+                i -= len(chars) - cut  # back to the space, which is dropped
+                lines.append("".join(chars[:cut]))
+                chars, units, hint = [], 0, None
+                i += 1
+                continue
+            lines.append("".join(chars))  # one word longer than the line
+            chars, units, hint = [], 0, None
+            continue
+        if c == " ":
+            hint = (len(chars), units)
+        elif c == NBSP:
+            c, cu = " ", space_w
+        chars.append(c)
+        units += cu
+        i += 1
+    if units:
+        lines.append("".join(chars))
+    return lines or None
+
+
+def draw_outline(pdf: FPDF, x0: float, y0: float, scale: float, shaded: set[str]) -> None:
+    """Draw the body outline (the same shapes as the HTML's SVG) at (x0, y0)."""
+    pdf.set_line_width(0.2)
+    for tag, g, state, *_ in body.shapes(shaded):
+        fill, stroke = body.COLOURS[state]
+        pdf.set_fill_color(*fill)
+        pdf.set_draw_color(*stroke)
+        if tag == "circle":
+            r = g["r"] * scale
+            pdf.circle(x0 + g["cx"] * scale, y0 + g["cy"] * scale, r, style="DF")
+        elif tag == "ellipse":
+            pdf.ellipse(
+                x0 + (g["cx"] - g["rx"]) * scale,
+                y0 + (g["cy"] - g["ry"]) * scale,
+                2 * g["rx"] * scale,
+                2 * g["ry"] * scale,
+                style="DF",
+            )
+        else:
+            pdf.rect(
+                x0 + g["x"] * scale,
+                y0 + g["y"] * scale,
+                g["width"] * scale,
+                g["height"] * scale,
+                style="DF",
+                round_corners=g.get("rx", 0) > 0,
+                corner_radius=g.get("rx", 0) * scale,
+            )
 
 
 def _sources_fits(self) -> list[tuple[int, float]]:
@@ -892,7 +928,7 @@ def choose_fallback(h: Handout, font: Path | None) -> Path | None:
 
 def keep_sources_company(make, best=None):
     """A built PDF whose list of sources has no page to itself (issue 23): ``make(carry)``
-    builds one (``_Sheet.keep_with_sources``); tried with 0 (or ``best``, already built so),
+    builds one (``_Engine.keep_with_sources``); tried with 0 (or ``best``, already built so),
     then 1 to 3 body sections kept with the list, the first without such a page kept (else the
     one with fewest)."""
     best = make(0) if best is None else best
@@ -908,10 +944,10 @@ def keep_sources_company(make, best=None):
     return best
 
 
-def _built(h: Handout, size: float, extra, max_pages=None, carry=0) -> _Sheet:
-    pdf = _Sheet(h, size, extra)
+def _built(h: Handout, size: float, extra, max_pages=None, carry=0) -> _Engine:
+    pdf = _Engine(h, size, extra)
     pdf.max_pages, pdf.carry = max_pages, carry
-    pdf.build()
+    _Sheet(pdf).build()
     return pdf
 
 
