@@ -446,6 +446,7 @@ class Session:
 def render_sheet(q, request: SheetRequest, profile: Profile) -> bytes:
     """The bytes of a checked request (``Session.check_sheet``) with ``q``."""
     from dryneedle_cli.query.forms import FORMS
+    from dryneedle_cli.render import document
 
     if request.which in FORMS:  # the screening and consent forms (issue 13)
         from dryneedle_cli.errors import UsageError
@@ -468,9 +469,8 @@ def render_sheet(q, request: SheetRequest, profile: Profile) -> bytes:
             large_print=request.large_print,
             copies=request.copies,
         )
-        return forms.document(h, request.format, request.font)
+        return document(h, request.format, request.font)
     from dryneedle_cli.handouts.handout import make
-    from dryneedle_cli.render import document
 
     handout = make(
         q,

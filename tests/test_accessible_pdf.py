@@ -25,7 +25,7 @@ from dryneedle_cli.cli.context import Settings, query
 from dryneedle_cli.handouts import forms, handout
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.render import pdf
-from dryneedle_cli.render.forms import pdf as form_pdf
+from dryneedle_cli.render import pdf as form_pdf
 
 pikepdf = pytest.importorskip("pikepdf", reason="pikepdf comes with the pdfua test extra")
 BIN = Path(sys.executable).parent

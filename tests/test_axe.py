@@ -20,7 +20,7 @@ from dryneedle_cli.cli.context import Settings, query
 from dryneedle_cli.handouts import forms, handout
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.render import html
-from dryneedle_cli.render.forms import html as form_html
+from dryneedle_cli.render import html as form_html
 
 SCRIPT = Path(__file__).parent / "js" / "axe_check.js"
 NODE = shutil.which("node")

@@ -25,10 +25,9 @@ def sheet(tmp_path, *args):
     )
 
 
-def test_every_entry_has_a_sheet_and_a_form_module():
+def test_every_entry_has_one_module_for_sheets_and_forms():
     for fmt, doc in DOCUMENTS.items():
-        for package in ("dryneedle_cli.render", "dryneedle_cli.render.forms"):
-            assert callable(importlib.import_module(f"{package}.{doc.module}").render), fmt
+        assert callable(importlib.import_module(f"dryneedle_cli.render.{doc.module}").render), fmt
         assert all(EXTENSIONS[ext] == fmt for ext in doc.extensions)
 
 

@@ -170,7 +170,7 @@ def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
     from fpdf import syntax
 
     from dryneedle_cli.handouts import forms
-    from dryneedle_cli.render.forms import pdf as form_pdf
+    from dryneedle_cli.render import pdf as form_pdf
 
     def made() -> list[bytes]:
         docs = [

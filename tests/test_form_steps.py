@@ -13,6 +13,7 @@ import pytest
 from dryneedle_cli.cli.context import Settings, query
 from dryneedle_cli.handouts import forms, handout
 from dryneedle_cli.model import Step
+from dryneedle_cli.render import document
 
 LANGS = ("en", "es", "fr")
 _Q: dict = {}
@@ -46,7 +47,7 @@ def test_consent_steps_follow_the_printout(lang):
         got = {k for k, text in when.items() if text in h.steps}
         assert got == shown, (areas, copies, h.steps)
         assert 5 <= len(h.steps) <= 8
-        text = forms.document(h, "txt").decode("utf-8")
+        text = document(h, "txt").decode("utf-8")
         for k, step in when.items():  # printed as numbered steps, or not at all
             assert (step in text) == (k in shown), (k, areas, copies)
 

@@ -16,7 +16,7 @@ from dryneedle_cli.cli import app
 from dryneedle_cli.cli.context import Settings, query
 from dryneedle_cli.handouts import forms, handout
 from dryneedle_cli.handouts.clinic import Clinic
-from dryneedle_cli.render.forms import pdf as form_pdf
+from dryneedle_cli.render import pdf as form_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

@@ -336,7 +336,7 @@ def test_right_to_left_names_and_notes_keep_the_layout(queries, which, paper, la
 
 def render_form(q, which, areas, clinic, paper, large, copies=1):
     from dryneedle_cli.handouts import forms
-    from dryneedle_cli.render.forms import pdf as form_pdf
+    from dryneedle_cli.render import pdf as form_pdf
 
     h = forms.make(
         q, which, areas, clinic=clinic, patient=PATIENT, clinician=CLINICIAN,
@@ -359,7 +359,7 @@ def test_forms_no_text_overlaps_or_leaves_the_page(queries, which, paper, large,
     """The screening and consent forms, two copies of the consent form in one file: no line
     overlaps another or leaves the page, the type sizes hold, every page has its footer (with
     the copy's name), and each copy stays within its measured pages."""
-    from dryneedle_cli.render.forms import pdf as form_pdf
+    from dryneedle_cli.render import pdf as form_pdf
 
     clinic = LONG_CLINIC if profile else None
     copies = 2 if which == "consent" else 1
@@ -386,7 +386,7 @@ def test_every_form_page_names_its_patient_title_and_page(queries, which, paper,
     q = queries[None] if lang == "en" else queries[(lang, None)]
     for patient, copies in ((PATIENT, 1), ("", 2 if which == "consent" else 1)):
         from dryneedle_cli.handouts import forms
-        from dryneedle_cli.render.forms import pdf as form_pdf
+        from dryneedle_cli.render import pdf as form_pdf
 
         h = forms.make(
             q, which, ["neck"], clinic=None, patient=patient, paper=paper, copies=copies

@@ -18,7 +18,7 @@ from dryneedle_cli.cli.context import Settings, query
 from dryneedle_cli.errors import ContentError
 from dryneedle_cli.handouts import forms, handout
 from dryneedle_cli.handouts.clinic import Clinic
-from dryneedle_cli.render import html, markdown, text
+from dryneedle_cli.render import document, html, markdown, text
 
 LANGS = ("en", "es", "fr")
 SHEETS = ("aftercare", "prepare")
@@ -42,7 +42,7 @@ def make(which: str, lang: str, areas=("neck", "upper-back")):
 
 def render(h, fmt: str) -> str:
     if isinstance(h, forms.FormHandout):
-        return forms.document(h, fmt).decode("utf-8")
+        return document(h, fmt).decode("utf-8")
     module = {"txt": text, "md": markdown, "html": html}[fmt]
     return module.render(h).decode("utf-8")
 
@@ -119,7 +119,7 @@ def test_form_key_points_box_and_steps_are_tagged_lists_in_the_pdf(which):
     pikepdf = pytest.importorskip("pikepdf")
     import pdfplumber
 
-    from dryneedle_cli.render.forms import pdf as form_pdf
+    from dryneedle_cli.render import pdf as form_pdf
 
     h = with_parts(which, "en")
     data = form_pdf.render(h)

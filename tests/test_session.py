@@ -322,7 +322,7 @@ def test_sheet_is_the_document_pipeline_with_the_defaults_filled(
         expected = document(made, "html")
     else:
         made = forms.make(q, which, ["neck"], clinician=None, copies=copies, **common)
-        expected = forms.document(made, "html")
+        expected = document(made, "html")
     assert sheet.data == expected
 
 

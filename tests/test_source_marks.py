@@ -21,8 +21,8 @@ import pytest
 
 from dryneedle_cli.cli.context import Settings, query
 from dryneedle_cli.handouts import forms, handout
-from dryneedle_cli.render import html, markdown, pdf, text
-from dryneedle_cli.render.forms import pdf as form_pdf
+from dryneedle_cli.render import document, html, markdown, pdf, text
+from dryneedle_cli.render import pdf as form_pdf
 
 LANGS = ("en", "es", "fr")
 WHICH = ("aftercare", "prepare", "consent", "screening")
@@ -66,7 +66,7 @@ def out_text(h, fmt: str) -> str:
     """The handout in ``fmt`` as flat plain text in drawing order (tags and Markdown escapes
     taken off), for finding where a mark stands."""
     if is_form(h):
-        raw = forms.document(h, fmt)
+        raw = document(h, fmt)
     else:
         raw = {"txt": text, "md": markdown, "html": html}[fmt].render(h) if fmt != "pdf" else None
         raw = pdf.render(h) if fmt == "pdf" else raw

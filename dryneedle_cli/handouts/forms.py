@@ -13,8 +13,6 @@ stored or logged.
 
 from __future__ import annotations
 
-import importlib
-
 from dryneedle_cli.errors import UsageError
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.handouts.handout import clean
@@ -123,14 +121,3 @@ def _notice(q, page, form_word: str, code: str) -> str:
         parts.append(page.status)
     parts.append(q.label("supports"))
     return " · ".join(parts)
-
-
-def document(h: FormHandout, fmt: str, font=None) -> bytes:
-    """The bytes of a form in a document format; every text made safe first, as for sheets."""
-    from dryneedle_cli import safe
-    from dryneedle_cli.render import DOCUMENTS
-
-    h = safe.view(h)
-    # the form's module has the name of the sheet's (render.DOCUMENTS) in render.forms
-    module = importlib.import_module(f"dryneedle_cli.render.forms.{DOCUMENTS[fmt].module}")
-    return module.render(h, font=font)

@@ -33,16 +33,16 @@ def given_pdf(q, kind: str, ident: str, areas, *, clinic, clinician, date, paper
     name: a sheet (aftercare, prepare) for the note's areas, a form (screening, consent), or a
     topic's or condition's page."""
     from dryneedle_cli.query.forms import FORMS
+    from dryneedle_cli.render import document
 
     if kind in FORMS:
         from dryneedle_cli.handouts import forms
 
         h = forms.make(q, kind, list(areas), clinic=clinic, clinician=clinician, date=date,
                        paper=paper)  # fmt: skip
-        return forms.document(h, "pdf")
+        return document(h, "pdf")
     if kind in ("aftercare", "prepare"):
         from dryneedle_cli.handouts.handout import make
-        from dryneedle_cli.render import document
 
         h = make(q, kind, list(areas), clinic=clinic, clinician=clinician, date=date,
                  paper=paper)  # fmt: skip

@@ -7,10 +7,10 @@ new format is a new class: no ``isinstance`` chain. ``plain`` and ``json`` never
 ``terminal`` is imported only when it is chosen.
 
 Document formats (``DOCUMENTS``) turn a handout into the bytes of a file; every module has
-``render(handout, font=None) -> bytes``, in ``dryneedle_cli.render`` for the sheets and in
-``dryneedle_cli.render.forms`` for the forms. What a format can do (a page size, a logo, the
-printer, a font, bytes a terminal cannot show) is declared once, in its entry: the faces, the
-session and delivery read it from there.
+``render(handout, font=None) -> bytes`` in ``dryneedle_cli.render``, for the sheets and the
+forms alike (a ``views.Handout`` or a ``views.FormHandout``). What a format can do (a page
+size, a logo, the printer, a font, bytes a terminal cannot show) is declared once, in its entry:
+the faces, the session and delivery read it from there.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ SCREENS = {
 
 
 class Document(NamedTuple):
-    module: str  # in dryneedle_cli.render (sheets) and dryneedle_cli.render.forms (forms)
+    module: str  # in dryneedle_cli.render: it draws the sheets and the forms
     extensions: tuple[str, ...]  # the first is the one used for new file names
     media_type: str  # HTTP's Content-Type
     name: str  # as messages name the format: "a {name} file", "{name} sheets"

@@ -10,7 +10,7 @@ import html
 
 from dryneedle_cli.render import body
 from dryneedle_cli.render.scripts import keep_numbers_together
-from dryneedle_cli.views import Handout
+from dryneedle_cli.views import FormHandout, Handout
 
 
 def escape(text: str) -> str:
@@ -163,6 +163,180 @@ def document(h: Handout) -> str:
     )
 
 
-def render(h: Handout, font=None) -> bytes:
-    """The file's bytes; ``font`` is for the PDF only."""
-    return document(h).encode("utf-8")
+# ------------------------------------------------------------------ the forms
+# A form as one self-contained HTML file: the sheets' look, a table of questions with
+# Yes / No / Not sure boxes, lines to write on, signature rows, and each copy on its own page
+# when printed. Every value is escaped.
+
+_FORM_CSS = """
+@page { size: %(paper)s; margin: 10mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #111;
+  font-size: %(size)s; line-height: 1.2; margin: 0 auto; max-width: 190mm; }
+article + article { break-before: page; margin-top: 12mm; }
+header { display: flex; justify-content: space-between; align-items: flex-start;
+  border-bottom: 2px solid #1f4e79; padding-bottom: 4px; margin-bottom: 6px; }
+header .clinic { font-size: 1.35em; font-weight: bold; color: #1f4e79; }
+header .contact { font-size: 0.85em; white-space: pre-line; }
+header img { max-height: 16mm; max-width: 45mm; }
+h1 { font-size: 1.3em; margin: 4px 0 2px; }
+h2 { font-size: 1.05em; color: #1f4e79; margin: 6px 0 2px; }
+p { margin: 0 0 3px; }
+.fields { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 6px 0; }
+.blank { display: inline-block; min-width: 45mm; border-bottom: 1px solid #555; }
+table.questions { width: 100%%; border-collapse: collapse; }
+table.questions td { padding: 2px 4px; border-bottom: 1px solid #ddd; vertical-align: top; }
+table.questions td.n { width: 2.2em; font-weight: bold; }
+table.questions td.boxes { white-space: nowrap; text-align: right; }
+.box { display: inline-block; width: 0.9em; height: 0.9em; border: 1px solid #111;
+  vertical-align: -0.1em; margin: 0 0.25em 0 0.8em; }
+.cols { columns: %(columns)s; column-gap: 8mm; }
+section { break-inside: avoid; margin: 0 0 6px; }
+section.warning { border: 3px solid #b00020; background: #fff3f3; padding: 3px 8px; }
+section.warning h2 { color: #b00020; }
+ul { margin: 0 0 2px; padding-left: 1.2em; }
+ul.checklist { list-style: none; padding-left: 0.2em; }
+ul.checklist li::before { content: "\\2610  "; }
+.line { border-bottom: 1px solid #555; height: 7mm; margin-bottom: 2px; }
+.sign { display: flex; gap: 4mm; margin: 2px 0 8px; }
+.sign div { flex: 1; border-top: 1px solid #555; padding-top: 1px; margin-top: 8mm;
+  font-size: 0.8em; color: #555; }
+.sign div.short { flex: 0.55; }
+.marks { color: #555; font-size: 0.78em; }
+.sources ol { list-style: none; padding-left: 0; font-size: 0.85em; columns: %(columns)s; }
+section.keypoints { border: 2px solid #1f4e79; padding: 3px 8px; margin: 4px 0; }
+ol.steps { margin: 0 0 4px; padding-left: 1.6em; }
+.runhead { color: #555; font-size: 0.85em; border-bottom: 1px solid #999; margin-bottom: 4px; }
+.areas { display: flex; align-items: center; gap: 10px; margin: 4px 0; break-inside: avoid; }
+.areas svg { width: %(figure)s; height: auto; flex: none; }
+.areas figure.outline { margin: 0; flex: none; text-align: center; }
+.areas .sides { display: flex; justify-content: space-around; font-size: 0.85em; color: #555; }
+footer { border-top: 1px solid #999; margin-top: 6px; padding-top: 3px; font-weight: bold; }
+footer .emergency { color: #b00020; }
+footer .notice { color: #555; font-size: 0.8em; font-weight: normal; }
+@media screen { body { padding: 12mm; } }
+"""
+
+
+def _form_sources(h, s) -> str:
+    """A body section's sources as marks ([1] [3]), '' for a part that carries none
+    (``views.FORM_UNMARKED``); the numbered list is at the end of the copy."""
+    marks = h.marks_of(s)
+    return f'<p class="marks">{html.escape(marks)}</p>' if marks else ""
+
+
+def _form_sign(labels) -> str:
+    last = len(labels) - 1
+    cells = "".join(
+        f'<div class="{"short" if n == last and n else ""}">{html.escape(lbl)}</div>'
+        for n, lbl in enumerate(labels)
+    )
+    return f'<div class="sign">{cells}</div>'
+
+
+def _form_section(h, s) -> str:
+    out = [f"<h2>{html.escape(s.heading)}</h2>"]
+    if s.text:
+        out.append(f"<p>{html.escape(s.text)}</p>")
+    if s.style == "signature":
+        out.append(_form_sign(s.items))
+    elif s.style == "lines":
+        out += [f'<p>{html.escape(i)}</p><div class="line"></div>' for i in s.items]
+    elif s.items:
+        cls = ' class="checklist"' if s.style == "checklist" else ""
+        out.append(f"<ul{cls}>{''.join(f'<li>{html.escape(i)}</li>' for i in s.items)}</ul>")
+    out.append(_form_sources(h, s))
+    cls = ' class="warning"' if s.style == "warning" else ""
+    return f"<section{cls}>{''.join(out)}</section>"
+
+
+def _form_copy(h, copy: str) -> str:
+    p, w = h.page, h.words
+    parts = []
+    if h.clinic:
+        contact = "\n".join(h.clinic.contact)
+        parts.append(
+            f'<header><div><div class="clinic">{html.escape(h.clinic.name)}</div>'
+            f'<div class="contact">{html.escape(contact)}</div></div>{_logo(h)}</header>'
+        )
+    parts.insert(0, f'<div class="runhead" aria-hidden="true">{html.escape(h.header(copy))}</div>')
+    title = p.title + (f" · {copy}" if copy else "")
+    parts += [f"<h1>{html.escape(title)}</h1>", f"<p>{html.escape(p.summary)}</p>"]
+    if h.key_points:
+        items = "".join(f"<li>{html.escape(x)}</li>" for x in h.key_points)
+        head = html.escape(h.key_points_heading)
+        parts.append(f'<section class="keypoints"><h2>{head}</h2><ul>{items}</ul></section>')
+    if h.steps:
+        items = "".join(f"<li>{html.escape(x)}</li>" for x in h.steps)
+        head = html.escape(h.steps_heading)
+        parts.append(f'<section><h2>{head}</h2><ol class="steps">{items}</ol></section>')
+    fields = "".join(
+        f"<span><b>{html.escape(k)}:</b> "
+        + (html.escape(v) if v else '<span class="blank">&nbsp;</span>')
+        + "</span>"
+        for k, v in h.fields
+    )
+    parts.append(f'<div class="fields">{fields}</div>')
+    parts.append(outline(h, "areas_planned", "outline_planned"))
+    if p.kind == "screening":
+        boxes = "".join(
+            f'<span class="box"></span>{html.escape(w[k])}'
+            for k in ("answer_yes", "answer_no", "answer_not_sure")
+        )
+        n = 0
+        for s in p.sections:
+            rows = []
+            for item in s.items:
+                n += 1
+                rows.append(
+                    f'<tr><td class="n">{n}.</td><td>{html.escape(item)}</td>'
+                    f'<td class="boxes">{boxes}</td></tr>'
+                )
+            parts.append(f"<h2>{html.escape(s.heading)}</h2>")
+            parts.append(f'<table class="questions">{"".join(rows)}</table>')
+        parts.append(f"<h2>{html.escape(w['form_anything_else'])}</h2>")
+        parts.append('<div class="line"></div><div class="line"></div>')
+        parts.append(_form_sign((w["form_signature"], w["form_date"])))
+        parts.append(_form_sign((w["form_checked_by"], w["form_date"])))
+    else:
+        rest = [s for s in p.sections if s.style == "signature"]
+        info = [s for s in p.sections if s.style != "signature"]
+        parts.append(f'<div class="cols">{"".join(_form_section(h, s) for s in info[:-1])}</div>')
+        parts += [_form_section(h, s) for s in (info[-1], *rest)]
+    parts.append(sources(h.sources, h.labels["sources"]))
+    parts.append(
+        f'<footer><div class="emergency">{html.escape(h.emergency)}</div>'
+        f"<div>{html.escape(h.questions)}</div>"
+        f'<div class="notice">{html.escape(h.notice_for(copy))}</div></footer>'
+    )
+    return f"<article>{''.join(parts)}</article>"
+
+
+def form_document(h) -> str:
+    css = _FORM_CSS % {
+        "paper": h.paper,
+        "size": "18pt" if h.large_print else "11pt",
+        "columns": "1" if h.large_print else "2",
+        "figure": "60mm" if h.large_print else "40mm",
+    }
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="{html.escape(h.page.lang)}">',
+            '<head><meta charset="utf-8">',
+            f"<title>{html.escape(h.page.title)}</title>",
+            f"<style>{css}</style></head>",
+            "<body>",
+            "<main>",  # every copy in the one main landmark
+            *(_form_copy(h, copy) for copy in h.copies),
+            "</main>",
+            "</body></html>",
+            "",
+        ]
+    )
+
+
+def render(h: Handout | FormHandout, font=None) -> bytes:
+    """The file's bytes, a sheet's or a form's; ``font`` is for the PDF only."""
+    made = form_document(h) if isinstance(h, FormHandout) else document(h)
+    return made.encode("utf-8")

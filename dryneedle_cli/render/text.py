@@ -8,7 +8,7 @@ import textwrap
 
 from dryneedle_cli.render.plain import _BULLET, _underline
 from dryneedle_cli.render.scripts import NBSP, keep_numbers_together
-from dryneedle_cli.views import Handout
+from dryneedle_cli.views import FormHandout, Handout
 
 WIDTH = 78
 
@@ -75,6 +75,78 @@ def document(h: Handout) -> str:
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 
-def render(h: Handout, font=None) -> bytes:
-    """The file's bytes; ``font`` is for the PDF only."""
-    return document(h).encode("utf-8")
+# ------------------------------------------------------------------ the forms
+# A form as plain text: the clinic's lines, the form with [ ] boxes and lines to write on,
+# then the footer; copies are separated by a form feed (a new page on a printer).
+
+BLANK = "_" * 24
+BOXES = "[ ] {yes}   [ ] {no}   [ ] {not_sure}"
+
+
+def _form_sources(h, s) -> str:
+    """A body section's sources as marks ([1] [3]), '' for a part that carries none
+    (``views.FORM_UNMARKED``); the numbered list ends the copy."""
+    return h.marks_of(s)
+
+
+def _form_section(h, s) -> list[str]:
+    lines = ["", *_underline(s.heading, "!" if s.style == "warning" else "-")]
+    if s.text:
+        lines.append(s.text)
+    for item in s.items:
+        if s.style == "checklist":
+            lines.append(f"[ ] {item}")
+        elif s.style in ("lines", "signature"):
+            lines.append(f"{item}: {BLANK}")
+        else:
+            lines.append(f"- {item}")
+    if _form_sources(h, s):
+        lines.append(_form_sources(h, s))
+    return lines
+
+
+def _form_copy(h, copy: str) -> list[str]:
+    p, w = h.page, h.words
+    out = [h.clinic.name, *h.clinic.contact, ""] if h.clinic else []
+    out += _underline(p.title + (f" · {copy}" if copy else ""), "=")
+    out.append(p.summary)
+    if h.key_points:
+        out += ["", *_underline(h.key_points_heading, "-"), *(f"- {x}" for x in h.key_points)]
+    if h.steps:
+        out += ["", *_underline(h.steps_heading, "-")]
+        out += [f"{n}. {x}" for n, x in enumerate(h.steps, 1)]
+    out.append("")
+    out.append("   ".join(f"{label}: {value or BLANK}" for label, value in h.fields))
+    if h.areas:
+        out += ["", f"{h.labels['areas_planned']}: {h.area_names}"]
+        if h.outline_caption:
+            out.append(h.outline_caption)
+    if p.kind == "screening":
+        boxes = BOXES.format(yes=w["answer_yes"], no=w["answer_no"], not_sure=w["answer_not_sure"])
+        n = 0
+        for s in p.sections:
+            out += ["", *_underline(s.heading, "-")]
+            for item in s.items:
+                n += 1
+                out += [f"{n}. {item}", f"   {boxes}"]
+        out += ["", w["form_anything_else"], BLANK * 3, BLANK * 3, ""]
+        out.append(f"{w['form_signature']}: {BLANK}   {w['form_date']}: {BLANK[:12]}")
+        out.append(f"{w['form_checked_by']}: {BLANK}   {w['form_date']}: {BLANK[:12]}")
+    else:
+        for s in p.sections:
+            out += _form_section(h, s)
+    if h.sources:
+        out += ["", *_underline(h.labels["sources"], "-")]
+        out += [f"[{n}] {name}" for n, name in h.sources]
+    out += ["", h.emergency, h.questions, h.notice_for(copy)]
+    return out
+
+
+def form_document(h) -> str:
+    return "\f\n".join("\n".join(_form_copy(h, copy)) + "\n" for copy in h.copies)
+
+
+def render(h: Handout | FormHandout, font=None) -> bytes:
+    """The file's bytes, a sheet's or a form's; ``font`` is for the PDF only."""
+    made = form_document(h) if isinstance(h, FormHandout) else document(h)
+    return made.encode("utf-8")
