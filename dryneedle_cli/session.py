@@ -444,9 +444,17 @@ class Session:
 
 
 def render_sheet(q, request: SheetRequest, profile: Profile) -> bytes:
-    """The bytes of a checked request (``Session.check_sheet``) with ``q``."""
-    from dryneedle_cli.query.forms import FORMS
+    """The bytes of a checked request (``Session.check_sheet``) with ``q``: a sheet or a form,
+    drawn by the same document renderer (``render.document``)."""
     from dryneedle_cli.render import document
+
+    return document(printed(q, request, profile), request.format, request.font)
+
+
+def printed(q, request: SheetRequest, profile: Profile):
+    """The document view of a request: a ``views.Handout`` (aftercare, prepare) or a
+    ``views.FormHandout`` (screening, consent)."""
+    from dryneedle_cli.query.forms import FORMS
 
     if request.which in FORMS:  # the screening and consent forms (issue 13)
         from dryneedle_cli.errors import UsageError
@@ -457,7 +465,7 @@ def render_sheet(q, request: SheetRequest, profile: Profile) -> bytes:
                 raise UsageError(
                     f"{flag} is for the aftercare and prepare sheets, not the {request.which} form"
                 )
-        h = forms.make(
+        return forms.make(
             q,
             request.which,
             list(request.areas),
@@ -469,10 +477,9 @@ def render_sheet(q, request: SheetRequest, profile: Profile) -> bytes:
             large_print=request.large_print,
             copies=request.copies,
         )
-        return document(h, request.format, request.font)
     from dryneedle_cli.handouts.handout import make
 
-    handout = make(
+    return make(
         q,
         request.which,
         list(request.areas),
@@ -485,4 +492,3 @@ def render_sheet(q, request: SheetRequest, profile: Profile) -> bytes:
         large_print=request.large_print,
         notes=request.notes,
     )
-    return document(handout, request.format, request.font)

@@ -369,13 +369,16 @@ UNMARKED = frozenset({"warning", "keypoints", "note", "steps", "questions"})
 FORM_UNMARKED = UNMARKED | {"checklist", "lines", "signature"}
 
 
-class Handout(msgspec.Struct, frozen=True, kw_only=True):
+class Printed(msgspec.Struct, frozen=True, kw_only=True):
+    """What every printed document has, a sheet (``Handout``) or a form (``FormHandout``): the
+    page and its sections (drawn by their style), the clinic, the areas, the paper and type
+    size, the words of the footer, and the source marks and list (``UNMARKED``: the styles
+    that carry no marks)."""
+
+    UNMARKED: ClassVar[frozenset] = UNMARKED
     page: Page
     clinic: Any  # the clinic profile (handouts.clinic.Clinic), or None
-    patient: str = ""
-    clinician: str = ""
-    date: str = ""
-    next_visit: str = ""
+    patient: str = ""  # a form: the name in its running header ('' : a line to write on)
     areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
     paper: str = "letter"
     large_print: bool = False
@@ -383,7 +386,35 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
     questions: str = ""  # the footer line
     emergency: str = ""  # the emergency line
     logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
-    notice: str = ""  # content version, review status, "supports your clinician's advice"
+    notice: str = ""  # content version (a form: its code), review status, "supports ..."
+
+    def marked(self, s) -> bool:
+        """Whether section ``s`` carries source marks: a body section (``UNMARKED``; a form's
+        ``FORM_UNMARKED``: never the screening questions or a part to fill in)."""
+        return s.style not in self.UNMARKED
+
+    def marks(self, keys) -> str:
+        return marks(self.numbers, keys)
+
+    def marks_of(self, s) -> str:
+        """Section ``s``'s marks ("[1] [3]"), '' for a section that carries none."""
+        return marks(self.numbers, s.refs) if self.marked(s) else ""
+
+    @property
+    def sources(self) -> list[tuple[int, str]]:
+        return source_list(self.numbers, self.page.references)
+
+    @property
+    def outline_caption(self) -> str:
+        """What to do with the body outline (``body_outline_caption_<kind>``: before the visit,
+        check the areas before signing ...)."""
+        return outline_caption(self.labels, self.page.kind)
+
+
+class Handout(Printed, frozen=True, kw_only=True):
+    clinician: str = ""
+    date: str = ""
+    next_visit: str = ""
 
     @property
     def details(self) -> list[tuple[str, str]]:
@@ -413,30 +444,11 @@ class Handout(msgspec.Struct, frozen=True, kw_only=True):
         """Everything else, after the areas treated, in the page's order."""
         return tuple(s for s in self.page.sections if s.style not in FIRST_STYLES)
 
-    def marked(self, s) -> bool:
-        """Whether section ``s`` carries source marks (a body section: ``UNMARKED``)."""
-        return s.style not in UNMARKED
-
     @property
     def numbers(self) -> dict[str, int]:
         """Each marked source's number, in the order the sheet prints its body sections."""
         body = [s for s in (*self.first_sections, *self.other_sections) if self.marked(s)]
         return numbering((), body, self.page.references)
-
-    def marks(self, keys) -> str:
-        return marks(self.numbers, keys)
-
-    def marks_of(self, s) -> str:
-        """Section ``s``'s marks ("[1] [3]"), '' for a section that carries none."""
-        return marks(self.numbers, s.refs) if self.marked(s) else ""
-
-    @property
-    def sources(self) -> list[tuple[int, str]]:
-        return source_list(self.numbers, self.page.references)
-
-    @property
-    def outline_caption(self) -> str:
-        return outline_caption(self.labels, self.page.kind)
 
 
 def numbering(first_keys, sections, references) -> dict[str, int]:
@@ -471,53 +483,21 @@ def key_points_heading(labels: dict[str, str]) -> str:
     return labels.get("key_points_heading") or labels.get("key_points", "")
 
 
-class FormHandout(msgspec.Struct, frozen=True, kw_only=True):
-    page: Page
-    clinic: Any  # the clinic profile (handouts.clinic.Clinic), or None
+class FormHandout(Printed, frozen=True, kw_only=True):
+    UNMARKED: ClassVar[frozenset] = FORM_UNMARKED
     # (label, value) to fill in at the top; an empty value is a line to write on
     fields: tuple[tuple[str, str], ...] = ()
-    areas: tuple[tuple[str, str], ...] = ()  # (region id, name)
-    paper: str = "letter"
-    large_print: bool = False
-    labels: dict[str, str] = {}
     words: dict[str, str] = {}  # the form's own words (answers, lines, copy labels)
     copies: tuple[str, ...] = ("",)  # one label per copy ("" for a single unlabelled copy)
     form_hash: str = ""
-    questions: str = ""  # the footer line
-    emergency: str = ""  # the emergency line
-    logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
-    notice: str = ""  # content version, form code, review status, "supports your clinician"
-    patient: str = ""  # the name in the running header of every page ('' : a line to write on)
     key_points: tuple[str, ...] = ()  # the form's key points (its file's `key_points`), boxed
     steps: tuple[str, ...] = ()  # how to fill in the form (its file's `steps`), numbered
-
-    def marked(self, s) -> bool:
-        """Whether section ``s`` carries source marks: a body section of the consent form
-        (``FORM_UNMARKED``); never the summary, the screening questions or a part to fill in."""
-        return s.style not in FORM_UNMARKED
 
     @property
     def numbers(self) -> dict[str, int]:
         """Each marked source's number, in the order the form prints its body sections."""
         body = [s for s in self.page.sections if self.marked(s)]
         return numbering((), body, self.page.references)
-
-    def marks(self, keys) -> str:
-        return marks(self.numbers, keys)
-
-    def marks_of(self, s) -> str:
-        """Section ``s``'s marks ("[1] [3]"), '' for a part that carries none."""
-        return marks(self.numbers, s.refs) if self.marked(s) else ""
-
-    @property
-    def sources(self) -> list[tuple[int, str]]:
-        return source_list(self.numbers, self.page.references)
-
-    @property
-    def outline_caption(self) -> str:
-        """What to do with the outline on this form (``body_outline_caption_consent``: check
-        the areas before signing; ``_screening``: what "the area to be treated" means)."""
-        return outline_caption(self.labels, self.page.kind)
 
     @property
     def steps_heading(self) -> str:
