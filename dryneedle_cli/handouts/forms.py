@@ -1,13 +1,13 @@
 """The printed forms: the screening questions (``sheet screening``) and the information and
 consent form (``sheet consent``), as a view every document format can draw.
 
-A ``FormHandout`` has the attributes the handout renderers rely on (``page``, ``clinic``,
-``paper``, ``large_print``, ``labels``, ``emergency``, ``questions``, ``notice``), plus what a
-form adds: the fields to fill in, the copies (``--copies 2``: a clinic copy and a patient copy
-in one file) and the form code (``Query.form_hash``, the same hash ``dryneedle note`` writes for
-the form), printed on every page of every copy so that the record copy matches the one the
-patient took home. The form and every word around it are in one language
-(``Query.form_query``). Nothing about the patient is
+A ``FormHandout`` is a ``views.Printed``, as a sheet's ``Handout`` is (``page``, ``clinic``,
+``paper``, ``large_print``, ``labels``, ``emergency``, ``questions``, ``notice``), drawn by the
+same renderer module per format (``render.document``), plus what a form adds: the fields to fill
+in, the copies (``--copies 2``: a clinic copy and a patient copy in one file) and the form code
+(``Query.form_hash``, the same hash ``dryneedle note`` writes for the form), printed on every
+page of every copy so that the record copy matches the one the patient took home. The form and
+every word around it are in one language (``Query.form_query``). Nothing about the patient is
 stored or logged.
 """
 
