@@ -453,42 +453,20 @@ def render_sheet(q, request: SheetRequest, profile: Profile) -> bytes:
 
 def printed(q, request: SheetRequest, profile: Profile):
     """The document view of a request: a ``views.Handout`` (aftercare, prepare) or a
-    ``views.FormHandout`` (screening, consent)."""
-    from dryneedle_cli.query.forms import FORMS
-
-    if request.which in FORMS:  # the screening and consent forms (issue 13)
-        from dryneedle_cli.errors import UsageError
-        from dryneedle_cli.handouts import forms
-
-        for flag, given in (("--note", request.notes), ("--next-visit", request.next_visit)):
-            if given:
-                raise UsageError(
-                    f"{flag} is for the aftercare and prepare sheets, not the {request.which} form"
-                )
-        return forms.make(
-            q,
-            request.which,
-            list(request.areas),
-            clinic=profile.clinic,
-            patient=request.patient,
-            clinician=request.clinician,
-            date=request.date,
-            paper=request.paper,
-            large_print=request.large_print,
-            copies=request.copies,
-        )
-    from dryneedle_cli.handouts.handout import make
+    ``views.FormHandout`` (screening, consent), from the one maker."""
+    from dryneedle_cli.handouts.printed import make
 
     return make(
         q,
         request.which,
-        list(request.areas),
+        request.areas,
         clinic=profile.clinic,
         patient=request.patient,
         clinician=request.clinician,
         date=request.date,
-        next_visit=request.next_visit,
         paper=request.paper,
         large_print=request.large_print,
+        next_visit=request.next_visit,
         notes=request.notes,
+        copies=request.copies,
     )

@@ -357,7 +357,7 @@ class ScreenResult(msgspec.Struct, frozen=True, kw_only=True):
 
 # ---------------------------------------------------------------------------- printed documents
 # What the document renderers (render/pdf, html, markdown, text) draw. Here, below them, so that
-# no renderer imports handouts/; handouts/handout.make and handouts/forms.make build them.
+# no renderer imports handouts/; handouts/printed.make builds them (a sheet or a form).
 
 
 FIRST_STYLES = ("warning", "keypoints", "note")  # the sections every format puts first

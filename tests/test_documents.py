@@ -78,3 +78,24 @@ def test_a_flipped_capability_is_followed_everywhere(tmp_path, monkeypatch):
     monkeypatch.setitem(DOCUMENTS, "pdf", DOCUMENTS["pdf"]._replace(paper=False))
     done = sheet(tmp_path / "p", "-f", "pdf", "--paper", "a4")
     assert done.exit_code == 2 and "a PDF file has no paper" in done.output
+
+
+@pytest.mark.parametrize(
+    ("which", "flag", "refused"),
+    [
+        ("aftercare", ["--copies", "2"], "--copies 2 is for the consent form"),
+        ("prepare", ["--copies", "2"], "--copies 2 is for the consent form"),
+        ("screening", ["--copies", "2"], "--copies 2 is for the consent form"),
+        ("screening", ["--note", "Heat tonight"], "--note is for the aftercare and prepare"),
+        ("consent", ["--next-visit", "Tue 10:00"], "--next-visit is for the aftercare and"),
+    ],
+)
+def test_one_maker_refuses_what_only_the_other_kind_takes(tmp_path, which, flag, refused):
+    """Never silently dropped: a sheet given --copies 2 (it used to be ignored), a form given
+    a sheet's option."""
+    done = runner.invoke(
+        app, ["sheet", which, "--area", "neck", "-f", "txt", "-o", str(tmp_path / "x"), *flag]
+    )
+    assert done.exit_code == 2, done.output
+    assert refused in done.output
+    assert not (tmp_path / "x").exists()

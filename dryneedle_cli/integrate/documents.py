@@ -35,17 +35,10 @@ def given_pdf(q, kind: str, ident: str, areas, *, clinic, clinician, date, paper
     from dryneedle_cli.query.forms import FORMS
     from dryneedle_cli.render import document
 
-    if kind in FORMS:
-        from dryneedle_cli.handouts import forms
+    if kind in FORMS or kind in ("aftercare", "prepare"):
+        from dryneedle_cli.handouts.printed import make
 
-        h = forms.make(q, kind, list(areas), clinic=clinic, clinician=clinician, date=date,
-                       paper=paper)  # fmt: skip
-        return document(h, "pdf")
-    if kind in ("aftercare", "prepare"):
-        from dryneedle_cli.handouts.handout import make
-
-        h = make(q, kind, list(areas), clinic=clinic, clinician=clinician, date=date,
-                 paper=paper)  # fmt: skip
+        h = make(q, kind, areas, clinic=clinic, clinician=clinician, date=date, paper=paper)
         return document(h, "pdf")
     return page_pdf(q, "topic" if kind == "overview" else kind, ident, clinic=clinic, paper=paper)
 
