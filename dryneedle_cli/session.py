@@ -393,6 +393,9 @@ class Session:
         from dryneedle_cli.render import DOCUMENTS
 
         fmt = self.sheet_format(request)
+        from dryneedle_cli.handouts.forms import check_copies
+
+        check_copies(request.which, request.copies)  # once, before a batch's rows
         profile = self.profile
         notes: list[str] = []
         clinician = request.clinician

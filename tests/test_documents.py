@@ -99,3 +99,16 @@ def test_one_maker_refuses_what_only_the_other_kind_takes(tmp_path, which, flag,
     assert done.exit_code == 2, done.output
     assert refused in done.output
     assert not (tmp_path / "x").exists()
+
+
+def test_a_batch_of_sheets_with_copies_2_stops_before_any_row(tmp_path):
+    rows = tmp_path / "day.csv"
+    rows.write_text("patient,areas\nA,neck\nB,neck\n")
+    done = runner.invoke(
+        app,
+        ["sheet", "aftercare", "--batch", str(rows), "--out-dir", str(tmp_path / "out"),
+         "-f", "txt", "--copies", "2"],
+    )  # fmt: skip
+    assert done.exit_code == 2, done.output
+    assert done.output.count("--copies 2 is for the consent form") == 1
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

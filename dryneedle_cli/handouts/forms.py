@@ -20,7 +20,16 @@ from dryneedle_cli.query.forms import FORMS
 from dryneedle_cli.safe import short
 from dryneedle_cli.views import FormHandout  # FormHandout re-exported for old imports
 
-MAX_COPIES = 2
+MAX_COPIES = 2  # consent: a clinic copy and a patient copy in one file
+
+
+def check_copies(which: str, copies: int) -> None:
+    """--copies: 1, or 2 for the consent form only (checked once before a batch, and again
+    by the maker)."""
+    if copies not in range(1, MAX_COPIES + 1):
+        raise UsageError(f"--copies must be 1 or {MAX_COPIES}")
+    if copies > 1 and which != "consent":
+        raise UsageError("--copies 2 is for the consent form (a clinic copy and a patient copy)")
 
 
 def make(
@@ -40,10 +49,7 @@ def make(
     ``handout.values_for(clinic)``."""
     if which not in FORMS:
         raise UsageError(f"'{short(which)}' is not a form; use {' or '.join(FORMS)}")
-    if copies not in range(1, MAX_COPIES + 1):
-        raise UsageError(f"--copies must be 1 or {MAX_COPIES}")
-    if copies > 1 and which != "consent":
-        raise UsageError("--copies 2 is for the consent form (a clinic copy and a patient copy)")
+    check_copies(which, copies)
     from dryneedle_cli.status import stamp
 
     # its review status (refused under require_approval unless approved)

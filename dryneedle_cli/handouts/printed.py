@@ -28,8 +28,10 @@ def make(
     copies: int = 1,
 ) -> Printed:
     """The view of ``which`` from a ``Query`` made with ``handout.values_for(clinic)``."""
+    from dryneedle_cli.handouts import forms
     from dryneedle_cli.query.forms import FORMS
 
+    forms.check_copies(which, copies)
     shared = {"clinic": clinic, "patient": patient, "clinician": clinician, "date": date,
               "paper": paper, "large_print": large_print}  # fmt: skip
     if which in FORMS:
@@ -38,11 +40,7 @@ def make(
                 raise UsageError(
                     f"{flag} is for the aftercare and prepare sheets, not the {which} form"
                 )
-        from dryneedle_cli.handouts import forms
-
         return forms.make(q, which, list(areas), copies=copies, **shared)
-    if copies != 1:
-        raise UsageError("--copies 2 is for the consent form (a clinic copy and a patient copy)")
     from dryneedle_cli.handouts import handout
 
     return handout.make(q, which, list(areas), next_visit=next_visit, notes=notes, **shared)
