@@ -15,7 +15,8 @@ from dryneedle_cli.render import plain, terminal
 
 # Words that belong to the review trail, never to a patient page.
 INTERNAL = re.compile(
-    r"not verified|clinical-sources|maintainers|checked study|reviewed for dryneedle|project",
+    r"not verified|clinical-sources|maintainers|checked study|reviewed for dryneedle|project"
+    r"|AI-assisted|checked-source",
     re.IGNORECASE,
 )
 # Web addresses of clinics and practices seen in the sources (content-guide: no clinic names or
@@ -60,10 +61,13 @@ def test_no_internal_words_on_patient_pages(q, kb):
     assert not bad, f"internal words or clinic addresses on patient pages: {bad}"
 
 
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
 @pytest.mark.parametrize("fmt", ["txt", "md", "html"])
 @pytest.mark.parametrize("which", ["prepare", "aftercare", "screening", "consent"])
-def test_no_internal_words_on_sheets(kb, fmt, which):
-    args = ["sheet", which, "--format", fmt, "-o", "-"]
+def test_no_internal_words_on_sheets(kb, fmt, which, lang):
+    """Nor on a translated sheet: a translation's review trail (its ``translator``, such as
+    "AI-assisted draft (dryneedle maintainers)") stays in ``dryneedle translations``."""
+    args = ["sheet", which, "--format", fmt, "--lang", lang, "-o", "-"]
     for region in kb.regions:
         args += ["--area", region]
     result = CliRunner().invoke(app, args, env={"COLUMNS": "100"})
@@ -75,6 +79,8 @@ def test_the_leak_check_catches_what_it_guards():
     assert leaks("Smith et al. (full author list not verified).")
     assert leaks("listed in the project's clinical-sources file")
     assert leaks("Muscle strain (newyorkpaindoctors.com)")
+    assert leaks("AI-assisted draft (dryneedle maintainers)")
+    assert leaks("first authors from the maintainers' checked-source list")
     assert not leaks("Mild side effects are common.")
 
 
