@@ -123,8 +123,9 @@ def _form_section(h, s) -> list[str]:
             lines.append(f"- {text}")
     if s.items:
         lines.append("")
-    if _form_sources(h, s):
-        lines += [_form_sources(h, s), ""]
+    marks = _form_sources(h, s)
+    if marks:
+        lines += [marks, ""]
     return [f"{quote}{line}".rstrip() for line in lines[:-1]] + [""]
 
 

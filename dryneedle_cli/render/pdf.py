@@ -1151,16 +1151,22 @@ class _Form:
 
     # ----------------------------------------------------------------- sections
 
-    def lines_section(self, s, x, y, w, measure) -> float:
+    def head(self, s, x, y, w, measure, scale: float, gap: float) -> float:
+        """A form part's heading (an H2) and its text, ``gap`` after the text; their height."""
         pdf = self.pdf
-        height = pdf.text_block(x, w, s.heading, 1.12, True, NAVY, measure=True)
+        height = pdf.text_block(x, w, s.heading, scale, True, NAVY, measure=True)
         if not measure:
             pdf.set_y(y)
-            pdf.text_block(x, w, s.heading, 1.12, True, NAVY, tag="H2")
+            pdf.text_block(x, w, s.heading, scale, True, NAVY, tag="H2")
         if s.text:
             if not measure:
                 pdf.set_y(y + height)
-            height += pdf.text_block(x, w, s.text, 1.0, False, BLACK, measure) + 1
+            height += pdf.text_block(x, w, s.text, 1.0, False, BLACK, measure) + gap
+        return height
+
+    def lines_section(self, s, x, y, w, measure) -> float:
+        pdf = self.pdf
+        height = self.head(s, x, y, w, measure, 1.12, 1)
         for item in s.items:
             if not measure:
                 pdf.set_y(y + height)
@@ -1174,17 +1180,9 @@ class _Form:
         return height + pdf.line_h * 0.6
 
     def signature(self, s, x, y, w, measure) -> float:
-        pdf = self.pdf
-        height = pdf.text_block(x, w, s.heading, 1.0, True, NAVY, measure=True)
-        if not measure:
-            pdf.set_y(y)
-            pdf.text_block(x, w, s.heading, 1.0, True, NAVY, tag="H2")
-        if s.text:
-            if not measure:
-                pdf.set_y(y + height)
-            height += pdf.text_block(x, w, s.text, 1.0, False, BLACK, measure)
+        height = self.head(s, x, y, w, measure, 1.0, 0)
         height += self.cells(x, y + height, w, s.items, measure)
-        return height + pdf.line_h * 0.5
+        return height + self.pdf.line_h * 0.5
 
     def question(self, n: int, text: str, x: float, y: float, w: float, measure=False) -> float:
         """One question: its number and words, then a box and a word for each answer, on

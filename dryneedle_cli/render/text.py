@@ -83,12 +83,6 @@ BLANK = "_" * 24
 BOXES = "[ ] {yes}   [ ] {no}   [ ] {not_sure}"
 
 
-def _form_sources(h, s) -> str:
-    """A body section's sources as marks ([1] [3]), '' for a part that carries none
-    (``views.FORM_UNMARKED``); the numbered list ends the copy."""
-    return h.marks_of(s)
-
-
 def _form_section(h, s) -> list[str]:
     lines = ["", *_underline(s.heading, "!" if s.style == "warning" else "-")]
     if s.text:
@@ -100,8 +94,9 @@ def _form_section(h, s) -> list[str]:
             lines.append(f"{item}: {BLANK}")
         else:
             lines.append(f"- {item}")
-    if _form_sources(h, s):
-        lines.append(_form_sources(h, s))
+    marks = h.marks_of(s)  # a body section's marks only (``views.FORM_UNMARKED``)
+    if marks:
+        lines.append(marks)
     return lines
 
 
