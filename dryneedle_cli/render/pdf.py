@@ -31,10 +31,10 @@ from pathlib import Path
 # first: it imports fpdf2 without the optional packages a sheet never uses
 from dryneedle_cli.render import fonts  # isort: skip
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.enums import MethodReturnValue
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
-from dryneedle_cli.render import body, tagged
+from dryneedle_cli.render import body, fpdf_fast, tagged
 from dryneedle_cli.render.scripts import NBSP, keep_numbers_together, needs_shaping
 from dryneedle_cli.views import FormHandout, Handout, SectionView
 
@@ -71,6 +71,8 @@ def _without_layout_tables(data: bytes) -> bytes:
     from fontTools.ttLib import TTFont
 
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    if "GPOS" in font and "kern" in font:  # fontTools' subsetter drops 'kern' beside 'GPOS'
+        del font["kern"]
     for tag in _LAYOUT_TABLES:
         if tag in font:
             del font[tag]
@@ -297,7 +299,7 @@ class _Engine(FPDF):
             with self.tags.content(tag, text):
                 for line in lines:
                     self.set_x(x)
-                    self.cell(w, line_h, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                    fpdf_fast.line(self, w, line_h, line)
         return line_h * len(lines)
 
     def break_lines(self, w: float, text: str) -> list[str] | None:
