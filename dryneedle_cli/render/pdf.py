@@ -68,14 +68,18 @@ _LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
 
 
 def _without_layout_tables(data: bytes) -> bytes:
+    """The font without the tables fpdf2 drops when it embeds it; the same bytes when it has
+    none of them (the basic and Latin subsets), read without parsing or writing any table."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    if "GPOS" in font and "kern" in font:  # fontTools' subsetter drops 'kern' beside 'GPOS'
-        del font["kern"]
-    for tag in _LAYOUT_TABLES:
-        if tag in font:
-            del font[tag]
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+    drop = [tag for tag in _LAYOUT_TABLES if tag in font]
+    if not drop:
+        return data
+    if "GPOS" in drop and "kern" in font:  # fontTools' subsetter drops 'kern' beside 'GPOS'
+        drop.append("kern")
+    for tag in drop:
+        del font[tag]
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
