@@ -53,19 +53,43 @@ def _class_names(cls: type) -> frozenset[str]:
     return frozenset(names)
 
 
+@functools.cache
+def _keys(cls: type, own: tuple[str, ...], camel_case) -> tuple[tuple[str, str], ...]:
+    """(attribute, PDF key) in the order fpdf2's ``build_obj_dict`` writes them: the names
+    sorted, without those it always drops (``_...``, ``id``, ``ref``), each key camel-cased
+    once."""
+    names = _class_names(cls).union(k for k in own if not k.startswith("_"))
+    names -= {"id", "ref"}
+    return tuple((name, f"/{camel_case(name)}") for name in sorted(names))
+
+
 def _fast_build_obj_dict(original, syntax):
+    pdf_object = syntax.PDFObject
+    camel_case = syntax.camel_case
+
     @functools.wraps(original)
     def _build_obj_dict(self, security_handler=None):
+        """fpdf2's ``build_obj_dict`` over this object's names, step for step."""
         cls = type(self)
         if cls.__dir__ is not object.__dir__:
             return original(self, security_handler)
-        own = getattr(self, "__dict__", {})
-        names = _class_names(cls).union(k for k in own if not k.startswith("_"))
-        return syntax.build_obj_dict(
-            {key: getattr(self, key) for key in sorted(names)},
-            _security_handler=security_handler,
-            _obj_id=self.id,
-        )
+        own = getattr(self, "__dict__", None)
+        obj_dict = {}
+        obj_id = self.id
+        for name, key in _keys(cls, tuple(own) if own else (), camel_case):
+            value = getattr(self, name)
+            if value is None or callable(value):
+                continue
+            if hasattr(value, "value"):  # an Enum
+                value = value.value
+            if isinstance(value, pdf_object):  # indirect object reference
+                value = value.ref
+            elif hasattr(value, "serialize"):  # PDFArray, PDFString, Name, Destination ...
+                value = value.serialize(_security_handler=security_handler, _obj_id=obj_id)
+            elif isinstance(value, bool):
+                value = str(value).lower()
+            obj_dict[key] = value
+        return obj_dict
 
     _build_obj_dict._dryneedle = True
     return _build_obj_dict
