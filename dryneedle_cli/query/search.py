@@ -219,11 +219,16 @@ class Search:
             self.suggest(normalize(words), self.index, self._display),
         )
 
+    @functools.cached_property
+    def _regions(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """``region_index`` and ``ambiguous_regions`` of this Search's knowledge base, made
+        once (a batch asks for every row's areas); only read after."""
+        return region_index(self.kb), ambiguous_regions(self.kb)
+
     def areas(self, words: list[str]) -> list[str]:
         """Region ids for ``--area`` values: a region's name, or what ``matches`` finds among
         the conditions (their region); conditions in two regions ask which."""
-        regions = region_index(self.kb)
-        shared = ambiguous_regions(self.kb)
+        regions, shared = self._regions
         out: list[str] = []
         for w in words:
             key = normalize(w)
