@@ -213,12 +213,15 @@ def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
     assert made() == with_fast
 
 
-def test_a_plain_line_is_drawn_as_fpdf2_draws_it(monkeypatch, tmp_path):
-    """render/fpdf_fast.py ``line``: the lines it draws itself are byte for byte what fpdf2's
-    ``cell`` draws, and it does draw most of them. Sheets and forms in en, es and fr, normal and
-    large print (whose blocks cross page breaks), a Greek name (the full font), red warning
-    text and bold headings."""
+def test_fpdf_fast_shortcuts_draw_what_fpdf2_draws(monkeypatch, tmp_path):
+    """render/fpdf_fast.py ``line`` and ``replayed``: the lines ``line`` draws itself are byte
+    for byte what fpdf2's ``cell`` draws, and it does draw most of them; a body outline
+    written again from the last drawing with the same key is byte for byte the one drawn.
+    Sheets and forms in en, es and fr, normal and large print (whose blocks cross page
+    breaks), a Greek name (the full font), red warning text, bold headings, and the same areas
+    on two sheets (the second outline replayed)."""
     import re
+    from collections import OrderedDict
 
     from dryneedle_cli.render import fpdf_fast
     from dryneedle_cli.session import Environment, Session, SheetRequest
@@ -230,13 +233,18 @@ def test_a_plain_line_is_drawn_as_fpdf2_draws_it(monkeypatch, tmp_path):
         SheetRequest("prepare", ("shoulder",), patient="Ana", lang="fr", large_print=True),
         SheetRequest("consent", ("neck",), patient="Ana", lang="fr"),
         SheetRequest("screening", ("heel",), patient="Łukasz", lang="es", paper="a4"),
+        SheetRequest("aftercare", ("neck",), patient="Ana María Ruiz", lang="en"),
     ]
-    drawn = []
-    fast = fpdf_fast.line
+    drawn, outlines = [], []
+    fast, outline = fpdf_fast.line, pdf.draw_outline
 
-    def counted(pdf, w, h, text):
-        drawn.append(fpdf_fast._plain(pdf, text, h))
-        return fast(pdf, w, h, text)
+    def counted(pdf_, w, h, text):
+        drawn.append(fpdf_fast._plain(pdf_, text, h))
+        return fast(pdf_, w, h, text)
+
+    def outline_counted(*args):
+        outlines.append(args[1:])
+        return outline(*args)
 
     def made() -> list[bytes]:
         docs = [session.sheet(r).data for r in requests]
@@ -244,10 +252,15 @@ def test_a_plain_line_is_drawn_as_fpdf2_draws_it(monkeypatch, tmp_path):
         return [re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", d) for d in docs]
 
     monkeypatch.setattr(fpdf_fast, "line", counted)
+    monkeypatch.setattr(fpdf_fast, "_DRAWN", OrderedDict())
+    monkeypatch.setattr(pdf, "draw_outline", outline_counted)
     with_fast = made()
     assert drawn.count(True) > 0.9 * len(drawn), (drawn.count(True), len(drawn))
+    kept = len(outlines)  # outlines drawn, the others replayed
     monkeypatch.setattr(fpdf_fast, "LINES", False)
+    monkeypatch.setattr(fpdf_fast, "REPLAY", False)
     without = made()
+    assert len(outlines) - kept > kept  # every outline drawn this time: one was replayed
     for request, a, b in zip(requests, with_fast, without, strict=True):
         assert a == b, request
 

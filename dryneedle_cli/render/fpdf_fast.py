@@ -1,4 +1,4 @@
-"""Three of fpdf2's costs per document made smaller, writing the same bytes.
+"""Four of fpdf2's costs per document made smaller, writing the same bytes.
 
 1. **Writing a PDF object.** fpdf2 turns each object into a dictionary with
    ``{key: getattr(self, key) for key in dir(self)}``, then drops what starts with ``_``, what is
@@ -19,6 +19,12 @@
    text in one font, none of which needs any of that. ``line`` writes what ``cell`` writes for
    such a line (the same operators, numbers and glyph codes, the font's subset map used the
    same way) and hands any other line to ``cell``.
+4. **Drawing the body outline.** Its 40-odd shapes are drawn with rounded corners and arcs,
+   each worked out in Python, and a batch draws the same outline, at the same place, on
+   sheet after sheet. ``replayed`` writes again the operators a drawing wrote the last time
+   it was drawn with the same key, on the same page size, from the same line width and
+   colours, and leaves the same line width and colours; a drawing that changed anything else
+   (another part of the graphics state, the page) is never kept.
 
 ``install()`` is called once fpdf2 is imported (``render/fonts.py``); ``tests/test_fonts.py``
 checks that sheets, large print and forms are byte for byte the same without it.
@@ -34,6 +40,11 @@ from collections import OrderedDict
 
 ENABLED = True  # False: fpdf2's own code (tests compare the bytes)
 LINES = True  # False: every line drawn by fpdf2's ``cell`` (tests compare the bytes)
+REPLAY = True  # False: every drawing drawn again (tests compare the bytes)
+_STATE = ("line_width", "draw_color", "fill_color")  # what a kept drawing may change
+_DRAWN: OrderedDict[tuple, tuple[bytes, tuple]] = OrderedDict()
+_DRAWN_LOCK = threading.Lock()
+_KEEP_DRAWN = 32
 _BIG = 32 * 1024
 _KEEP = 8
 
@@ -194,3 +205,38 @@ def line(pdf, w: float, h: float, text: str) -> None:
     pdf._lasth = h
     pdf.x = pdf.l_margin
     pdf.y += h
+
+
+def replayed(pdf, key: tuple, draw) -> None:
+    """``draw()`` on the current page, or the operators it wrote the last time with the same
+    ``key`` (everything that decides what it draws), page size and starting line width and
+    colours; kept only when it changed nothing but those (``_STATE``) and the page's content."""
+    if not REPLAY:
+        draw()
+        return
+    before = tuple(getattr(pdf, name) for name in _STATE)
+    full = (key, pdf.w, pdf.h, pdf.k, before)
+    page = pdf.page
+    with _DRAWN_LOCK:
+        kept = _DRAWN.get(full)
+        if kept is not None:
+            _DRAWN.move_to_end(full)
+    if kept is not None:
+        data, after = kept
+        pdf.pages[page].contents.extend(data)
+        for name, value in zip(_STATE, after, strict=True):
+            setattr(pdf, name, value)
+        return
+    state = pdf._get_current_graphics_state().as_kwargs()
+    contents = pdf.pages[page].contents
+    start = len(contents)
+    draw()
+    if pdf.page != page or not isinstance(contents, bytearray):
+        return
+    now = pdf._get_current_graphics_state().as_kwargs()
+    if any(now[name] != value for name, value in state.items() if name not in _STATE):
+        return
+    with _DRAWN_LOCK:
+        _DRAWN[full] = (bytes(contents[start:]), tuple(getattr(pdf, name) for name in _STATE))
+        while len(_DRAWN) > _KEEP_DRAWN:
+            _DRAWN.popitem(last=False)

@@ -431,7 +431,12 @@ class _Engine(FPDF):
         need = max(fig_h + label_h, cap_h + notes_h)
         y = self.room(y, need)
         with self.figure(MARGIN, y, fig_w, fig_h, f"{alt} {h.area_names}"):
-            draw_outline(self, MARGIN, y, fig_w / 210, {a for a, _ in h.areas})
+            shaded = frozenset(a for a, _ in h.areas)
+            fpdf_fast.replayed(
+                self,
+                ("outline", MARGIN, y, fig_w / 210, shaded),
+                lambda: draw_outline(self, MARGIN, y, fig_w / 210, shaded),
+            )
         # "Front" under the left view, "Back" under the right one (each view is 100 of 210)
         view_w = fig_w * 100 / 210
         for n, side in enumerate((h.labels["front"], h.labels["back"])):
