@@ -42,23 +42,30 @@ PAPERS = {
 # papers' percentages rounded to a whole number; a range is Brady's figure to Boyce's), the
 # rare serious one (Boyce 2020: 20 major events in 20,494 treatments) out of 1,000, and the
 # survey sizes rounded down. French puts the noun inside the figure ("8 séances sur 100").
+# The six frequencies are written with no-break spaces, so none is split over two lines.
 SOURCE = {
-    "fig_mild": ("19 to 37 in 100", "19 a 37 de cada 100", "19 à 37 séances sur 100"),
-    "fig_bruise": ("8 in 100", "8 de cada 100", "8 séances sur 100"),
-    "fig_bleeding": ("5 to 16 in 100", "5 a 16 de cada 100", "5 à 16 séances sur 100"),
-    "fig_pain_during": ("3 to 6 in 100", "3 a 6 de cada 100", "3 à 6 séances sur 100"),
-    "fig_tired": ("24 in 100", "24 de cada 100", "24 personnes sur 100"),
-    "fig_serious": ("1 in 1,000", "1 de cada 1000", f"1 séance sur 1{NB}000"),
+    name: tuple(v.replace(" ", NB) for v in by_lang)
+    for name, by_lang in {
+        "fig_mild": ("19 to 37 in 100", "19 a 37 de cada 100", "19 à 37 séances sur 100"),
+        "fig_bruise": ("8 in 100", "8 de cada 100", "8 séances sur 100"),
+        "fig_bleeding": ("5 to 16 in 100", "5 a 16 de cada 100", "5 à 16 séances sur 100"),
+        "fig_pain_during": ("3 to 6 in 100", "3 a 6 de cada 100", "3 à 6 séances sur 100"),
+        "fig_tired": ("24 in 100", "24 de cada 100", "24 personnes sur 100"),
+        "fig_serious": ("1 in 1,000", "1 de cada 1000", "1 séance sur 1 000"),
+    }.items()
+}  # each space a no-break space: a figure is never split over two lines
+SOURCE |= {
     "fig_serious_visits": ("20,000", f"20{NB}000", f"20{NB}000"),
     "fig_none_visits": ("7,600", "7600", f"7{NB}600"),
 }
 # A frequency ("8 in 100", "19 to 37 in 100", "1 in 1,000"; "5 a 16 de cada 100"; "24 personnes
 # sur 100", "1 séance sur 1 000"), as the patient reads it, in groups: the number, the top of a
 # range, the denominator. An old form ("1 in 20 to 1 in 6") is read as two frequencies.
+SP = f"[ {NB}]"  # a space or a no-break space
 FREQ = {
-    "en": r"\b(\d+)(?: to (\d+))? in ([\d,]*\d)\b",
-    "es": rf"\b(\d+)(?: a (\d+))? de cada ([\d{NB}]*\d)\b",
-    "fr": rf"\b(\d+)(?: à (\d+))? (?:séances? |personnes? )?sur ([\d{NB}]*\d)\b",
+    "en": rf"\b(\d+)(?:{SP}to{SP}(\d+))?{SP}in{SP}([\d,]*\d)\b",
+    "es": rf"\b(\d+)(?:{SP}a{SP}(\d+))?{SP}de{SP}cada{SP}([\d{NB}]*\d)\b",
+    "fr": rf"\b(\d+)(?:{SP}à{SP}(\d+))?{SP}(?:(?:séances?|personnes?){SP})?sur{SP}([\d{NB}]*\d)\b",
 }
 COUNT = rf"\b\d{{1,3}}(?:[,{NB} ]\d{{3}})+\b|\b\d{{4,}}\b"
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
