@@ -5,12 +5,17 @@ pages in every language. These tests check, in en, es and fr:
 
 - the form's files hold no typed figure (only ``{fig_*}`` placeholders);
 - every figure the printed form shows is one the side-effects page shows;
-- each figure says what its survey found (``SOURCE``, pinned from the papers).
+- each figure says what its survey found (``SOURCE``, pinned from the papers), rounded from the
+  papers' percentages (``PAPERS``), with the same numbers in every language;
+- every common side effect is counted out of the same number (100), on the consent form, the
+  side-effects and safety pages and the aftercare sheet, so a reader compares them without
+  working anything out (PEMAT-P item 6); only a rare event is "1 in 1,000".
 """
 
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -24,32 +29,47 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 LANGS = ("en", "es", "fr")
 NB = "\u00a0"
 
-# What each survey found, as each language writes it (content review 3: Brady 2014 19.18%,
-# bruising 7.55%, bleeding 4.65%, pain during 3.01%; Boyce 2020 36.7%, bruising 7.7%,
-# bleeding 16%, pain during 5.9%, 20 major events in 20,494 treatments; MacPherson 2005 24.4%).
+# What each paper found, in % of treatments (content review 3 and clinical-sources.md 2.1-2.3):
+# Brady 2014 first, then Boyce 2020; tiredness is MacPherson 2005, % of patients.
+PAPERS = {
+    "fig_mild": (19.18, 36.7),  # any mild side effect
+    "fig_bruise": (7.55, 7.7),
+    "fig_bleeding": (4.65, 16),
+    "fig_pain_during": (3.01, 5.9),
+    "fig_tired": (24.4,),  # tired or drowsy after acupuncture
+}
+# What each survey found, as each language writes it: the common side effects out of 100 (the
+# papers' percentages rounded to a whole number; a range is Brady's figure to Boyce's), the
+# rare serious one (Boyce 2020: 20 major events in 20,494 treatments) out of 1,000, and the
+# survey sizes rounded down. French puts the noun inside the figure ("8 séances sur 100").
+# The six frequencies are written with no-break spaces, so none is split over two lines.
 SOURCE = {
-    "fig_mild": ("1 in 5 to 1 in 3", "1 de cada 5 a 1 de cada 3", "1 sur 5 à 1 sur 3"),
-    "fig_bruise": ("1 in 13", "1 de cada 13", "1 sur 13"),
-    "fig_bleeding": ("1 in 20 to 1 in 6", "1 de cada 20 a 1 de cada 6", "1 sur 20 à 1 sur 6"),
-    "fig_pain_during": (
-        "1 in 33 to 1 in 17",
-        "1 de cada 33 a 1 de cada 17",
-        "1 sur 33 à 1 sur 17",
-    ),
-    "fig_tired": ("1 in 4", "1 de cada 4", "1 sur 4"),
-    "fig_serious": ("1 in 1,000", "1 de cada 1000", f"1 sur 1{NB}000"),
+    name: tuple(v.replace(" ", NB) for v in by_lang)
+    for name, by_lang in {
+        "fig_mild": ("19 to 37 in 100", "19 a 37 de cada 100", "19 à 37 séances sur 100"),
+        "fig_bruise": ("8 in 100", "8 de cada 100", "8 séances sur 100"),
+        "fig_bleeding": ("5 to 16 in 100", "5 a 16 de cada 100", "5 à 16 séances sur 100"),
+        "fig_pain_during": ("3 to 6 in 100", "3 a 6 de cada 100", "3 à 6 séances sur 100"),
+        "fig_tired": ("24 in 100", "24 de cada 100", "24 personnes sur 100"),
+        "fig_serious": ("1 in 1,000", "1 de cada 1000", "1 séance sur 1 000"),
+    }.items()
+}  # each space a no-break space: a figure is never split over two lines
+SOURCE |= {
     "fig_serious_visits": ("20,000", f"20{NB}000", f"20{NB}000"),
     "fig_none_visits": ("7,600", "7600", f"7{NB}600"),
 }
-# A frequency ("1 in 13", "1 de cada 20 a 1 de cada 6", "1 sur 33 à 1 sur 17") or a count of
-# visits ("20,000", "7 600"), as the patient reads it.
+# A frequency ("8 in 100", "19 to 37 in 100", "1 in 1,000"; "5 a 16 de cada 100"; "24 personnes
+# sur 100", "1 séance sur 1 000"), as the patient reads it, in groups: the number, the top of a
+# range, the denominator. An old form ("1 in 20 to 1 in 6") is read as two frequencies.
+SP = f"[ {NB}]"  # a space or a no-break space
 FREQ = {
-    "en": r"1 in [\d,]+(?: to 1 in [\d,]+)?",
-    "es": r"1 de cada [\d ]*\d(?: a 1 de cada [\d ]*\d)?",
-    "fr": rf"1 sur [\d{NB}]*\d(?: à 1 sur [\d{NB}]*\d)?",
+    "en": rf"\b(\d+)(?:{SP}to{SP}(\d+))?{SP}in{SP}([\d,]*\d)\b",
+    "es": rf"\b(\d+)(?:{SP}a{SP}(\d+))?{SP}de{SP}cada{SP}([\d{NB}]*\d)\b",
+    "fr": rf"\b(\d+)(?:{SP}à{SP}(\d+))?{SP}(?:(?:séances?|personnes?){SP})?sur{SP}([\d{NB}]*\d)\b",
 }
 COUNT = rf"\b\d{{1,3}}(?:[,{NB} ]\d{{3}})+\b|\b\d{{4,}}\b"
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+COMMON = 100  # the one denominator of every common side effect
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +99,22 @@ def _texts(node):
 
 def _figures(text: str, lang: str) -> list[str]:
     text = " ".join(text.split(" "))  # keep no-break spaces: they are part of a figure
-    found = re.findall(FREQ[lang], text)
+    found = [m.group(0) for m in re.finditer(FREQ[lang], text)]
     rest = re.sub(FREQ[lang], " ", text)
     return [*found, *re.findall(COUNT, rest)]
+
+
+def _frequencies(text: str, lang: str) -> list[tuple[str, tuple[int, ...], int]]:
+    """Each frequency in the text: (as written, its numbers, its denominator)."""
+    text = " ".join(text.split(" "))
+    return [
+        (m.group(0), tuple(int(n) for n in m.groups()[:2] if n), int(re.sub(r"\D", "", m[3])))
+        for m in re.finditer(FREQ[lang], text)
+    ]
+
+
+def _round(percent: float) -> int:
+    return int(Decimal(str(percent)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _page_text(page) -> str:
@@ -127,3 +160,38 @@ def test_each_figure_says_what_its_survey_found(queries, lang, n):
     for name, by_lang in SOURCE.items():
         assert values[name] == by_lang[n], (lang, name)
     assert {k for k in values if k.startswith("fig_")} == set(SOURCE)
+
+
+def test_the_pins_are_the_papers_rounded():
+    """Each "in 100" figure is the papers' percentages rounded to a whole number (a range from
+    Brady's to Boyce's; one number when both round alike), the same numbers in every language."""
+    for name, percents in PAPERS.items():
+        numbers = tuple(dict.fromkeys(_round(p) for p in percents))
+        for lang, pinned in zip(LANGS, SOURCE[name], strict=True):
+            found = _frequencies(pinned, lang)
+            assert [(n, d) for _, n, d in found] == [(numbers, COMMON)], (name, lang, pinned)
+    (_, serious, per), *more = _frequencies(SOURCE["fig_serious"][0], "en")
+    assert not more and serious == (1,) and per == 1000 and round(20_494 / 20, -3) == per
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_common_side_effect_is_counted_out_of_100(queries, lang):
+    """One denominator for the common side effects, so a patient compares them without working
+    anything out: on the consent form and the side-effects page (and on the safety page and the
+    aftercare sheet, which use the same figures), every frequency is "N in 100", except a rare
+    event, which is "1 in 1,000" or rarer. No "1 in 13" beside "1 in 4"."""
+    q = queries[lang]
+    pages = {
+        "consent form": q.form_page_for("consent", None),
+        "side-effects page": q.page_of("topic", "side-effects"),
+        "safety page": q.page_of("topic", "safety"),
+        "aftercare sheet": q.sheet_for("aftercare", []),
+    }
+    for where, page in pages.items():
+        assert page.lang == lang, (where, page.lang)
+        found = _frequencies(_page_text(page), lang)
+        common = [(text, per) for text, numbers, per in found if numbers != (1,) or per < 1000]
+        other = sorted({per for _, per in common} - {COMMON})
+        assert other == [], f"{lang} {where}: common side effects out of {other}: {common}"
+        if where in ("consent form", "side-effects page"):
+            assert len(common) >= 5, (lang, where, found)  # the figures are there, in 100s
