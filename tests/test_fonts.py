@@ -214,8 +214,10 @@ def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
 
 
 def test_fpdf_fast_shortcuts_draw_what_fpdf2_draws(monkeypatch, tmp_path):
-    """render/fpdf_fast.py ``line`` and ``replayed``: the lines ``line`` draws itself are byte
-    for byte what fpdf2's ``cell`` draws, and it does draw most of them; a body outline
+    """render/fpdf_fast.py ``line``, ``run`` and ``replayed``: the lines ``line`` draws itself
+    are byte for byte what fpdf2's ``cell`` draws, and it does draw most of them; the
+    patient's details ``run`` draws, what fpdf2's ``write`` draws (a value that wraps goes to
+    ``write``); a body outline
     written again from the last drawing with the same key is byte for byte the one drawn.
     Sheets and forms in en, es and fr, normal and large print (whose blocks cross page
     breaks), a Greek name (the full font), red warning text, bold headings, and the same areas
@@ -234,13 +236,34 @@ def test_fpdf_fast_shortcuts_draw_what_fpdf2_draws(monkeypatch, tmp_path):
         SheetRequest("consent", ("neck",), patient="Ana", lang="fr"),
         SheetRequest("screening", ("heel",), patient="Łukasz", lang="es", paper="a4"),
         SheetRequest("aftercare", ("neck",), patient="Ana María Ruiz", lang="en"),
+        SheetRequest(  # details that wrap: the long name and the next visit on new lines
+            "aftercare",
+            ("heel",),
+            patient="Maximiliano Alejandro de la Santísima Trinidad Fernández-Ortega",
+            clinician="Dr Wilhelmina Oyelaran-Castellanos",
+            next_visit=(
+                "Tuesday 14 January at 10:30 in the second-floor treatment room, with the "
+                "same physiotherapist; please come ten minutes early and bring your shoes"
+            ),
+        ),
     ]
-    drawn, outlines = [], []
-    fast, outline = fpdf_fast.line, pdf.draw_outline
+    drawn, runs, outlines = [], [], []
+    fast, fast_run, outline = fpdf_fast.line, fpdf_fast.run, pdf.draw_outline
 
     def counted(pdf_, w, h, text):
         drawn.append(fpdf_fast._plain(pdf_, text, h))
         return fast(pdf_, w, h, text)
+
+    def run_counted(pdf_, h, text):
+        runs.append(text)
+        return fast_run(pdf_, h, text)
+
+    writes = []  # the runs left to fpdf2's write (they wrap)
+    real_write = pdf._Engine.write
+
+    def write_counted(self, *args, **kwargs):
+        writes.append(args)
+        return real_write(self, *args, **kwargs)
 
     def outline_counted(*args):
         outlines.append(args[1:])
@@ -252,10 +275,13 @@ def test_fpdf_fast_shortcuts_draw_what_fpdf2_draws(monkeypatch, tmp_path):
         return [re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", d) for d in docs]
 
     monkeypatch.setattr(fpdf_fast, "line", counted)
+    monkeypatch.setattr(fpdf_fast, "run", run_counted)
+    monkeypatch.setattr(pdf._Engine, "write", write_counted)
     monkeypatch.setattr(fpdf_fast, "_DRAWN", OrderedDict())
     monkeypatch.setattr(pdf, "draw_outline", outline_counted)
     with_fast = made()
     assert drawn.count(True) > 0.9 * len(drawn), (drawn.count(True), len(drawn))
+    assert 0 < len(writes) < 0.2 * len(runs), (len(writes), len(runs))
     kept = len(outlines)  # outlines drawn, the others replayed
     monkeypatch.setattr(fpdf_fast, "LINES", False)
     monkeypatch.setattr(fpdf_fast, "REPLAY", False)

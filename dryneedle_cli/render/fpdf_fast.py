@@ -45,6 +45,7 @@ _STATE = ("line_width", "draw_color", "fill_color")  # what a kept drawing may c
 _DRAWN: OrderedDict[tuple, tuple[bytes, tuple]] = OrderedDict()
 _DRAWN_LOCK = threading.Lock()
 _KEEP_DRAWN = 32
+_NOT_RUN = frozenset("\n\r\f\u00ad")  # characters ``write`` breaks lines at or hyphenates
 _BIG = 32 * 1024
 _KEEP = 8
 
@@ -177,19 +178,12 @@ def _plain(pdf, text: str, h: float) -> bool:
     )
 
 
-def line(pdf, w: float, h: float, text: str) -> None:
-    """``pdf.cell(w, h, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)``: one left-aligned line,
-    then the next line's start. The same bytes as fpdf2's ``cell`` (``_render_styled_text_line``
-    with one fragment in the current font and colour); any other line goes to ``cell``."""
-    if not _plain(pdf, text, h):
-        from fpdf.enums import XPos, YPos
-
-        pdf.cell(w, h, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        return
+def _text(pdf, x: float, h: float, text: str) -> None:
+    """What fpdf2's ``_render_styled_text_line`` writes for one fragment of ``text`` in the
+    current font and colour, left-aligned, starting at ``x``: the operators and glyph codes."""
     k, font = pdf.k, pdf.current_font
-    x = (pdf.x + pdf.c_margin) * k
     y = (pdf.h - pdf.y - 0.5 * h - 0.3 * pdf.font_size) * k
-    parts = [f"BT {x:.2f} {y:.2f} Td"]
+    parts = [f"BT {(x + pdf.c_margin) * k:.2f} {y:.2f} Td"]
     color = pdf.text_color
     changed = color != pdf.fill_color  # drawn with the text colour, then put back
     if changed:
@@ -203,6 +197,39 @@ def line(pdf, w: float, h: float, text: str) -> None:
     drawn = " ".join(parts)
     pdf._out(f"q {drawn} Q" if changed else drawn)
     pdf._lasth = h
+
+
+def run(pdf, h: float, text: str) -> None:
+    """``pdf.write(h, text)`` for text that fits, whole, on the rest of the current line:
+    drawn where fpdf2's ``write`` draws it, and the position left after its last character
+    (the same sum fpdf2 makes); anything else (a line break, a soft hyphen, text that would
+    wrap, character spacing or stretching) goes to ``write``."""
+    if not (_plain(pdf, text, h) and not pdf.char_spacing and pdf.font_stretching == 100):
+        pdf.write(h, text)
+        return
+    if any(c in _NOT_RUN for c in text):
+        pdf.write(h, text)
+        return
+    width = pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
+    room = pdf.w - pdf.x - pdf.r_margin - 2 * pdf.c_margin
+    if width > room - 0.01:  # wraps, or near enough to the edge to leave to fpdf2
+        pdf.write(h, text)
+        return
+    start = pdf.x
+    _text(pdf, start, h, text)
+    pdf.x = start + pdf.c_margin + width - pdf.c_margin
+
+
+def line(pdf, w: float, h: float, text: str) -> None:
+    """``pdf.cell(w, h, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)``: one left-aligned line,
+    then the next line's start. The same bytes as fpdf2's ``cell`` (``_render_styled_text_line``
+    with one fragment in the current font and colour); any other line goes to ``cell``."""
+    if not _plain(pdf, text, h):
+        from fpdf.enums import XPos, YPos
+
+        pdf.cell(w, h, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return
+    _text(pdf, pdf.x, h, text)
     pdf.x = pdf.l_margin
     pdf.y += h
 

@@ -656,13 +656,13 @@ class _Sheet:
                 pdf.font(1.0, True)
                 pdf.shape(label)
                 with pdf.tags.content("Span"):
-                    pdf.write(lh, f"{label}: ")
+                    fpdf_fast.run(pdf, lh, f"{label}: ")
                 pdf.font(1.0)
                 pdf.shape(value)
                 with pdf.tags.content("Span", value):
-                    pdf.write(lh, value)
+                    fpdf_fast.run(pdf, lh, value)
                     pdf.shape("")  # the gap after a right-to-left value stays after it
-                    pdf.write(lh, "     ")
+                    fpdf_fast.run(pdf, lh, "     ")
         return pdf.get_y() + pdf.line_h * 1.6
 
 
