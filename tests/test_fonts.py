@@ -214,8 +214,9 @@ def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
 
 
 def test_fpdf_fast_shortcuts_draw_what_fpdf2_draws(monkeypatch, tmp_path):
-    """render/fpdf_fast.py ``line``, ``run`` and ``replayed``: the lines ``line`` draws itself
-    are byte for byte what fpdf2's ``cell`` draws, and it does draw most of them; the
+    """render/fpdf_fast.py ``cell``, ``run`` and ``replayed``: the lines and labels ``cell``
+    draws itself are byte for byte what fpdf2's ``cell`` draws, and it does draw most of them
+    (left-aligned and centred); the
     patient's details ``run`` draws, what fpdf2's ``write`` draws (a value that wraps goes to
     ``write``); a body outline
     written again from the last drawing with the same key is byte for byte the one drawn.
@@ -248,11 +249,11 @@ def test_fpdf_fast_shortcuts_draw_what_fpdf2_draws(monkeypatch, tmp_path):
         ),
     ]
     drawn, runs, outlines = [], [], []
-    fast, fast_run, outline = fpdf_fast.line, fpdf_fast.run, pdf.draw_outline
+    fast, fast_run, outline = fpdf_fast.cell, fpdf_fast.run, pdf.draw_outline
 
-    def counted(pdf_, w, h, text):
-        drawn.append(fpdf_fast._plain(pdf_, text, h))
-        return fast(pdf_, w, h, text)
+    def counted(pdf_, w, h, text, align="L", *args):
+        drawn.append((fpdf_fast._plain(pdf_, text, h), align))
+        return fast(pdf_, w, h, text, align, *args)
 
     def run_counted(pdf_, h, text):
         runs.append(text)
@@ -274,13 +275,15 @@ def test_fpdf_fast_shortcuts_draw_what_fpdf2_draws(monkeypatch, tmp_path):
         docs = [re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", d) for d in docs]
         return [re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", d) for d in docs]
 
-    monkeypatch.setattr(fpdf_fast, "line", counted)
+    monkeypatch.setattr(fpdf_fast, "cell", counted)
     monkeypatch.setattr(fpdf_fast, "run", run_counted)
     monkeypatch.setattr(pdf._Engine, "write", write_counted)
     monkeypatch.setattr(fpdf_fast, "_DRAWN", OrderedDict())
     monkeypatch.setattr(pdf, "draw_outline", outline_counted)
     with_fast = made()
-    assert drawn.count(True) > 0.9 * len(drawn), (drawn.count(True), len(drawn))
+    plain = [align for fits, align in drawn if fits]
+    assert len(plain) > 0.9 * len(drawn), (len(plain), len(drawn))
+    assert "C" in plain  # "Front" and "Back" under the outline
     assert 0 < len(writes) < 0.2 * len(runs), (len(writes), len(runs))
     kept = len(outlines)  # outlines drawn, the others replayed
     monkeypatch.setattr(fpdf_fast, "LINES", False)

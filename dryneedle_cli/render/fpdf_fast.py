@@ -45,6 +45,7 @@ _STATE = ("line_width", "draw_color", "fill_color")  # what a kept drawing may c
 _DRAWN: OrderedDict[tuple, tuple[bytes, tuple]] = OrderedDict()
 _DRAWN_LOCK = threading.Lock()
 _KEEP_DRAWN = 32
+_ALIGNED = ("L", "R", "C")
 _NOT_RUN = frozenset("\n\r\f\u00ad")  # characters ``write`` breaks lines at or hyphenates
 _BIG = 32 * 1024
 _KEEP = 8
@@ -178,12 +179,13 @@ def _plain(pdf, text: str, h: float) -> bool:
     )
 
 
-def _text(pdf, x: float, h: float, text: str) -> None:
+def _text(pdf, start: float, h: float, text: str) -> None:
     """What fpdf2's ``_render_styled_text_line`` writes for one fragment of ``text`` in the
-    current font and colour, left-aligned, starting at ``x``: the operators and glyph codes."""
+    current font and colour whose first character is at ``start``: the operators and glyph
+    codes."""
     k, font = pdf.k, pdf.current_font
     y = (pdf.h - pdf.y - 0.5 * h - 0.3 * pdf.font_size) * k
-    parts = [f"BT {(x + pdf.c_margin) * k:.2f} {y:.2f} Td"]
+    parts = [f"BT {start * k:.2f} {y:.2f} Td"]
     color = pdf.text_color
     changed = color != pdf.fill_color  # drawn with the text colour, then put back
     if changed:
@@ -215,23 +217,50 @@ def run(pdf, h: float, text: str) -> None:
     if width > room - 0.01:  # wraps, or near enough to the edge to leave to fpdf2
         pdf.write(h, text)
         return
-    start = pdf.x
+    start = pdf.x + pdf.c_margin
     _text(pdf, start, h, text)
-    pdf.x = start + pdf.c_margin + width - pdf.c_margin
+    pdf.x = start + width - pdf.c_margin
+
+
+def cell(
+    pdf, w: float, h: float, text: str, align: str = "L", new_x: str = "RIGHT", new_y: str = "TOP"
+) -> None:
+    """``pdf.cell(w, h, text, align=align, new_x=new_x, new_y=new_y)`` for a one-line cell with
+    no border, fill or link: the text placed (left, right or centre) as fpdf2 places it, then
+    the position ``new_x`` (RIGHT or LMARGIN) and ``new_y`` (TOP or NEXT) says. The same bytes
+    as fpdf2's ``cell`` (``_render_styled_text_line`` with one fragment in the current font and
+    colour); any other cell goes to ``cell``."""
+    if not (
+        _plain(pdf, text, h)
+        and w > 0
+        and align in _ALIGNED
+        and new_x in ("RIGHT", "LMARGIN")
+        and new_y in ("TOP", "NEXT")
+        and not pdf.char_spacing
+        and pdf.font_stretching == 100
+    ):
+        from fpdf.enums import XPos, YPos
+
+        pdf.cell(w, h, text, align=align, new_x=XPos[new_x], new_y=YPos[new_y])
+        return
+    if align == "L":
+        dx = pdf.c_margin
+    else:  # the text's width, as fpdf2 sums it for one fragment
+        width = pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
+        dx = w - pdf.c_margin - width if align == "R" else (w - width) / 2
+    _text(pdf, pdf.x + dx, h, text)
+    if new_x == "RIGHT":
+        pdf.x += w
+    else:
+        pdf.x = pdf.l_margin
+    if new_y == "NEXT":
+        pdf.y += h
 
 
 def line(pdf, w: float, h: float, text: str) -> None:
     """``pdf.cell(w, h, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)``: one left-aligned line,
-    then the next line's start. The same bytes as fpdf2's ``cell`` (``_render_styled_text_line``
-    with one fragment in the current font and colour); any other line goes to ``cell``."""
-    if not _plain(pdf, text, h):
-        from fpdf.enums import XPos, YPos
-
-        pdf.cell(w, h, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        return
-    _text(pdf, pdf.x, h, text)
-    pdf.x = pdf.l_margin
-    pdf.y += h
+    then the next line's start (``cell``)."""
+    cell(pdf, w, h, text, "L", "LMARGIN", "NEXT")
 
 
 def replayed(pdf, key: tuple, draw) -> None:

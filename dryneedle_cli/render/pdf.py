@@ -351,7 +351,7 @@ class _Engine(FPDF):
                         self.shape(marker)
                         self.set_xy(inner_x, y + height)
                         with self.tag("Lbl", marker):
-                            self.cell(indent, self.line_h * item_scale, marker)
+                            fpdf_fast.cell(self, indent, self.line_h * item_scale, marker)
                     height += self.text_block(
                         inner_x + indent, inner_w - indent, item, item_scale, warning, BLACK,
                         measure, "LBody",
@@ -444,7 +444,7 @@ class _Engine(FPDF):
             self.shape(side)
             self.set_xy(MARGIN + n * fig_w * 110 / 210, y + fig_h + 0.5)
             with self.tags.content("P", side):
-                self.cell(view_w, self.line_h * 0.85, side, align="C")
+                fpdf_fast.cell(self, view_w, self.line_h * 0.85, side, "C")
         self.set_y(y + 2)
         cap_y = y + 2 + self.text_block(cap_x, cap_w, title, 1.1, True)
         if what:
@@ -843,7 +843,7 @@ def _sources_list(self, y: float, width: float) -> float:
                     self.shape(marker)
                     self.set_xy(x, iy)
                     with self.tags.content("Lbl", marker):
-                        self.cell(indent, self.line_h * lead, marker)
+                        fpdf_fast.cell(self, indent, self.line_h * lead, marker)
                     self.set_y(iy)
                     self.text_block(x + indent, col_w - indent, name, scale, tag="LBody", lead=lead)
                 if not balanced:
