@@ -209,6 +209,8 @@ def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
     assert getattr(fast, "_dryneedle", False) and syntax.zlib is not zlib  # installed
     with_fast = made()
     monkeypatch.setattr(syntax.PDFObject, "_build_obj_dict", fast.__wrapped__)
+    assert getattr(syntax.PDFObject.serialize, "_dryneedle", False)
+    monkeypatch.setattr(syntax.PDFObject, "serialize", syntax.PDFObject.serialize.__wrapped__)
     monkeypatch.setattr(syntax, "zlib", zlib)
     assert made() == with_fast
 

@@ -108,6 +108,27 @@ def _fast_build_obj_dict(original, syntax):
     return _build_obj_dict
 
 
+def _fast_serialize(original, syntax):
+    pdf_object = syntax.PDFObject
+    no_stream = pdf_object.content_stream
+
+    @functools.wraps(original)
+    def serialize(self, obj_dict=None, _security_handler=None):
+        """fpdf2's ``PDFObject.serialize`` for an object without a stream, its dictionary
+        written in one pass; anything else (a stream, a given dictionary, encryption) as
+        fpdf2 does it."""
+        if obj_dict or _security_handler or type(self).content_stream is not no_stream:
+            return original(self, obj_dict, _security_handler)
+        pairs = self._build_obj_dict(None).items()
+        body = "\n".join(
+            f"{k} {str(v).lower() if isinstance(v, bool) else str(v)}" for k, v in pairs
+        )
+        return f"{self.id} 0 obj\n<<\n{body}\n>>\nendobj"
+
+    serialize._dryneedle = True
+    return serialize
+
+
 class _Zlib:
     """``zlib`` for fpdf2's syntax module, with large compressed results kept."""
 
@@ -136,7 +157,8 @@ class _Zlib:
 
 
 def install() -> None:
-    """Put both in place, once; if fpdf2's syntax module ever differs, nothing is changed."""
+    """Put the object writing and the compression in place, once; if fpdf2's syntax module
+    ever differs, nothing is changed."""
     if not ENABLED:
         return
     from fpdf import syntax
@@ -149,6 +171,9 @@ def install() -> None:
         and callable(getattr(syntax, "build_obj_dict", None))
     ):
         obj._build_obj_dict = _fast_build_obj_dict(original, syntax)
+    original = getattr(obj, "serialize", None)
+    if original is not None and not getattr(original, "_dryneedle", False):
+        obj.serialize = _fast_serialize(original, syntax)
     if getattr(syntax, "zlib", None) is zlib:
         syntax.zlib = _Zlib()
 
