@@ -2,23 +2,26 @@
 
 1. **Writing a PDF object.** fpdf2 turns each object into a dictionary with
    ``{key: getattr(self, key) for key in dir(self)}``, then drops what starts with ``_``, what is
-   callable and what is None. A sheet has about 240 objects (the structure tree of a tagged
-   PDF is most of them), and each ``dir()`` lists some 60 names, methods and dunders included.
-   Here the names are the same minus those that could only be dropped (a name starting with
-   ``_``, a plain function of the class not shadowed on the object), in the same sorted order,
-   read the same way, so fpdf2's ``build_obj_dict`` makes the same dictionary. An object whose
-   class defines its own ``__dir__`` goes to fpdf2's code as before.
+   callable and what is None, and camel-cases each key. A sheet has about 240 objects (the
+   structure tree of a tagged PDF is most of them), and each ``dir()`` lists some 60 names,
+   methods and dunders included. Here each class's names (minus those that could only be
+   dropped: a name starting with ``_``, ``id``, ``ref``, a plain function of the class not
+   shadowed on the object) and their PDF keys are worked out once, in the same sorted order,
+   and the values read and converted as fpdf2's ``build_obj_dict`` does; an object without a
+   stream is then written in one pass. An object whose class defines its own ``__dir__``, or
+   that has a stream, goes to fpdf2's code as before.
 2. **Compressing the embedded font.** A basic subset of DejaVu Sans is embedded whole, so every
    sheet compresses the same two 50 KB files. A compressed result of 32 KB or more is kept
    (the last 8), keyed by the bytes and the level: zlib gives the same output for the same
    input and level.
-
-3. **Drawing a line of text.** ``cell`` is fpdf2's general drawing of a cell: borders, fill,
-   links, alignments, underlines, fallback fonts, shaping, page totals, and the text's width
-   measured even when it is left-aligned. A sheet draws about 140 lines of plain left-aligned
-   text in one font, none of which needs any of that. ``line`` writes what ``cell`` writes for
-   such a line (the same operators, numbers and glyph codes, the font's subset map used the
-   same way) and hands any other line to ``cell``.
+3. **Drawing a line of text.** ``cell`` and ``write`` are fpdf2's general drawing of text:
+   borders, fill, links, underlines, fallback fonts, shaping, page totals, line breaking, and
+   the text's width measured even when it is left-aligned. A sheet draws about 140 one-line
+   cells and runs of plain text in one font, none of which needs any of that. ``cell`` (left,
+   right or centred; ``line`` is a left-aligned cell that moves to the next line) and ``run``
+   (text that fits on the rest of the line) write what fpdf2 writes for them (the same
+   operators, numbers and glyph codes, the font's subset map used the same way, the position
+   left as fpdf2 leaves it) and hand anything else to fpdf2.
 4. **Drawing the body outline.** Its 40-odd shapes are drawn with rounded corners and arcs,
    each worked out in Python, and a batch draws the same outline, at the same place, on
    sheet after sheet. ``replayed`` writes again the operators a drawing wrote the last time
@@ -26,8 +29,9 @@
    colours, and leaves the same line width and colours; a drawing that changed anything else
    (another part of the graphics state, the page) is never kept.
 
-``install()`` is called once fpdf2 is imported (``render/fonts.py``); ``tests/test_fonts.py``
-checks that sheets, large print and forms are byte for byte the same without it.
+``install()`` (1 and 2) is called once fpdf2 is imported (``render/fonts.py``);
+``tests/test_fonts.py`` checks that sheets, large print and forms are byte for byte the same
+without any of the four (``ENABLED``, ``LINES``, ``REPLAY``).
 """
 
 from __future__ import annotations
