@@ -15,6 +15,7 @@ Nothing here holds words a patient reads: alternative texts come from ``labels.y
 from __future__ import annotations
 
 import contextlib
+import functools
 import unicodedata
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
@@ -52,6 +53,13 @@ _SCRIPT_LANG = {
 
 def script_lang(text: str) -> str | None:
     """The language of ``text`` when most of its letters are in a script in ``_SCRIPT_LANG``."""
+    if text.isascii():  # Latin letters only
+        return None
+    return _script_lang(text)
+
+
+@functools.lru_cache(maxsize=4096)  # a batch tags the same texts sheet after sheet
+def _script_lang(text: str) -> str | None:
     counts: dict[str, int] = {}
     letters = 0
     for c in text:
