@@ -36,7 +36,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
 from dryneedle_cli.render import body, tagged
 from dryneedle_cli.render.scripts import NBSP, keep_numbers_together, needs_shaping
-from dryneedle_cli.views import FormHandout, Handout, SectionView
+from dryneedle_cli.views import FormHandout, Handout
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
@@ -181,9 +181,10 @@ class TooLong(Exception):
 class _Engine(FPDF):
     """The drawing engine of every printed PDF, sheet or form: fonts, tagging (PDF/UA, through
     ``render/tagged.py``), wrapped text blocks, sections drawn by their style, columns, the body
-    outline, the footer and the room left on a page. What is drawn where is the ``layout``'s
-    (``_Sheet`` or ``_Form``, below): it holds the engine, and the engine calls
-    its ``on_page`` on each new page and its ``styles`` for sections of a style of its own."""
+    outline, the footer and the room left on a page; its ``parts`` (``_Parts``) draw each
+    section by its style, the same on a sheet and a form. What is drawn where is the
+    ``layout``'s (``_Sheet`` or ``_Form``, below): it holds the engine, and the engine calls its
+    ``on_page`` on each new page."""
 
     max_pages: int | None = None  # set for a try whose result is kept only if this short
     top = MARGIN  # where the content of a page starts (below a form's running header)
@@ -222,7 +223,7 @@ class _Engine(FPDF):
         self.set_lang(h.page.lang)  # the document's language, for screen readers
         self.line_h = size * 0.45
         self.notice = h.notice  # the footer's last line (a form's names its copy)
-        self.styles = {}  # section style -> the layout's drawing of it (a form's lines, signature)
+        self.parts = _Parts(self)  # every section drawn by its style, sheet or form
         # tagged PDF/UA-1: what is drawn is marked as content of a structure element or as
         # an artifact (render/tagged.py)
         self.tags = tagged.Tagger(self, h.page.lang)
@@ -313,56 +314,20 @@ class _Engine(FPDF):
         return _HEIGHTS[key]
 
     def section(self, s, x, y, w, measure=False) -> float:
-        """Draw (or only measure) one section at (x, y) in width w; return its height."""
+        """Draw (or only measure) one section at (x, y) in width w, by its style
+        (``_Parts``); return its height."""
         with self.tag_group("Sect", measure):
-            draw = self.styles.get(s.style, self._section)
-            return draw(s, x, y, w, measure)
+            return self.parts.draw(s, x, y, w, measure)
 
-    def _section(self, s, x, y, w, measure=False) -> float:
-        warning = s.style == "warning"
-        listed = s.style == "sources"  # the numbered list of sources at the end
-        item_scale = SOURCES_SCALE if listed else 1.0
-        boxed = warning or s.style in ("note", "keypoints")
-        pad = 2.5 if boxed else 0.0
-        inner_x, inner_w = x + pad, w - 2 * pad
-        self.set_y(y + pad)
-        height = pad
-        color = RED if warning else NAVY
-        height += self.text_block(inner_x, inner_w, s.heading, 1.12, True, color, measure, "H2")
-        if not measure:
-            self.set_y(y + height)
-        if s.text:
-            height += self.text_block(inner_x, inner_w, s.text, 1.0, warning, BLACK, measure)
-            if not measure:
-                self.set_y(y + height)
-        with self.tag_group("L", measure):
-            for n, item in enumerate(s.items, 1):
-                marker = {"steps": f"{n}.", "checklist": "☐", "sources": f"[{n}]"}.get(s.style, "•")
-                indent = self.size * (0.95 if listed else 0.55)
-                with self.tag_group("LI", measure):
-                    if not measure:
-                        self.font(item_scale, warning)
-                        self.shape(marker)
-                        self.set_xy(inner_x, y + height)
-                        with self.tag("Lbl", marker):
-                            self.cell(indent, self.line_h * item_scale, marker)
-                    height += self.text_block(
-                        inner_x + indent, inner_w - indent, item, item_scale, warning, BLACK,
-                        measure, "LBody",
-                    )  # fmt: skip
-                if not measure:
-                    self.set_y(y + height)
-        marks = self.hand.marks_of(s)
-        if marks:  # a body section's sources as numbers; the list is at the end
-            if not measure:
-                self.set_y(y + height)
-            height += self.text_block(inner_x, inner_w, marks, MARK_SCALE, False, GREY, measure)
-        height += pad
-        if boxed and not measure:
-            self.set_draw_color(*(RED if warning else NAVY))
-            self.set_line_width(0.8)
-            self.rect(x, y, w, height)
-        return height + self.line_h * 0.6
+    def flow(self, s, y: float, w: float) -> float:
+        """One section down the one column from ``y``, on a new page when it does not fit
+        (a section is never split, and one kept with the list of sources starts a page:
+        ``page_break``), except a part whose rows may run on (``FLOWING``: questions); the y
+        below it."""
+        if s.style in FLOWING:
+            return self.parts.flow(s, y, w)
+        y = self.room(self.page_break(y, s), self.measure(s, w))
+        return y + self.section(s, MARGIN, y, w)
 
     # ----------------------------------------------------------------- page
 
@@ -544,6 +509,243 @@ class _Engine(FPDF):
         return self.figure(self.w - MARGIN - 40, MARGIN, 40, 14, self.hand.logo_alt)
 
 
+# ------------------------------------------------------------------ the parts, by style
+# Every section of a sheet or a form is drawn by ``_Parts.draw``: the drawer of its style in
+# ``_Parts.DRAWERS`` (a list under its heading by default: bullets, numbered steps, a
+# checklist's boxes; boxed for a warning, a note and the key points), the same on both
+# documents. Lines to write on, signature rows and questions with their answer boxes are styles
+# like any other: a sheet with such a part draws it as a form does.
+
+FLOWING = ("questions",)  # parts whose rows may run on to the next page (``_Engine.flow``)
+WRITE = 7.0  # mm of room to write on a line
+
+
+class _Parts:
+    """The drawers of the sections of one PDF (held by its engine ``pdf``): ``draw`` picks a
+    section's by its style. ``asked`` is the number of the last question drawn (questions are
+    numbered on across the parts of a form; a layout sets it back to 0 for each copy)."""
+
+    DRAWERS = {"lines": "lines", "signature": "signature", "questions": "questions"}
+
+    def __init__(self, pdf):
+        self.pdf = pdf
+        self.asked = 0
+
+    def draw(self, s, x, y, w, measure=False) -> float:
+        """Draw (or measure) section ``s`` at (x, y) in width w by its style; its height."""
+        return getattr(self, self.DRAWERS.get(s.style, "items"))(s, x, y, w, measure)
+
+    def items(self, s, x, y, w, measure=False) -> float:
+        """A list (bullets, numbered steps, a checklist's boxes) under its heading and text,
+        boxed for a warning, a note and the key points; its source marks under it."""
+        pdf = self.pdf
+        warning = s.style == "warning"
+        listed = s.style == "sources"  # the numbered list of sources at the end
+        item_scale = SOURCES_SCALE if listed else 1.0
+        boxed = warning or s.style in ("note", "keypoints")
+        pad = 2.5 if boxed else 0.0
+        inner_x, inner_w = x + pad, w - 2 * pad
+        pdf.set_y(y + pad)
+        height = pad
+        color = RED if warning else NAVY
+        height += pdf.text_block(inner_x, inner_w, s.heading, 1.12, True, color, measure, "H2")
+        if not measure:
+            pdf.set_y(y + height)
+        if s.text:
+            height += pdf.text_block(inner_x, inner_w, s.text, 1.0, warning, BLACK, measure)
+            if not measure:
+                pdf.set_y(y + height)
+        with pdf.tag_group("L", measure):
+            for n, item in enumerate(s.items, 1):
+                marker = {"steps": f"{n}.", "checklist": "☐", "sources": f"[{n}]"}.get(s.style, "•")
+                indent = pdf.size * (0.95 if listed else 0.55)
+                with pdf.tag_group("LI", measure):
+                    if not measure:
+                        pdf.font(item_scale, warning)
+                        pdf.shape(marker)
+                        pdf.set_xy(inner_x, y + height)
+                        with pdf.tag("Lbl", marker):
+                            pdf.cell(indent, pdf.line_h * item_scale, marker)
+                    height += pdf.text_block(
+                        inner_x + indent, inner_w - indent, item, item_scale, warning, BLACK,
+                        measure, "LBody",
+                    )  # fmt: skip
+                if not measure:
+                    pdf.set_y(y + height)
+        marks = pdf.hand.marks_of(s)
+        if marks:  # a body section's sources as numbers; the list is at the end
+            if not measure:
+                pdf.set_y(y + height)
+            height += pdf.text_block(inner_x, inner_w, marks, MARK_SCALE, False, GREY, measure)
+        height += pad
+        if boxed and not measure:
+            pdf.set_draw_color(*(RED if warning else NAVY))
+            pdf.set_line_width(0.8)
+            pdf.rect(x, y, w, height)
+        return height + pdf.line_h * 0.6
+
+    def rule(self, x0: float, x1: float, y: float) -> None:
+        pdf = self.pdf
+        pdf.set_draw_color(*GREY)
+        pdf.set_line_width(0.3)
+        pdf.line(x0, y, x1, y)
+
+    def box(self, x: float, y: float, side: float) -> None:
+        pdf = self.pdf
+        pdf.set_draw_color(*BLACK)
+        pdf.set_line_width(0.3)
+        pdf.rect(x, y, side, side)
+
+    def write_lines(self, x: float, y: float, w: float, n: int, measure: bool) -> float:
+        """``n`` empty lines to write on; their height."""
+        for i in range(n):
+            if not measure:
+                self.rule(x, x + w, y + WRITE * (i + 1) - 1)
+        return WRITE * n
+
+    def cells(self, x: float, y: float, w: float, labels, measure: bool) -> float:
+        """One row to sign: a line per label (Name, Signature, Date) with the label under it;
+        the row's height."""
+        pdf = self.pdf
+        # the last line (the date) is short; the others share the rest
+        weights = [1.0] * len(labels)
+        if len(labels) >= 2:
+            weights[-1] = 0.55
+        unit = (w - 4 * (len(labels) - 1)) / sum(weights)
+        # the tallest label under its own line ("How you are related" wraps in large print)
+        label_h = max(
+            pdf.text_block(x, unit * weight, lbl, 0.78, measure=True)
+            for lbl, weight in zip(labels, weights, strict=True)
+        )
+        if not measure:
+            cx = x
+            for lbl, weight in zip(labels, weights, strict=True):
+                cw = unit * weight
+                self.rule(cx, cx + cw, y + WRITE)
+                pdf.set_y(y + WRITE + 0.5)
+                pdf.text_block(cx, cw, lbl, 0.78, False, GREY)
+                cx += cw + 4
+        return WRITE + 0.5 + label_h
+
+    # ----------------------------------------------------------------- sections
+
+    def head(self, s, x, y, w, measure, scale: float, gap: float) -> float:
+        """A form part's heading (an H2) and its text, ``gap`` after the text; their height."""
+        pdf = self.pdf
+        height = pdf.text_block(x, w, s.heading, scale, True, NAVY, measure=True)
+        if not measure:
+            pdf.set_y(y)
+            pdf.text_block(x, w, s.heading, scale, True, NAVY, tag="H2")
+        if s.text:
+            if not measure:
+                pdf.set_y(y + height)
+            height += pdf.text_block(x, w, s.text, 1.0, False, BLACK, measure) + gap
+        return height
+
+    def lines(self, s, x, y, w, measure) -> float:
+        """Each item with a line to write on under it."""
+        pdf = self.pdf
+        height = self.head(s, x, y, w, measure, 1.12, 1)
+        for item in s.items:
+            if not measure:
+                pdf.set_y(y + height)
+            height += pdf.text_block(x, w, item, 1.0, False, BLACK, measure)
+            height += self.write_lines(x, y + height - 2, w, 1, measure)
+        marks = pdf.hand.marks_of(s)
+        if marks:
+            if not measure:
+                pdf.set_y(y + height)
+            height += pdf.text_block(x, w, marks, MARK_SCALE, False, GREY, measure)
+        return height + pdf.line_h * 0.6
+
+    def signature(self, s, x, y, w, measure) -> float:
+        """One row to sign: a line per item (Name, Signature, Date) with the item under it."""
+        height = self.head(s, x, y, w, measure, 1.0, 0)
+        height += self.cells(x, y + height, w, s.items, measure)
+        return height + self.pdf.line_h * 0.5
+
+    def question(self, n: int, text: str, x: float, y: float, w: float, measure=False) -> float:
+        """One question: its number and words, then a box and a word for each answer, on
+        the same line when they fit, else on the next."""
+        pdf = self.pdf
+        h = pdf.hand
+        answers = [h.words["answer_yes"], h.words["answer_no"], h.words["answer_not_sure"]]
+        side = pdf.line_h * 0.7
+        pdf.font(1.0)
+        gap = max(3.5, pdf.size * 0.4)  # room between one answer's word and the next box
+        widths = [side + 1.2 + pdf.get_string_width(a) + gap for a in answers]
+        boxes_w = sum(widths)
+        num_w = pdf.size * 0.75
+        text_w = w - num_w - boxes_w - 2
+        beside = text_w >= w * 0.45
+        if not beside:
+            text_w = w - num_w
+        text_h = pdf.text_block(x + num_w, text_w, text, 1.0, measure=True)
+        height = text_h if beside else text_h + pdf.line_h
+        if measure:
+            return height + pdf.line_h * 0.35
+        pdf.font(1.0, True)
+        pdf.set_xy(x, y)
+        # a row of the screening table: the question is the row's header, each answer a cell
+        row = pdf.tags.group("TR")
+        row.__enter__()
+        with pdf.tags.content("TH", text, attrs="<</O /Table /Scope /Row>>"):
+            pdf.cell(num_w, pdf.line_h, f"{n}.")
+            pdf.set_y(y)
+            pdf.text_block(x + num_w, text_w, text, 1.0)
+        bx = x + w - boxes_w if beside else x + num_w
+        by = y if beside else y + text_h
+        if beside:  # a faint line from the words to the boxes, to read across
+            pdf.set_draw_color(215, 215, 215)
+            pdf.set_line_width(0.15)
+            pdf.line(x + num_w, y + height + 0.6, x + w, y + height + 0.6)
+        for answer, aw in zip(answers, widths, strict=True):
+            with pdf.tags.content("TD"):
+                self.box(bx, by + (pdf.line_h - side) / 2, side)
+                pdf.font(1.0)
+                pdf.set_xy(bx + side + 1.2, by)
+                pdf.cell(aw - side - 1.2, pdf.line_h, answer)
+            bx += aw
+        row.__exit__(None, None, None)
+        return height + pdf.line_h * 0.35
+
+    def questions(self, s, x, y, w, measure=False) -> float:
+        """Numbered questions under their heading, a row of a table each, in one block (in a
+        column of a sheet); a form's run on across pages (``flow``)."""
+        pdf = self.pdf
+        height = pdf.text_block(x, w, s.heading, 1.12, True, NAVY, measure=True)
+        if not measure:
+            pdf.set_y(y)
+            pdf.text_block(x, w, s.heading, 1.12, True, NAVY, tag="H2")
+        height += 0.5
+        n = self.asked
+        with pdf.tag_group("Table", measure):
+            for item in s.items:
+                n += 1
+                height += self.question(n, item, x, y + height, w, measure)
+        if not measure:
+            self.asked = n
+        return height + pdf.line_h * 0.4  # no marks under the questions (``views.UNMARKED``)
+
+    def flow(self, s, y: float, width: float) -> float:
+        """A part of questions down the one column from ``y``, a page break between two
+        questions where one does not fit (the heading never alone at the foot of a page); the
+        y below it."""
+        pdf = self.pdf
+        head = pdf.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, measure=True)
+        first = self.question(self.asked + 1, s.items[0], MARGIN, 0, width, measure=True)
+        y = pdf.room(y, head + 0.6 + first)
+        pdf.set_y(y)
+        y += pdf.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, tag="H2") + 0.5
+        with pdf.tags.group("Table"):
+            for item in s.items:
+                self.asked += 1
+                n = self.asked
+                y = pdf.room(y, self.question(n, item, MARGIN, 0, width, measure=True))
+                y += self.question(n, item, MARGIN, y, width)
+        return y + pdf.line_h * 0.4  # no marks under the questions (``views.UNMARKED``)
+
+
 def masthead(pdf: _Engine, y: float, width: float) -> float:
     """The clinic's name, contact lines and logo at ``y`` (sheets and forms alike); the y
     below them (``y`` without a clinic profile)."""
@@ -605,8 +807,7 @@ class _Sheet:
         beside = bool(h.areas) and not h.large_print  # the notes' box beside the outline
         first = [s for s in h.first_sections if s.style != "note"]
         for s in first + ([] if beside else notes):
-            y = pdf.room(y, pdf.measure(s, width))
-            y += pdf.section(s, MARGIN, y, width)
+            y = pdf.flow(s, y, width)
         if h.areas:  # the body outline with the list of areas and what to do beside it
             y = pdf.outline_block(
                 y, width, h.labels["areas"], h.labels["outline"], notes if beside else ()
@@ -620,8 +821,7 @@ class _Sheet:
             y = pdf.two_columns(rest, y, col_w)
         else:
             for s in rest:
-                y = pdf.room(pdf.page_break(y, s), pdf.measure(s, col_w))
-                y += pdf.section(s, MARGIN, y, col_w)
+                y = pdf.flow(s, y, col_w)
         pdf.sources_block(y, width)  # the numbered list of sources, last
         pdf.footer_lines()
 
@@ -996,7 +1196,6 @@ def render_sheet(h: Handout, font: Path | None = None) -> bytes:
 # the most pages a copy may take at normal size, and in large print (measured: see
 # tests/test_layout.py; 18 pt is kept only within the large print limit, else 16 pt)
 PAGES = {"screening": (3, 8), "consent": (4, 10)}
-WRITE = 7.0  # mm of room to write on a line
 
 
 class _Form:
@@ -1009,7 +1208,6 @@ class _Form:
         self.pdf = pdf
         pdf.layout = self
         pdf.footer_page = False  # the running header has the page number
-        pdf.styles = {"lines": self.lines_section, "signature": self.signature}
         self.copy = ""
         self.first_page = 1  # the copy's first page
         self.totals = totals  # pages of each copy, when known (a second pass for two copies)
@@ -1065,18 +1263,6 @@ class _Form:
 
     # ----------------------------------------------------------------- pieces
 
-    def rule(self, x0: float, x1: float, y: float) -> None:
-        pdf = self.pdf
-        pdf.set_draw_color(*GREY)
-        pdf.set_line_width(0.3)
-        pdf.line(x0, y, x1, y)
-
-    def box(self, x: float, y: float, side: float) -> None:
-        pdf = self.pdf
-        pdf.set_draw_color(*BLACK)
-        pdf.set_line_width(0.3)
-        pdf.rect(x, y, side, side)
-
     def fields(self, y: float, width: float) -> float:
         """'Label: value' pairs across the line, a pair never split unless it is longer than
         a line (then its value wraps beside the label); an empty value is a line to write
@@ -1104,7 +1290,7 @@ class _Form:
                 with pdf.tags.content("Span"):
                     pdf.cell(lw, lh, f"{label}: ")
                 if not value:
-                    self.rule(x + lw, x + lw + vw, y + lh * 0.8)
+                    pdf.parts.rule(x + lw, x + lw + vw, y + lh * 0.8)
                 elif x + lw + vw <= right:
                     pdf.font(1.0)
                     pdf.set_xy(x + lw, y)
@@ -1117,117 +1303,6 @@ class _Form:
                     row_h = max(row_h, value_h + (lh - pdf.line_h))
             x += lw + vw + 6
         return y + row_h + pdf.line_h * 0.6
-
-    def write_lines(self, x: float, y: float, w: float, n: int, measure: bool) -> float:
-        """``n`` empty lines to write on; their height."""
-        for i in range(n):
-            if not measure:
-                self.rule(x, x + w, y + WRITE * (i + 1) - 1)
-        return WRITE * n
-
-    def cells(self, x: float, y: float, w: float, labels, measure: bool) -> float:
-        """One row to sign: a line per label (Name, Signature, Date) with the label under it;
-        the row's height."""
-        pdf = self.pdf
-        # the last line (the date) is short; the others share the rest
-        weights = [1.0] * len(labels)
-        if len(labels) >= 2:
-            weights[-1] = 0.55
-        unit = (w - 4 * (len(labels) - 1)) / sum(weights)
-        # the tallest label under its own line ("How you are related" wraps in large print)
-        label_h = max(
-            pdf.text_block(x, unit * weight, lbl, 0.78, measure=True)
-            for lbl, weight in zip(labels, weights, strict=True)
-        )
-        if not measure:
-            cx = x
-            for lbl, weight in zip(labels, weights, strict=True):
-                cw = unit * weight
-                self.rule(cx, cx + cw, y + WRITE)
-                pdf.set_y(y + WRITE + 0.5)
-                pdf.text_block(cx, cw, lbl, 0.78, False, GREY)
-                cx += cw + 4
-        return WRITE + 0.5 + label_h
-
-    # ----------------------------------------------------------------- sections
-
-    def head(self, s, x, y, w, measure, scale: float, gap: float) -> float:
-        """A form part's heading (an H2) and its text, ``gap`` after the text; their height."""
-        pdf = self.pdf
-        height = pdf.text_block(x, w, s.heading, scale, True, NAVY, measure=True)
-        if not measure:
-            pdf.set_y(y)
-            pdf.text_block(x, w, s.heading, scale, True, NAVY, tag="H2")
-        if s.text:
-            if not measure:
-                pdf.set_y(y + height)
-            height += pdf.text_block(x, w, s.text, 1.0, False, BLACK, measure) + gap
-        return height
-
-    def lines_section(self, s, x, y, w, measure) -> float:
-        pdf = self.pdf
-        height = self.head(s, x, y, w, measure, 1.12, 1)
-        for item in s.items:
-            if not measure:
-                pdf.set_y(y + height)
-            height += pdf.text_block(x, w, item, 1.0, False, BLACK, measure)
-            height += self.write_lines(x, y + height - 2, w, 1, measure)
-        marks = pdf.hand.marks_of(s)
-        if marks:
-            if not measure:
-                pdf.set_y(y + height)
-            height += pdf.text_block(x, w, marks, MARK_SCALE, False, GREY, measure)
-        return height + pdf.line_h * 0.6
-
-    def signature(self, s, x, y, w, measure) -> float:
-        height = self.head(s, x, y, w, measure, 1.0, 0)
-        height += self.cells(x, y + height, w, s.items, measure)
-        return height + self.pdf.line_h * 0.5
-
-    def question(self, n: int, text: str, x: float, y: float, w: float, measure=False) -> float:
-        """One question: its number and words, then a box and a word for each answer, on
-        the same line when they fit, else on the next."""
-        pdf = self.pdf
-        h = pdf.hand
-        answers = [h.words["answer_yes"], h.words["answer_no"], h.words["answer_not_sure"]]
-        side = pdf.line_h * 0.7
-        pdf.font(1.0)
-        gap = max(3.5, pdf.size * 0.4)  # room between one answer's word and the next box
-        widths = [side + 1.2 + pdf.get_string_width(a) + gap for a in answers]
-        boxes_w = sum(widths)
-        num_w = pdf.size * 0.75
-        text_w = w - num_w - boxes_w - 2
-        beside = text_w >= w * 0.45
-        if not beside:
-            text_w = w - num_w
-        text_h = pdf.text_block(x + num_w, text_w, text, 1.0, measure=True)
-        height = text_h if beside else text_h + pdf.line_h
-        if measure:
-            return height + pdf.line_h * 0.35
-        pdf.font(1.0, True)
-        pdf.set_xy(x, y)
-        # a row of the screening table: the question is the row's header, each answer a cell
-        row = pdf.tags.group("TR")
-        row.__enter__()
-        with pdf.tags.content("TH", text, attrs="<</O /Table /Scope /Row>>"):
-            pdf.cell(num_w, pdf.line_h, f"{n}.")
-            pdf.set_y(y)
-            pdf.text_block(x + num_w, text_w, text, 1.0)
-        bx = x + w - boxes_w if beside else x + num_w
-        by = y if beside else y + text_h
-        if beside:  # a faint line from the words to the boxes, to read across
-            pdf.set_draw_color(215, 215, 215)
-            pdf.set_line_width(0.15)
-            pdf.line(x + num_w, y + height + 0.6, x + w, y + height + 0.6)
-        for answer, aw in zip(answers, widths, strict=True):
-            with pdf.tags.content("TD"):
-                self.box(bx, by + (pdf.line_h - side) / 2, side)
-                pdf.font(1.0)
-                pdf.set_xy(bx + side + 1.2, by)
-                pdf.cell(aw - side - 1.2, pdf.line_h, answer)
-            bx += aw
-        row.__exit__(None, None, None)
-        return height + pdf.line_h * 0.35
 
     # ----------------------------------------------------------------- the form
 
@@ -1256,54 +1331,35 @@ class _Form:
         y = pdf.room(y, pdf.text_block(MARGIN, width, p.summary, measure=True))
         pdf.set_y(y)
         y += pdf.text_block(MARGIN, width, p.summary) + 1.5
-        for s in self.top_sections():  # the key points box, then how to fill in the form
-            y = pdf.room(y, pdf.measure(s, width))
-            y += pdf.section(s, MARGIN, y, width)
+        pdf.parts.asked = 0  # the questions numbered from 1 in each copy
+        for s in h.top_sections:  # the key points box, then how to fill in the form
+            y = pdf.flow(s, y, width)
         y = self.fields(y, width)
         if h.areas:  # the body outline with the planned areas and what to do
             y = pdf.outline_block(y, width, h.labels["areas_planned"], h.labels["outline_planned"])
         y = self.screening(y, width) if p.kind == "screening" else self.consent(y, width)
         pdf.sources_block(y, width)
 
-    def top_sections(self) -> list:
-        pdf = self.pdf
-        h = pdf.hand
-        out = []
-        if h.key_points:
-            out.append(SectionView(h.key_points_heading, items=h.key_points, style="keypoints"))
-        if h.steps:
-            out.append(SectionView(h.steps_heading, items=h.steps, style="steps"))
-        return out
-
     def screening(self, y: float, width: float) -> float:
+        """The questions (each part runs on across pages), what else to tell, and the rows
+        to sign."""
         pdf = self.pdf
         h = pdf.hand
-        n = 0
         for s in h.page.sections:
-            head = pdf.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, measure=True)
-            first = self.question(n + 1, s.items[0], MARGIN, 0, width, measure=True)
-            y = pdf.room(y, head + 0.6 + first)  # a heading never alone at the foot of a page
-            pdf.set_y(y)
-            y += pdf.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, tag="H2") + 0.5
-            with pdf.tags.group("Table"):
-                for item in s.items:
-                    n += 1
-                    y = pdf.room(y, self.question(n, item, MARGIN, 0, width, measure=True))
-                    y += self.question(n, item, MARGIN, y, width)
-            y += pdf.line_h * 0.4  # no marks under the questions (``views.UNMARKED``)
+            y = pdf.flow(s, y, width)
         words = h.words
         other = pdf.text_block(MARGIN, width, words["form_anything_else"], 1.0, True, measure=True)
         y = pdf.room(y, other + 2 * WRITE)
         pdf.set_y(y)
         y += pdf.text_block(MARGIN, width, words["form_anything_else"], 1.0, True)
-        y += self.write_lines(MARGIN, y, width, 2, False) + 1
+        y += pdf.parts.write_lines(MARGIN, y, width, 2, False) + 1
         for labels in (
             (words["form_signature"], words["form_date"]),
             (words["form_checked_by"], words["form_date"]),
         ):
-            need = self.cells(MARGIN, y, width, labels, measure=True)
+            need = pdf.parts.cells(MARGIN, y, width, labels, measure=True)
             y = pdf.room(y, need)
-            y += self.cells(MARGIN, y, width, labels, measure=False) + 1
+            y += pdf.parts.cells(MARGIN, y, width, labels, measure=False) + 1
         return y
 
     def consent(self, y: float, width: float) -> float:
@@ -1315,13 +1371,11 @@ class _Form:
         pdf.keep_with_sources([*info, agreement, *signatures])
         if pdf.hand.large_print:
             for s in info:
-                y = pdf.room(pdf.page_break(y, s), pdf.measure(s, width))
-                y += pdf.section(s, MARGIN, y, width)
+                y = pdf.flow(s, y, width)
         else:
             y = pdf.two_columns(info, y, (width - GAP) / 2)
         for s in [agreement, *signatures]:
-            y = pdf.room(pdf.page_break(y, s), pdf.measure(s, width))
-            y += pdf.section(s, MARGIN, y, width)
+            y = pdf.flow(s, y, width)
         return y
 
 
