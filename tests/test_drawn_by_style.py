@@ -13,7 +13,7 @@ import msgspec
 import pytest
 
 from dryneedle_cli.cli.context import Settings, query
-from dryneedle_cli.handouts import forms, handout
+from dryneedle_cli.handouts import handout, printed
 from dryneedle_cli.render import document
 
 LANGS = ("en", "es", "fr")
@@ -23,9 +23,9 @@ def _parts(lang: str):
     """A sheet with the screening's question parts and the consent form's lines and signature
     parts added, and the two forms they came from."""
     q = query(Settings(), handout.values_for(None), quiet=True, lang=lang)
-    screening = forms.make(q, "screening", ["neck"], clinic=None)
-    consent = forms.make(q, "consent", ["neck"], clinic=None)
-    sheet = handout.make(q, "aftercare", ["neck"], clinic=None)
+    screening = printed.make(q, "screening", ["neck"], clinic=None)
+    consent = printed.make(q, "consent", ["neck"], clinic=None)
+    sheet = printed.make(q, "aftercare", ["neck"], clinic=None)
     asked = tuple(s for s in screening.page.sections if s.style == "questions")
     filled = tuple(s for s in consent.page.sections if s.style in ("lines", "signature"))
     assert len(asked) >= 2 and {s.style for s in filled} == {"lines", "signature"}
@@ -95,7 +95,7 @@ def test_a_sheet_draws_form_parts_as_the_form_does_in_the_pdf():
     assert drawn.count("/Table") == form.count("/Table") == len(asked)
     assert drawn.count("/TH") == form.count("/TH") == count
     q = query(Settings(), handout.values_for(None), quiet=True, lang="en")
-    plain = kinds(document(handout.make(q, "aftercare", ["neck"], clinic=None), "pdf"))
+    plain = kinds(document(printed.make(q, "aftercare", ["neck"], clinic=None), "pdf"))
     assert "/Table" not in plain
     assert drawn.count("/H2") >= plain.count("/H2") + len(asked) + len(filled)
 
