@@ -139,8 +139,8 @@ def test_sheets_from_the_subsets_pass_both_validators(tmp_path):
 
 
 def test_sheets_of_a_batch_share_the_basic_subset(q):
-    """The basic subset is parsed once for every sheet of a process (render/pdf.py
-    ``_add_font``); fpdf2 closes a document's font once it is written, and the next sheet
+    """The basic subset is parsed once for every sheet of a process (render/fonts.py
+    ``add_font``); fpdf2 closes a document's font once it is written, and the next sheet
     still embeds the whole subset, byte for byte the same."""
     import re
 
@@ -150,7 +150,7 @@ def test_sheets_of_a_batch_share_the_basic_subset(q):
         return re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", data)
 
     first, _, again = made("Zoë Ødegård"), made("Ana Ruiz"), made("Zoë Ødegård")
-    assert pdf._WHOLE  # the shared copies were used
+    assert fonts._WHOLE  # the shared copies were used
     assert again == first
     assert embedded(again) == {"DejaVuSansBasicBook", "DejaVuSansBasicBold"}
     reader = pypdf.PdfReader(io.BytesIO(again))

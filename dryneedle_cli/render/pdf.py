@@ -3,14 +3,16 @@
 Imported only when a PDF is made. The bundled font is DejaVu Sans (licence in
 ``dryneedle_cli/fonts``). Characters it lacks are drawn from ``--font`` or from a system font
 found by fontconfig; if no font has them, the sheet is refused with a clear message rather
-than printed with empty boxes. Text in a right-to-left or complex script (an Arabic or Hebrew
-name, a note in Hindi) is shaped with HarfBuzz (fpdf2's text shaping, through uharfbuzz): each
-such line only, so the layout of every other line is unchanged. Normal sheets print their body
-at 11 pt in two columns and take the pages they need (issue 23: two clean pages beat one page a
-patient cannot read); large print (one column, 18 pt unless 17 or 16 pt saves a page) takes two
-to four pages. A section is never split across pages (so a heading is never left alone at the
-foot of a page, and a warning box is always whole) and the footer, with "page N of M", is
-reserved at the bottom of each. Sources are numbered marks ([1]) under the body sections
+than printed with empty boxes (``render/fonts.py`` chooses and loads the fonts). Text in a
+right-to-left or complex script (an Arabic or Hebrew name, a note in Hindi) is shaped with
+HarfBuzz (fpdf2's text shaping, through uharfbuzz): each such line only, so the layout of every
+other line is unchanged. Normal sheets print their body at 11 pt in two columns and take the
+pages they need (issue 23: two clean pages beat one page a patient cannot read); large print
+(one column, 18 pt unless 17 or 16 pt saves a page) takes two to four pages. A section is never
+split across pages (so a heading is never left alone at the foot of a page, and a warning box
+is always whole; a part of questions breaks between two questions) and the footer, with "page
+N of M", is reserved at the bottom of each. Every section is drawn by its style (``_Parts``),
+the same on a sheet and a form. Sources are numbered marks ([1]) under the body sections
 (never in a warning box, the key points or numbered steps: ``views.UNMARKED``) and one short
 numbered list in 9 pt right after the body, never a line of names inside the patient text and
 never a page of its own (``keep_sources_company``).
@@ -19,12 +21,7 @@ never a page of its own (``keep_sources_company``).
 from __future__ import annotations
 
 import contextlib
-import copy
-import functools
-import io
 import re
-import shutil
-import subprocess
 import warnings
 from pathlib import Path
 
@@ -35,11 +32,10 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
 from dryneedle_cli.render import body, tagged
+from dryneedle_cli.render.fonts import check_font  # noqa: F401 - for the CLI's and batch's checks
 from dryneedle_cli.render.scripts import NBSP, keep_numbers_together, needs_shaping
 from dryneedle_cli.views import FormHandout, Handout
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
-REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
 PAPER = {"letter": "Letter", "a4": "A4"}
 NAVY, RED, GREY, BLACK = (31, 78, 121), (176, 0, 32), (85, 85, 85), (17, 17, 17)
 MARGIN, GAP = 12.0, 7.0
@@ -56,79 +52,11 @@ SOURCES_SCALE = 0.85  # the numbered list of sources at the end, in large print
 SOURCES_SIZE = 9.0
 
 
-_PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
-_WHOLE: dict[tuple[str, str], object] = {}  # (path, style) -> a basic subset's TTFont
 _HEIGHTS: dict[tuple, float] = {}
 _LINES: dict[tuple, list[str]] = {}
 # characters the quick line breaker leaves to fpdf2: other breaking spaces, tab, soft hyphen,
 # form feed, carriage return
 _ODD_CHARS = re.compile("[\u200b\u2000-\u200a\u205f\u3000\t\u00ad\f\r]")
-# fpdf2 drops these tables when it embeds a font; a batch copy need not carry them.
-_LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
-
-
-def _without_layout_tables(data: bytes) -> bytes:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    for tag in _LAYOUT_TABLES:
-        if tag in font:
-            del font[tag]
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
-def _keep_open() -> None:
-    """A shared font's ``close``: it is read from memory, and the next sheet reads it too."""
-
-
-def _add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
-    """``pdf.add_font``, parsing each font file once per process.
-
-    fpdf2 parses a TrueType font (~25 ms for DejaVu Sans) for every document, and subsets it in
-    place when the document is written. A batch of sheets reuses the parsed tables (widths,
-    character map) and gives each document a fresh, lazily read copy of the font to subset;
-    a basic subset, embedded whole and never changed, is one copy for every sheet, so its
-    glyph order and glyph ids are worked out once.
-    If fpdf2's internals ever differ, this falls back to a plain ``add_font``.
-    """
-    key = (str(path), style)
-    fontkey = f"{family.lower()}{style}"
-    if key in _PARSED:
-        try:
-            from fontTools.ttLib import TTFont
-            from fpdf.fonts import SubsetMap
-
-            proto, data, lean = _PARSED[key]
-            if not lean:  # the second sheet of a batch: drop what fpdf2 would drop anyway
-                data = _without_layout_tables(data)
-                _PARSED[key] = (proto, data, True)
-            font = copy.copy(proto)
-            font.i = len(pdf.fonts) + 1
-            if path in fonts.BASIC:  # embedded whole, never cut down: one copy serves all
-                if key not in _WHOLE:
-                    whole = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
-                    whole.close = _keep_open  # fpdf2 closes a document's font once written
-                    fonts.light_names(whole)
-                    _WHOLE[key] = whole
-                font.ttfont = _WHOLE[key]
-            else:
-                font.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
-            font._hbfont = None
-            font.biggest_size_pt = 0
-            font.missing_glyphs = []
-            font.subset = SubsetMap(font)
-            pdf.fonts[fontkey] = font
-            return
-        except (AttributeError, ImportError, TypeError):
-            _PARSED.pop(key, None)
-    if path in fonts.BASIC:
-        with fonts.light_name_tables():
-            pdf.add_font(family, style, path)
-    else:
-        pdf.add_font(family, style, path)
-    _PARSED[key] = (copy.copy(pdf.fonts[fontkey]), path.read_bytes(), False)
 
 
 @contextlib.contextmanager
@@ -157,7 +85,7 @@ class ShapingUnavailable(DryneedleError):
 def require_shaping(h: Handout) -> bool:
     """True when the sheet holds text that needs shaping; refused (exit 3, with the fix) when
     uharfbuzz cannot be imported, rather than printing the letters reversed and unjoined."""
-    text = _texts(h)
+    text = fonts.texts(h)
     if not needs_shaping(text):
         return False
     try:
@@ -207,12 +135,12 @@ class _Engine(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
         regular, bold = fonts.body(h, extra_font)  # a subset of DejaVu Sans when it has them all
-        _add_font(self, "body", "", regular)
-        _add_font(self, "body", "B", bold)
+        fonts.add_font(self, "body", "", regular)
+        fonts.add_font(self, "body", "B", bold)
         if extra_font is not None:
             try:
-                _add_font(self, "extra", "", extra_font)
-                _add_font(self, "extra", "B", extra_font)
+                fonts.add_font(self, "extra", "", extra_font)
+                fonts.add_font(self, "extra", "B", extra_font)
             except Exception:  # noqa: BLE001 - a font file fpdf2 cannot use
                 raise OutputError(f"--font {extra_font}: this font cannot be embedded") from None
             self.set_fallback_fonts(["extra"])
@@ -1040,92 +968,6 @@ def _sources_list(self, y: float, width: float) -> float:
     return y + need if balanced else iy + self.line_h * 0.6
 
 
-def _texts(h: Handout) -> str:
-    p = h.page
-    parts = [p.title, p.summary, h.emergency, h.questions, h.notice, h.area_names]
-    parts += [v for _, v in h.details]
-    parts += [h.labels[k] for k in ("areas", "front", "back", "sources")]
-    parts += [h.labels.get("page_of", ""), h.outline_caption]
-    parts += [getattr(h, "steps_heading", ""), h.labels.get("form_name_line", "")]
-    parts += [*getattr(h, "key_points", ()), *getattr(h, "steps", ())]
-    if h.clinic:
-        parts += [h.clinic.name, *h.clinic.contact]
-    for s in p.sections:
-        parts += [s.heading, s.text, *s.items]
-    parts += [r.short for r in p.references]
-    return "".join(parts)
-
-
-@functools.lru_cache(maxsize=8)
-def _cmap(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(path), lazy=True, fontNumber=0)
-    return frozenset(font.getBestCmap() or {})
-
-
-def _system_font(chars: set[str]) -> Path | None:
-    """A system font (fontconfig) that has every one of ``chars``, if there is one."""
-    if not shutil.which("fc-list"):
-        return None
-    charset = " ".join(f"{ord(c):x}" for c in sorted(chars))
-    try:
-        found = subprocess.run(
-            ["fc-list", f":charset={charset}", "file"], capture_output=True, text=True, timeout=10
-        ).stdout.split("\n")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    for line in sorted(found):
-        path = Path(line.split(":")[0].strip())
-        if path.suffix.lower() in (".ttf", ".otf"):
-            return path
-    return None
-
-
-def font_cmap(path: Path) -> frozenset[int]:
-    """The characters a font file has; a file that is not a font is an OutputError (exit 4)."""
-    try:
-        return _cmap(path)
-    except Exception:  # noqa: BLE001 - fontTools raises many kinds for a bad file
-        raise OutputError(f"--font {path}: not a TrueType or OpenType font") from None
-
-
-def check_font(path: Path) -> None:
-    """Refuse a --font that is missing or not a font, before any sheet is made."""
-    if path.suffix.lower() not in (".ttf", ".otf"):
-        raise OutputError(f"--font {path}: use a .ttf or .otf font file")
-    if not path.is_file():
-        raise OutputError(f"--font {path}: file not found")
-    font_cmap(path)
-
-
-def choose_fallback(h: Handout, font: Path | None) -> Path | None:
-    """The extra font needed for characters DejaVu Sans lacks, or None if none are missing."""
-    needed = {c for c in _texts(h) if not c.isspace()}
-    if fonts.covered("".join(needed)):  # a subset of DejaVu Sans has them all, so has it
-        return None
-    missing = {c for c in needed if ord(c) not in _cmap(REGULAR)}
-    if not missing:
-        return None
-    candidates = [font] if font is not None else []
-    system = _system_font(missing)
-    if system is not None and font is None:
-        candidates.append(system)
-    for path in candidates:
-        check_font(path)
-        left = {c for c in missing if ord(c) not in font_cmap(path)}
-        if not left:
-            return path
-        missing = left if font is not None else missing
-    # code points only: the characters may be a patient's name
-    shown = " ".join(f"U+{ord(c):04X}" for c in sorted(missing)[:5])
-    raise OutputError(
-        f"no font has the characters {shown}; pass --font with a .ttf that has them "
-        "(for example Noto Sans CJK for Chinese, Noto Sans Devanagari for Hindi), "
-        "or use --format html"
-    )
-
-
 def keep_sources_company(make, best=None):
     """A built PDF whose list of sources has no page to itself (issue 23): ``make(carry)``
     builds one (``_Engine.keep_with_sources``); tried with 0 (or ``best``, already built so),
@@ -1152,7 +994,7 @@ def _built(h: Handout, size: float, extra, max_pages=None, carry=0) -> _Engine:
 
 
 def render_sheet(h: Handout, font: Path | None = None) -> bytes:
-    extra = choose_fallback(h, font)
+    extra = fonts.choose_fallback(h, font)
     require_shaping(h)
     if h.large_print:
         # 18 pt, unless 17 or 16 pt (still large print) saves a sheet of paper: sections are
@@ -1387,7 +1229,7 @@ def _built_form(h, size, extra, max_pages=None, carry=0, totals=None) -> _Engine
 
 
 def render_form(h: FormHandout, font=None) -> bytes:
-    extra = choose_fallback(h, font)
+    extra = fonts.choose_fallback(h, font)
     normal, large = PAGES[h.page.kind]
     sizes = (18.0, 16.0) if h.large_print else (NORMAL_SIZE,)
     limit = (large if h.large_print else normal) * len(h.copies)
