@@ -387,6 +387,8 @@ class Printed(msgspec.Struct, frozen=True, kw_only=True):
     emergency: str = ""  # the emergency line
     logo_alt: str = ""  # the logo's alternative text in a tagged PDF (labels.yaml "logo")
     notice: str = ""  # content version (a form: its code), review status, "supports ..."
+    # the document's own words: a form's answers (a ``questions`` part's boxes), lines, copies
+    words: dict[str, str] = {}
 
     def marked(self, s) -> bool:
         """Whether section ``s`` carries source marks: a body section (``UNMARKED``; a form's
@@ -487,7 +489,6 @@ class FormHandout(Printed, frozen=True, kw_only=True):
     UNMARKED: ClassVar[frozenset] = FORM_UNMARKED
     # (label, value) to fill in at the top; an empty value is a line to write on
     fields: tuple[tuple[str, str], ...] = ()
-    words: dict[str, str] = {}  # the form's own words (answers, lines, copy labels)
     copies: tuple[str, ...] = ("",)  # one label per copy ("" for a single unlabelled copy)
     form_hash: str = ""
     key_points: tuple[str, ...] = ()  # the form's key points (its file's `key_points`), boxed
@@ -502,6 +503,19 @@ class FormHandout(Printed, frozen=True, kw_only=True):
     @property
     def steps_heading(self) -> str:
         return self.labels.get("form_steps_heading", "") if self.steps else ""
+
+    @property
+    def top_sections(self) -> tuple[SectionView, ...]:
+        """The key points box, then how to fill in the form: drawn by their style
+        (``keypoints``, ``steps``) before the fields, in every format; () without them."""
+        out = []
+        if self.key_points:
+            out.append(
+                SectionView(self.key_points_heading, items=self.key_points, style="keypoints")
+            )
+        if self.steps:
+            out.append(SectionView(self.steps_heading, items=self.steps, style="steps"))
+        return tuple(out)
 
     @property
     def key_points_heading(self) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from dryneedle_cli.cli.context import Settings, query
-from dryneedle_cli.handouts import forms, handout
+from dryneedle_cli.handouts import handout, printed
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.render import pdf
 from dryneedle_cli.render import pdf as form_pdf
@@ -78,12 +78,12 @@ def _query(lang: str, clinic: Clinic | None):
 def make_pdf(which, lang, paper, large, clinic=None, patient=HEBREW_NAME, copies=1) -> bytes:
     q = _query(lang, clinic)
     if which in ("screening", "consent"):
-        h = forms.make(
+        h = printed.make(
             q, which, ["neck"], clinic=clinic, patient=patient, clinician="Dr Ana Ruiz",
             date="2026-11-23", paper=paper, large_print=large, copies=copies,
         )  # fmt: skip
         return form_pdf.render(h)
-    h = handout.make(
+    h = printed.make(
         q, which, ["neck", "low back"], clinic=clinic, patient=patient, clinician="Dr Ana Ruiz",
         date="2026-11-23", next_visit="Tue 1 Dec 2026 4:45 pm", paper=paper, large_print=large,
         notes=("Ice for 10 minutes tonight.",) if clinic else (),

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dryneedle_cli.cli.context import Settings, query
-from dryneedle_cli.handouts import forms, handout
+from dryneedle_cli.handouts import handout, printed
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.render import html
 from dryneedle_cli.render import html as form_html
@@ -54,7 +54,7 @@ def test_html_sheets_and_forms_have_no_axe_violations(tmp_path, lang):
             q = query(Settings(), handout.values_for(clinic), quiet=True, lang=lang)
             for which in ("aftercare", "prepare"):
                 for large in (False, True):
-                    h = handout.make(
+                    h = printed.make(
                         q, which, ["neck"], clinic=clinic, patient="Zoë שרה",
                         clinician="Dr Ana Ruiz", date="2026-11-23", next_visit="Tue 4 pm",
                         paper="a4", large_print=large, notes=("Ice tonight.",) if clinic else (),
@@ -63,7 +63,7 @@ def test_html_sheets_and_forms_have_no_axe_violations(tmp_path, lang):
                     f.write_bytes(html.render(h))
                     files.append(f)
             for which, copies in (("screening", 1), ("consent", 2)):
-                h = forms.make(
+                h = printed.make(
                     q, which, ["neck"], clinic=clinic, patient="Zoë", clinician="Dr Ana Ruiz",
                     date="2026-11-23", paper="letter", large_print=False, copies=copies,
                 )  # fmt: skip

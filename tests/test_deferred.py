@@ -165,15 +165,15 @@ from pathlib import Path
 from dryneedle_cli.render import deferred
 deferred.ENABLED = sys.argv[1] == "on"
 from dryneedle_cli.cli.context import Settings, query
-from dryneedle_cli.handouts import clinic, handout
+from dryneedle_cli.handouts import clinic, handout, printed
 from dryneedle_cli.render import pdf
 q = query(Settings(), handout.values_for(None), quiet=True)
-plain = pdf.render(handout.make(q, "aftercare", ["neck"], clinic=None, patient="Zoë"))
+plain = pdf.render(printed.make(q, "aftercare", ["neck"], clinic=None, patient="Zoë"))
 before = [m for m in ("PIL.Image", "fontTools.subset") if deferred.loaded(m)]
 import PIL.Image
 import fpdf.image_parsing
 profile = clinic.load(Path(sys.argv[2]))
-data = pdf.render(handout.make(q, "aftercare", ["neck"], clinic=profile, patient="Zoë"))
+data = pdf.render(printed.make(q, "aftercare", ["neck"], clinic=profile, patient="Zoë"))
 data = re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", plain + data)
 data = re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", data)
 print(json.dumps({

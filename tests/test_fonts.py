@@ -16,7 +16,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from dryneedle_cli.cli.context import Settings, query
-from dryneedle_cli.handouts import handout
+from dryneedle_cli.handouts import handout, printed
 from dryneedle_cli.render import fonts, pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +96,7 @@ def embedded(data: bytes) -> set[str]:
     ids=["latin-1", "latin-extended", "greek"],
 )
 def test_the_font_follows_the_characters(q, patient, family):
-    h = handout.make(q, "aftercare", ["neck"], clinic=None, patient=patient)
+    h = printed.make(q, "aftercare", ["neck"], clinic=None, patient=patient)
     data = pdf.render(h)
     assert embedded(data) == {f"{family}Book", f"{family}Bold"}
     words = "".join(pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
@@ -139,18 +139,18 @@ def test_sheets_from_the_subsets_pass_both_validators(tmp_path):
 
 
 def test_sheets_of_a_batch_share_the_basic_subset(q):
-    """The basic subset is parsed once for every sheet of a process (render/pdf.py
-    ``_add_font``); fpdf2 closes a document's font once it is written, and the next sheet
+    """The basic subset is parsed once for every sheet of a process (render/fonts.py
+    ``add_font``); fpdf2 closes a document's font once it is written, and the next sheet
     still embeds the whole subset, byte for byte the same."""
     import re
 
     def made(patient: str) -> bytes:
-        data = pdf.render(handout.make(q, "aftercare", ["neck"], clinic=None, patient=patient))
+        data = pdf.render(printed.make(q, "aftercare", ["neck"], clinic=None, patient=patient))
         data = re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", data)
         return re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", data)
 
     first, _, again = made("Zoë Ødegård"), made("Ana Ruiz"), made("Zoë Ødegård")
-    assert pdf._WHOLE  # the shared copies were used
+    assert fonts._WHOLE  # the shared copies were used
     assert again == first
     assert embedded(again) == {"DejaVuSansBasicBook", "DejaVuSansBasicBold"}
     reader = pypdf.PdfReader(io.BytesIO(again))
@@ -167,11 +167,11 @@ def test_a_full_font_sheet_is_the_same_first_and_after(q, monkeypatch):
     either way (before, the second sheet embedded a 'kern' table the first had not)."""
     import re
 
-    monkeypatch.setattr(pdf, "_PARSED", {})
-    monkeypatch.setattr(pdf, "_WHOLE", {})
+    monkeypatch.setattr(fonts, "_PARSED", {})
+    monkeypatch.setattr(fonts, "_WHOLE", {})
 
     def made() -> bytes:
-        data = pdf.render(handout.make(q, "aftercare", ["neck"], clinic=None, patient="Ζωή"))
+        data = pdf.render(printed.make(q, "aftercare", ["neck"], clinic=None, patient="Ζωή"))
         data = re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", data)
         return re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", data)
 
@@ -189,18 +189,18 @@ def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
 
     from fpdf import syntax
 
-    from dryneedle_cli.handouts import forms
+    from dryneedle_cli.handouts import printed
     from dryneedle_cli.render import pdf as form_pdf
 
     def made() -> list[bytes]:
         docs = [
-            pdf.render(handout.make(q, "aftercare", ["neck"], clinic=None, patient="Zoë")),
-            pdf.render(handout.make(q, "aftercare", ["heel"], clinic=None, patient="Zoë")),
-            pdf.render(handout.make(q, "prepare", ["neck"], clinic=None, patient="Łukasz")),
+            pdf.render(printed.make(q, "aftercare", ["neck"], clinic=None, patient="Zoë")),
+            pdf.render(printed.make(q, "aftercare", ["heel"], clinic=None, patient="Zoë")),
+            pdf.render(printed.make(q, "prepare", ["neck"], clinic=None, patient="Łukasz")),
             pdf.render(
-                handout.make(q, "aftercare", ["hip"], clinic=None, patient="A", large_print=True)
+                printed.make(q, "aftercare", ["hip"], clinic=None, patient="A", large_print=True)
             ),
-            form_pdf.render(forms.make(q, "consent", ["neck"], clinic=None, patient="Ana")),
+            form_pdf.render(printed.make(q, "consent", ["neck"], clinic=None, patient="Ana")),
         ]
         docs = [re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", d) for d in docs]
         return [re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", d) for d in docs]

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from dryneedle_cli.cli.context import Settings, query
-from dryneedle_cli.handouts import forms, handout
+from dryneedle_cli.handouts import handout, printed
 from dryneedle_cli.model import Step
 from dryneedle_cli.render import document
 
@@ -43,7 +43,7 @@ def test_consent_steps_follow_the_printout(lang):
         ((), 2): {"no_areas", "two_copies"},
     }
     for (areas, copies), shown in cases.items():
-        h = forms.make(q, "consent", list(areas), clinic=None, copies=copies)
+        h = printed.make(q, "consent", list(areas), clinic=None, copies=copies)
         got = {k for k, text in when.items() if text in h.steps}
         assert got == shown, (areas, copies, h.steps)
         assert 5 <= len(h.steps) <= 8
@@ -56,7 +56,7 @@ def test_consent_steps_follow_the_printout(lang):
 @pytest.mark.parametrize("which", ["consent", "screening"])
 def test_no_step_counts_pages(lang, which):
     q = q_for(lang)
-    h = forms.make(q, which, [], clinic=None)
+    h = printed.make(q, which, [], clinic=None)
     words = {"en": r"\b(both|two|three|four) pages\b", "es": r"\b(ambas|dos) páginas\b",
              "fr": r"\b(deux|les deux) pages\b"}[lang]  # fmt: skip
     assert not [s for s in h.steps if re.search(words, s, re.IGNORECASE)]

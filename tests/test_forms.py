@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from dryneedle_cli.cli import app
 from dryneedle_cli.cli.context import Settings, query
-from dryneedle_cli.handouts import forms, handout
+from dryneedle_cli.handouts import handout, printed
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.render import pdf as form_pdf
 
@@ -106,13 +106,13 @@ def test_the_form_code_is_one_function_of_the_content(q, tmp_path):
     different per form."""
     codes = {q.form_hash(k) for k in ("screening", "consent", "prepare", "aftercare")}
     assert len(codes) == 4 and all(re.fullmatch(r"[0-9a-f]{12}", c) for c in codes)
-    a = forms.make(q, "consent", ["neck"], clinic=None, patient="A", date="2026-01-01")
-    b = forms.make(q, "consent", [], clinic=None, patient="B", clinician="C", copies=2)
+    a = printed.make(q, "consent", ["neck"], clinic=None, patient="A", date="2026-01-01")
+    b = printed.make(q, "consent", [], clinic=None, patient="B", clinician="C", copies=2)
     assert a.form_hash == b.form_hash == q.form_hash("consent")
     assert q.form_hash("screening", ["foot"]) == q.form_hash("screening")  # the whole form
     # the consent form says "Call {emergency_number}": the clinic's number is part of its text
     with_clinic = query(Settings(), handout.values_for(CLINIC), quiet=True)
-    c = forms.make(with_clinic, "consent", [], clinic=CLINIC, patient="B", copies=2)
+    c = printed.make(with_clinic, "consent", [], clinic=CLINIC, patient="B", copies=2)
     assert c.form_hash == with_clinic.form_hash("consent") != q.form_hash("consent")
     assert with_clinic.form_hash("screening") == q.form_hash("screening")  # no number in it
     clinic = _jurisdiction(tmp_path)

@@ -435,7 +435,7 @@ def test_the_note_and_the_form_use_one_definition(spanish, monkeypatch):
     """record.given takes a form's hash from Query.form_hash: change it, and the note
     changes with the printed form."""
     from dryneedle_cli.cli.context import Settings, query
-    from dryneedle_cli.handouts import forms
+    from dryneedle_cli.handouts import printed
     from dryneedle_cli.query import record
     from dryneedle_cli.query.pages import Query
 
@@ -445,7 +445,7 @@ def test_the_note_and_the_form_use_one_definition(spanish, monkeypatch):
         assert entry.hash == q.form_hash(form, ["neck"]) and fields["lang"] == "es"
     monkeypatch.setattr(Query, "form_hash", lambda self, kind, area_ids=(): "0123456789ab")
     assert record.given(q, "consent", [])[0].hash == "0123456789ab"
-    assert forms.make(q, "consent", [], clinic=None).form_hash == "0123456789ab"
+    assert printed.make(q, "consent", [], clinic=None).form_hash == "0123456789ab"
 
 
 def test_the_form_code_is_the_text_the_patient_reads(spanish):

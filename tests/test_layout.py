@@ -24,7 +24,7 @@ import pdfplumber
 import pytest
 
 from dryneedle_cli.cli.context import Settings, query
-from dryneedle_cli.handouts import handout
+from dryneedle_cli.handouts import handout, printed
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.render import pdf
 
@@ -235,7 +235,7 @@ def queries():
 
 
 def render(q, which, areas, clinic, paper, large) -> tuple[bytes, handout.Handout]:
-    h = handout.make(
+    h = printed.make(
         q, which, areas, clinic=clinic, patient=PATIENT, clinician=CLINICIAN,
         date="2026-11-23", next_visit=NEXT, paper=paper, large_print=large,
         notes=NOTES if clinic else (),
@@ -320,7 +320,7 @@ RTL_NOTE = "ضع كيس ثلج على الرقبة لمدة عشر دقائق م
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("which", ["aftercare", "prepare"])
 def test_right_to_left_names_and_notes_keep_the_layout(queries, which, paper, large, areas):
-    h = handout.make(
+    h = printed.make(
         queries["long"], which, AREA_SETS[areas], clinic=LONG_CLINIC, patient=RTL_PATIENT,
         clinician=RTL_CLINICIAN, date="2026-11-23", next_visit=NEXT, paper=paper,
         large_print=large, notes=(RTL_NOTE, NOTES[1]),
@@ -335,10 +335,10 @@ def test_right_to_left_names_and_notes_keep_the_layout(queries, which, paper, la
 
 
 def render_form(q, which, areas, clinic, paper, large, copies=1):
-    from dryneedle_cli.handouts import forms
+    from dryneedle_cli.handouts import printed
     from dryneedle_cli.render import pdf as form_pdf
 
-    h = forms.make(
+    h = printed.make(
         q, which, areas, clinic=clinic, patient=PATIENT, clinician=CLINICIAN,
         date="2026-11-23", paper=paper, large_print=large, copies=copies,
     )  # fmt: skip
@@ -385,10 +385,10 @@ def test_every_form_page_names_its_patient_title_and_page(queries, which, paper,
     tied to its patient; two copies number their own pages."""
     q = queries[None] if lang == "en" else queries[(lang, None)]
     for patient, copies in ((PATIENT, 1), ("", 2 if which == "consent" else 1)):
-        from dryneedle_cli.handouts import forms
+        from dryneedle_cli.handouts import printed
         from dryneedle_cli.render import pdf as form_pdf
 
-        h = forms.make(
+        h = printed.make(
             q, which, ["neck"], clinic=None, patient=patient, paper=paper, copies=copies
         )  # fmt: skip
         with pdfplumber.open(io.BytesIO(form_pdf.render(h))) as doc:

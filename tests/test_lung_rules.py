@@ -23,7 +23,7 @@ import yaml
 from dryneedle_cli.content.build import build, source_hash
 from dryneedle_cli.content.layers import Layer
 from dryneedle_cli.errors import UsageError
-from dryneedle_cli.handouts import handout
+from dryneedle_cli.handouts import printed as maker
 from dryneedle_cli.model import Item, tr
 from dryneedle_cli.query import teachback
 from dryneedle_cli.query.pages import Query, in_sentence
@@ -294,7 +294,7 @@ def test_every_lung_word_in_every_position_gets_the_lung_warning(queries, lang):
         assert list(page.areas_near_lungs) == near and doc["areas_near_lungs"] == near, where
         flat_json = _flat(" ".join(t for s in doc["sections"] for t in [s["text"], *s["items"]]))
         assert line in flat_json, where
-        printed = _flat(text.document(handout.make(q, "aftercare", areas, clinic=None)))
+        printed = _flat(text.document(maker.make(q, "aftercare", areas, clinic=None)))
         assert line in printed and heading in printed, where
         points, questions = teachback.points_and_questions(q, q.kb.aftercare, areas)
         assert point in [_flat(p.text) for p in points], where
@@ -428,7 +428,7 @@ def test_warning_sections_print_first_when_the_clinic_file_lists_them_last(
     assert page.lang == lang
     assert [_flat(s.heading) for s in page.sections[: len(tiers)]] == tiers, (lang, areas)
     screen = _flat(plain.page(page, clinician=False))
-    printed = _flat(text.document(handout.make(q, "aftercare", areas, clinic=None)))
+    printed = _flat(text.document(maker.make(q, "aftercare", areas, clinic=None)))
     others = [_flat(q.t(s.heading)) for s in doc.sections if s.style != "warning"]
     shown = [h for h in others if h in screen]
     for out in (screen, printed):

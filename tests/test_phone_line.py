@@ -12,7 +12,7 @@ from html import unescape
 import pytest
 
 from dryneedle_cli.cli.context import Settings, query
-from dryneedle_cli.handouts import handout
+from dryneedle_cli.handouts import handout, printed
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.render import html, markdown, pdf, text
 
@@ -45,7 +45,7 @@ def _flat(s: str) -> str:
 def sheet(request):
     lang, clinic = request.param
     q = query(Settings(), handout.values_for(clinic), quiet=True, lang=lang)
-    h = handout.make(q, "aftercare", ["neck"], clinic=clinic)
+    h = printed.make(q, "aftercare", ["neck"], clinic=clinic)
     label = h.labels["clinic_phone_line"]
     line = f"{label} {PHONE if clinic else handout.PHONE_BLANK}"
     return lang, clinic, h, label, line

@@ -16,7 +16,7 @@ import pytest
 
 from dryneedle_cli.cli.context import Settings, query
 from dryneedle_cli.errors import ContentError
-from dryneedle_cli.handouts import forms, handout
+from dryneedle_cli.handouts import forms, handout, printed
 from dryneedle_cli.handouts.clinic import Clinic
 from dryneedle_cli.render import document, html, markdown, text
 
@@ -36,8 +36,8 @@ def q_for(lang: str, clinic: Clinic | None = None):
 def make(which: str, lang: str, areas=("neck", "upper-back")):
     q = q_for(lang)
     if which in FORMS:
-        return forms.make(q, which, list(areas), clinic=None, patient="Zoë Ruiz")
-    return handout.make(q, which, list(areas), clinic=None, patient="Zoë Ruiz")
+        return printed.make(q, which, list(areas), clinic=None, patient="Zoë Ruiz")
+    return printed.make(q, which, list(areas), clinic=None, patient="Zoë Ruiz")
 
 
 def render(h, fmt: str) -> str:

@@ -196,7 +196,7 @@ def _outputs(tmp_path: Path, lang: str, clinic: Path | None = None):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_output_claims_a_review_and_each_says_it_is_a_draft(tmp_path, kb, lang):
-    """Break it on purpose: put back "Reviewed {date}" in handout._notice, or a status label
+    """Break it on purpose: put back "Reviewed {date}" in handout.notice, or a status label
     saying "Reviewed": this fails. A source's own citation may say it was reviewed ("medically
     reviewed 11 March 2019"): that is the source speaking, and is left out of the search."""
     citations = [r.citation for r in kb.references.values()]

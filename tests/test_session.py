@@ -309,7 +309,7 @@ def test_sheet_is_the_document_pipeline_with_the_defaults_filled(
     handouts.forms and render): the paper from the locale, today's date, the profile's
     clinic, the copies asked for."""
     from dryneedle_cli.dates import today
-    from dryneedle_cli.handouts import forms, handout
+    from dryneedle_cli.handouts import printed
     from dryneedle_cli.render import document
 
     env.environ["LANG"] = locale
@@ -318,10 +318,10 @@ def test_sheet_is_the_document_pipeline_with_the_defaults_filled(
     q = s.query("en")
     common = dict(clinic=s.profile.clinic, date=today(), paper=paper, patient=None)
     if which == "aftercare":
-        made = handout.make(q, which, ["neck"], clinician=None, **common)
+        made = printed.make(q, which, ["neck"], clinician=None, **common)
         expected = document(made, "html")
     else:
-        made = forms.make(q, which, ["neck"], clinician=None, copies=copies, **common)
+        made = printed.make(q, which, ["neck"], clinician=None, copies=copies, **common)
         expected = document(made, "html")
     assert sheet.data == expected
 

@@ -155,7 +155,7 @@ def test_joiners_are_kept_where_the_script_uses_them(tmp_path):
 
 
 def test_a_script_no_font_covers_is_still_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("dryneedle_cli.render.pdf._system_font", lambda chars: None)
+    monkeypatch.setattr("dryneedle_cli.render.fonts._system_font", lambda chars: None)
     result = sheet("aftercare", "--patient", "नमस्ते", "-o", str(tmp_path / "s.pdf"))
     assert result.exit_code == 4
     assert "U+0928" in result.stderr and "--font" in result.stderr and "Devanagari" in result.stderr

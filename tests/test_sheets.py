@@ -106,7 +106,7 @@ def test_large_print(tmp_path):
 
 
 def test_name_in_a_script_no_font_has_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("dryneedle_cli.render.pdf._system_font", lambda chars: None)
+    monkeypatch.setattr("dryneedle_cli.render.fonts._system_font", lambda chars: None)
     out = tmp_path / "s.pdf"
     result = sheet("aftercare", "--patient", "王小明", "-o", str(out))
     assert result.exit_code == 4
@@ -115,7 +115,7 @@ def test_name_in_a_script_no_font_has_is_refused(tmp_path, monkeypatch):
 
 
 def test_font_must_be_a_font_file(tmp_path, monkeypatch):
-    monkeypatch.setattr("dryneedle_cli.render.pdf._system_font", lambda chars: None)
+    monkeypatch.setattr("dryneedle_cli.render.fonts._system_font", lambda chars: None)
     bad = tmp_path / "font.txt"
     bad.write_text("x")
     result = sheet(

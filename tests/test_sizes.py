@@ -89,3 +89,20 @@ def test_the_measure_sees_a_long_function_and_a_listed_unit_back_under(monkeypat
     found = problems(units)
     assert any(p.startswith("query/pages.py:made_up: 81 lines") for p in found)
     assert f"{listed}: 40 lines, under" in " ".join(found)
+
+
+def largest(units: dict[str, tuple[str, int]], most: int = 10) -> list[str]:
+    """The ``most`` units nearest their limit (or over it), largest share first, one a line."""
+    share = {u: size / (CLASS_LIMIT if what == "class" else FUNCTION_LIMIT)
+             for u, (what, size) in units.items()}  # fmt: skip
+    top = sorted(units, key=lambda u: -share[u])[:most]
+    return [f"{units[u][1]:5d} lines  {units[u][0]:8s} {u}" for u in top]
+
+
+if __name__ == "__main__":  # python tests/test_sizes.py: what is over, and what is nearest
+    import sys
+
+    found = measure()
+    print("\n".join(problems(found)) or "nothing over its limit")
+    print("\n".join(largest(found)))
+    sys.exit(1 if problems(found) else 0)

@@ -20,7 +20,7 @@ import re
 import pytest
 
 from dryneedle_cli.cli.context import Settings, query
-from dryneedle_cli.handouts import forms, handout
+from dryneedle_cli.handouts import forms, handout, printed
 from dryneedle_cli.render import document, html, markdown, pdf, text
 from dryneedle_cli.render import pdf as form_pdf
 
@@ -47,9 +47,9 @@ def make(which: str, lang: str, large: bool, areas: str = "neck+upper-back"):
             _Q[lang] = query(Settings(), handout.values_for(None), quiet=True, lang=lang)
         q, chosen = _Q[lang], list(AREA_SETS[areas])
         if which in ("consent", "screening"):
-            h = forms.make(q, which, chosen, clinic=None, large_print=large, date="2026-11-23")
+            h = printed.make(q, which, chosen, clinic=None, large_print=large, date="2026-11-23")
         else:
-            h = handout.make(q, which, chosen, clinic=None, large_print=large, date="2026-11-23")
+            h = printed.make(q, which, chosen, clinic=None, large_print=large, date="2026-11-23")
         _MADE[key] = h
     return _MADE[key]
 

@@ -1,5 +1,6 @@
-"""The printed forms: the screening questions (``sheet screening``) and the information and
-consent form (``sheet consent``), as a view every document format can draw.
+"""What a printed form adds to its page, for the one maker ``printed.make``: the screening
+questions (``sheet screening``) and the information and consent form (``sheet consent``), as a
+view every document format can draw.
 
 A ``FormHandout`` is a ``views.Printed``, as a sheet's ``Handout`` is (``page``, ``clinic``,
 ``paper``, ``large_print``, ``labels``, ``emergency``, ``questions``, ``notice``), drawn by the
@@ -14,11 +15,7 @@ stored or logged.
 from __future__ import annotations
 
 from dryneedle_cli.errors import UsageError
-from dryneedle_cli.handouts.clinic import Clinic
-from dryneedle_cli.handouts.handout import clean
-from dryneedle_cli.query.forms import FORMS
-from dryneedle_cli.safe import short
-from dryneedle_cli.views import FormHandout  # FormHandout re-exported for old imports
+from dryneedle_cli.views import FormHandout  # noqa: F401 - re-exported for old imports
 
 MAX_COPIES = 2  # consent: a clinic copy and a patient copy in one file
 
@@ -32,36 +29,11 @@ def check_copies(which: str, copies: int) -> None:
         raise UsageError("--copies 2 is for the consent form (a clinic copy and a patient copy)")
 
 
-def make(
-    q,
-    which: str,
-    areas: list[str],
-    *,
-    clinic: Clinic | None,
-    patient=None,
-    clinician=None,
-    date=None,
-    paper="letter",
-    large_print=False,
-    copies: int = 1,
-) -> FormHandout:
-    """The form ``which`` (screening or consent) from a ``Query`` made with
-    ``handout.values_for(clinic)``."""
-    if which not in FORMS:
-        raise UsageError(f"'{short(which)}' is not a form; use {' or '.join(FORMS)}")
-    check_copies(which, copies)
-    from dryneedle_cli.status import stamp
-
-    # its review status (refused under require_approval unless approved)
-    page = stamp(q, q.form_page(which, areas))
-    # the Query of the form's language: every word around the form (labels, dates, footer)
-    # is in the language the form is shown in, English when it fell back to English
-    q = q.speaking(page.lang)
-    labels = dict(page.labels)
-    names = tuple((a, q.region_name(a)) for a in page.areas)
-    patient = clean(patient, "patient's name")
-    clinician = clean(clinician, "clinician's name")
-    date = q.date(clean(date, "date"))
+def form_parts(q, which: str, page, names, *, patient: str, clinician: str, date: str, copies: int):
+    """What a form adds to its page (``which``: screening or consent, ``page`` stamped, ``q``
+    in its language, the details cleaned): the fields to fill in, its words, the copies, the
+    form code, the key points and steps, the notice; ``FormHandout``'s own fields."""
+    labels = page.labels
     if which == "screening":
         words = q.screen_words()
         fields = ((words["form_name"], patient), (words["form_date"], date))
@@ -76,29 +48,16 @@ def make(
         )
         copy_labels = (words["clinic_copy"], words["patient_copy"]) if copies == 2 else ("",)
     doc = q.kb.screening if which == "screening" else q.kb.consent
-    key_points = _listed(q, doc, "key_points", names)
-    steps = _listed(q, doc, "steps", names, copies)
     code = q.form_hash(which)  # the chart note's hash of this form (dryneedle note)
-    label = "questions_phone" if clinic is not None and clinic.phone else "questions"
-    return FormHandout(
-        page=page,
-        clinic=clinic,
-        fields=fields,
-        areas=names,
-        paper=paper,
-        large_print=large_print,
-        labels=labels,
-        words=words,
-        copies=copy_labels,
-        form_hash=code,
-        questions=q.label(label),
-        emergency=q.label("emergency"),
-        logo_alt=q.label("logo"),
-        notice=_notice(q, page, words["form_code"], code),
-        patient=patient,
-        key_points=key_points,
-        steps=steps,
-    )
+    return {
+        "fields": fields,
+        "words": words,
+        "copies": copy_labels,
+        "form_hash": code,
+        "notice": _notice(q, page, words["form_code"], code),
+        "key_points": _listed(q, doc, "key_points", names),
+        "steps": _listed(q, doc, "steps", names, copies),
+    }
 
 
 def _listed(q, doc, field: str, names, copies: int = 1) -> tuple[str, ...]:

@@ -1,4 +1,6 @@
-"""The handout view model: a preparation or aftercare page plus the clinic's and patient's details.
+"""What a sheet (preparation, aftercare) adds to its page, for the one maker ``printed.make``:
+the clinician's notes, the clinic's phone line, the footer, the notice; and the cleaning of
+what a user types (names, dates, notes) for every printed document.
 
 Nothing about the patient is stored or logged: the name lives only in this object and in the
 file the user asked for.
@@ -105,74 +107,49 @@ def clinician_word(clinic: Clinic | None) -> str:
     return word
 
 
-def make(
-    q,
-    which: str,
-    areas: list[str],
-    *,
-    clinic: Clinic | None,
-    patient=None,
-    clinician=None,
-    date=None,
-    next_visit=None,
-    paper="letter",
-    large_print=False,
-    notes=(),
-) -> Handout:
-    """Build the handout from a ``Query`` made with ``values_for(clinic)``.
-
-    ``notes`` (the clinician's --note lines) become their own section, style "note", right
-    after the warning signs, in every format.
-    """
-    from dryneedle_cli.status import stamp
-
-    # its review status (refused under require_approval unless approved), before the notes
-    page = stamp(q, printed_page(q, which, areas))
-    q = q.speaking(page.lang)  # the English Query when the page could not be translated
+def with_notes(q, page, notes):
+    """``page`` with the clinician's --note lines as their own section (style "note") right
+    after the warning signs, in every format; each note one clean line, at most ``MAX_NOTES``."""
     notes = [clean(n, "--note", MAX_NOTE) for n in notes]
     notes = [n for n in notes if n]
     if len(notes) > MAX_NOTES:
         from dryneedle_cli.errors import UsageError
 
         raise UsageError(f"give at most {MAX_NOTES} --note lines")
-    if notes:
-        import msgspec
+    if not notes:
+        return page
+    import msgspec
 
-        from dryneedle_cli.views import SectionView
+    from dryneedle_cli.views import SectionView
 
-        note = SectionView(heading=q.label("notes"), items=tuple(notes), style="note")
-        warn = [s for s in page.sections if s.style == "warning"]
-        rest = [s for s in page.sections if s.style != "warning"]
-        page = msgspec.structs.replace(page, sections=(*warn, note, *rest))
-    if which == "aftercare":
-        page = with_phone_line(q, page, clinic)
-    return framed(
-        q,
-        page,
-        clinic,
-        patient=clean(patient, "patient's name"),
-        clinician=clean(clinician, "clinician's name"),
-        date=q.date(clean(date, "date")),
-        next_visit=clean(next_visit, "next visit"),
-        areas=tuple((a, q.region_name(a)) for a in page.areas),
-        paper=paper,
-        large_print=large_print,
-    )
+    note = SectionView(heading=q.label("notes"), items=tuple(notes), style="note")
+    warn = [s for s in page.sections if s.style == "warning"]
+    rest = [s for s in page.sections if s.style != "warning"]
+    return msgspec.structs.replace(page, sections=(*warn, note, *rest))
+
+
+def footer(q, clinic: Clinic | None) -> dict[str, str]:
+    """What every printed document says around its page, in ``q``'s language: the questions
+    line (with the clinic's phone when the profile has one), the emergency line, and the
+    logo's alternative text."""
+    label = "questions_phone" if clinic is not None and clinic.phone else "questions"
+    return {
+        "questions": q.label(label),
+        "emergency": q.label("emergency"),
+        "logo_alt": q.label("logo"),
+    }
 
 
 def framed(q, page, clinic: Clinic | None, **details) -> Handout:
     """``page`` (stamped) as a handout: the clinic's footer lines (questions, the emergency
     line, the notice) and the logo's alternative text in ``q``'s language; ``details`` are the
     patient block, the areas, the paper and the print size."""
-    label = "questions_phone" if clinic is not None and clinic.phone else "questions"
     return Handout(
         page=page,
         clinic=clinic,
         labels=page.labels,
-        questions=q.label(label),
-        emergency=q.label("emergency"),
-        logo_alt=q.label("logo"),
-        notice=_notice(q, page),
+        notice=notice(q, page),
+        **footer(q, clinic),
         **details,
     )
 
@@ -199,7 +176,7 @@ def with_phone_line(q, page, clinic: Clinic | None):
     return msgspec.structs.replace(page, sections=tuple(sections))
 
 
-def _notice(q, page) -> str:
+def notice(q, page) -> str:
     """The footer's small print: content version, what the sheet is (a draft awaiting a
     clinician's review, or approved by whom and when: ``status.stamp``), and that the sheet
     supports the clinician's advice (all words from labels.yaml)."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dryneedle_cli.errors import UsageError
 from dryneedle_cli.handouts.clinic import Clinic
-from dryneedle_cli.views import Printed
+from dryneedle_cli.handouts.handout import clean
+from dryneedle_cli.views import FormHandout, Handout, Printed
 
 
 def make(
@@ -27,20 +28,41 @@ def make(
     notes=(),
     copies: int = 1,
 ) -> Printed:
-    """The view of ``which`` from a ``Query`` made with ``handout.values_for(clinic)``."""
-    from dryneedle_cli.handouts import forms
-    from dryneedle_cli.query.forms import FORMS
+    """The view of ``which`` from a ``Query`` made with ``handout.values_for(clinic)``: its page
+    (stamped with its review status, refused under require_approval unless approved), every word
+    around it in the page's own language, the details cleaned, the footer; then what a sheet
+    (its notes, the phone line) or a form (fields, copies, form code) adds."""
+    from dryneedle_cli.handouts import forms, handout
+    from dryneedle_cli.query.forms import FORMS, printed_page
+    from dryneedle_cli.status import stamp
 
     forms.check_copies(which, copies)
-    shared = {"clinic": clinic, "patient": patient, "clinician": clinician, "date": date,
-              "paper": paper, "large_print": large_print}  # fmt: skip
-    if which in FORMS:
-        for flag, given in (("--note", notes), ("--next-visit", next_visit)):
-            if given:
-                raise UsageError(
-                    f"{flag} is for the aftercare and prepare sheets, not the {which} form"
-                )
-        return forms.make(q, which, list(areas), copies=copies, **shared)
-    from dryneedle_cli.handouts import handout
-
-    return handout.make(q, which, list(areas), next_visit=next_visit, notes=notes, **shared)
+    form = which in FORMS
+    for flag, given in (("--note", notes), ("--next-visit", next_visit)):
+        if form and given:
+            raise UsageError(
+                f"{flag} is for the aftercare and prepare sheets, not the {which} form"
+            )
+    areas = list(areas)
+    page = stamp(q, q.form_page(which, areas) if form else printed_page(q, which, areas))
+    # the Query of the page's language: every word around it (labels, dates, footer) is in
+    # the language the page is shown in, English when it fell back to English
+    q = q.speaking(page.lang)
+    if not form:
+        page = handout.with_notes(q, page, notes)
+        if which == "aftercare":
+            page = handout.with_phone_line(q, page, clinic)
+    names = tuple((a, q.region_name(a)) for a in page.areas)
+    patient = clean(patient, "patient's name")
+    clinician = clean(clinician, "clinician's name")
+    date = q.date(clean(date, "date"))
+    shared = {"page": page, "clinic": clinic, "patient": patient, "areas": names,
+              "paper": paper, "large_print": large_print, **handout.footer(q, clinic)}  # fmt: skip
+    if form:
+        made = forms.form_parts(
+            q, which, page, names, patient=patient, clinician=clinician, date=date, copies=copies
+        )
+        return FormHandout(labels=dict(page.labels), **shared, **made)
+    next_visit = clean(next_visit, "next visit")
+    return Handout(labels=page.labels, clinician=clinician, date=date, next_visit=next_visit,
+                   notice=handout.notice(q, page), **shared)  # fmt: skip

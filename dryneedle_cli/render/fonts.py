@@ -16,16 +16,26 @@ the full font:
 
 A document with any other character (a patient's name in Greek, Cyrillic or Arabic, text that
 needs a fallback font) is drawn from the full fonts, as before.
+
+Loading and choosing live here too: ``add_font`` parses each font file once per process and
+gives each document its own copy (one shared copy of a basic subset); ``choose_fallback``
+picks the font for characters DejaVu Sans lacks (``--font``, else a system font found by
+fontconfig) or refuses the document; ``check_font`` refuses a ``--font`` that is no font.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
+import io
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from dryneedle_cli.errors import OutputError
 from dryneedle_cli.render import deferred, fpdf_fast
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -37,6 +47,10 @@ BASIC_FAMILY = "DejaVu Sans Basic"  # embedded whole: no per-document subsetting
 DRAWN = "•☐·–—… 0123456789.:/()"
 # line breaks: fpdf2 breaks the line there and draws no glyph
 _BREAKS = frozenset("\n\r")
+_PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
+_WHOLE: dict[tuple[str, str], object] = {}  # (path, style) -> a basic subset's TTFont
+# fpdf2 drops these tables when it embeds a font; a batch copy need not carry them.
+_LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
 
 
 def strings(value) -> Iterator[str]:
@@ -381,3 +395,165 @@ def _load_harfbuzz() -> None:
 
 
 _load_fpdf()
+
+
+# ------------------------------------------------------------------ loading, per process
+# ``add_font`` parses each font file once per process (a batch draws many sheets); the
+# fallback for characters DejaVu Sans lacks is chosen per document (``choose_fallback``).
+
+
+def _without_layout_tables(data: bytes) -> bytes:
+    """The font without the tables fpdf2 drops when it embeds it; the same bytes when it has
+    none of them (the basic and Latin subsets), read without parsing or writing any table."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+    drop = [tag for tag in _LAYOUT_TABLES if tag in font]
+    if not drop:
+        return data
+    if "GPOS" in drop and "kern" in font:  # fontTools' subsetter drops 'kern' beside 'GPOS'
+        drop.append("kern")
+    for tag in drop:
+        del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _keep_open() -> None:
+    """A shared font's ``close``: it is read from memory, and the next sheet reads it too."""
+
+
+def add_font(pdf, family: str, style: str, path: Path) -> None:
+    """``pdf.add_font``, parsing each font file once per process.
+
+    fpdf2 parses a TrueType font (~25 ms for DejaVu Sans) for every document, and subsets it in
+    place when the document is written. A batch of sheets reuses the parsed tables (widths,
+    character map) and gives each document a fresh, lazily read copy of the font to subset;
+    a basic subset, embedded whole and never changed, is one copy for every sheet, so its
+    glyph order and glyph ids are worked out once.
+    If fpdf2's internals ever differ, this falls back to a plain ``add_font``.
+    """
+    key = (str(path), style)
+    fontkey = f"{family.lower()}{style}"
+    if key in _PARSED:
+        try:
+            from fontTools.ttLib import TTFont
+            from fpdf.fonts import SubsetMap
+
+            proto, data, lean = _PARSED[key]
+            if not lean:  # the second sheet of a batch: drop what fpdf2 would drop anyway
+                data = _without_layout_tables(data)
+                _PARSED[key] = (proto, data, True)
+            font = copy.copy(proto)
+            font.i = len(pdf.fonts) + 1
+            if path in BASIC:  # embedded whole, never cut down: one copy serves all
+                if key not in _WHOLE:
+                    whole = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+                    whole.close = _keep_open  # fpdf2 closes a document's font once written
+                    light_names(whole)
+                    _WHOLE[key] = whole
+                font.ttfont = _WHOLE[key]
+            else:
+                font.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+            font._hbfont = None
+            font.biggest_size_pt = 0
+            font.missing_glyphs = []
+            font.subset = SubsetMap(font)
+            pdf.fonts[fontkey] = font
+            return
+        except (AttributeError, ImportError, TypeError):
+            _PARSED.pop(key, None)
+    if path in BASIC:
+        with light_name_tables():
+            pdf.add_font(family, style, path)
+    else:
+        pdf.add_font(family, style, path)
+    _PARSED[key] = (copy.copy(pdf.fonts[fontkey]), path.read_bytes(), False)
+
+
+def texts(h) -> str:
+    """Every text a sheet or form draws, in one string (the characters its fonts need)."""
+    p = h.page
+    parts = [p.title, p.summary, h.emergency, h.questions, h.notice, h.area_names]
+    parts += [v for _, v in h.details]
+    parts += [h.labels[k] for k in ("areas", "front", "back", "sources")]
+    parts += [h.labels.get("page_of", ""), h.outline_caption]
+    parts += [getattr(h, "steps_heading", ""), h.labels.get("form_name_line", "")]
+    parts += [*getattr(h, "key_points", ()), *getattr(h, "steps", ())]
+    if h.clinic:
+        parts += [h.clinic.name, *h.clinic.contact]
+    for s in p.sections:
+        parts += [s.heading, s.text, *s.items]
+    parts += [r.short for r in p.references]
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True, fontNumber=0)
+    return frozenset(font.getBestCmap() or {})
+
+
+def _system_font(chars: set[str]) -> Path | None:
+    """A system font (fontconfig) that has every one of ``chars``, if there is one."""
+    if not shutil.which("fc-list"):
+        return None
+    charset = " ".join(f"{ord(c):x}" for c in sorted(chars))
+    try:
+        found = subprocess.run(
+            ["fc-list", f":charset={charset}", "file"], capture_output=True, text=True, timeout=10
+        ).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in sorted(found):
+        path = Path(line.split(":")[0].strip())
+        if path.suffix.lower() in (".ttf", ".otf"):
+            return path
+    return None
+
+
+def font_cmap(path: Path) -> frozenset[int]:
+    """The characters a font file has; a file that is not a font is an OutputError (exit 4)."""
+    try:
+        return _file_cmap(path)
+    except Exception:  # noqa: BLE001 - fontTools raises many kinds for a bad file
+        raise OutputError(f"--font {path}: not a TrueType or OpenType font") from None
+
+
+def check_font(path: Path) -> None:
+    """Refuse a --font that is missing or not a font, before any sheet is made."""
+    if path.suffix.lower() not in (".ttf", ".otf"):
+        raise OutputError(f"--font {path}: use a .ttf or .otf font file")
+    if not path.is_file():
+        raise OutputError(f"--font {path}: file not found")
+    font_cmap(path)
+
+
+def choose_fallback(h, font: Path | None) -> Path | None:
+    """The extra font needed for characters DejaVu Sans lacks, or None if none are missing."""
+    needed = {c for c in texts(h) if not c.isspace()}
+    if covered("".join(needed)):  # a subset of DejaVu Sans has them all, so has it
+        return None
+    missing = {c for c in needed if ord(c) not in _file_cmap(FULL[0])}
+    if not missing:
+        return None
+    candidates = [font] if font is not None else []
+    system = _system_font(missing)
+    if system is not None and font is None:
+        candidates.append(system)
+    for path in candidates:
+        check_font(path)
+        left = {c for c in missing if ord(c) not in font_cmap(path)}
+        if not left:
+            return path
+        missing = left if font is not None else missing
+    # code points only: the characters may be a patient's name
+    shown = " ".join(f"U+{ord(c):04X}" for c in sorted(missing)[:5])
+    raise OutputError(
+        f"no font has the characters {shown}; pass --font with a .ttf that has them "
+        "(for example Noto Sans CJK for Chinese, Noto Sans Devanagari for Hindi), "
+        "or use --format html"
+    )

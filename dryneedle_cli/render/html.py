@@ -70,19 +70,89 @@ def _logo(h: Handout) -> str:
     return f'<img src="data:{mime};base64,{data}" alt="{escape(h.clinic.name)}">'
 
 
-def _section(s, marks) -> str:
-    """One section; ``marks(s)`` gives its sources' marks ("[1] [3]"), '' if it has none."""
-    out = [f"<h2>{escape(s.heading)}</h2>"]
+# ------------------------------------------------------------------ the parts, by style
+# Every section of a sheet or a form is drawn by ``section``: its heading, its text, then its
+# items by the drawer of its style in ``DRAWERS`` (a list by default: numbered steps, a
+# checklist's boxes), then its source marks, in a ``<section>`` that the print styles keep whole
+# (boxed for a warning, a note and the key points). A part of questions (``FLOWING``) is not a
+# ``<section>``: its table may run on to the next page. What differs between the two documents
+# is only the ``_Pen``: a sheet's text is escaped with a number's spaces kept (``escape``), a
+# form's as written.
+
+BOXED = ("warning", "note", "keypoints")
+FLOWING = ("questions",)
+
+
+class _Pen:
+    """What one document draws its sections with: its escaping (``escape`` on a sheet,
+    ``html.escape`` on a form), its marks and words, and the number of the last question
+    drawn (questions are numbered on across the parts of a form)."""
+
+    def __init__(self, h, esc):
+        self.h, self.esc, self.asked = h, esc, 0
+
+
+def _items(s, pen: _Pen) -> str:
+    if not s.items:
+        return ""
+    tag = "ol" if s.style == "steps" else "ul"
+    cls = {"steps": ' class="steps"', "checklist": ' class="checklist"'}.get(s.style, "")
+    items = "".join(f"<li>{pen.esc(i)}</li>" for i in s.items)
+    return f"<{tag}{cls}>{items}</{tag}>"
+
+
+def _lines(s, pen: _Pen) -> str:
+    """Each item with a line to write on under it."""
+    return "".join(f'<p>{pen.esc(i)}</p><div class="line"></div>' for i in s.items)
+
+
+def _sign(labels, esc=html.escape) -> str:
+    """One row to sign: a line per label (Name, Signature, Date), the last one short."""
+    last = len(labels) - 1
+    cells = "".join(
+        f'<div class="{"short" if n == last and n else ""}">{esc(lbl)}</div>'
+        for n, lbl in enumerate(labels)
+    )
+    return f'<div class="sign">{cells}</div>'
+
+
+def _signature(s, pen: _Pen) -> str:
+    return _sign(s.items, pen.esc)
+
+
+def _questions(s, pen: _Pen) -> str:
+    """A table of numbered questions, each with its Yes / No / Not sure boxes."""
+    w, esc = pen.h.words, pen.esc
+    boxes = "".join(
+        f'<span class="box"></span>{esc(w[k])}'
+        for k in ("answer_yes", "answer_no", "answer_not_sure")
+    )
+    rows = []
+    for item in s.items:
+        pen.asked += 1
+        rows.append(
+            f'<tr><td class="n">{pen.asked}.</td><td>{esc(item)}</td>'
+            f'<td class="boxes">{boxes}</td></tr>'
+        )
+    return f'<table class="questions">{"".join(rows)}</table>'
+
+
+DRAWERS = {"questions": _questions, "lines": _lines, "signature": _signature}
+
+
+def section(s, pen: _Pen) -> str:
+    """One section of a sheet or a form, drawn by its style."""
+    esc = pen.esc
+    out = [f"<h2>{esc(s.heading)}</h2>"]
     if s.text:
-        out.append(f"<p>{escape(s.text)}</p>")
-    if s.items:
-        tag = "ol" if s.style == "steps" else "ul"
-        cls = ' class="checklist"' if s.style == "checklist" else ""
-        items = "".join(f"<li>{escape(i)}</li>" for i in s.items)
-        out.append(f"<{tag}{cls}>{items}</{tag}>")
-    if marks(s):
-        out.append(f'<p class="marks">{escape(marks(s))}</p>')
-    cls = f' class="{s.style}"' if s.style in ("warning", "note", "keypoints") else ""
+        out.append(f"<p>{esc(s.text)}</p>")
+    out.append(DRAWERS.get(s.style, _items)(s, pen))
+    marks = pen.h.marks_of(s)  # a body section's marks only (``views.UNMARKED``)
+    if marks:
+        out.append(f'<p class="marks">{esc(marks)}</p>')
+    if s.style in FLOWING:
+        return "".join(out)
+    cls = f' class="{s.style}"' if s.style in BOXED else ""
     return f"<section{cls}>{''.join(out)}</section>"
 
 
@@ -134,6 +204,7 @@ def document(h: Handout) -> str:
     )
     # as on the PDF: no outline (and no "no area" line) when none was chosen
     figure = outline(h, "areas", "outline")
+    pen = _Pen(h, escape)
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -147,10 +218,10 @@ def document(h: Handout) -> str:
             f'<div class="details">{details}</div>' if details else "",
             f"<h1>{escape(p.title)}</h1>",
             f'<p class="summary">{escape(p.summary)}</p>',
-            *(_section(s, h.marks_of) for s in warnings),
+            *(section(s, pen) for s in warnings),
             figure,
             '<div class="cols">',
-            *(_section(s, h.marks_of) for s in others),
+            *(section(s, pen) for s in others),
             "</div>",
             sources(h.sources, labels["sources"]),
             "</main>",
@@ -218,38 +289,6 @@ footer .notice { color: #555; font-size: 0.8em; font-weight: normal; }
 """
 
 
-def _form_sources(h, s) -> str:
-    """A body section's sources as marks ([1] [3]), '' for a part that carries none
-    (``views.FORM_UNMARKED``); the numbered list is at the end of the copy."""
-    marks = h.marks_of(s)
-    return f'<p class="marks">{html.escape(marks)}</p>' if marks else ""
-
-
-def _form_sign(labels) -> str:
-    last = len(labels) - 1
-    cells = "".join(
-        f'<div class="{"short" if n == last and n else ""}">{html.escape(lbl)}</div>'
-        for n, lbl in enumerate(labels)
-    )
-    return f'<div class="sign">{cells}</div>'
-
-
-def _form_section(h, s) -> str:
-    out = [f"<h2>{html.escape(s.heading)}</h2>"]
-    if s.text:
-        out.append(f"<p>{html.escape(s.text)}</p>")
-    if s.style == "signature":
-        out.append(_form_sign(s.items))
-    elif s.style == "lines":
-        out += [f'<p>{html.escape(i)}</p><div class="line"></div>' for i in s.items]
-    elif s.items:
-        cls = ' class="checklist"' if s.style == "checklist" else ""
-        out.append(f"<ul{cls}>{''.join(f'<li>{html.escape(i)}</li>' for i in s.items)}</ul>")
-    out.append(_form_sources(h, s))
-    cls = ' class="warning"' if s.style == "warning" else ""
-    return f"<section{cls}>{''.join(out)}</section>"
-
-
 def _form_copy(h, copy: str) -> str:
     p, w = h.page, h.words
     parts = []
@@ -262,14 +301,8 @@ def _form_copy(h, copy: str) -> str:
     parts.insert(0, f'<div class="runhead" aria-hidden="true">{html.escape(h.header(copy))}</div>')
     title = p.title + (f" · {copy}" if copy else "")
     parts += [f"<h1>{html.escape(title)}</h1>", f"<p>{html.escape(p.summary)}</p>"]
-    if h.key_points:
-        items = "".join(f"<li>{html.escape(x)}</li>" for x in h.key_points)
-        head = html.escape(h.key_points_heading)
-        parts.append(f'<section class="keypoints"><h2>{head}</h2><ul>{items}</ul></section>')
-    if h.steps:
-        items = "".join(f"<li>{html.escape(x)}</li>" for x in h.steps)
-        head = html.escape(h.steps_heading)
-        parts.append(f'<section><h2>{head}</h2><ol class="steps">{items}</ol></section>')
+    pen = _Pen(h, html.escape)  # the questions numbered from 1 in each copy
+    parts += [section(s, pen) for s in h.top_sections]  # key points, how to fill it in
     fields = "".join(
         f"<span><b>{html.escape(k)}:</b> "
         + (html.escape(v) if v else '<span class="blank">&nbsp;</span>')
@@ -278,31 +311,17 @@ def _form_copy(h, copy: str) -> str:
     )
     parts.append(f'<div class="fields">{fields}</div>')
     parts.append(outline(h, "areas_planned", "outline_planned"))
-    if p.kind == "screening":
-        boxes = "".join(
-            f'<span class="box"></span>{html.escape(w[k])}'
-            for k in ("answer_yes", "answer_no", "answer_not_sure")
-        )
-        n = 0
-        for s in p.sections:
-            rows = []
-            for item in s.items:
-                n += 1
-                rows.append(
-                    f'<tr><td class="n">{n}.</td><td>{html.escape(item)}</td>'
-                    f'<td class="boxes">{boxes}</td></tr>'
-                )
-            parts.append(f"<h2>{html.escape(s.heading)}</h2>")
-            parts.append(f'<table class="questions">{"".join(rows)}</table>')
+    if p.kind == "screening":  # the questions, what else to tell, the rows to sign
+        parts += [section(s, pen) for s in p.sections]
         parts.append(f"<h2>{html.escape(w['form_anything_else'])}</h2>")
         parts.append('<div class="line"></div><div class="line"></div>')
-        parts.append(_form_sign((w["form_signature"], w["form_date"])))
-        parts.append(_form_sign((w["form_checked_by"], w["form_date"])))
-    else:
+        parts.append(_sign((w["form_signature"], w["form_date"])))
+        parts.append(_sign((w["form_checked_by"], w["form_date"])))
+    else:  # the information in columns, then the agreement and the rows to sign
         rest = [s for s in p.sections if s.style == "signature"]
         info = [s for s in p.sections if s.style != "signature"]
-        parts.append(f'<div class="cols">{"".join(_form_section(h, s) for s in info[:-1])}</div>')
-        parts += [_form_section(h, s) for s in (info[-1], *rest)]
+        parts.append(f'<div class="cols">{"".join(section(s, pen) for s in info[:-1])}</div>')
+        parts += [section(s, pen) for s in (info[-1], *rest)]
     parts.append(sources(h.sources, h.labels["sources"]))
     parts.append(
         f'<footer><div class="emergency">{html.escape(h.emergency)}</div>'

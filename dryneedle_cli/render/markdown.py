@@ -23,9 +23,62 @@ def _escape(text: str) -> str:
     return text.replace("\n", "  \n")
 
 
-def _section(s, marks) -> list[str]:
-    """One section; ``marks(s)`` gives its sources' marks ("[1] [3]"), '' if it has none."""
-    quote = "> " if s.style in ("warning", "note", "keypoints") else ""
+# ------------------------------------------------------------------ the parts, by style
+# Every section of a sheet or a form is drawn by ``section``: its heading (a level-2 heading; a
+# warning, a note and the key points in bold, quoted), its text, then its items by the drawer
+# of its style in ``DRAWERS`` (a list by default), then its source marks. What differs between
+# the two documents is only the ``_Pen``: a checklist's box is a task list item ("[ ]") on a
+# sheet, a box to tick with a pen ("☐") on a form.
+
+BLANK = "`________________________`"
+QUOTED = ("warning", "note", "keypoints")
+
+
+class _Pen:
+    """What one document draws its sections with: its checklist box (``"[ ]"`` on a sheet,
+    ``"☐"`` on a form), its marks and words, and the number of the last question drawn
+    (questions are numbered on across the parts of a form)."""
+
+    def __init__(self, h, box: str):
+        self.h, self.box, self.asked = h, box, 0
+
+
+def _inline(text: str) -> str:
+    """An item on one line (a line break in it becomes a space)."""
+    return _escape(text).replace("\n", " ")
+
+
+def _items(s, pen: _Pen) -> list[str]:
+    """A list: numbered steps, boxes for a checklist, "- " for anything else."""
+    lines = []
+    for n, item in enumerate(s.items, 1):
+        marker = {"steps": f"{n}. ", "checklist": f"- {pen.box} "}.get(s.style, "- ")
+        lines.append(marker + _inline(item))
+    return lines
+
+
+def _blanks(s, pen: _Pen) -> list[str]:  # noqa: ARG001
+    """Lines to write on and signature rows: each item with a line after it."""
+    return [f"- {_inline(item)}: {BLANK}" for item in s.items]
+
+
+def _questions(s, pen: _Pen) -> list[str]:
+    """Numbered questions, each with its Yes / No / Not sure boxes on the line below."""
+    w = pen.h.words
+    boxes = " ".join(f"☐ {_escape(w[k])}" for k in ("answer_yes", "answer_no", "answer_not_sure"))
+    lines = []
+    for item in s.items:
+        pen.asked += 1
+        lines.append(f"{pen.asked}\\. {_escape(item)}  \n   {boxes}")
+    return lines
+
+
+DRAWERS = {"questions": _questions, "lines": _blanks, "signature": _blanks}
+
+
+def section(s, pen: _Pen) -> list[str]:
+    """One section of a sheet or a form, drawn by its style."""
+    quote = "> " if s.style in QUOTED else ""
     heading = _escape(s.heading)
     bold = f"**{heading}**"
     head = {"warning": f"**⚠ {heading}**", "note": bold, "keypoints": bold}.get(
@@ -34,13 +87,12 @@ def _section(s, marks) -> list[str]:
     lines = [head, ""]
     if s.text:
         lines += [*_escape(s.text).split("\n"), ""]
-    for n, item in enumerate(s.items, 1):
-        marker = {"steps": f"{n}. ", "checklist": "- [ ] "}.get(s.style, "- ")
-        lines.append(marker + _escape(item).replace("\n", " "))
+    lines += DRAWERS.get(s.style, _items)(s, pen)
     if s.items:
         lines.append("")
-    if marks(s):
-        lines += [f"*{_escape(marks(s))}*", ""]
+    marks = pen.h.marks_of(s)  # a body section's marks only (``views.UNMARKED``)
+    if marks:
+        lines += [f"*{_escape(marks)}*", ""]
     return [f"{quote}{line}".rstrip() for line in lines[:-1]] + [""]
 
 
@@ -81,11 +133,12 @@ def document(h: Handout) -> str:
         out.append("")
     out.extend(f"**{_escape(k)}:** {_escape(v)}  " for k, v in h.details)
     out += ["", f"# {_escape(p.title)}", "", _escape(p.summary), ""]
+    pen = _Pen(h, "[ ]")
     for s in h.first_sections:
-        out += _section(s, h.marks_of)
+        out += section(s, pen)
     out += outline(h, "areas")
     for s in h.other_sections:
-        out += _section(s, h.marks_of)
+        out += section(s, pen)
     out += sources(h.sources, labels["sources"])
     out += ["---", "", f"**{_escape(h.emergency)}**  ", _escape(h.questions) + "  "]
     out += [_escape(h.notice), ""]
@@ -97,37 +150,6 @@ def document(h: Handout) -> str:
 # Markdown; boxes as ☐, lines to write on as underscores in code spans; copies separated by a
 # rule.
 
-BLANK = "`________________________`"
-
-
-def _form_sources(h, s) -> str:
-    """A body section's sources as marks ([1] [3]), '' for a part that carries none
-    (``views.FORM_UNMARKED``); the numbered list ends the copy."""
-    marks = h.marks_of(s)
-    return f"*{_escape(marks)}*" if marks else ""
-
-
-def _form_section(h, s) -> list[str]:
-    heading = _escape(s.heading)
-    quote = "> " if s.style == "warning" else ""
-    lines = [f"**⚠ {heading}**" if s.style == "warning" else f"## {heading}", ""]
-    if s.text:
-        lines += [_escape(s.text), ""]
-    for item in s.items:
-        text = _escape(item).replace("\n", " ")
-        if s.style == "checklist":
-            lines.append(f"- ☐ {text}")
-        elif s.style in ("lines", "signature"):
-            lines.append(f"- {text}: {BLANK}")
-        else:
-            lines.append(f"- {text}")
-    if s.items:
-        lines.append("")
-    marks = _form_sources(h, s)
-    if marks:
-        lines += [marks, ""]
-    return [f"{quote}{line}".rstrip() for line in lines[:-1]] + [""]
-
 
 def _form_copy(h, copy: str) -> list[str]:
     p, w = h.page, h.words
@@ -138,33 +160,19 @@ def _form_copy(h, copy: str) -> list[str]:
         out.append("")
     title = p.title + (f" · {copy}" if copy else "")
     out += [f"# {_escape(title)}", "", _escape(p.summary), ""]
-    if h.key_points:
-        out += [f"> **{_escape(h.key_points_heading)}**", ">"]
-        out += [f"> - {_escape(x)}" for x in h.key_points] + [""]
-    if h.steps:
-        out += [f"## {_escape(h.steps_heading)}", ""]
-        out += [f"{n}. {_escape(x)}" for n, x in enumerate(h.steps, 1)] + [""]
+    pen = _Pen(h, "☐")  # the questions numbered from 1 in each copy
+    for s in h.top_sections:  # the key points box, then how to fill in the form
+        out += section(s, pen)
     out += [f"**{_escape(k)}:** {_escape(v) if v else BLANK}  " for k, v in h.fields]
     out.append("")
     out += outline(h, "areas_planned")
-    if p.kind == "screening":
-        boxes = " ".join(
-            f"☐ {_escape(w[k])}" for k in ("answer_yes", "answer_no", "answer_not_sure")
-        )
-        n = 0
-        for s in p.sections:
-            out += [f"## {_escape(s.heading)}", ""]
-            for item in s.items:
-                n += 1
-                out.append(f"{n}\\. {_escape(item)}  \n   {boxes}")
-            out.append("")
+    for s in p.sections:
+        out += section(s, pen)
+    if p.kind == "screening":  # what else to tell, then the rows to sign
         out += [f"**{_escape(w['form_anything_else'])}**", "", BLANK, "", BLANK, ""]
         for who in ("form_signature", "form_checked_by"):
             out.append(f"{_escape(w[who])}: {BLANK} {_escape(w['form_date'])}: {BLANK}  ")
         out.append("")
-    else:
-        for s in p.sections:
-            out += _form_section(h, s)
     out += sources(h.sources, h.labels["sources"])
     out += ["---", "", f"**{_escape(h.emergency)}**  ", _escape(h.questions) + "  "]
     out += [_escape(h.notice_for(copy)), ""]

@@ -3,14 +3,16 @@
 Imported only when a PDF is made. The bundled font is DejaVu Sans (licence in
 ``dryneedle_cli/fonts``). Characters it lacks are drawn from ``--font`` or from a system font
 found by fontconfig; if no font has them, the sheet is refused with a clear message rather
-than printed with empty boxes. Text in a right-to-left or complex script (an Arabic or Hebrew
-name, a note in Hindi) is shaped with HarfBuzz (fpdf2's text shaping, through uharfbuzz): each
-such line only, so the layout of every other line is unchanged. Normal sheets print their body
-at 11 pt in two columns and take the pages they need (issue 23: two clean pages beat one page a
-patient cannot read); large print (one column, 18 pt unless 17 or 16 pt saves a page) takes two
-to four pages. A section is never split across pages (so a heading is never left alone at the
-foot of a page, and a warning box is always whole) and the footer, with "page N of M", is
-reserved at the bottom of each. Sources are numbered marks ([1]) under the body sections
+than printed with empty boxes (``render/fonts.py`` chooses and loads the fonts). Text in a
+right-to-left or complex script (an Arabic or Hebrew name, a note in Hindi) is shaped with
+HarfBuzz (fpdf2's text shaping, through uharfbuzz): each such line only, so the layout of every
+other line is unchanged. Normal sheets print their body at 11 pt in two columns and take the
+pages they need (issue 23: two clean pages beat one page a patient cannot read); large print
+(one column, 18 pt unless 17 or 16 pt saves a page) takes two to four pages. A section is never
+split across pages (so a heading is never left alone at the foot of a page, and a warning box
+is always whole; a part of questions breaks between two questions) and the footer, with "page
+N of M", is reserved at the bottom of each. Every section is drawn by its style (``_Parts``),
+the same on a sheet and a form. Sources are numbered marks ([1]) under the body sections
 (never in a warning box, the key points or numbered steps: ``views.UNMARKED``) and one short
 numbered list in 9 pt right after the body, never a line of names inside the patient text and
 never a page of its own (``keep_sources_company``).
@@ -19,12 +21,7 @@ never a page of its own (``keep_sources_company``).
 from __future__ import annotations
 
 import contextlib
-import copy
-import functools
-import io
 import re
-import shutil
-import subprocess
 import warnings
 from pathlib import Path
 
@@ -35,11 +32,10 @@ from fpdf.enums import MethodReturnValue
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
 from dryneedle_cli.render import body, fpdf_fast, tagged
+from dryneedle_cli.render.fonts import check_font  # noqa: F401 - for the CLI's and batch's checks
 from dryneedle_cli.render.scripts import NBSP, keep_numbers_together, needs_shaping
-from dryneedle_cli.views import FormHandout, Handout, SectionView
+from dryneedle_cli.views import FormHandout, Handout
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
-REGULAR, BOLD = FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf"
 PAPER = {"letter": "Letter", "a4": "A4"}
 NAVY, RED, GREY, BLACK = (31, 78, 121), (176, 0, 32), (85, 85, 85), (17, 17, 17)
 MARGIN, GAP = 12.0, 7.0
@@ -56,85 +52,11 @@ SOURCES_SCALE = 0.85  # the numbered list of sources at the end, in large print
 SOURCES_SIZE = 9.0
 
 
-_PARSED: dict[tuple[str, str], tuple] = {}  # (path, style) -> (parsed font, bytes, lean?)
-_WHOLE: dict[tuple[str, str], object] = {}  # (path, style) -> a basic subset's TTFont
 _HEIGHTS: dict[tuple, float] = {}
 _LINES: dict[tuple, list[str]] = {}
 # characters the quick line breaker leaves to fpdf2: other breaking spaces, tab, soft hyphen,
 # form feed, carriage return
 _ODD_CHARS = re.compile("[\u200b\u2000-\u200a\u205f\u3000\t\u00ad\f\r]")
-# fpdf2 drops these tables when it embeds a font; a batch copy need not carry them.
-_LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
-
-
-def _without_layout_tables(data: bytes) -> bytes:
-    """The font without the tables fpdf2 drops when it embeds it; the same bytes when it has
-    none of them (the basic and Latin subsets), read without parsing or writing any table."""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
-    drop = [tag for tag in _LAYOUT_TABLES if tag in font]
-    if not drop:
-        return data
-    if "GPOS" in drop and "kern" in font:  # fontTools' subsetter drops 'kern' beside 'GPOS'
-        drop.append("kern")
-    for tag in drop:
-        del font[tag]
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
-def _keep_open() -> None:
-    """A shared font's ``close``: it is read from memory, and the next sheet reads it too."""
-
-
-def _add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
-    """``pdf.add_font``, parsing each font file once per process.
-
-    fpdf2 parses a TrueType font (~25 ms for DejaVu Sans) for every document, and subsets it in
-    place when the document is written. A batch of sheets reuses the parsed tables (widths,
-    character map) and gives each document a fresh, lazily read copy of the font to subset;
-    a basic subset, embedded whole and never changed, is one copy for every sheet, so its
-    glyph order and glyph ids are worked out once.
-    If fpdf2's internals ever differ, this falls back to a plain ``add_font``.
-    """
-    key = (str(path), style)
-    fontkey = f"{family.lower()}{style}"
-    if key in _PARSED:
-        try:
-            from fontTools.ttLib import TTFont
-            from fpdf.fonts import SubsetMap
-
-            proto, data, lean = _PARSED[key]
-            if not lean:  # the second sheet of a batch: drop what fpdf2 would drop anyway
-                data = _without_layout_tables(data)
-                _PARSED[key] = (proto, data, True)
-            font = copy.copy(proto)
-            font.i = len(pdf.fonts) + 1
-            if path in fonts.BASIC:  # embedded whole, never cut down: one copy serves all
-                if key not in _WHOLE:
-                    whole = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
-                    whole.close = _keep_open  # fpdf2 closes a document's font once written
-                    fonts.light_names(whole)
-                    _WHOLE[key] = whole
-                font.ttfont = _WHOLE[key]
-            else:
-                font.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
-            font._hbfont = None
-            font.biggest_size_pt = 0
-            font.missing_glyphs = []
-            font.subset = SubsetMap(font)
-            pdf.fonts[fontkey] = font
-            return
-        except (AttributeError, ImportError, TypeError):
-            _PARSED.pop(key, None)
-    if path in fonts.BASIC:
-        with fonts.light_name_tables():
-            pdf.add_font(family, style, path)
-    else:
-        pdf.add_font(family, style, path)
-    _PARSED[key] = (copy.copy(pdf.fonts[fontkey]), path.read_bytes(), False)
 
 
 @contextlib.contextmanager
@@ -163,7 +85,7 @@ class ShapingUnavailable(DryneedleError):
 def require_shaping(h: Handout) -> bool:
     """True when the sheet holds text that needs shaping; refused (exit 3, with the fix) when
     uharfbuzz cannot be imported, rather than printing the letters reversed and unjoined."""
-    text = _texts(h)
+    text = fonts.texts(h)
     if not needs_shaping(text):
         return False
     try:
@@ -187,9 +109,10 @@ class TooLong(Exception):
 class _Engine(FPDF):
     """The drawing engine of every printed PDF, sheet or form: fonts, tagging (PDF/UA, through
     ``render/tagged.py``), wrapped text blocks, sections drawn by their style, columns, the body
-    outline, the footer and the room left on a page. What is drawn where is the ``layout``'s
-    (``_Sheet`` or ``_Form``, below): it holds the engine, and the engine calls
-    its ``on_page`` on each new page and its ``styles`` for sections of a style of its own."""
+    outline, the footer and the room left on a page; its ``parts`` (``_Parts``) draw each
+    section by its style, the same on a sheet and a form. What is drawn where is the
+    ``layout``'s (``_Sheet`` or ``_Form``, below): it holds the engine, and the engine calls its
+    ``on_page`` on each new page."""
 
     max_pages: int | None = None  # set for a try whose result is kept only if this short
     top = MARGIN  # where the content of a page starts (below a form's running header)
@@ -212,12 +135,12 @@ class _Engine(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
         regular, bold = fonts.body(h, extra_font)  # a subset of DejaVu Sans when it has them all
-        _add_font(self, "body", "", regular)
-        _add_font(self, "body", "B", bold)
+        fonts.add_font(self, "body", "", regular)
+        fonts.add_font(self, "body", "B", bold)
         if extra_font is not None:
             try:
-                _add_font(self, "extra", "", extra_font)
-                _add_font(self, "extra", "B", extra_font)
+                fonts.add_font(self, "extra", "", extra_font)
+                fonts.add_font(self, "extra", "B", extra_font)
             except Exception:  # noqa: BLE001 - a font file fpdf2 cannot use
                 raise OutputError(f"--font {extra_font}: this font cannot be embedded") from None
             self.set_fallback_fonts(["extra"])
@@ -228,7 +151,7 @@ class _Engine(FPDF):
         self.set_lang(h.page.lang)  # the document's language, for screen readers
         self.line_h = size * 0.45
         self.notice = h.notice  # the footer's last line (a form's names its copy)
-        self.styles = {}  # section style -> the layout's drawing of it (a form's lines, signature)
+        self.parts = _Parts(self)  # every section drawn by its style, sheet or form
         # tagged PDF/UA-1: what is drawn is marked as content of a structure element or as
         # an artifact (render/tagged.py)
         self.tags = tagged.Tagger(self, h.page.lang)
@@ -319,56 +242,20 @@ class _Engine(FPDF):
         return _HEIGHTS[key]
 
     def section(self, s, x, y, w, measure=False) -> float:
-        """Draw (or only measure) one section at (x, y) in width w; return its height."""
+        """Draw (or only measure) one section at (x, y) in width w, by its style
+        (``_Parts``); return its height."""
         with self.tag_group("Sect", measure):
-            draw = self.styles.get(s.style, self._section)
-            return draw(s, x, y, w, measure)
+            return self.parts.draw(s, x, y, w, measure)
 
-    def _section(self, s, x, y, w, measure=False) -> float:
-        warning = s.style == "warning"
-        listed = s.style == "sources"  # the numbered list of sources at the end
-        item_scale = SOURCES_SCALE if listed else 1.0
-        boxed = warning or s.style in ("note", "keypoints")
-        pad = 2.5 if boxed else 0.0
-        inner_x, inner_w = x + pad, w - 2 * pad
-        self.set_y(y + pad)
-        height = pad
-        color = RED if warning else NAVY
-        height += self.text_block(inner_x, inner_w, s.heading, 1.12, True, color, measure, "H2")
-        if not measure:
-            self.set_y(y + height)
-        if s.text:
-            height += self.text_block(inner_x, inner_w, s.text, 1.0, warning, BLACK, measure)
-            if not measure:
-                self.set_y(y + height)
-        with self.tag_group("L", measure):
-            for n, item in enumerate(s.items, 1):
-                marker = {"steps": f"{n}.", "checklist": "☐", "sources": f"[{n}]"}.get(s.style, "•")
-                indent = self.size * (0.95 if listed else 0.55)
-                with self.tag_group("LI", measure):
-                    if not measure:
-                        self.font(item_scale, warning)
-                        self.shape(marker)
-                        self.set_xy(inner_x, y + height)
-                        with self.tag("Lbl", marker):
-                            fpdf_fast.cell(self, indent, self.line_h * item_scale, marker)
-                    height += self.text_block(
-                        inner_x + indent, inner_w - indent, item, item_scale, warning, BLACK,
-                        measure, "LBody",
-                    )  # fmt: skip
-                if not measure:
-                    self.set_y(y + height)
-        marks = self.hand.marks_of(s)
-        if marks:  # a body section's sources as numbers; the list is at the end
-            if not measure:
-                self.set_y(y + height)
-            height += self.text_block(inner_x, inner_w, marks, MARK_SCALE, False, GREY, measure)
-        height += pad
-        if boxed and not measure:
-            self.set_draw_color(*(RED if warning else NAVY))
-            self.set_line_width(0.8)
-            self.rect(x, y, w, height)
-        return height + self.line_h * 0.6
+    def flow(self, s, y: float, w: float) -> float:
+        """One section down the one column from ``y``, on a new page when it does not fit
+        (a section is never split, and one kept with the list of sources starts a page:
+        ``page_break``), except a part whose rows may run on (``FLOWING``: questions); the y
+        below it."""
+        if s.style in FLOWING:
+            return self.parts.flow(s, y, w)
+        y = self.room(self.page_break(y, s), self.measure(s, w))
+        return y + self.section(s, MARGIN, y, w)
 
     # ----------------------------------------------------------------- page
 
@@ -555,6 +442,243 @@ class _Engine(FPDF):
         return self.figure(self.w - MARGIN - 40, MARGIN, 40, 14, self.hand.logo_alt)
 
 
+# ------------------------------------------------------------------ the parts, by style
+# Every section of a sheet or a form is drawn by ``_Parts.draw``: the drawer of its style in
+# ``_Parts.DRAWERS`` (a list under its heading by default: bullets, numbered steps, a
+# checklist's boxes; boxed for a warning, a note and the key points), the same on both
+# documents. Lines to write on, signature rows and questions with their answer boxes are styles
+# like any other: a sheet with such a part draws it as a form does.
+
+FLOWING = ("questions",)  # parts whose rows may run on to the next page (``_Engine.flow``)
+WRITE = 7.0  # mm of room to write on a line
+
+
+class _Parts:
+    """The drawers of the sections of one PDF (held by its engine ``pdf``): ``draw`` picks a
+    section's by its style. ``asked`` is the number of the last question drawn (questions are
+    numbered on across the parts of a form; a layout sets it back to 0 for each copy)."""
+
+    DRAWERS = {"lines": "lines", "signature": "signature", "questions": "questions"}
+
+    def __init__(self, pdf):
+        self.pdf = pdf
+        self.asked = 0
+
+    def draw(self, s, x, y, w, measure=False) -> float:
+        """Draw (or measure) section ``s`` at (x, y) in width w by its style; its height."""
+        return getattr(self, self.DRAWERS.get(s.style, "items"))(s, x, y, w, measure)
+
+    def items(self, s, x, y, w, measure=False) -> float:
+        """A list (bullets, numbered steps, a checklist's boxes) under its heading and text,
+        boxed for a warning, a note and the key points; its source marks under it."""
+        pdf = self.pdf
+        warning = s.style == "warning"
+        listed = s.style == "sources"  # the numbered list of sources at the end
+        item_scale = SOURCES_SCALE if listed else 1.0
+        boxed = warning or s.style in ("note", "keypoints")
+        pad = 2.5 if boxed else 0.0
+        inner_x, inner_w = x + pad, w - 2 * pad
+        pdf.set_y(y + pad)
+        height = pad
+        color = RED if warning else NAVY
+        height += pdf.text_block(inner_x, inner_w, s.heading, 1.12, True, color, measure, "H2")
+        if not measure:
+            pdf.set_y(y + height)
+        if s.text:
+            height += pdf.text_block(inner_x, inner_w, s.text, 1.0, warning, BLACK, measure)
+            if not measure:
+                pdf.set_y(y + height)
+        with pdf.tag_group("L", measure):
+            for n, item in enumerate(s.items, 1):
+                marker = {"steps": f"{n}.", "checklist": "☐", "sources": f"[{n}]"}.get(s.style, "•")
+                indent = pdf.size * (0.95 if listed else 0.55)
+                with pdf.tag_group("LI", measure):
+                    if not measure:
+                        pdf.font(item_scale, warning)
+                        pdf.shape(marker)
+                        pdf.set_xy(inner_x, y + height)
+                        with pdf.tag("Lbl", marker):
+                            fpdf_fast.cell(pdf, indent, pdf.line_h * item_scale, marker)
+                    height += pdf.text_block(
+                        inner_x + indent, inner_w - indent, item, item_scale, warning, BLACK,
+                        measure, "LBody",
+                    )  # fmt: skip
+                if not measure:
+                    pdf.set_y(y + height)
+        marks = pdf.hand.marks_of(s)
+        if marks:  # a body section's sources as numbers; the list is at the end
+            if not measure:
+                pdf.set_y(y + height)
+            height += pdf.text_block(inner_x, inner_w, marks, MARK_SCALE, False, GREY, measure)
+        height += pad
+        if boxed and not measure:
+            pdf.set_draw_color(*(RED if warning else NAVY))
+            pdf.set_line_width(0.8)
+            pdf.rect(x, y, w, height)
+        return height + pdf.line_h * 0.6
+
+    def rule(self, x0: float, x1: float, y: float) -> None:
+        pdf = self.pdf
+        pdf.set_draw_color(*GREY)
+        pdf.set_line_width(0.3)
+        pdf.line(x0, y, x1, y)
+
+    def box(self, x: float, y: float, side: float) -> None:
+        pdf = self.pdf
+        pdf.set_draw_color(*BLACK)
+        pdf.set_line_width(0.3)
+        pdf.rect(x, y, side, side)
+
+    def write_lines(self, x: float, y: float, w: float, n: int, measure: bool) -> float:
+        """``n`` empty lines to write on; their height."""
+        for i in range(n):
+            if not measure:
+                self.rule(x, x + w, y + WRITE * (i + 1) - 1)
+        return WRITE * n
+
+    def cells(self, x: float, y: float, w: float, labels, measure: bool) -> float:
+        """One row to sign: a line per label (Name, Signature, Date) with the label under it;
+        the row's height."""
+        pdf = self.pdf
+        # the last line (the date) is short; the others share the rest
+        weights = [1.0] * len(labels)
+        if len(labels) >= 2:
+            weights[-1] = 0.55
+        unit = (w - 4 * (len(labels) - 1)) / sum(weights)
+        # the tallest label under its own line ("How you are related" wraps in large print)
+        label_h = max(
+            pdf.text_block(x, unit * weight, lbl, 0.78, measure=True)
+            for lbl, weight in zip(labels, weights, strict=True)
+        )
+        if not measure:
+            cx = x
+            for lbl, weight in zip(labels, weights, strict=True):
+                cw = unit * weight
+                self.rule(cx, cx + cw, y + WRITE)
+                pdf.set_y(y + WRITE + 0.5)
+                pdf.text_block(cx, cw, lbl, 0.78, False, GREY)
+                cx += cw + 4
+        return WRITE + 0.5 + label_h
+
+    # ----------------------------------------------------------------- sections
+
+    def head(self, s, x, y, w, measure, scale: float, gap: float) -> float:
+        """A form part's heading (an H2) and its text, ``gap`` after the text; their height."""
+        pdf = self.pdf
+        height = pdf.text_block(x, w, s.heading, scale, True, NAVY, measure=True)
+        if not measure:
+            pdf.set_y(y)
+            pdf.text_block(x, w, s.heading, scale, True, NAVY, tag="H2")
+        if s.text:
+            if not measure:
+                pdf.set_y(y + height)
+            height += pdf.text_block(x, w, s.text, 1.0, False, BLACK, measure) + gap
+        return height
+
+    def lines(self, s, x, y, w, measure) -> float:
+        """Each item with a line to write on under it."""
+        pdf = self.pdf
+        height = self.head(s, x, y, w, measure, 1.12, 1)
+        for item in s.items:
+            if not measure:
+                pdf.set_y(y + height)
+            height += pdf.text_block(x, w, item, 1.0, False, BLACK, measure)
+            height += self.write_lines(x, y + height - 2, w, 1, measure)
+        marks = pdf.hand.marks_of(s)
+        if marks:
+            if not measure:
+                pdf.set_y(y + height)
+            height += pdf.text_block(x, w, marks, MARK_SCALE, False, GREY, measure)
+        return height + pdf.line_h * 0.6
+
+    def signature(self, s, x, y, w, measure) -> float:
+        """One row to sign: a line per item (Name, Signature, Date) with the item under it."""
+        height = self.head(s, x, y, w, measure, 1.0, 0)
+        height += self.cells(x, y + height, w, s.items, measure)
+        return height + self.pdf.line_h * 0.5
+
+    def question(self, n: int, text: str, x: float, y: float, w: float, measure=False) -> float:
+        """One question: its number and words, then a box and a word for each answer, on
+        the same line when they fit, else on the next."""
+        pdf = self.pdf
+        h = pdf.hand
+        answers = [h.words["answer_yes"], h.words["answer_no"], h.words["answer_not_sure"]]
+        side = pdf.line_h * 0.7
+        pdf.font(1.0)
+        gap = max(3.5, pdf.size * 0.4)  # room between one answer's word and the next box
+        widths = [side + 1.2 + pdf.get_string_width(a) + gap for a in answers]
+        boxes_w = sum(widths)
+        num_w = pdf.size * 0.75
+        text_w = w - num_w - boxes_w - 2
+        beside = text_w >= w * 0.45
+        if not beside:
+            text_w = w - num_w
+        text_h = pdf.text_block(x + num_w, text_w, text, 1.0, measure=True)
+        height = text_h if beside else text_h + pdf.line_h
+        if measure:
+            return height + pdf.line_h * 0.35
+        pdf.font(1.0, True)
+        pdf.set_xy(x, y)
+        # a row of the screening table: the question is the row's header, each answer a cell
+        row = pdf.tags.group("TR")
+        row.__enter__()
+        with pdf.tags.content("TH", text, attrs="<</O /Table /Scope /Row>>"):
+            fpdf_fast.cell(pdf, num_w, pdf.line_h, f"{n}.")
+            pdf.set_y(y)
+            pdf.text_block(x + num_w, text_w, text, 1.0)
+        bx = x + w - boxes_w if beside else x + num_w
+        by = y if beside else y + text_h
+        if beside:  # a faint line from the words to the boxes, to read across
+            pdf.set_draw_color(215, 215, 215)
+            pdf.set_line_width(0.15)
+            pdf.line(x + num_w, y + height + 0.6, x + w, y + height + 0.6)
+        for answer, aw in zip(answers, widths, strict=True):
+            with pdf.tags.content("TD"):
+                self.box(bx, by + (pdf.line_h - side) / 2, side)
+                pdf.font(1.0)
+                pdf.set_xy(bx + side + 1.2, by)
+                fpdf_fast.cell(pdf, aw - side - 1.2, pdf.line_h, answer)
+            bx += aw
+        row.__exit__(None, None, None)
+        return height + pdf.line_h * 0.35
+
+    def questions(self, s, x, y, w, measure=False) -> float:
+        """Numbered questions under their heading, a row of a table each, in one block (in a
+        column of a sheet); a form's run on across pages (``flow``)."""
+        pdf = self.pdf
+        height = pdf.text_block(x, w, s.heading, 1.12, True, NAVY, measure=True)
+        if not measure:
+            pdf.set_y(y)
+            pdf.text_block(x, w, s.heading, 1.12, True, NAVY, tag="H2")
+        height += 0.5
+        n = self.asked
+        with pdf.tag_group("Table", measure):
+            for item in s.items:
+                n += 1
+                height += self.question(n, item, x, y + height, w, measure)
+        if not measure:
+            self.asked = n
+        return height + pdf.line_h * 0.4  # no marks under the questions (``views.UNMARKED``)
+
+    def flow(self, s, y: float, width: float) -> float:
+        """A part of questions down the one column from ``y``, a page break between two
+        questions where one does not fit (the heading never alone at the foot of a page); the
+        y below it."""
+        pdf = self.pdf
+        head = pdf.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, measure=True)
+        first = self.question(self.asked + 1, s.items[0], MARGIN, 0, width, measure=True)
+        y = pdf.room(y, head + 0.6 + first)
+        pdf.set_y(y)
+        y += pdf.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, tag="H2") + 0.5
+        with pdf.tags.group("Table"):
+            for item in s.items:
+                self.asked += 1
+                n = self.asked
+                y = pdf.room(y, self.question(n, item, MARGIN, 0, width, measure=True))
+                y += self.question(n, item, MARGIN, y, width)
+        return y + pdf.line_h * 0.4  # no marks under the questions (``views.UNMARKED``)
+
+
 def masthead(pdf: _Engine, y: float, width: float) -> float:
     """The clinic's name, contact lines and logo at ``y`` (sheets and forms alike); the y
     below them (``y`` without a clinic profile)."""
@@ -616,8 +740,7 @@ class _Sheet:
         beside = bool(h.areas) and not h.large_print  # the notes' box beside the outline
         first = [s for s in h.first_sections if s.style != "note"]
         for s in first + ([] if beside else notes):
-            y = pdf.room(y, pdf.measure(s, width))
-            y += pdf.section(s, MARGIN, y, width)
+            y = pdf.flow(s, y, width)
         if h.areas:  # the body outline with the list of areas and what to do beside it
             y = pdf.outline_block(
                 y, width, h.labels["areas"], h.labels["outline"], notes if beside else ()
@@ -631,8 +754,7 @@ class _Sheet:
             y = pdf.two_columns(rest, y, col_w)
         else:
             for s in rest:
-                y = pdf.room(pdf.page_break(y, s), pdf.measure(s, col_w))
-                y += pdf.section(s, MARGIN, y, col_w)
+                y = pdf.flow(s, y, col_w)
         pdf.sources_block(y, width)  # the numbered list of sources, last
         pdf.footer_lines()
 
@@ -851,92 +973,6 @@ def _sources_list(self, y: float, width: float) -> float:
     return y + need if balanced else iy + self.line_h * 0.6
 
 
-def _texts(h: Handout) -> str:
-    p = h.page
-    parts = [p.title, p.summary, h.emergency, h.questions, h.notice, h.area_names]
-    parts += [v for _, v in h.details]
-    parts += [h.labels[k] for k in ("areas", "front", "back", "sources")]
-    parts += [h.labels.get("page_of", ""), h.outline_caption]
-    parts += [getattr(h, "steps_heading", ""), h.labels.get("form_name_line", "")]
-    parts += [*getattr(h, "key_points", ()), *getattr(h, "steps", ())]
-    if h.clinic:
-        parts += [h.clinic.name, *h.clinic.contact]
-    for s in p.sections:
-        parts += [s.heading, s.text, *s.items]
-    parts += [r.short for r in p.references]
-    return "".join(parts)
-
-
-@functools.lru_cache(maxsize=8)
-def _cmap(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(path), lazy=True, fontNumber=0)
-    return frozenset(font.getBestCmap() or {})
-
-
-def _system_font(chars: set[str]) -> Path | None:
-    """A system font (fontconfig) that has every one of ``chars``, if there is one."""
-    if not shutil.which("fc-list"):
-        return None
-    charset = " ".join(f"{ord(c):x}" for c in sorted(chars))
-    try:
-        found = subprocess.run(
-            ["fc-list", f":charset={charset}", "file"], capture_output=True, text=True, timeout=10
-        ).stdout.split("\n")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    for line in sorted(found):
-        path = Path(line.split(":")[0].strip())
-        if path.suffix.lower() in (".ttf", ".otf"):
-            return path
-    return None
-
-
-def font_cmap(path: Path) -> frozenset[int]:
-    """The characters a font file has; a file that is not a font is an OutputError (exit 4)."""
-    try:
-        return _cmap(path)
-    except Exception:  # noqa: BLE001 - fontTools raises many kinds for a bad file
-        raise OutputError(f"--font {path}: not a TrueType or OpenType font") from None
-
-
-def check_font(path: Path) -> None:
-    """Refuse a --font that is missing or not a font, before any sheet is made."""
-    if path.suffix.lower() not in (".ttf", ".otf"):
-        raise OutputError(f"--font {path}: use a .ttf or .otf font file")
-    if not path.is_file():
-        raise OutputError(f"--font {path}: file not found")
-    font_cmap(path)
-
-
-def choose_fallback(h: Handout, font: Path | None) -> Path | None:
-    """The extra font needed for characters DejaVu Sans lacks, or None if none are missing."""
-    needed = {c for c in _texts(h) if not c.isspace()}
-    if fonts.covered("".join(needed)):  # a subset of DejaVu Sans has them all, so has it
-        return None
-    missing = {c for c in needed if ord(c) not in _cmap(REGULAR)}
-    if not missing:
-        return None
-    candidates = [font] if font is not None else []
-    system = _system_font(missing)
-    if system is not None and font is None:
-        candidates.append(system)
-    for path in candidates:
-        check_font(path)
-        left = {c for c in missing if ord(c) not in font_cmap(path)}
-        if not left:
-            return path
-        missing = left if font is not None else missing
-    # code points only: the characters may be a patient's name
-    shown = " ".join(f"U+{ord(c):04X}" for c in sorted(missing)[:5])
-    raise OutputError(
-        f"no font has the characters {shown}; pass --font with a .ttf that has them "
-        "(for example Noto Sans CJK for Chinese, Noto Sans Devanagari for Hindi), "
-        "or use --format html"
-    )
-
-
 def keep_sources_company(make, best=None):
     """A built PDF whose list of sources has no page to itself (issue 23): ``make(carry)``
     builds one (``_Engine.keep_with_sources``); tried with 0 (or ``best``, already built so),
@@ -963,7 +999,7 @@ def _built(h: Handout, size: float, extra, max_pages=None, carry=0) -> _Engine:
 
 
 def render_sheet(h: Handout, font: Path | None = None) -> bytes:
-    extra = choose_fallback(h, font)
+    extra = fonts.choose_fallback(h, font)
     require_shaping(h)
     if h.large_print:
         # 18 pt, unless 17 or 16 pt (still large print) saves a sheet of paper: sections are
@@ -1007,7 +1043,6 @@ def render_sheet(h: Handout, font: Path | None = None) -> bytes:
 # the most pages a copy may take at normal size, and in large print (measured: see
 # tests/test_layout.py; 18 pt is kept only within the large print limit, else 16 pt)
 PAGES = {"screening": (3, 8), "consent": (4, 10)}
-WRITE = 7.0  # mm of room to write on a line
 
 
 class _Form:
@@ -1020,7 +1055,6 @@ class _Form:
         self.pdf = pdf
         pdf.layout = self
         pdf.footer_page = False  # the running header has the page number
-        pdf.styles = {"lines": self.lines_section, "signature": self.signature}
         self.copy = ""
         self.first_page = 1  # the copy's first page
         self.totals = totals  # pages of each copy, when known (a second pass for two copies)
@@ -1065,7 +1099,7 @@ class _Form:
             pdf.font(0.85, False, GREY)
             pdf.shape("")
             pdf.set_xy(MARGIN, MARGIN)
-            pdf.cell(width, pdf.line_h * 0.85, number, align="R")
+            fpdf_fast.cell(pdf, width, pdf.line_h * 0.85, number, "R")
             pdf.set_y(MARGIN)
             pdf.text_block(
                 MARGIN, width - self.num_w, pdf.hand.header(self.copy), 0.85, False, GREY
@@ -1075,18 +1109,6 @@ class _Form:
         pdf.line(MARGIN, MARGIN + self.header_h + 1, pdf.w - MARGIN, MARGIN + self.header_h + 1)
 
     # ----------------------------------------------------------------- pieces
-
-    def rule(self, x0: float, x1: float, y: float) -> None:
-        pdf = self.pdf
-        pdf.set_draw_color(*GREY)
-        pdf.set_line_width(0.3)
-        pdf.line(x0, y, x1, y)
-
-    def box(self, x: float, y: float, side: float) -> None:
-        pdf = self.pdf
-        pdf.set_draw_color(*BLACK)
-        pdf.set_line_width(0.3)
-        pdf.rect(x, y, side, side)
 
     def fields(self, y: float, width: float) -> float:
         """'Label: value' pairs across the line, a pair never split unless it is longer than
@@ -1113,14 +1135,14 @@ class _Form:
             pdf.set_xy(x, y)
             with pdf.tags.group("P"):
                 with pdf.tags.content("Span"):
-                    pdf.cell(lw, lh, f"{label}: ")
+                    fpdf_fast.cell(pdf, lw, lh, f"{label}: ")
                 if not value:
-                    self.rule(x + lw, x + lw + vw, y + lh * 0.8)
+                    pdf.parts.rule(x + lw, x + lw + vw, y + lh * 0.8)
                 elif x + lw + vw <= right:
                     pdf.font(1.0)
                     pdf.set_xy(x + lw, y)
                     with pdf.tags.content("Span", value):
-                        pdf.cell(vw, lh, value)
+                        fpdf_fast.cell(pdf, vw, lh, value)
                 else:  # longer than the line: it wraps beside its label, and the row grows
                     vw = right - x - lw
                     pdf.set_y(y + (lh - pdf.line_h) / 2)
@@ -1128,117 +1150,6 @@ class _Form:
                     row_h = max(row_h, value_h + (lh - pdf.line_h))
             x += lw + vw + 6
         return y + row_h + pdf.line_h * 0.6
-
-    def write_lines(self, x: float, y: float, w: float, n: int, measure: bool) -> float:
-        """``n`` empty lines to write on; their height."""
-        for i in range(n):
-            if not measure:
-                self.rule(x, x + w, y + WRITE * (i + 1) - 1)
-        return WRITE * n
-
-    def cells(self, x: float, y: float, w: float, labels, measure: bool) -> float:
-        """One row to sign: a line per label (Name, Signature, Date) with the label under it;
-        the row's height."""
-        pdf = self.pdf
-        # the last line (the date) is short; the others share the rest
-        weights = [1.0] * len(labels)
-        if len(labels) >= 2:
-            weights[-1] = 0.55
-        unit = (w - 4 * (len(labels) - 1)) / sum(weights)
-        # the tallest label under its own line ("How you are related" wraps in large print)
-        label_h = max(
-            pdf.text_block(x, unit * weight, lbl, 0.78, measure=True)
-            for lbl, weight in zip(labels, weights, strict=True)
-        )
-        if not measure:
-            cx = x
-            for lbl, weight in zip(labels, weights, strict=True):
-                cw = unit * weight
-                self.rule(cx, cx + cw, y + WRITE)
-                pdf.set_y(y + WRITE + 0.5)
-                pdf.text_block(cx, cw, lbl, 0.78, False, GREY)
-                cx += cw + 4
-        return WRITE + 0.5 + label_h
-
-    # ----------------------------------------------------------------- sections
-
-    def head(self, s, x, y, w, measure, scale: float, gap: float) -> float:
-        """A form part's heading (an H2) and its text, ``gap`` after the text; their height."""
-        pdf = self.pdf
-        height = pdf.text_block(x, w, s.heading, scale, True, NAVY, measure=True)
-        if not measure:
-            pdf.set_y(y)
-            pdf.text_block(x, w, s.heading, scale, True, NAVY, tag="H2")
-        if s.text:
-            if not measure:
-                pdf.set_y(y + height)
-            height += pdf.text_block(x, w, s.text, 1.0, False, BLACK, measure) + gap
-        return height
-
-    def lines_section(self, s, x, y, w, measure) -> float:
-        pdf = self.pdf
-        height = self.head(s, x, y, w, measure, 1.12, 1)
-        for item in s.items:
-            if not measure:
-                pdf.set_y(y + height)
-            height += pdf.text_block(x, w, item, 1.0, False, BLACK, measure)
-            height += self.write_lines(x, y + height - 2, w, 1, measure)
-        marks = pdf.hand.marks_of(s)
-        if marks:
-            if not measure:
-                pdf.set_y(y + height)
-            height += pdf.text_block(x, w, marks, MARK_SCALE, False, GREY, measure)
-        return height + pdf.line_h * 0.6
-
-    def signature(self, s, x, y, w, measure) -> float:
-        height = self.head(s, x, y, w, measure, 1.0, 0)
-        height += self.cells(x, y + height, w, s.items, measure)
-        return height + self.pdf.line_h * 0.5
-
-    def question(self, n: int, text: str, x: float, y: float, w: float, measure=False) -> float:
-        """One question: its number and words, then a box and a word for each answer, on
-        the same line when they fit, else on the next."""
-        pdf = self.pdf
-        h = pdf.hand
-        answers = [h.words["answer_yes"], h.words["answer_no"], h.words["answer_not_sure"]]
-        side = pdf.line_h * 0.7
-        pdf.font(1.0)
-        gap = max(3.5, pdf.size * 0.4)  # room between one answer's word and the next box
-        widths = [side + 1.2 + pdf.get_string_width(a) + gap for a in answers]
-        boxes_w = sum(widths)
-        num_w = pdf.size * 0.75
-        text_w = w - num_w - boxes_w - 2
-        beside = text_w >= w * 0.45
-        if not beside:
-            text_w = w - num_w
-        text_h = pdf.text_block(x + num_w, text_w, text, 1.0, measure=True)
-        height = text_h if beside else text_h + pdf.line_h
-        if measure:
-            return height + pdf.line_h * 0.35
-        pdf.font(1.0, True)
-        pdf.set_xy(x, y)
-        # a row of the screening table: the question is the row's header, each answer a cell
-        row = pdf.tags.group("TR")
-        row.__enter__()
-        with pdf.tags.content("TH", text, attrs="<</O /Table /Scope /Row>>"):
-            pdf.cell(num_w, pdf.line_h, f"{n}.")
-            pdf.set_y(y)
-            pdf.text_block(x + num_w, text_w, text, 1.0)
-        bx = x + w - boxes_w if beside else x + num_w
-        by = y if beside else y + text_h
-        if beside:  # a faint line from the words to the boxes, to read across
-            pdf.set_draw_color(215, 215, 215)
-            pdf.set_line_width(0.15)
-            pdf.line(x + num_w, y + height + 0.6, x + w, y + height + 0.6)
-        for answer, aw in zip(answers, widths, strict=True):
-            with pdf.tags.content("TD"):
-                self.box(bx, by + (pdf.line_h - side) / 2, side)
-                pdf.font(1.0)
-                pdf.set_xy(bx + side + 1.2, by)
-                pdf.cell(aw - side - 1.2, pdf.line_h, answer)
-            bx += aw
-        row.__exit__(None, None, None)
-        return height + pdf.line_h * 0.35
 
     # ----------------------------------------------------------------- the form
 
@@ -1267,54 +1178,35 @@ class _Form:
         y = pdf.room(y, pdf.text_block(MARGIN, width, p.summary, measure=True))
         pdf.set_y(y)
         y += pdf.text_block(MARGIN, width, p.summary) + 1.5
-        for s in self.top_sections():  # the key points box, then how to fill in the form
-            y = pdf.room(y, pdf.measure(s, width))
-            y += pdf.section(s, MARGIN, y, width)
+        pdf.parts.asked = 0  # the questions numbered from 1 in each copy
+        for s in h.top_sections:  # the key points box, then how to fill in the form
+            y = pdf.flow(s, y, width)
         y = self.fields(y, width)
         if h.areas:  # the body outline with the planned areas and what to do
             y = pdf.outline_block(y, width, h.labels["areas_planned"], h.labels["outline_planned"])
         y = self.screening(y, width) if p.kind == "screening" else self.consent(y, width)
         pdf.sources_block(y, width)
 
-    def top_sections(self) -> list:
-        pdf = self.pdf
-        h = pdf.hand
-        out = []
-        if h.key_points:
-            out.append(SectionView(h.key_points_heading, items=h.key_points, style="keypoints"))
-        if h.steps:
-            out.append(SectionView(h.steps_heading, items=h.steps, style="steps"))
-        return out
-
     def screening(self, y: float, width: float) -> float:
+        """The questions (each part runs on across pages), what else to tell, and the rows
+        to sign."""
         pdf = self.pdf
         h = pdf.hand
-        n = 0
         for s in h.page.sections:
-            head = pdf.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, measure=True)
-            first = self.question(n + 1, s.items[0], MARGIN, 0, width, measure=True)
-            y = pdf.room(y, head + 0.6 + first)  # a heading never alone at the foot of a page
-            pdf.set_y(y)
-            y += pdf.text_block(MARGIN, width, s.heading, 1.12, True, NAVY, tag="H2") + 0.5
-            with pdf.tags.group("Table"):
-                for item in s.items:
-                    n += 1
-                    y = pdf.room(y, self.question(n, item, MARGIN, 0, width, measure=True))
-                    y += self.question(n, item, MARGIN, y, width)
-            y += pdf.line_h * 0.4  # no marks under the questions (``views.UNMARKED``)
+            y = pdf.flow(s, y, width)
         words = h.words
         other = pdf.text_block(MARGIN, width, words["form_anything_else"], 1.0, True, measure=True)
         y = pdf.room(y, other + 2 * WRITE)
         pdf.set_y(y)
         y += pdf.text_block(MARGIN, width, words["form_anything_else"], 1.0, True)
-        y += self.write_lines(MARGIN, y, width, 2, False) + 1
+        y += pdf.parts.write_lines(MARGIN, y, width, 2, False) + 1
         for labels in (
             (words["form_signature"], words["form_date"]),
             (words["form_checked_by"], words["form_date"]),
         ):
-            need = self.cells(MARGIN, y, width, labels, measure=True)
+            need = pdf.parts.cells(MARGIN, y, width, labels, measure=True)
             y = pdf.room(y, need)
-            y += self.cells(MARGIN, y, width, labels, measure=False) + 1
+            y += pdf.parts.cells(MARGIN, y, width, labels, measure=False) + 1
         return y
 
     def consent(self, y: float, width: float) -> float:
@@ -1326,13 +1218,11 @@ class _Form:
         pdf.keep_with_sources([*info, agreement, *signatures])
         if pdf.hand.large_print:
             for s in info:
-                y = pdf.room(pdf.page_break(y, s), pdf.measure(s, width))
-                y += pdf.section(s, MARGIN, y, width)
+                y = pdf.flow(s, y, width)
         else:
             y = pdf.two_columns(info, y, (width - GAP) / 2)
         for s in [agreement, *signatures]:
-            y = pdf.room(pdf.page_break(y, s), pdf.measure(s, width))
-            y += pdf.section(s, MARGIN, y, width)
+            y = pdf.flow(s, y, width)
         return y
 
 
@@ -1344,7 +1234,7 @@ def _built_form(h, size, extra, max_pages=None, carry=0, totals=None) -> _Engine
 
 
 def render_form(h: FormHandout, font=None) -> bytes:
-    extra = choose_fallback(h, font)
+    extra = fonts.choose_fallback(h, font)
     normal, large = PAGES[h.page.kind]
     sizes = (18.0, 16.0) if h.large_print else (NORMAL_SIZE,)
     limit = (large if h.large_print else normal) * len(h.copies)
