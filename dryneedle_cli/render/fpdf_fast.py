@@ -17,8 +17,8 @@
 3. **Drawing a line of text.** ``cell`` and ``write`` are fpdf2's general drawing of text:
    borders, fill, links, underlines, fallback fonts, shaping, page totals, line breaking, and
    the text's width measured even when it is left-aligned. A sheet draws about 140 one-line
-   cells and runs of plain text in one font, none of which needs any of that. ``cell`` (left,
-   right or centred; ``line`` is a left-aligned cell that moves to the next line) and ``run``
+   cells and runs of plain text in one font, none of which needs any of that. ``cell`` (left
+   or centred; ``line`` is a left-aligned cell that moves to the next line) and ``run``
    (text that fits on the rest of the line) write what fpdf2 writes for them (the same
    operators, numbers and glyph codes, the font's subset map used the same way, the position
    left as fpdf2 leaves it) and hand anything else to fpdf2.
@@ -49,7 +49,7 @@ _STATE = ("line_width", "draw_color", "fill_color")  # what a kept drawing may c
 _DRAWN: OrderedDict[tuple, tuple[bytes, tuple]] = OrderedDict()
 _DRAWN_LOCK = threading.Lock()
 _KEEP_DRAWN = 32
-_ALIGNED = ("L", "R", "C")
+_ALIGNED = ("L", "C")  # a right-aligned cell (the page number: fpdf2 fills in its total) goes to fpdf2
 _NOT_RUN = frozenset("\n\r\f\u00ad")  # characters ``write`` breaks lines at or hyphenates
 _BIG = 32 * 1024
 _KEEP = 8
@@ -255,7 +255,7 @@ def cell(
     pdf, w: float, h: float, text: str, align: str = "L", new_x: str = "RIGHT", new_y: str = "TOP"
 ) -> None:
     """``pdf.cell(w, h, text, align=align, new_x=new_x, new_y=new_y)`` for a one-line cell with
-    no border, fill or link: the text placed (left, right or centre) as fpdf2 places it, then
+    no border, fill or link: the text placed (left or centre) as fpdf2 places it, then
     the position ``new_x`` (RIGHT or LMARGIN) and ``new_y`` (TOP or NEXT) says. The same bytes
     as fpdf2's ``cell`` (``_render_styled_text_line`` with one fragment in the current font and
     colour); any other cell goes to ``cell``."""
@@ -274,9 +274,9 @@ def cell(
         return
     if align == "L":
         dx = pdf.c_margin
-    else:  # the text's width, as fpdf2 sums it for one fragment
+    else:  # centred on the text's width, as fpdf2 sums it for one fragment
         width = pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
-        dx = w - pdf.c_margin - width if align == "R" else (w - width) / 2
+        dx = (w - width) / 2
     _text(pdf, pdf.x + dx, h, text)
     if new_x == "RIGHT":
         pdf.x += w
