@@ -52,9 +52,10 @@ def q_for(lang: str):
 
 def _ids(lang: str) -> list[str]:
     q = q_for(lang)
-    ids = ["overview", *(f"topic:{t}" for t in q.kb.topics)]
-    ids += [f"condition:{c}" for c in q.kb.conditions]
-    ids += [f"term:{t}" for t in q.kb.glossary]
+    # sorted: the same order in every pytest-xdist worker, however the content was loaded
+    ids = ["overview", *(f"topic:{t}" for t in sorted(q.kb.topics))]
+    ids += [f"condition:{c}" for c in sorted(q.kb.conditions)]
+    ids += [f"term:{t}" for t in sorted(q.kb.glossary)]
     ids += [f"{w}:{a}" for w in ("aftercare", "prepare") for a in AREA_SETS]
     # a page cut to its warning boxes or its steps: sources it knows, none of them marked
     return [*ids, "only-warning:topic:warning-signs", "only-steps:topic:visit"]
