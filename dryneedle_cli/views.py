@@ -28,8 +28,88 @@ class SectionView(msgspec.Struct, frozen=True):
     style: str = "normal"  # normal | warning | steps | checklist (sheet files) | evidence
 
 
-class Page(msgspec.Struct, frozen=True, kw_only=True):
-    """One page a patient reads: an explanation, the preparation or the aftercare sheet."""
+# ---------------------------------------------------------------------------- source marks
+# Issue 23 (PEMAT-P item 2): a source mark ([1]) belongs on the body of what a patient reads
+# only, on screen (the consult page, a sheet's page, the teach-back screen, the web page) and on
+# paper: never in a warning box, the key points, a clinician's note, numbered steps or the
+# screening form's questions; on a form never on what the patient fills in (tick boxes, lines
+# to write on, signatures). The sources listed (on paper the numbered list at the end; on screen
+# the references after the page) are exactly those the page marks, numbered in order of first
+# mark. ``Marks`` is the one rule; every view a patient reads takes it (``Page``, ``TeachBack``,
+# ``Printed``). The JSON keeps every section's ``refs``: data for scripts, not marks.
+UNMARKED = frozenset({"warning", "keypoints", "note", "steps", "questions"})
+FORM_UNMARKED = UNMARKED | {"checklist", "lines", "signature"}
+
+
+class Marks:
+    """The source marks of a view: which sections carry them, each source's number, the marks
+    of a section and the sources listed. A view gives its sections and references in the order
+    they are shown (``marked_page``: the view itself, or a printed document's page)."""
+
+    __slots__ = ()
+    UNMARKED: ClassVar[frozenset] = UNMARKED
+
+    @property
+    def marked_page(self):
+        """What holds the ``sections`` (in the order shown) and the ``references``."""
+        return self
+
+    def marked(self, s) -> bool:
+        """Whether section ``s`` carries source marks: a body section (``UNMARKED``; a form's
+        ``FORM_UNMARKED``: never the screening questions or a part to fill in)."""
+        return s.style not in self.UNMARKED
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """Each marked source's number, in the order the view shows its body sections."""
+        page = self.marked_page
+        body = [s for s in page.sections if self.marked(s)]
+        return numbering((), body, page.references)
+
+    def marks(self, keys) -> str:
+        return marks(self.numbers, keys)
+
+    def marks_of(self, s) -> str:
+        """Section ``s``'s marks ("[1] [3]"), '' for a section that carries none."""
+        return marks(self.numbers, s.refs) if self.marked(s) else ""
+
+    @property
+    def sources(self) -> list[tuple[int, str]]:
+        """(number, short name) of every marked source, in number order."""
+        return source_list(self.numbers, self.marked_page.references)
+
+    @property
+    def marked_references(self) -> tuple[RefView, ...]:
+        """The references of the marked sources, in number order (the screen's list)."""
+        numbers = self.numbers
+        found = [r for r in self.marked_page.references if r.key in numbers]
+        return tuple(sorted(found, key=lambda r: numbers[r.key]))
+
+
+def numbering(first_keys, sections, references) -> dict[str, int]:
+    """Source key -> its number (1, 2 ...), in the order the sources are first cited:
+    ``first_keys`` (a form's summary), then each section's ``refs``. Only sources the page
+    knows (``references``) are numbered."""
+    known = {r.key for r in references}
+    keys = [*first_keys, *(k for s in sections for k in s.refs)]
+    order = [k for k in dict.fromkeys(keys) if k in known]
+    return {k: n for n, k in enumerate(order, 1)}
+
+
+def marks(numbers: dict[str, int], keys) -> str:
+    """The marks that stand for ``keys`` in the text: "[1] [3]" (each source once)."""
+    return " ".join(f"[{n}]" for n in sorted({numbers[k] for k in keys if k in numbers}))
+
+
+def source_list(numbers: dict[str, int], references) -> list[tuple[int, str]]:
+    """(number, short name) of every numbered source, in number order: the list at the end."""
+    shorts = {r.key: r.short for r in references}
+    return sorted((n, shorts[k]) for k, n in numbers.items())
+
+
+class Page(msgspec.Struct, Marks, frozen=True, kw_only=True):
+    """One page a patient reads: an explanation, the preparation or the aftercare sheet. Its
+    source marks on screen follow ``Marks`` (never in a warning box or numbered steps)."""
 
     RENDER: ClassVar[str] = "page"
 
@@ -205,8 +285,9 @@ class Point(msgspec.Struct, frozen=True):
     refs: tuple[str, ...] = ()
 
 
-class TeachBack(msgspec.Struct, frozen=True, kw_only=True):
-    """``teachback``: a page's key points and open questions, on one screen."""
+class TeachBack(msgspec.Struct, Marks, frozen=True, kw_only=True):
+    """``teachback``: a page's key points and open questions, on one screen. Key points carry
+    no source marks (``Marks``), so the screen marks and lists none."""
 
     RENDER: ClassVar[str] = "teachback"
 
@@ -229,14 +310,15 @@ class TeachBack(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def sections(self) -> tuple[SectionView, ...]:
-        """The key points and the questions as two sections (for the reading gate)."""
+        """The key points and the questions as two sections (for the reading gate and the
+        source marks: ``keypoints`` carry none)."""
         refs = tuple(dict.fromkeys(k for p in self.key_points for k in p.refs))
         return (
             SectionView(
                 self.labels["key_points"],
                 items=tuple(p.text for p in self.key_points),
                 refs=refs,
-                style="steps",
+                style="keypoints",
             ),
             SectionView(self.labels["teachback_questions"], items=self.questions),
         )
@@ -361,21 +443,14 @@ class ScreenResult(msgspec.Struct, frozen=True, kw_only=True):
 
 
 FIRST_STYLES = ("warning", "keypoints", "note")  # the sections every format puts first
-# Issue 23 (PEMAT-P item 2): a source mark ([1]) belongs on the body of a sheet or form only:
-# never in a warning box, the key points, a clinician's note, numbered steps or the screening
-# form's questions; on a form never on what the patient fills in (tick boxes, lines to write
-# on, signatures). The numbered list at the end holds only the sources the page marks.
-UNMARKED = frozenset({"warning", "keypoints", "note", "steps", "questions"})
-FORM_UNMARKED = UNMARKED | {"checklist", "lines", "signature"}
 
 
-class Printed(msgspec.Struct, frozen=True, kw_only=True):
+class Printed(msgspec.Struct, Marks, frozen=True, kw_only=True):
     """What every printed document has, a sheet (``Handout``) or a form (``FormHandout``): the
     page and its sections (drawn by their style), the clinic, the areas, the paper and type
-    size, the words of the footer, and the source marks and list (``UNMARKED``: the styles
-    that carry no marks)."""
+    size, the words of the footer, and the source marks and list (``Marks`` over its page;
+    ``UNMARKED``: the styles that carry no marks)."""
 
-    UNMARKED: ClassVar[frozenset] = UNMARKED
     page: Page
     clinic: Any  # the clinic profile (handouts.clinic.Clinic), or None
     patient: str = ""  # a form: the name in its running header ('' : a line to write on)
@@ -390,21 +465,9 @@ class Printed(msgspec.Struct, frozen=True, kw_only=True):
     # the document's own words: a form's answers (a ``questions`` part's boxes), lines, copies
     words: dict[str, str] = {}
 
-    def marked(self, s) -> bool:
-        """Whether section ``s`` carries source marks: a body section (``UNMARKED``; a form's
-        ``FORM_UNMARKED``: never the screening questions or a part to fill in)."""
-        return s.style not in self.UNMARKED
-
-    def marks(self, keys) -> str:
-        return marks(self.numbers, keys)
-
-    def marks_of(self, s) -> str:
-        """Section ``s``'s marks ("[1] [3]"), '' for a section that carries none."""
-        return marks(self.numbers, s.refs) if self.marked(s) else ""
-
     @property
-    def sources(self) -> list[tuple[int, str]]:
-        return source_list(self.numbers, self.page.references)
+    def marked_page(self) -> Page:
+        return self.page
 
     @property
     def outline_caption(self) -> str:
@@ -446,33 +509,6 @@ class Handout(Printed, frozen=True, kw_only=True):
         """Everything else, after the areas treated, in the page's order."""
         return tuple(s for s in self.page.sections if s.style not in FIRST_STYLES)
 
-    @property
-    def numbers(self) -> dict[str, int]:
-        """Each marked source's number, in the order the sheet prints its body sections."""
-        body = [s for s in (*self.first_sections, *self.other_sections) if self.marked(s)]
-        return numbering((), body, self.page.references)
-
-
-def numbering(first_keys, sections, references) -> dict[str, int]:
-    """Source key -> its number (1, 2 ...), in the order the sources are first cited:
-    ``first_keys`` (a form's summary), then each section's ``refs``. Only sources the page
-    knows (``references``) are numbered."""
-    known = {r.key for r in references}
-    keys = [*first_keys, *(k for s in sections for k in s.refs)]
-    order = [k for k in dict.fromkeys(keys) if k in known]
-    return {k: n for n, k in enumerate(order, 1)}
-
-
-def marks(numbers: dict[str, int], keys) -> str:
-    """The marks that stand for ``keys`` in the text: "[1] [3]" (each source once)."""
-    return " ".join(f"[{n}]" for n in sorted({numbers[k] for k in keys if k in numbers}))
-
-
-def source_list(numbers: dict[str, int], references) -> list[tuple[int, str]]:
-    """(number, short name) of every numbered source, in number order: the list at the end."""
-    shorts = {r.key: r.short for r in references}
-    return sorted((n, shorts[k]) for k, n in numbers.items())
-
 
 def outline_caption(labels: dict[str, str], kind: str) -> str:
     """What to do with the body outline: labels ``body_outline_caption_<kind>`` if there is one
@@ -493,12 +529,6 @@ class FormHandout(Printed, frozen=True, kw_only=True):
     form_hash: str = ""
     key_points: tuple[str, ...] = ()  # the form's key points (its file's `key_points`), boxed
     steps: tuple[str, ...] = ()  # how to fill in the form (its file's `steps`), numbered
-
-    @property
-    def numbers(self) -> dict[str, int]:
-        """Each marked source's number, in the order the form prints its body sections."""
-        body = [s for s in self.page.sections if self.marked(s)]
-        return numbering((), body, self.page.references)
 
     @property
     def steps_heading(self) -> str:

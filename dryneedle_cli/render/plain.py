@@ -1,7 +1,9 @@
 """Plain text: no colour, no boxes, no wrapping; a stable line layout for pipes and scripts.
 
 Pages: title underlined with '=', headings underlined with '-' ('!' for warnings), one
-paragraph per line, list items as '- ', numbered steps as '1. ', checklists as '[ ] '.
+paragraph per line, list items as '- ', numbered steps as '1. ', checklists as '[ ] '. A body
+section ends with the names of its sources; a warning, steps or key points never do, and the
+references at the end are the sources named (``views.Marks``, the rule of every patient view).
 Lists of conditions or references: one record per line, fields separated by tabs.
 """
 
@@ -28,15 +30,16 @@ def _underline(text: str, char: str) -> list[str]:
     return [text, char * len(text)]
 
 
-def _section(s: SectionView, refs_by_key: dict[str, str], sources_label: str) -> list[str]:
+def _section(s: SectionView, named: list[str], sources_label: str) -> list[str]:
+    """A section; ``named``: the short names of its sources, [] where it carries none."""
     lines = _underline(s.heading, "!" if s.style == "warning" else "-")
     if s.text:
         lines.append(s.text)
     for n, item in enumerate(s.items, 1):
         prefix = f"{n}. " if s.style == "steps" else _BULLET.get(s.style, "- ")
         lines.append(f"{prefix}{item}")
-    if s.refs:
-        lines.append(f"{sources_label}: {'; '.join(refs_by_key[k] for k in s.refs)}")
+    if named:
+        lines.append(f"{sources_label}: {'; '.join(named)}")
     return lines
 
 
@@ -61,15 +64,17 @@ def page(p: Page, clinician: bool = True) -> str:
     shorts = {r.key: r.short for r in p.references}
     for s in p.sections:
         lines.append("")
-        lines.extend(_section(s, shorts, p.labels["sources"]))
+        named = [shorts[k] for k in s.refs if k in shorts] if p.marked(s) else []
+        lines.extend(_section(s, named, p.labels["sources"]))
     if clinician:
         lines.extend(_rules_out(p, shorts))
     if p.status:  # what the page is: a draft awaiting review, or approved by whom and when
         lines += ["", p.status]
-    if p.references:
+    listed = p.marked_references  # the sources a body section names, in order of first name
+    if listed:
         lines.append("")
         lines.extend(_underline(p.labels["references"], "-"))
-        lines.extend(_citation(r) for r in p.references)
+        lines.extend(_citation(r) for r in listed)
     return "\n".join(lines) + "\n"
 
 
@@ -127,21 +132,24 @@ def paths(v: Paths) -> str:
 
 
 def teachback(v: TeachBack) -> str:
-    """The key points (numbered, each with its sources) and the questions of one page."""
+    """The key points (numbered) and the questions of one page. Key points name no sources
+    (``views.Marks``), so no references follow them either."""
     shorts = {r.key: r.short for r in v.references}
+    numbers = v.numbers  # empty by the rule: the key points are not marked
     lines = [*_underline(v.title, "="), v.opener, "", *_underline(v.labels["key_points"], "-")]
     for n, p in enumerate(v.key_points, 1):
         lines.append(f"{n}. {p.text}")
-        if p.refs:
-            lines.append(f"   {v.labels['sources']}: {'; '.join(shorts[k] for k in p.refs)}")
+        named = [shorts[k] for k in dict.fromkeys(p.refs) if k in numbers]
+        if named:
+            lines.append(f"   {v.labels['sources']}: {'; '.join(named)}")
     if v.questions:
         lines += ["", *_underline(v.labels["teachback_questions"], "-")]
         lines += [f"- {question}" for question in v.questions]
     if v.status:
         lines += ["", v.status]
-    if v.references:
+    if v.marked_references:
         lines += ["", *_underline(v.labels["references"], "-")]
-        lines += [_citation(r) for r in v.references]
+        lines += [_citation(r) for r in v.marked_references]
     return "\n".join(lines) + "\n"
 
 

@@ -99,7 +99,9 @@ class _Rows:
                 yield Segment.line()
 
 
-def _section(s: SectionView, marks: dict[str, str]):
+def _section(s: SectionView, marks: str):
+    """A section; ``marks``: its source marks ("[1] [3]"), '' in a warning box or steps
+    (``views.Marks``)."""
     parts = []
     if s.text:
         parts.append(Text(s.text))
@@ -109,8 +111,8 @@ def _section(s: SectionView, marks: dict[str, str]):
             marker = f"{n}." if s.style == "steps" else ("☐" if s.style == "checklist" else "•")
             items.add_row(Text(f" {marker}"), Text(item))
         parts.append(items)
-    if s.refs:
-        parts.append(Text(" ".join(dict.fromkeys(marks[k] for k in s.refs)), style="dim"))
+    if marks:
+        parts.append(Text(marks, style="dim"))
     body = Group(*parts)
     if s.style == "warning":
         return Panel(
@@ -139,8 +141,9 @@ _CODES_AND_IDS = ("icd10", "icd10_cm", "related")  # facts a patient is not show
 
 
 def page(p: Page, console: Console, refs: bool = False) -> None:
-    """The page as a patient reads it: no ids or codes, sources as [1] marks; the full
-    references only with ``refs``. At most ``READ_WIDTH`` columns wide."""
+    """The page as a patient reads it: no ids or codes, sources as [1] marks on its body
+    sections (``views.Marks``: none in a warning box or steps); the full references of those
+    marks only with ``refs``. At most ``READ_WIDTH`` columns wide."""
     width = console.width
     console.width = min(width, READ_WIDTH)
     try:
@@ -170,26 +173,35 @@ def _page(p: Page, console: Console, refs: bool) -> None:
             )
             grid.add_row(Text(label), shown if isinstance(shown, Text) else Text(shown))
         console.print(grid)
-    marks = {r.key: f"[{n}]" for n, r in enumerate(p.references, 1)}
     for s in p.sections:
         console.print()
-        console.print(_section(s, marks))
+        console.print(_section(s, p.marks_of(s)))
     if p.status:  # one quiet line: a draft awaiting review, or approved by whom and when
         console.print()
         console.print(Text(p.status, style="dim italic"))
-    if not p.references:
+    _sources(p, console, refs)
+
+
+def _sources(v, console: Console, refs: bool) -> None:
+    """After a page: the hint that the marks stand for sources, or with ``refs`` the marked
+    sources in number order (``views.Marks``); nothing when nothing is marked."""
+    listed = v.marked_references
+    if not listed:
         return
     console.print()
     if not refs:
-        console.print(Text(p.labels["refs_hint"], style="dim"))
+        console.print(Text(v.labels["refs_hint"], style="dim"))
         return
-    console.print(Text(p.labels["references"], style="bold dim"))
-    for r in p.references:
-        console.print(Text(f"{marks[r.key]} {r.short}. {r.citation}{_link(r)}", style="dim"))
+    console.print(Text(v.labels["references"], style="bold dim"))
+    numbers = v.numbers
+    for r in listed:
+        line = f"[{numbers[r.key]}] {r.short}. {r.citation}{_link(r)}"
+        console.print(Text(line, style="dim"))
 
 
 def teachback(v: TeachBack, console: Console, refs: bool = False) -> None:
-    """The key points and questions as a patient sees them: no ids, sources as [1] marks."""
+    """The key points and questions as a patient sees them: no ids; the key points carry no
+    source marks (``views.Marks``), so no list or hint follows either."""
     width = console.width
     console.width = min(width, READ_WIDTH)
     try:
@@ -197,12 +209,12 @@ def teachback(v: TeachBack, console: Console, refs: bool = False) -> None:
         head.append("\n")
         head.append(v.opener, style="not bold italic")
         console.print(Panel(head, border_style="cyan", padding=(0, 1), expand=False))
-        marks = {r.key: f"[{n}]" for n, r in enumerate(v.references, 1)}
         points = _Rows(1, right=True, label_style="bold")
         for n, p in enumerate(v.key_points, 1):
             line = Text(p.text)
-            if p.refs:
-                line.append(" " + " ".join(dict.fromkeys(marks[k] for k in p.refs)), style="dim")
+            shown = v.marks(p.refs)  # '' by the rule: the key points are not marked
+            if shown:
+                line.append(f" {shown}", style="dim")
             points.add_row(Text(f" {n}."), line)
         console.print()
         console.print(Group(Text(v.labels["key_points"], style="bold cyan"), points))
@@ -215,15 +227,7 @@ def teachback(v: TeachBack, console: Console, refs: bool = False) -> None:
         if v.status:
             console.print()
             console.print(Text(v.status, style="dim italic"))
-        if v.references:
-            console.print()
-            if not refs:
-                console.print(Text(v.labels["refs_hint"], style="dim"))
-            else:
-                console.print(Text(v.labels["references"], style="bold dim"))
-                for r in v.references:
-                    line = f"{marks[r.key]} {r.short}. {r.citation}{_link(r)}"
-                    console.print(Text(line, style="dim"))
+        _sources(v, console, refs)
     finally:
         console.width = width
 

@@ -9,7 +9,8 @@ The style sheet is ``desk.css`` beside this module, served from a route or copie
 site's pages.
 
 The patient view as on the terminal: no ids, codes or citations on a page (sources as [1]
-marks, the hint that the clinician has the list), and the page's status line (draft, approved
+marks on its body sections, never in a warning box or steps: ``views.Marks``; the hint that
+the clinician has the list), and the page's status line (draft, approved
 by whom) at its foot.
 """
 
@@ -176,17 +177,16 @@ def _items(s: SectionView) -> str:
     return f"<{tag}{cls}>" + "".join(f"<li>{esc(i)}</li>" for i in s.items) + f"</{tag}>\n"
 
 
-def _section(s: SectionView, marks: dict[str, str], n: int) -> str:
+def _section(s: SectionView, marks: str, n: int) -> str:
+    """A section; ``marks``: its source marks, '' in a warning box or steps (``views.Marks``)."""
     cls = ' class="warning"' if s.style == "warning" else ""
     ident = f"s{n}"
     out = [f'<section{cls} aria-labelledby="{ident}">\n<h2 id="{ident}">{esc(s.heading)}</h2>\n']
     if s.text:
         out.append(f"<p>{esc(s.text)}</p>\n")
     out.append(_items(s))
-    if s.refs:
-        shown = " ".join(dict.fromkeys(marks[k] for k in s.refs if k in marks))
-        if shown:
-            out.append(f'<p class="marks">{esc(shown)}</p>\n')
+    if marks:
+        out.append(f'<p class="marks">{esc(marks)}</p>\n')
     out.append("</section>\n")
     return "".join(out)
 
@@ -207,10 +207,9 @@ def page(view: Page, frame: Frame) -> str:
         for label, value in facts:
             out.append(f"<div><dt>{esc(label)}</dt><dd>{esc(value)}</dd></div>\n")
         out.append("</dl>\n")
-    marks = {r.key: f"[{n}]" for n, r in enumerate(p.references, 1)}
     for n, s in enumerate(p.sections, 1):
-        out.append(_section(s, marks, n))
-    if p.references:
+        out.append(_section(s, p.marks_of(s), n))
+    if p.marked_references:  # the hint only where a body section is marked
         out.append(f'<p class="hint">{esc(labels["refs_hint"])}</p>\n')
     if p.status:
         out.append(f'<p class="status">{esc(p.status)}</p>\n')

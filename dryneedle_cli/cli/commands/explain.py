@@ -36,7 +36,8 @@ def explain(
     glossary term (LTR). Words that fit several pages list them, one a line on stderr with the
     id to type, and exit 1. With '-', one query per line of stdin (JSON Lines with --json); a
     query not found or not one page is a record with "found": false and the pages as suggestions.
-    On a terminal: no ids or codes, sources as [1] marks (--refs lists them), long pages paged.
+    On a terminal: no ids or codes, sources as [1] marks under the body sections, never in a
+    warning box or steps (--refs lists them), long pages paged.
     With --lang es or fr, names in that language find pages too ('dolor de cuello').
     """
     return answer(settings(ctx), words, json_, plain, color, clinic, refs, no_pager, lang)

@@ -50,7 +50,8 @@ def teachback(
     After explaining, ask the patient to say the key points back in their own words: it
     checks how clearly it was explained. With no words: the overview. Words find a page as
     'explain' does; 'aftercare' and 'prepare' are the sheets, whose points may depend on
-    --area (teachback aftercare --area neck). On a terminal: no ids, sources as [1] marks.
+    --area (teachback aftercare --area neck). On a terminal: no ids, and no source marks on
+    the key points (their sources: --json, or the page with --refs).
     """
     from dryneedle_cli.query import teachback as teach
     from dryneedle_cli.status import stamp
