@@ -1,15 +1,17 @@
 """Every figure on the consent form is one the side-effects page gives: one source of numbers,
 not a copy. The figures (how often a side effect happens, how many visits a survey counted)
-are defined once, in labels.yaml ``defaults`` (``fig_*``), and used by placeholder on both
-pages in every language. These tests check, in en, es and fr:
+are defined once, in labels.yaml ``defaults`` (``fig_*``), and used by placeholder on every
+page that gives them, in every language. These tests check, in en, es and fr:
 
-- the form's files hold no typed figure (only ``{fig_*}`` placeholders);
+- the form's files hold no typed figure (only ``{fig_*}`` placeholders), and no patient file
+  (page, sheet, form, glossary) types a frequency ("1 in 13");
 - every figure the printed form shows is one the side-effects page shows;
 - each figure says what its survey found (``SOURCE``, pinned from the papers), rounded from the
   papers' percentages (``PAPERS``), with the same numbers in every language;
-- every common side effect is counted out of the same number (100), on the consent form, the
-  side-effects and safety pages and the aftercare sheet, so a reader compares them without
-  working anything out (PEMAT-P item 6); only a rare event is "1 in 1,000".
+- every common side effect is counted out of the same number (100) on every page a patient
+  sees (every topic, condition and glossary page, the sheets for any areas, the forms and the
+  teach-back screens), so a reader compares them without working anything out (PEMAT-P item
+  6); only a rare event is "1 in 1,000"; and no placeholder is left unfilled on any of them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dryneedle_cli.checks.readability import patient_pages, teachback_pages
 from dryneedle_cli.content.build import build
 from dryneedle_cli.content.layers import Layer
 from dryneedle_cli.query.pages import Query
@@ -30,19 +33,21 @@ LANGS = ("en", "es", "fr")
 NB = "\u00a0"
 
 # What each paper found, in % of treatments (content review 3 and clinical-sources.md 2.1-2.3):
-# Brady 2014 first, then Boyce 2020; tiredness is MacPherson 2005, % of patients.
+# Brady 2014 first, then Boyce 2020; tiredness is MacPherson 2005, % of patients; the heel
+# trial's own figure is Cotchett 2014 (clinical-sources.md 2.3 and 5), % of real-needling visits.
 PAPERS = {
     "fig_mild": (19.18, 36.7),  # any mild side effect
     "fig_bruise": (7.55, 7.7),
     "fig_bleeding": (4.65, 16),
     "fig_pain_during": (3.01, 5.9),
     "fig_tired": (24.4,),  # tired or drowsy after acupuncture
+    "fig_heel_mild": (32,),  # minor short-lived side effects, real needling (70 visits)
 }
 # What each survey found, as each language writes it: the common side effects out of 100 (the
 # papers' percentages rounded to a whole number; a range is Brady's figure to Boyce's), the
 # rare serious one (Boyce 2020: 20 major events in 20,494 treatments) out of 1,000, and the
 # survey sizes rounded down. French puts the noun inside the figure ("8 séances sur 100").
-# The six frequencies are written with no-break spaces, so none is split over two lines.
+# The frequencies are written with no-break spaces, so none is split over two lines.
 SOURCE = {
     name: tuple(v.replace(" ", NB) for v in by_lang)
     for name, by_lang in {
@@ -52,6 +57,7 @@ SOURCE = {
         "fig_pain_during": ("3 to 6 in 100", "3 a 6 de cada 100", "3 à 6 séances sur 100"),
         "fig_tired": ("24 in 100", "24 de cada 100", "24 personnes sur 100"),
         "fig_serious": ("1 in 1,000", "1 de cada 1000", "1 séance sur 1 000"),
+        "fig_heel_mild": ("32 in 100", "32 de cada 100", "32 séances sur 100"),
     }.items()
 }  # each space a no-break space: a figure is never split over two lines
 SOURCE |= {
@@ -84,13 +90,30 @@ def _file(lang: str, name: str) -> Path:
     return DATA / name if lang == "en" else DATA / "i18n" / lang / name
 
 
+def _patient_files(lang: str) -> list[Path]:
+    """Every file a patient reads text from: the topics, the conditions, the glossary, the
+    sheets and the forms (not labels.yaml, where the figures are defined, nor the sources)."""
+    root = DATA if lang == "en" else DATA / "i18n" / lang
+    files = [*root.glob("topics/*.yaml"), *root.glob("conditions/*.yaml")]
+    files += [*root.glob("sheets/*.yaml"), root / "glossary.yaml"]
+    files += [root / "consent.yaml", root / "screening.yaml"]
+    return sorted(files)
+
+
+# Not patient text: the review trail, the sources, and the clinician's English notes on a
+# screening question (``why``, ``discuss``, ``as_written``: English in every language, so a
+# placeholder, filled in the page's language, cannot be used there).
+NOT_PATIENT_TEXT = ("translation", "reviewed_on", "reviewed_by", "refs", "references")
+NOT_PATIENT_TEXT += ("why", "discuss", "as_written")
+
+
 def _texts(node):
     """Every string in a parsed YAML file (its patient text), placeholders removed."""
     if isinstance(node, str):
         yield PLACEHOLDER.sub(" ", node)
     elif isinstance(node, dict):
         for k, v in node.items():
-            if k not in ("translation", "reviewed_on", "reviewed_by", "refs", "references"):
+            if k not in NOT_PATIENT_TEXT:
                 yield from _texts(v)
     elif isinstance(node, list):
         for v in node:
@@ -133,6 +156,28 @@ def test_the_consent_form_types_no_figure_of_its_own(lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_no_patient_file_types_a_frequency(lang):
+    """A frequency on any page, sheet or form is a ``{fig_*}`` placeholder, defined once in
+    labels.yaml with its source: never a typed "1 in 13" that the next change of a figure
+    misses."""
+    files = _patient_files(lang)
+    assert len(files) >= 40 and all(f.is_file() for f in files), files
+    typed = {
+        str(f.relative_to(DATA)): found
+        for f in files
+        for found in [
+            [
+                m
+                for t in _texts(yaml.safe_load(f.read_text("utf-8")))
+                for m, _, _ in _frequencies(t, lang)
+            ]  # fmt: skip
+        ]
+        if found
+    }
+    assert typed == {}, f"{lang}: typed frequencies (use a {{fig_...}} placeholder): {typed}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_every_figure_on_the_form_is_on_the_side_effects_page(queries, lang):
     q = queries[lang]
     form = q.form_page_for("consent", None)
@@ -164,7 +209,8 @@ def test_each_figure_says_what_its_survey_found(queries, lang, n):
 
 def test_the_pins_are_the_papers_rounded():
     """Each "in 100" figure is the papers' percentages rounded to a whole number (a range from
-    Brady's to Boyce's; one number when both round alike), the same numbers in every language."""
+    Brady's to Boyce's; one number when both round alike; a trial's own figure from its own
+    percentage), the same numbers in every language."""
     for name, percents in PAPERS.items():
         numbers = tuple(dict.fromkeys(_round(p) for p in percents))
         for lang, pinned in zip(LANGS, SOURCE[name], strict=True):
@@ -174,24 +220,52 @@ def test_the_pins_are_the_papers_rounded():
     assert not more and serious == (1,) and per == 1000 and round(20_494 / 20, -3) == per
 
 
+def _every_page(q) -> list[tuple[str, str]]:
+    """(name, text as the patient reads it) of every page a patient sees in ``q``'s language:
+    the overview, every topic, condition and glossary page, the sheets with no area and with
+    every area, the screening and consent forms, and every teach-back screen."""
+    return [
+        (name, " ".join(f"{page.title} {_page_text(page)}".split(" ")))
+        for name, page in [*patient_pages(q), *teachback_pages(q)]
+    ]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_common_side_effect_is_counted_out_of_100(queries, lang):
     """One denominator for the common side effects, so a patient compares them without working
-    anything out: on the consent form and the side-effects page (and on the safety page and the
-    aftercare sheet, which use the same figures), every frequency is "N in 100", except a rare
-    event, which is "1 in 1,000" or rarer. No "1 in 13" beside "1 in 4"."""
+    anything out: on every page a patient sees (every condition and topic, the sheets, the
+    forms, the teach-back screens), every frequency is "N in 100", except a rare event, which
+    is "1 in 1,000" or rarer. No "1 in 13" beside "8 in 100". And every placeholder is filled,
+    on every kind of page: a ``{fig_*}`` reads as its figure wherever it is written."""
+    q = queries[lang]
+    pages = _every_page(q)
+    kinds = {name.split(" ")[0] for name, _ in pages}
+    assert {"explain", "teachback", "aftercare", "prepare", "sheet"} <= kinds, kinds
+    assert len(pages) >= 90, len(pages)  # every page: none left out as not translated
+    left, wrong, counted = [], [], 0
+    for name, text in pages:
+        if PLACEHOLDER.search(text):
+            left.append((name, PLACEHOLDER.findall(text)))
+        found = _frequencies(text, lang)
+        common = [(t, per) for t, numbers, per in found if numbers != (1,) or per < 1000]
+        counted += len(common)
+        wrong += [(name, t) for t, per in common if per != COMMON]
+    assert left == [], f"{lang}: placeholders not filled: {left}"
+    assert wrong == [], f"{lang}: common side effects not out of {COMMON}: {wrong}"
+    assert counted >= 30, counted  # the condition pages give their figures, in 100s
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_form_and_the_side_effects_page_give_the_figures(queries, lang):
+    """The consent form and the side-effects page give the figures themselves, not only words,
+    each out of 100."""
     q = queries[lang]
     pages = {
         "consent form": q.form_page_for("consent", None),
         "side-effects page": q.page_of("topic", "side-effects"),
-        "safety page": q.page_of("topic", "safety"),
-        "aftercare sheet": q.sheet_for("aftercare", []),
     }
     for where, page in pages.items():
         assert page.lang == lang, (where, page.lang)
         found = _frequencies(_page_text(page), lang)
-        common = [(text, per) for text, numbers, per in found if numbers != (1,) or per < 1000]
-        other = sorted({per for _, per in common} - {COMMON})
-        assert other == [], f"{lang} {where}: common side effects out of {other}: {common}"
-        if where in ("consent form", "side-effects page"):
-            assert len(common) >= 5, (lang, where, found)  # the figures are there, in 100s
+        common = [per for _, numbers, per in found if numbers != (1,) or per < 1000]
+        assert len(common) >= 5 and set(common) == {COMMON}, (lang, where, found)
