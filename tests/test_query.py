@@ -187,3 +187,23 @@ def test_text_in_another_language_comes_from_its_translation_file(data_copy):
     with pytest.raises(NotTranslated, match="stale"):
         Query(result.translated["fr"]).explain("neck")
     assert Query(result.translated["fr"]).explain("coude du tennisman").id == "tennis-elbow"
+
+
+def test_the_region_index_is_made_once_a_knowledge_base(kb, monkeypatch):
+    """Each request has its own Query and Search; the region names are indexed once for a
+    knowledge base (a batch asks for every row's areas), and a different knowledge base gets
+    its own index."""
+    import copy
+
+    from dryneedle_cli.query import search
+    from dryneedle_cli.query.pages import Query
+
+    made = []
+    real = search.region_index
+    monkeypatch.setattr(search, "_REGIONS", {})
+    monkeypatch.setattr(search, "region_index", lambda k: made.append(k) or real(k))
+    assert Query(kb).search.areas(["neck"]) == Query(kb).search.areas(["neck"]) == ["neck"]
+    assert made == [kb]
+    other = copy.copy(kb)  # the same content, another knowledge base
+    assert Query(other).search.areas(["low back"]) == ["low-back"]
+    assert len(made) == 2 and made[1] is other

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from typing import NamedTuple
 
 from dryneedle_cli.content.index import (  # noqa: F401 (re-exported: the search keys live in content)
@@ -32,6 +33,10 @@ class Match(NamedTuple):
 
     how: str
     targets: tuple[tuple[str, str], ...]
+
+
+_REGIONS: dict[int, tuple] = {}  # id(kb) -> (kb, (region_index, ambiguous_regions)), the last 8
+_REGIONS_LOCK = threading.Lock()
 
 
 def region_index(kb) -> dict[str, str]:
@@ -219,11 +224,22 @@ class Search:
             self.suggest(normalize(words), self.index, self._display),
         )
 
-    @functools.cached_property
+    @property
     def _regions(self) -> tuple[dict[str, str], dict[str, list[str]]]:
         """``region_index`` and ``ambiguous_regions`` of this Search's knowledge base, made
-        once (a batch asks for every row's areas); only read after."""
-        return region_index(self.kb), ambiguous_regions(self.kb)
+        once a knowledge base (each request has its own Search; a batch asks for every row's
+        areas); only read after."""
+        kb = self.kb
+        with _REGIONS_LOCK:
+            kept = _REGIONS.get(id(kb))
+        if kept is not None and kept[0] is kb:
+            return kept[1]
+        made = (region_index(kb), ambiguous_regions(kb))
+        with _REGIONS_LOCK:
+            _REGIONS[id(kb)] = (kb, made)  # the knowledge base kept: its id stays its own
+            while len(_REGIONS) > 8:
+                _REGIONS.pop(next(iter(_REGIONS)))
+        return made
 
     def areas(self, words: list[str]) -> list[str]:
         """Region ids for ``--area`` values: a region's name, or what ``matches`` finds among
