@@ -181,15 +181,17 @@ def test_a_full_font_sheet_is_the_same_first_and_after(q, monkeypatch):
 
 
 def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
-    """render/fpdf_fast.py: fpdf2's object writing and font compression made cheaper, the
-    same file: a sheet (basic subset), a Polish name (Latin subset, cut down), large print, a
-    consent form, each drawn twice (the font's compressed copy reused)."""
+    """render/fpdf_fast.py: fpdf2's object writing, font writing and font compression made
+    cheaper, the same file: a sheet (basic subset), a Polish name (Latin subset, cut down: left
+    to fpdf2), large print, a consent form, each drawn twice (the font's compressed copy
+    reused)."""
     import re
     import zlib
 
-    from fpdf import syntax
+    from fpdf import output, syntax
 
     from dryneedle_cli.handouts import printed
+    from dryneedle_cli.render import fpdf_fast
     from dryneedle_cli.render import pdf as form_pdf
 
     def made() -> list[bytes]:
@@ -207,7 +209,10 @@ def test_fpdf_fast_writes_the_same_bytes(q, monkeypatch):
 
     fast = syntax.PDFObject._build_obj_dict
     assert getattr(fast, "_dryneedle", False) and syntax.zlib is not zlib  # installed
+    written = getattr(output.OutputProducer._add_fonts, "written", 0)  # installed with a sheet
     with_fast = made()
+    assert output.OutputProducer._add_fonts.written - written == 4  # all but the Polish name
+    monkeypatch.setattr(fpdf_fast, "FONTS", False)
     monkeypatch.setattr(syntax.PDFObject, "_build_obj_dict", fast.__wrapped__)
     assert getattr(syntax.PDFObject.serialize, "_dryneedle", False)
     monkeypatch.setattr(syntax.PDFObject, "serialize", syntax.PDFObject.serialize.__wrapped__)

@@ -206,6 +206,7 @@ def _embed_basic_whole() -> None:
     if not isinstance(real, deferred.Deferred) and not hasattr(real, "Subsetter"):
         return
     output.ftsubset = _SubsetModule(real)
+    fpdf_fast.install_fonts(_is_basic, lambda: isinstance(output.ftsubset, _SubsetModule))
 
 
 class _Names:
