@@ -535,7 +535,7 @@ def check_font(path: Path) -> None:
 
 def choose_fallback(h, font: Path | None) -> Path | None:
     """The extra font needed for characters DejaVu Sans lacks, or None if none are missing."""
-    needed = {c for c in texts(h) if not c.isspace()}
+    needed = {c for c in set(texts(h)) if not c.isspace()}  # each character looked at once
     if covered("".join(needed)):  # a subset of DejaVu Sans has them all, so has it
         return None
     missing = {c for c in needed if ord(c) not in _file_cmap(FULL[0])}

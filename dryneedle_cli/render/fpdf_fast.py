@@ -345,6 +345,13 @@ def _plain(pdf, text: str, h: float) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _color_op(color) -> str:
+    """The operator that sets ``color`` as fpdf2 writes it for text (a colour is a tuple: the
+    same colour, the same words)."""
+    return color.serialize().lower()
+
+
 def _text(pdf, start: float, h: float, text: str) -> None:
     """What fpdf2's ``_render_styled_text_line`` writes for one fragment of ``text`` in the
     current font and colour whose first character is at ``start``: the operators and glyph
@@ -355,7 +362,7 @@ def _text(pdf, start: float, h: float, text: str) -> None:
     color = pdf.text_color
     changed = color != pdf.fill_color  # drawn with the text colour, then put back
     if changed:
-        parts.append(color.serialize().lower())
+        parts.append(_color_op(color))
     if not pdf.current_font_is_set_on_page:
         pdf._out(pdf._set_font_for_page(font, pdf.font_size_pt))
     pick = font.subset.pick
