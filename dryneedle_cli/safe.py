@@ -78,19 +78,28 @@ def has_control(value: str, newlines: bool = False) -> bool:
 
 
 def view(obj, skip: frozenset[str] = frozenset({"folder", "logo"})):
-    """A copy of a view model (msgspec structs, tuples, lists, dicts) with every string cleaned.
+    """A view model (msgspec structs, tuples, lists, dicts) with every string cleaned: a
+    copy where a string changed, the same struct or tuple where none did (a sheet's view is
+    made for every row of a batch, and almost never holds a control character).
 
     Fields named in ``skip`` (file locations) are left as they are.
     """
     import msgspec  # here, not at the top: messages and --help need no msgspec
 
     if isinstance(obj, str):
-        return text(obj)
+        return text(obj) if _pattern("text").search(obj) else obj
     if isinstance(obj, msgspec.Struct):
-        changes = {f: view(getattr(obj, f), skip) for f in obj.__struct_fields__ if f not in skip}
-        return msgspec.structs.replace(obj, **changes)
+        changes = {}
+        for f in obj.__struct_fields__:
+            if f not in skip:
+                value = getattr(obj, f)
+                cleaned = view(value, skip)
+                if cleaned is not value:
+                    changes[f] = cleaned
+        return msgspec.structs.replace(obj, **changes) if changes else obj
     if isinstance(obj, tuple):
-        return tuple(view(x, skip) for x in obj)
+        cleaned = tuple(view(x, skip) for x in obj)
+        return obj if all(a is b for a, b in zip(cleaned, obj, strict=True)) else cleaned
     if isinstance(obj, list):
         return [view(x, skip) for x in obj]
     if isinstance(obj, dict):

@@ -828,3 +828,29 @@ def test_hostile_TR2_a_stale_translation_with_control_characters_gets_both_probl
     assert checked.stdout.count("control character") == 1, checked.stdout
     done = invoke("--content-dir", str(clinic), "explain", "neck", "--lang", "es", "--plain")
     assert done.exit_code == 0 and done.stdout.startswith("Dolor de cuello")
+
+
+def test_safe_view_cleans_a_copy_and_keeps_a_clean_view_as_it_is():
+    """safe.view: a view with no control character is returned as it is (a batch makes one
+    for every row); one with a control character anywhere inside is a cleaned copy, the
+    original untouched."""
+    import msgspec
+
+    from dryneedle_cli import safe
+
+    class Part(msgspec.Struct, frozen=True):
+        heading: str
+        items: tuple[str, ...]
+
+    class Doc(msgspec.Struct, frozen=True):
+        title: str
+        parts: tuple[Part, ...]
+        folder: str = "\x1b]8;;x\x07"  # skipped: a file location
+
+    clean = Doc("Aftercare", (Part("Ice", ("Ice it.", "Rest.")),))
+    assert safe.view(clean) is clean
+    dirty = Doc("Aftercare", (Part("Ice", ("Ice it.", "Rest\x1b[31m.")), Part("B", ())))
+    shown = safe.view(dirty)
+    assert shown is not dirty and dirty.parts[0].items[1] == "Rest\x1b[31m."
+    assert "\x1b" not in shown.parts[0].items[1] and shown.parts[0].items[0] == "Ice it."
+    assert shown.parts[1] is dirty.parts[1] and shown.folder == dirty.folder
