@@ -28,6 +28,7 @@ from pathlib import Path
 # first: it imports fpdf2 without the optional packages a sheet never uses
 from dryneedle_cli.render import fonts  # isort: skip
 from fpdf import FPDF
+from fpdf.drawing_primitives import convert_to_device_color
 from fpdf.enums import MethodReturnValue
 
 from dryneedle_cli.errors import ContentError, DryneedleError, ExitCode, OutputError
@@ -74,6 +75,9 @@ def _quiet_fpdf():
     finally:
         for lg, level in zip(loggers, levels, strict=True):
             lg.setLevel(level)
+
+
+_DEVICE: dict[tuple, object] = {}  # an RGB colour -> fpdf2's device colour for it
 
 
 class ShapingUnavailable(DryneedleError):
@@ -195,8 +199,27 @@ class _Engine(FPDF):
             self.shaping = want
 
     def font(self, scale=1.0, bold=False, color=BLACK):
-        self.set_font("body", "B" if bold else "", self.size * scale)
-        self.set_text_color(*color)
+        """The body font at ``scale`` of the size, bold or not, in ``color``. fpdf2 is asked
+        only for what changes: a sheet sets its font and colour before every block of text,
+        and most of the time they are the ones already set."""
+        style = "B" if bold else ""
+        size = self.size * scale
+        font = self.current_font
+        if not (
+            self.font_size_pt == size
+            and self.font_style == style
+            and self.font_family == "body"
+            and font is not None
+            and font.fontkey == "body" + style
+            and not self.underline
+            and not self.strikethrough
+        ):
+            self.set_font("body", style, size)
+        device = _DEVICE.get(color)
+        if device is None:
+            device = _DEVICE[color] = convert_to_device_color(*color)
+        if self.text_color != device:
+            self.text_color = device
 
     def text_block(
         self, x, w, text, scale=1.0, bold=False, color=BLACK, measure=False, tag="P", lead=None
