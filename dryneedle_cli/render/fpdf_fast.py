@@ -141,13 +141,95 @@ def _fast_serialize(original, syntax):
     return serialize
 
 
+def _bf_char(code: int, glyph) -> str:
+    """One ``bfchar`` line of a font's ToUnicode map, as fpdf2 writes it (a code point past
+    U+FFFF as its surrogate pair)."""
+    units = "".join(
+        f"{0xD800 | (u - 0x10000) >> 10:04X}{0xDC00 | (u & 0x3FF):04X}"
+        if u > 0xFFFF
+        else f"{u:04X}"
+        for u in glyph.unicode
+    )
+    return f"<{code:04X}> <{units}>\n"
+
+
+_TO_UNICODE = (
+    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+    "/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n"
+    ">> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+    "{blocks}endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+)
+
+
+def _embed_whole(producer, font, output):
+    """The objects fpdf2's ``_add_fonts`` adds for one TrueType font, in its order, for a basic
+    subset (kept whole by ``render/fonts.py``'s subsetting); the font's composite object."""
+    from fpdf.syntax import Name, PDFArray
+
+    fontname = f"MPDFAA+{font.name}"
+    subsetter = output.ftsubset.Subsetter(
+        output.ftsubset.Options(notdef_outline=True, recommended_glyphs=True)
+    )
+    subsetter.populate(glyphs=font.subset.get_all_glyph_names())
+    subsetter.subset(font.ttfont)  # a basic subset: kept whole
+    code_to_glyph = {
+        char_id: font.ttfont.getGlyphID(glyph.glyph_name)
+        for glyph, char_id in font.subset.items()
+        if glyph is not None
+    }
+    stream = output.BytesIO()
+    font.ttfont.save(stream)
+    stream.seek(0)
+    font_file = stream.read()
+    composite = output.PDFFont(subtype="Type0", base_font=fontname, encoding="Identity-H")
+    producer._add_pdf_obj(composite, "fonts")
+    cid_font = output.PDFFont(
+        subtype="CIDFontType2",
+        base_font=fontname,
+        d_w=font.desc.missing_width,
+        w=output._tt_font_widths(font),
+    )
+    producer._add_pdf_obj(cid_font, "fonts")
+    composite.descendant_fonts = PDFArray([cid_font])
+    entries = [
+        _bf_char(code, glyph)
+        for glyph, code in font.subset.items()
+        if glyph is not None and isinstance(glyph.unicode, tuple) and glyph.unicode
+    ]
+    blocks = output._build_cmap_blocks(entries, "bfchar")
+    to_unicode = output.PDFContentStream(_TO_UNICODE.format(blocks=blocks).encode("latin-1"))
+    producer._add_pdf_obj(to_unicode, "fonts")
+    composite.to_unicode = to_unicode
+    system_info = output.CIDSystemInfo()
+    producer._add_pdf_obj(system_info, "fonts")
+    cid_font.c_i_d_system_info = system_info
+    descriptor = font.desc
+    descriptor.font_name = Name(fontname)
+    producer._add_pdf_obj(descriptor, "fonts")
+    cid_font.font_descriptor = descriptor
+    cid_to_gid = bytearray(256 * 256 * 2)
+    for code, glyph_id in code_to_glyph.items():
+        cid_to_gid[code * 2] = glyph_id >> 8
+        cid_to_gid[code * 2 + 1] = glyph_id & 0xFF
+    map_obj = output.PDFContentStream(contents=bytes(cid_to_gid), compress=True)
+    producer._add_pdf_obj(map_obj, "fonts")
+    cid_font.c_i_d_to_g_i_d_map = map_obj
+    file_obj = output.PDFFontStream(contents=font_file)
+    producer._add_pdf_obj(file_obj, "fonts")
+    descriptor.font_file2 = file_obj
+    font.subset.pick.cache_clear()
+    font.subset.get_glyph.cache_clear()
+    font.close()
+    return composite
+
+
 def _fast_add_fonts(original, output, is_basic, whole):
     """fpdf2's ``_add_fonts`` for a document whose fonts are all basic subsets (embedded whole):
     the same objects in the same order, with the CID-to-glyph map (128 KB a font) made as
     bytes, not as a list of 131,072 one-character strings joined; any other document (a font
     cut down, a core, colour or CFF font, a missing glyph, PDF/A-1) goes to fpdf2."""
     from fpdf.fonts import TTFFont
-    from fpdf.syntax import Name, PDFArray
 
     def is_plain(font) -> bool:
         return (
@@ -158,87 +240,18 @@ def _fast_add_fonts(original, output, is_basic, whole):
             and is_basic(font.ttfont)
         )
 
-    def bf_char(code: int, glyph) -> str:
-        units = "".join(
-            f"{0xD800 | (u - 0x10000) >> 10:04X}{0xDC00 | (u & 0x3FF):04X}"
-            if u > 0xFFFF
-            else f"{u:04X}"
-            for u in glyph.unicode
-        )
-        return f"<{code:04X}> <{units}>\n"
-
     @functools.wraps(original)
     def _add_fonts(self, *args, **kwargs):
         fonts = sorted(self.fpdf.fonts.values(), key=lambda font: font.i)
-        if not (FONTS and fonts and whole() and all(is_plain(font) for font in fonts)):
-            return original(self, *args, **kwargs)
         compliance = self.fpdf._compliance
-        if compliance and compliance.profile == "PDFA" and compliance.part == 1:
+        if (
+            not (FONTS and fonts and whole() and all(is_plain(font) for font in fonts))
+            or compliance
+            and compliance.profile == "PDFA"
+            and compliance.part == 1
+        ):
             return original(self, *args, **kwargs)
-        made = {}
-        for font in fonts:
-            fontname = f"MPDFAA+{font.name}"
-            options = output.ftsubset.Options(notdef_outline=True, recommended_glyphs=True)
-            subsetter = output.ftsubset.Subsetter(options)  # a basic subset: kept whole
-            subsetter.populate(glyphs=font.subset.get_all_glyph_names())
-            subsetter.subset(font.ttfont)
-            code_to_glyph = {
-                char_id: font.ttfont.getGlyphID(glyph.glyph_name)
-                for glyph, char_id in font.subset.items()
-                if glyph is not None
-            }
-            stream = output.BytesIO()
-            font.ttfont.save(stream)
-            stream.seek(0)
-            font_file = stream.read()
-            composite = output.PDFFont(subtype="Type0", base_font=fontname, encoding="Identity-H")
-            self._add_pdf_obj(composite, "fonts")
-            made[font.i] = composite
-            cid_font = output.PDFFont(
-                subtype="CIDFontType2",
-                base_font=fontname,
-                d_w=font.desc.missing_width,
-                w=output._tt_font_widths(font),
-            )
-            self._add_pdf_obj(cid_font, "fonts")
-            composite.descendant_fonts = PDFArray([cid_font])
-            entries = [
-                bf_char(code, glyph)
-                for glyph, code in font.subset.items()
-                if glyph is not None and isinstance(glyph.unicode, tuple) and glyph.unicode
-            ]
-            to_unicode = output.PDFContentStream(
-                (
-                    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-                    "/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n"
-                    ">> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-                    f"{output._build_cmap_blocks(entries, 'bfchar')}"
-                    "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
-                ).encode("latin-1")
-            )
-            self._add_pdf_obj(to_unicode, "fonts")
-            composite.to_unicode = to_unicode
-            system_info = output.CIDSystemInfo()
-            self._add_pdf_obj(system_info, "fonts")
-            cid_font.c_i_d_system_info = system_info
-            descriptor = font.desc
-            descriptor.font_name = Name(fontname)
-            self._add_pdf_obj(descriptor, "fonts")
-            cid_font.font_descriptor = descriptor
-            cid_to_gid = bytearray(256 * 256 * 2)
-            for code, glyph_id in code_to_glyph.items():
-                cid_to_gid[code * 2] = glyph_id >> 8
-                cid_to_gid[code * 2 + 1] = glyph_id & 0xFF
-            map_obj = output.PDFContentStream(contents=bytes(cid_to_gid), compress=True)
-            self._add_pdf_obj(map_obj, "fonts")
-            cid_font.c_i_d_to_g_i_d_map = map_obj
-            file_obj = output.PDFFontStream(contents=font_file)
-            self._add_pdf_obj(file_obj, "fonts")
-            descriptor.font_file2 = file_obj
-            font.subset.pick.cache_clear()
-            font.subset.get_glyph.cache_clear()
-            font.close()
+        made = {font.i: _embed_whole(self, font, output) for font in fonts}
         _add_fonts.written += 1
         return made
 
