@@ -333,9 +333,9 @@ def install() -> None:
 
 
 def _plain(pdf, text: str, h: float) -> bool:
-    """A line ``line`` may draw: text in the current TrueType font alone, no shaping, no
-    page-total alias in it, no underline, strike-through, raised or outlined text, on a page,
-    and no page break due."""
+    """Text ``cell`` and ``run`` may draw themselves: in the current TrueType font alone, no
+    shaping, no page-total alias in it, no underline, strike-through, raised or outlined text,
+    no character spacing or stretching, on a page, and no page break due."""
     from fpdf.enums import CharVPos, TextMode
 
     font = pdf.current_font
@@ -353,6 +353,8 @@ def _plain(pdf, text: str, h: float) -> bool:
         and not pdf.strikethrough
         and pdf.char_vpos is CharVPos.LINE
         and pdf.text_mode is TextMode.FILL
+        and not pdf.char_spacing
+        and pdf.font_stretching == 100
         and not pdf._record_text_quad_points
         and not pdf.will_page_break(h)
     )
@@ -390,17 +392,14 @@ def _text(pdf, start: float, h: float, text: str) -> None:
 def run(pdf, h: float, text: str) -> None:
     """``pdf.write(h, text)`` for text that fits, whole, on the rest of the current line:
     drawn where fpdf2's ``write`` draws it, and the position left after its last character
-    (the same sum fpdf2 makes); anything else (a line break, a soft hyphen, text that would
-    wrap, character spacing or stretching) goes to ``write``."""
-    if not (_plain(pdf, text, h) and not pdf.char_spacing and pdf.font_stretching == 100):
-        pdf.write(h, text)
-        return
-    if any(c in _NOT_RUN for c in text):
-        pdf.write(h, text)
-        return
-    width = pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
-    room = pdf.w - pdf.x - pdf.r_margin - 2 * pdf.c_margin
-    if width > room - 0.01:  # wraps, or near enough to the edge to leave to fpdf2
+    (the same sum fpdf2 makes); anything else (``_plain``'s cases, a line break, a soft
+    hyphen, text that would wrap) goes to ``write``."""
+    fits = _plain(pdf, text, h) and not any(c in _NOT_RUN for c in text)
+    if fits:
+        width = pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
+        room = pdf.w - pdf.x - pdf.r_margin - 2 * pdf.c_margin
+        fits = width <= room - 0.01  # near enough to the edge is left to fpdf2 too
+    if not fits:
         pdf.write(h, text)
         return
     start = pdf.x + pdf.c_margin
@@ -422,8 +421,6 @@ def cell(
         and align in _ALIGNED
         and new_x in ("RIGHT", "LMARGIN")
         and new_y in ("TOP", "NEXT")
-        and not pdf.char_spacing
-        and pdf.font_stretching == 100
     ):
         from fpdf.enums import XPos, YPos
 
