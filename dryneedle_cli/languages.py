@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 # For messages (clinician-facing, English); a language not named here is shown by its code.
 NAMES = {"en": "English", "es": "Spanish", "fr": "French"}
-CODE_RE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})*$")
+CODE = r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})*$"  # 'es', 'es-MX', 'fr_CA', 'zh-Hant-TW'
 
 
 class Choice(NamedTuple):
@@ -44,7 +44,10 @@ def name(code: str) -> str:
 def base(code: str) -> str | None:
     """The language of a code, in lowercase ('es-MX' -> 'es', 'fr_CA' -> 'fr'); None if the
     text is not a language code."""
-    m = CODE_RE.match(code.strip())
+    code = code.strip()
+    if len(code) == 2 and code.isascii() and code.isalpha():  # the usual case: no pattern
+        return code.lower()
+    m = re.match(CODE, code)
     return m.group(1).lower() if m else None
 
 

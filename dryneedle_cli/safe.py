@@ -17,13 +17,16 @@ _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _NAMED_PATTERNS = {
     "text": f"[{_CONTROL}\r\ud800-\udfff]",
     "line": f"[{_CONTROL}\n\t\r\ud800-\udfff]",
+    # for ``message``: a quoted value over 60 characters; a word over 200
+    "quoted": r"(?<![\w])(['\"])([^'\"\n]{61,}?)\1(?![\w])",
+    "long word": r"\S{201,}",
 }
 
 
 @functools.cache
 def _pattern(name: str) -> re.Pattern:
-    """Compiled when first used (each takes about a millisecond: the surrogate range), so a
-    run that never needs one does not pay for it."""
+    """Compiled when first used (the control patterns take about a millisecond each: the
+    surrogate range), so a run that never needs one does not pay for it."""
     return re.compile(_NAMED_PATTERNS[name])
 
 
@@ -40,9 +43,27 @@ def _visible(m: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+# the space separators (no-break spaces keep "19 in 100" on one line): unprintable to Python,
+# but none of them is in a pattern
+_SPACES = dict.fromkeys([0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000], " ")
+_SPACES_AND_BREAKS = {**_SPACES, ord("\n"): " ", ord("\t"): " "}
+
+
+def _clean(value: str, newlines: bool) -> bool:
+    """True when ``value`` holds nothing ``text`` (``line`` unless ``newlines``) would change,
+    decided without the pattern when it can be: every character the patterns match is one
+    Python counts as unprintable (a control, format, separator or surrogate character), so
+    text printable but for its spaces (and, for ``text``, its line breaks and tabs) needs no
+    pattern, whose compiling is about a millisecond of a run."""
+    if value.isprintable():
+        return True
+    return value.translate(_SPACES_AND_BREAKS if newlines else _SPACES).isprintable()
+
+
 def line(value: object) -> str:
     """One line with nothing a terminal would act on (for messages and one-line fields)."""
-    return _pattern("line").sub(_visible, str(value))
+    value = str(value)
+    return value if _clean(value, False) else _pattern("line").sub(_visible, value)
 
 
 def short(value: object, limit: int = 60) -> str:
@@ -52,28 +73,30 @@ def short(value: object, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "…"
 
 
-_LONG_WORD = re.compile(r"\S{201,}")
-_QUOTED = re.compile(r"(?<![\w])(['\"])([^'\"\n]{61,}?)\1(?![\w])")
-
-
 def message(value: object) -> str:
     """A message as it is shown on stderr (``cli.context.say``, the one way messages are
     written): ``line``, with every quoted value in it ('…' or "…") cut by ``short``, and any
     word longer than 200 characters (a path) cut in its middle. So a value a message quotes
     whole (Click's "Invalid value for 'which': '…'") is cut too; a message that echoes a
     value without quotes cuts it itself, with ``short``."""
-    shown = _QUOTED.sub(lambda m: f"{m.group(1)}{short(m.group(2))}{m.group(1)}", line(value))
+    shown = line(value)
+    if len(shown) <= 60:  # nothing quoted or one word can be longer than the limits
+        return shown
+    quoted = _pattern("quoted")
+    shown = quoted.sub(lambda m: f"{m.group(1)}{short(m.group(2))}{m.group(1)}", shown)
     # and any one word (a path, a value with no quotes) over 200 characters: its start and end
-    return _LONG_WORD.sub(lambda m: m.group()[:120] + "…" + m.group()[-79:], shown)
+    return _pattern("long word").sub(lambda m: m.group()[:120] + "…" + m.group()[-79:], shown)
 
 
 def text(value: str) -> str:
     """Like ``line`` but keeping line breaks and tabs."""
-    return _pattern("text").sub(_visible, value)
+    return value if _clean(value, True) else _pattern("text").sub(_visible, value)
 
 
 def has_control(value: str, newlines: bool = False) -> bool:
     """True when ``value`` holds a character ``line`` (``text`` with ``newlines``) would show."""
+    if _clean(value, newlines):
+        return False
     return bool(_pattern("text" if newlines else "line").search(value))
 
 
@@ -87,7 +110,7 @@ def view(obj, skip: frozenset[str] = frozenset({"folder", "logo"})):
     import msgspec  # here, not at the top: messages and --help need no msgspec
 
     if isinstance(obj, str):
-        return text(obj) if _pattern("text").search(obj) else obj
+        return obj if _clean(obj, True) else text(obj)
     if isinstance(obj, msgspec.Struct):
         changes = {}
         for f in obj.__struct_fields__:

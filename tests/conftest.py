@@ -115,7 +115,7 @@ _hypothesis_profile()
 # every test of these files
 E2E_FILES = {
     "test_hostile_surface.py",  # the output surface: closed descriptors, pipes, signals
-    "test_deferred.py",  # which modules a fresh interpreter imports for a sheet
+    "test_deferred.py",  # which modules a fresh interpreter imports for a sheet, a page
     "test_layout.py",  # every sheet's lines read back from the PDF
     "test_serve_browser.py",  # `dryneedle serve` as a process, its pages in chromium (axe)
     "test_subprocess.py",  # the installed entry point as a real process
@@ -129,6 +129,7 @@ E2E_TESTS = {
         "test_installed_entry_point_check_refuses_the_template",
     },
     "test_env.py": {"test_start_up_does_not_import_platformdirs"},
+    "test_start_patterns.py": {"test_explain_neck_compiles_no_control_pattern"},
     "test_fast_path.py": {
         "test_a_fast_run_imports_no_typer",
         "test_a_fresh_process_answers_as_typer_does",

@@ -1,4 +1,5 @@
-"""fpdf2 imported without what a plain sheet never uses (render/deferred.py).
+"""Dependencies imported without what a run seldom uses (deferred.py): fpdf2 for a plain
+sheet, Rich for a page on a terminal, pathlib for every run.
 
 Each test runs in a fresh interpreter: the test process has most of these modules imported
 already (pytest imports ``unittest.mock``), and then nothing is deferred.
@@ -34,7 +35,7 @@ DEFERRED = [
 # one sheet through the command line, in a fresh process; prints which of DEFERRED it imported
 SCRIPT = r"""
 import json, os, sys
-from dryneedle_cli.render import deferred
+from dryneedle_cli import deferred
 deferred.ENABLED = sys.argv[1] == "on"
 names = json.loads(sys.argv[2])
 exit_ = os._exit
@@ -113,7 +114,8 @@ def test_the_stand_ins_give_the_real_names():
     """What fpdf2 bound at import: each resolves to the real object when used."""
     code = r"""
 import sys
-from dryneedle_cli.render import fonts, deferred
+from dryneedle_cli import deferred
+from dryneedle_cli.render import fonts
 import fpdf.fonts, fpdf.sign, fpdf.fpdf, fpdf.output
 assert isinstance(fpdf.fonts.instancer, deferred.Deferred), fpdf.fonts.instancer
 assert "fontTools.varLib.instancer" not in sys.modules
@@ -139,8 +141,8 @@ def test_an_fpdf2_that_needs_a_deferred_module_at_import_still_imports():
     fpdf2 is imported again without the stand-ins."""
     code = r"""
 import sys
-from dryneedle_cli.render import deferred
-real = deferred._stand_ins
+from dryneedle_cli import deferred
+real = deferred.GROUPS["fpdf2"]
 def broken():  # ``from unittest.mock import patch`` fails while fpdf2 is imported
     stand_ins = real()
     for s in stand_ins:
@@ -148,7 +150,7 @@ def broken():  # ``from unittest.mock import patch`` fails while fpdf2 is import
             s.__dict__["_deferred_names"] = {}
             s.__dict__["_deferred_refuse"] = frozenset({"patch"})
     return stand_ins
-deferred._stand_ins = broken
+deferred.GROUPS["fpdf2"] = broken
 from dryneedle_cli.render import fonts
 import fpdf.sign, unittest.mock
 print(fpdf.sign.patch is unittest.mock.patch, isinstance(sys.modules["fpdf"], deferred.Deferred))
@@ -162,7 +164,7 @@ print(fpdf.sign.patch is unittest.mock.patch, isinstance(sys.modules["fpdf"], de
 SERVE = r"""
 import hashlib, json, re, sys
 from pathlib import Path
-from dryneedle_cli.render import deferred
+from dryneedle_cli import deferred
 deferred.ENABLED = sys.argv[1] == "on"
 from dryneedle_cli.cli.context import Settings, query
 from dryneedle_cli.handouts import clinic, handout, printed
@@ -202,3 +204,106 @@ def test_pillow_imported_after_fpdf2_by_someone_else(png_clinic):
     assert runs["on"]["images"] == 1
     assert runs["on"]["resample"] == runs["off"]["resample"] != "None"
     assert runs["on"]["sha"] == runs["off"]["sha"]
+
+
+# ``explain`` through the console script's fast path in a fresh process, stdout a pipe and
+# FORCE_COLOR set (Rich); prints the exit code, what of the deferred modules it imported, and
+# the page
+PAGE = r"""
+import json, os, sys
+from dryneedle_cli import deferred
+deferred.ENABLED = sys.argv[1] == "on"
+from dryneedle_cli.cli import fast
+out, sys.stdout = sys.stdout, open(os.devnull, "w") if sys.argv[2] == "-" else sys.stdout
+code = fast.run(["explain", "neck"])
+sys.stdout.flush()
+sys.stdout = out
+names = ["inspect", "ast", "pickle", "urllib.parse", "ipaddress", "dis", "tokenize"]
+print(json.dumps({"code": code, "imported": [m for m in names if deferred.loaded(m)]}))
+"""
+
+RICH_AND_PATHLIB = ["inspect", "ast", "pickle", "urllib.parse", "ipaddress", "dis", "tokenize"]
+
+
+def _page(tmp_path: Path, mode: str) -> tuple[dict, str]:
+    env = {
+        **os.environ,
+        "DRYNEEDLE_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "FORCE_COLOR": "1",
+        "COLUMNS": "100",
+    }
+    for name in ("NO_COLOR", "DRYNEEDLE_LANG", "DRYNEEDLE_CLINIC", "TERM"):
+        env.pop(name, None)
+    run = [sys.executable, "-c", PAGE, mode]
+    subprocess.run([*run, "-"], capture_output=True, env=env, timeout=120)  # builds the cache
+    proc = subprocess.run([*run, "-"], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    page = subprocess.run([*run, "page"], capture_output=True, text=True, env=env, timeout=120)
+    return result, page.stdout.rsplit("\n", 2)[0]  # without the last line: the JSON above
+
+
+def test_a_page_on_a_terminal_imports_none_of_the_deferred_modules(tmp_path):
+    """Rich without inspect, ast and pickle, pathlib without urllib.parse: the same page, byte
+    for byte, as with nothing deferred; and the check can fail (with nothing deferred they
+    are imported)."""
+    lazy, lazy_page = _page(tmp_path, "on")
+    assert lazy == {"code": 0, "imported": []}
+    eager, eager_page = _page(tmp_path, "off")
+    assert eager["code"] == 0 and set(eager["imported"]) == set(RICH_AND_PATHLIB)
+    assert "\x1b[" in lazy_page and "Neck pain" in lazy_page
+    assert lazy_page == eager_page
+
+
+def test_what_rich_and_pathlib_bound_works_when_used():
+    """Each stand-in Rich and pathlib kept resolves to the real thing when used: a dataclass
+    without a docstring (inspect), a markup tag's handler arguments (ast), a style's metadata
+    (pickle), a path as a URI (urllib.parse)."""
+    code = r"""
+import sys
+from dryneedle_cli import deferred
+deferred.load("pathlib", "pathlib")
+deferred.load("rich", "rich.console")
+import pathlib, dataclasses, rich.style, rich.markup
+assert not deferred.loaded("inspect") and not deferred.loaded("urllib.parse")
+assert isinstance(dataclasses.inspect, deferred.Deferred)
+@dataclasses.dataclass
+class Point:
+    x: int
+    y: int = 0
+assert Point.__doc__ == "Point(x: int, y: int = 0)", Point.__doc__
+assert dataclasses.inspect.signature is deferred.loaded("inspect").signature
+assert rich.style.Style(meta={"id": 7}).meta == {"id": 7}
+text = rich.markup.render("[@click=go(1, 'two')]x[/]")
+assert text.spans[0].style.meta == {"@click": ("go", (1, "two"))}, text.spans
+assert pathlib.Path("/a b/ç").as_uri() == "file:///a%20b/%C3%A7"
+import urllib.parse
+assert urllib.parse.quote_from_bytes is not pathlib.urlquote_from_bytes
+print("ok")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_a_rich_that_needs_a_deferred_module_at_import_still_imports():
+    """If a later Rich used a deferred name at import in a way a stand-in cannot serve,
+    ``load`` imports it again without the stand-ins, and it holds the real names."""
+    code = r"""
+import sys
+from dryneedle_cli import deferred
+real = deferred.GROUPS["rich"]
+def broken():  # ``from pickle import dumps`` fails while Rich is imported
+    stand_ins = real()
+    for s in stand_ins:
+        if s.__name__ == "pickle":
+            s.__dict__["_deferred_names"] = {}
+            s.__dict__["_deferred_refuse"] = frozenset({"dumps"})
+    return stand_ins
+deferred.GROUPS["rich"] = broken
+deferred.load("rich", "rich.console")
+import pickle, rich.style, rich.console
+print(rich.style.dumps is pickle.dumps, rich.console.Console is not None)
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "True True", proc.stderr

@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "dryneedle_cli.wire",  # the JSON contract: the --json documents as structs
             "dryneedle_cli.env",
             "dryneedle_cli.dates",
+            "dryneedle_cli.deferred",  # stand-ins for modules a dependency imports unused
         ),
     ),
     ("content", ("dryneedle_cli.content",)),  # files -> validated KnowledgeBase (+ cache)

@@ -153,6 +153,9 @@ def run(args: list[str]) -> int | None:
             sys.stdout.write(table.HELP)
             code = 0
         else:
+            from dryneedle_cli import deferred
+
+            deferred.load("pathlib", "pathlib")  # without urllib.parse (``deferred``)
             from dryneedle_cli.cli.context import Settings
 
             _import_msgspec()

@@ -6,6 +6,7 @@ imports the query layer."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from dryneedle_cli.model import Text
@@ -14,7 +15,14 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})  # French "nœud" = "noeud"
-_POSSESSIVE = re.compile(r"['\u2019\u02bc](?=s\b)")
+_APOSTROPHES = ("'", "\u2019", "\u02bc")
+
+
+@functools.cache
+def _possessive() -> re.Pattern:
+    """An apostrophe before a final s; compiled only for words with an apostrophe (the
+    class of non-ASCII characters takes most of a millisecond to compile)."""
+    return re.compile(r"['\u2019\u02bc](?=s\b)")
 
 
 def normalize(words: str) -> str:
@@ -24,7 +32,9 @@ def normalize(words: str) -> str:
     An English possessive's apostrophe joins ("golfer's" -> "golfers"); any other apostrophe
     separates, as French elision does ("l'épaule" -> "l epaule", so "épaule" finds it).
     """
-    text = _POSSESSIVE.sub("", words.casefold())
+    text = words.casefold()
+    if any(a in text for a in _APOSTROPHES):
+        text = _possessive().sub("", text)
     if not text.isascii():
         import unicodedata
 

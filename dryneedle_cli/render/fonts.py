@@ -35,8 +35,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from dryneedle_cli import deferred
 from dryneedle_cli.errors import OutputError
-from dryneedle_cli.render import deferred, fpdf_fast
+from dryneedle_cli.render import fpdf_fast
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FULL = (FONTS / "DejaVuSans.ttf", FONTS / "DejaVuSans-Bold.ttf")
@@ -180,7 +181,7 @@ def _save_whole(font, file, *args, **kwargs) -> None:
 
 class _SubsetModule:
     """Stands in for ``fontTools.subset`` inside fpdf2's output module (which may itself hold
-    a deferred stand-in: ``render/deferred.py``)."""
+    a deferred stand-in: ``deferred.py``)."""
 
     def __init__(self, real):
         self.real = real
@@ -349,7 +350,7 @@ def _load_fpdf() -> None:
         sys.modules[name] = None  # type: ignore[assignment] - an import of it fails
     try:
         try:
-            with deferred.importing():
+            with deferred.importing("fpdf2"):
                 import fpdf  # noqa: F401
         except Exception:  # noqa: BLE001 - an fpdf2 that needs a deferred module at import
             for name in [n for n in sys.modules if n == "fpdf" or n.startswith("fpdf.")]:

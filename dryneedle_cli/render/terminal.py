@@ -5,7 +5,12 @@ a clinic's '[link=...]' or '[/]' is shown as typed. Control characters were made
 the view got here (``Renderer.show``).
 """
 
+# ruff: noqa: E402 - Rich is imported (below) after the stand-ins are set up for it
 from __future__ import annotations
+
+from dryneedle_cli import deferred
+
+deferred.load("rich", "rich.console")  # Rich without inspect and pickle (``deferred``)
 
 from rich.console import Console, Group
 from rich.measure import Measurement

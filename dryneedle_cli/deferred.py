@@ -1,23 +1,39 @@
-"""Modules fpdf2 imports when it is imported that a plain sheet never uses, imported on first use.
+"""Modules our dependencies import at their own import but a run seldom uses, imported on
+first use.
 
-fpdf2 imports, at its top: fontTools' variable-font instancer (with all of ``fontTools.varLib``),
-fontTools' subsetter, its colour-font module (``fpdf.font_type_3``, with fontTools' OpenType
-layout tables), Pillow and ``unittest.mock`` (for signing). A sheet drawn from the basic subset of
-DejaVu Sans with no logo uses none of them, and importing them was about 40% of importing fpdf2.
+Three imports bring in such modules (the figures are instructions counted under valgrind; see
+docs/performance.md):
 
-``importing()`` puts a stand-in for each in ``sys.modules`` while fpdf2 is imported, then takes
-them out again: fpdf2's modules keep the stand-ins they bound, and everyone else imports the real
-modules as usual. A stand-in imports its real module the first time one of its attributes is used
-and hands over the real attribute, so fpdf2 works as before when a sheet needs the module (a
-logo, a font cut down per document, a colour or variable font). Where fpdf2 binds a name from a
-module rather than the module (``from unittest.mock import patch``), the stand-in gives a function
-that imports the module when called, or a class whose ``isinstance`` asks the real class once
-that module is imported (no object can be an instance of a class never imported).
+- **fpdf2** (``"fpdf2"``): fontTools' variable-font instancer (with all of
+  ``fontTools.varLib``), fontTools' subsetter, its colour-font module (``fpdf.font_type_3``,
+  with fontTools' OpenType layout tables), Pillow and ``unittest.mock`` (for signing). A sheet
+  drawn from the basic subset of DejaVu Sans with no logo uses none of them, and importing them
+  was about 40% of importing fpdf2.
+- **Rich** (``"rich"``, for the terminal): ``inspect`` (with ``ast``, ``dis`` and
+  ``tokenize``), which ``dataclasses`` imports to write a signature for a class without a
+  docstring (every class Rich makes at import has one); ``ast``, whose ``literal_eval``
+  ``rich.markup`` keeps for the arguments of a markup tag's handler; and ``pickle``, whose
+  ``dumps`` and ``loads`` ``rich.style`` keeps for a style's metadata (dryneedle uses neither
+  markup nor metadata): a quarter of importing Rich.
+- **pathlib** (``"pathlib"``): ``urllib.parse`` (with ``ipaddress``), whose
+  ``quote_from_bytes`` pathlib keeps for ``Path.as_uri``: two thirds of importing pathlib.
 
-Only a module not imported yet is deferred. If fpdf2 cannot be imported with the stand-ins (a
-later fpdf2 that uses one of these names in a new way at import), ``render.fonts`` imports it
-again without them. ``tests/test_fonts.py`` checks that a plain sheet imports none of the
-deferred modules, and that a logo, a subset font and the stand-ins' names still work.
+``importing(group)`` puts a stand-in for each in ``sys.modules`` while the dependency is
+imported, then takes them out again: the dependency's modules keep the stand-ins they bound,
+and everyone else imports the real modules as usual. A stand-in imports its real module the
+first time one of its attributes is used and hands over the real attribute, so the dependency
+works as before when a run needs the module (a logo, a font cut down per document, a colour or
+variable font, a dataclass without a docstring, a style with metadata, a path as a URI). Where
+a dependency binds a name from a module rather than the module (``from unittest.mock import
+patch``), the stand-in gives a function that imports the module when called, or a class whose
+``isinstance`` asks the real class once that module is imported (no object can be an instance
+of a class never imported).
+
+Only a module not imported yet is deferred. If a dependency cannot be imported with the
+stand-ins (a later version that uses one of these names in a new way at import), ``load``
+(and ``render.fonts`` for fpdf2) imports it again without them. ``tests/test_deferred.py``
+checks that a plain sheet and a page on a terminal import none of the deferred modules, and
+that a logo, a subset font and the stand-ins' names still work.
 """
 
 from __future__ import annotations
@@ -26,7 +42,7 @@ import importlib
 import sys
 import types
 
-ENABLED = True  # False: fpdf2 imports everything at once, as it would alone (tests compare)
+ENABLED = True  # False: a dependency imports everything at once, as it would alone (tests)
 
 
 class Deferred(types.ModuleType):
@@ -34,12 +50,12 @@ class Deferred(types.ModuleType):
 
     def __init__(self, name: str, names=None, refuse=(), on_load=None):
         super().__init__(name)
-        # names fpdf2 binds from this module while it is imported: stand-ins for them
+        # names the dependency binds from this module while it is imported: stand-ins for them
         self.__dict__["_deferred_names"] = dict(names or {})
-        # names fpdf2 looks up while it is imported and does without (AttributeError)
+        # names the dependency looks up while it is imported and does without (AttributeError)
         self.__dict__["_deferred_refuse"] = frozenset(refuse)
         self.__dict__["_deferred_on_load"] = on_load
-        self.__dict__["_deferred_standing"] = True  # in sys.modules, fpdf2 being imported
+        self.__dict__["_deferred_standing"] = True  # in sys.modules, the dependency importing
 
     def __getattr__(self, attr: str):
         if attr.startswith("__") and attr.endswith("__"):
@@ -61,7 +77,7 @@ def real(stand_in: Deferred) -> types.ModuleType:
     name = stand_in.__name__
     module = sys.modules.get(name)
     if module is None or isinstance(module, Deferred):
-        if isinstance(module, Deferred):  # used while fpdf2 is still being imported
+        if isinstance(module, Deferred):  # used while the dependency is still being imported
             del sys.modules[name]
         module = importlib.import_module(name)
     on_load = stand_in.__dict__["_deferred_on_load"]
@@ -132,7 +148,7 @@ def _set_resample(image: types.ModuleType) -> None:
             parsing.RESAMPLE = resampling.LANCZOS
 
 
-def _stand_ins() -> list[Deferred]:
+def _fpdf2() -> list[Deferred]:
     instancer = Deferred("fontTools.varLib.instancer")
     return [
         Deferred("unittest.mock", names={"patch": function("unittest.mock", "patch")}),
@@ -158,13 +174,41 @@ def _stand_ins() -> list[Deferred]:
     ]
 
 
-class importing:  # noqa: N801 - used as ``with deferred.importing():``
-    """While fpdf2 is imported: the stand-ins in ``sys.modules`` (for modules not imported
-    yet), taken out again at the end. ``.used`` lists the names deferred."""
+def _rich() -> list[Deferred]:
+    return [
+        Deferred("inspect"),
+        Deferred("ast", names={"literal_eval": function("ast", "literal_eval")}),
+        Deferred(
+            "pickle",
+            names={"dumps": function("pickle", "dumps"), "loads": function("pickle", "loads")},
+        ),
+    ]
+
+
+def _pathlib() -> list[Deferred]:
+    return [
+        Deferred(
+            "urllib.parse",
+            names={"quote_from_bytes": function("urllib.parse", "quote_from_bytes")},
+        )
+    ]
+
+
+# each group's stand-ins, made afresh for each import (a stand-in serves one import)
+GROUPS = {"fpdf2": _fpdf2, "rich": _rich, "pathlib": _pathlib}
+
+
+class importing:  # noqa: N801 - used as ``with deferred.importing("fpdf2"):``
+    """While a dependency is imported: the ``group``'s stand-ins in ``sys.modules`` (for
+    modules not imported yet), taken out again at the end. ``.used`` lists the names
+    deferred."""
+
+    def __init__(self, group: str) -> None:
+        self.group = group
 
     def __enter__(self) -> importing:
         self.installed: list[Deferred] = []
-        for stand_in in _stand_ins() if ENABLED else ():
+        for stand_in in GROUPS[self.group]() if ENABLED else ():
             if stand_in.__name__ not in sys.modules:
                 sys.modules[stand_in.__name__] = stand_in
                 self.installed.append(stand_in)
@@ -176,3 +220,19 @@ class importing:  # noqa: N801 - used as ``with deferred.importing():``
             stand_in.__dict__["_deferred_standing"] = False
             if sys.modules.get(stand_in.__name__) is stand_in:
                 del sys.modules[stand_in.__name__]
+
+
+def load(group: str, name: str) -> None:
+    """Import module ``name`` (if it is not imported yet) with ``group``'s stand-ins; if it
+    cannot be imported with them, import it again without (its package's modules imported
+    on the way are dropped first, so none keeps a stand-in it could not use)."""
+    if name in sys.modules:
+        return
+    try:
+        with importing(group):
+            importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - a version that needs a deferred module at import
+        top = name.partition(".")[0]
+        for module in [m for m in sys.modules if m == top or m.startswith(top + ".")]:
+            del sys.modules[module]
+        importlib.import_module(name)
