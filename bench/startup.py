@@ -249,6 +249,23 @@ def startup(
     return medians
 
 
+def run_env(root: Path, bin_dir: Path) -> dict[str, str]:
+    """The environment every case runs in: empty config and cache folders in ``root`` (no
+    clinic profile), the wheel's venv first on PATH, and only PATH, LANG, LC_ALL and TMPDIR
+    kept of this process's environment."""
+    for folder in ("config", "cache"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    keep = {"PATH", "LANG", "LC_ALL", "TMPDIR"}
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update(
+        HOME=str(root),
+        XDG_CONFIG_HOME=str(root / "config"),
+        XDG_CACHE_HOME=str(root / "cache"),
+        PATH=f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}",
+    )
+    return env
+
+
 def main() -> int:
     options = _options()
     rounds = options.rounds
@@ -257,16 +274,7 @@ def main() -> int:
         bin_dir = scratch_venv(root, options.wheel)
         other = scratch_venv(root, options.against, "other") if options.against else None
         exe = str(bin_dir / "dryneedle")
-        for folder in ("config", "cache"):
-            (root / folder).mkdir()
-        keep = {"PATH", "LANG", "LC_ALL", "TMPDIR"}
-        env = {k: v for k, v in os.environ.items() if k in keep}
-        env.update(
-            HOME=str(root),
-            XDG_CONFIG_HOME=str(root / "config"),
-            XDG_CACHE_HOME=str(root / "cache"),
-            PATH=f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}",
-        )
+        env = run_env(root, bin_dir)
         startup(bin_dir, env, rounds, other)
         if options.only_startup:
             return 0

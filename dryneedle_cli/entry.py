@@ -4,7 +4,8 @@ The collector is switched off before anything else is imported: the imports make
 long-lived objects, and a collection over them (which importing ``cli.typer_app`` with the
 collector on would end with) costs about 4% of a short run. ``explain WORDS`` is answered
 without importing Typer when ``cli.fast`` is certain how Typer would parse it; every
-other command line goes to the Typer app (``cli.typer_app.main``). Both end with ``os._exit``.
+other command line goes to the Typer app (``cli.typer_app.main``), with pathlib imported
+first without ``urllib.parse`` (``deferred``). Both end with ``os._exit``.
 """
 
 import gc
@@ -21,6 +22,9 @@ def main() -> None:
 
     code = fast.run(sys.argv[1:])
     if code is None:
+        from dryneedle_cli import deferred
+
+        deferred.load("pathlib", "pathlib")  # Typer imports it; without urllib.parse
         from dryneedle_cli.cli.typer_app import main as typer_main
 
         typer_main()  # does not return
