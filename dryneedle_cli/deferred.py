@@ -31,7 +31,7 @@ of a class never imported).
 
 Only a module not imported yet is deferred. If a dependency cannot be imported with the
 stand-ins (a later version that uses one of these names in a new way at import), ``load``
-(and ``render.fonts`` for fpdf2) imports it again without them. ``tests/test_deferred.py``
+imports it again without them (fpdf2, Rich and pathlib alike). ``tests/test_deferred.py``
 checks that a plain sheet and a page on a terminal import none of the deferred modules, and
 that a logo, a subset font and the stand-ins' names still work.
 """

@@ -136,25 +136,36 @@ print("ok")
     assert proc.stdout.strip() == "ok", proc.stderr
 
 
+def _refusing(group: str, module: str, name: str) -> str:
+    """The start of a script in which ``group``'s stand-in for ``module`` refuses ``name``
+    while the dependency is imported: a later version that uses it in a new way at import."""
+    return f"""
+import sys
+from dryneedle_cli import deferred
+real = deferred.GROUPS[{group!r}]
+def broken():
+    stand_ins = real()
+    for s in stand_ins:
+        if s.__name__ == {module!r}:
+            s.__dict__["_deferred_names"] = {{}}
+            s.__dict__["_deferred_refuse"] = frozenset({{{name!r}}})
+    return stand_ins
+deferred.GROUPS[{group!r}] = broken
+"""
+
+
 def test_an_fpdf2_that_needs_a_deferred_module_at_import_still_imports():
     """If a later fpdf2 used a deferred module at import in a way a stand-in cannot serve,
     fpdf2 is imported again without the stand-ins."""
-    code = r"""
-import sys
-from dryneedle_cli import deferred
-real = deferred.GROUPS["fpdf2"]
-def broken():  # ``from unittest.mock import patch`` fails while fpdf2 is imported
-    stand_ins = real()
-    for s in stand_ins:
-        if s.__name__ == "unittest.mock":
-            s.__dict__["_deferred_names"] = {}
-            s.__dict__["_deferred_refuse"] = frozenset({"patch"})
-    return stand_ins
-deferred.GROUPS["fpdf2"] = broken
+    # ``from unittest.mock import patch`` fails while fpdf2 is imported
+    code = (
+        _refusing("fpdf2", "unittest.mock", "patch")
+        + r"""
 from dryneedle_cli.render import fonts
 import fpdf.sign, unittest.mock
 print(fpdf.sign.patch is unittest.mock.patch, isinstance(sys.modules["fpdf"], deferred.Deferred))
 """
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "True False", proc.stderr
 
@@ -289,21 +300,14 @@ print("ok")
 def test_a_rich_that_needs_a_deferred_module_at_import_still_imports():
     """If a later Rich used a deferred name at import in a way a stand-in cannot serve,
     ``load`` imports it again without the stand-ins, and it holds the real names."""
-    code = r"""
-import sys
-from dryneedle_cli import deferred
-real = deferred.GROUPS["rich"]
-def broken():  # ``from pickle import dumps`` fails while Rich is imported
-    stand_ins = real()
-    for s in stand_ins:
-        if s.__name__ == "pickle":
-            s.__dict__["_deferred_names"] = {}
-            s.__dict__["_deferred_refuse"] = frozenset({"dumps"})
-    return stand_ins
-deferred.GROUPS["rich"] = broken
+    # ``from pickle import dumps`` fails while Rich is imported
+    code = (
+        _refusing("rich", "pickle", "dumps")
+        + r"""
 deferred.load("rich", "rich.console")
 import pickle, rich.style, rich.console
 print(rich.style.dumps is pickle.dumps, rich.console.Console is not None)
 """
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "True True", proc.stderr

@@ -349,13 +349,7 @@ def _load_fpdf() -> None:
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment] - an import of it fails
     try:
-        try:
-            with deferred.importing("fpdf2"):
-                import fpdf  # noqa: F401
-        except Exception:  # noqa: BLE001 - an fpdf2 that needs a deferred module at import
-            for name in [n for n in sys.modules if n == "fpdf" or n.startswith("fpdf.")]:
-                del sys.modules[name]
-            import fpdf  # noqa: F401
+        deferred.load("fpdf2", "fpdf")  # again without the stand-ins if it cannot take them
     finally:
         for name in hidden:
             if sys.modules.get(name, 0) is None:
